@@ -1,0 +1,33 @@
+// Running a scenario: the library's entry point.
+//
+// RunScenario() builds the pipeline a scenario describes, runs it until nothing is left to do or
+// the scenario's stop time, and returns what a run reports (MODEL-SPEC section 4): the summary
+// (written as summary.json) and the depth curves (written as curves.csv). Both are deterministic:
+// the same scenario and seed give byte-identical text, whatever the machine, thread or time.
+#ifndef MOUNTSTORM_INCLUDE_RUN_H_
+#define MOUNTSTORM_INCLUDE_RUN_H_
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "mountstorm/scenario.h"
+
+namespace mountstorm {
+
+struct RunResult {
+  nlohmann::json summary;
+  std::string curves_csv;
+};
+
+RunResult RunScenario(const Scenario& scenario);
+
+// The text of summary.json: the summary with sorted keys, two-space indent, a final newline.
+std::string SummaryText(const nlohmann::json& summary);
+
+// The version of mountstorm, as recorded in every summary.
+const char* Version();
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_INCLUDE_RUN_H_

@@ -1,0 +1,194 @@
+// Scenario: everything a run needs, read from a JSON scenario file (docs/SCENARIOS.md).
+//
+// Every field has a default; docs/MODEL.md gives each default and its source. Durations are held
+// in integer nanoseconds; the JSON file states them in the unit its key names (_s, _ms, _us).
+// LoadScenarioFile() and ParseScenario() are strict: an unknown key, a value of the wrong type,
+// out of range or not finite is an InputError that names the file, the JSON path, what was
+// expected and what was found. Nothing is silently defaulted except a key that is absent.
+#ifndef MOUNTSTORM_INCLUDE_SCENARIO_H_
+#define MOUNTSTORM_INCLUDE_SCENARIO_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mountstorm/time.h"
+
+namespace mountstorm {
+
+// One line of /proc/self/mountinfo, as far as systemd cares: where, from what, which filesystem
+// type and which options. "Network" and "/dev-backed" are derived from these exactly as systemd
+// derives them (models/mount_table.h).
+struct MountSpec {
+  std::string path;
+  std::string source;
+  std::string fstype;
+  std::string options = "rw,relatime";
+};
+
+// `count` entries made from a template: "{i}" in any field becomes first_index, first_index+1, ...
+struct MountTemplate {
+  int count = 0;
+  int first_index = 1;
+  MountSpec spec;
+};
+
+enum class MountOp { kMount, kUmount, kRemount };
+
+struct BusyPeriod {
+  Time start = 0;
+  Duration length = 0;
+};
+
+// One source of mount-table operations.
+struct WorkloadGenerator {
+  enum class Kind { kList, kInterval, kPoisson, kBurst };
+  struct Op {
+    Time at = 0;
+    MountOp op = MountOp::kMount;
+    MountSpec spec;
+  };
+
+  Kind kind = Kind::kInterval;
+  std::string name;  // names the generator's random stream; unique within a scenario
+
+  // kList: explicit operations.
+  std::vector<Op> ops;
+
+  // kInterval, kPoisson, kBurst: `count` operations made from `spec` ("{i}" -> first_index + k).
+  MountOp op = MountOp::kMount;
+  MountSpec spec;
+  int count = 0;
+  int first_index = 1;
+  Time start = 0;
+  Duration interval = 0;         // kInterval: gap between operations
+  double jitter = 0;             // kInterval: each gap is interval * U(1 - jitter, 1 + jitter)
+  double rate_per_s = 0;         // kPoisson: mean operations per second
+  // Automount expiry: each mount is unmounted this long after it was made (0: never).
+  Duration expire_after = 0;
+};
+
+// PID 1. Defaults: systemd 219 as shipped in RHEL 7.7 (the incident).
+struct SystemdParams {
+  // Scan of /proc/self/mountinfo: fixed + per line + extra per /dev-backed line.
+  Duration scan_fixed = 200 * kMicrosecond;
+  Duration scan_per_line = 8 * kMicrosecond;
+  Duration scan_per_device_line = 0;
+  // Unchanged units that a scan queues again (research/systemd.md section 2.4).
+  bool reannounce_network_mounts = true;
+  bool reannounce_dev_devices = true;
+  // manager_dispatch_dbus_queue(): units per call (0: whole queue, v219) and the number of queued
+  // writes above which it does nothing (0: no threshold, v219).
+  int dbus_queue_budget = 0;
+  int bus_busy_threshold = 0;
+  // sd-bus limits (messages) and the send buffer of PID 1's sockets (bytes, as getsockopt shows).
+  std::int64_t wqueue_max = 192 * 1024;
+  std::int64_t rqueue_max = 192 * 1024;
+  std::int64_t socket_sndbuf_bytes = 16 * 1024 * 1024;
+  // CPU costs of emitting signals.
+  Duration unit_dispatch_cost = 2 * kMicrosecond;     // per unit taken off the D-Bus queue
+  Duration message_build_cost = 6 * kMicrosecond;     // per message built and appended
+  Duration sendmsg_cost = 3 * kMicrosecond;           // per sendmsg() of one message
+  double wqueue_memmove_ns_per_entry = 0.5;           // per queued pointer moved per dequeue
+  Duration loop_iteration_cost = 2 * kMicrosecond;    // per sd_event_run() iteration
+  Duration incoming_message_cost = 20 * kMicrosecond; // to handle one message read from a bus
+  // Longest CPU time a single simulated step may take before PID 1 yields to the event list
+  // (a granularity of the simulation, not a systemd parameter).
+  Duration quantum = 1 * kMillisecond;
+};
+
+// Marshalled message sizes, bytes.
+struct MessageSizeParams {
+  std::uint32_t properties_changed_mount = 600;
+  std::uint32_t properties_changed_device = 420;
+  std::uint32_t properties_changed_unit = 884;
+  std::uint32_t unit_new = 264;
+  std::uint32_t unit_removed = 264;
+  // Kernel accounting of a queued AF_UNIX skb (its truesize): the payload plus skb_shared_info
+  // rounded up to a power of two, plus the sk_buff itself.
+  std::uint32_t skb_shared_info = 320;
+  std::uint32_t skb_overhead = 256;
+};
+
+// dbus-daemon. Defaults: bus/config-parser.c and dbus/dbus-transport-socket.c (dbus 1.10/1.14);
+// costs measured on a 2-vCPU EPYC VM (research/dbus.md section 3.3).
+struct DbusDaemonParams {
+  std::int64_t max_incoming_bytes = 133169152;
+  std::int64_t max_outgoing_bytes = 133169152;
+  std::int64_t read_bytes_per_iteration = 4096;
+  std::int64_t write_bytes_per_iteration = 2048;
+  std::int64_t socket_sndbuf_bytes = 212992;
+  Duration route_base = 22 * kMicrosecond;
+  Duration route_per_extra_recipient = 5500;
+  Duration route_per_rule = 55;
+  Duration iteration_cost = 2 * kMicrosecond;
+};
+
+// A match rule in D-Bus syntax, e.g.
+// "type='signal',sender='org.freedesktop.systemd1',member='PropertiesChanged'".
+using MatchRuleText = std::string;
+
+// A bus client that reads the signals it subscribed to: systemd-logind or any other subscriber.
+struct ClientParams {
+  std::string name;
+  std::string well_known_name;          // e.g. org.freedesktop.login1 (may be empty)
+  bool private_connection = false;      // connected to PID 1 directly (/run/systemd/private)
+  bool subscribe = false;               // calls Subscribe() on org.freedesktop.systemd1.Manager
+  std::vector<MatchRuleText> match_rules;
+  Duration per_message_cost = 8 * kMicrosecond;  // parse, match dispatch and handler
+  Duration recvmsg_cost = 2 * kMicrosecond;      // per recvmsg(); sd-bus does two per message
+  Duration loop_iteration_cost = 2 * kMicrosecond;
+  std::int64_t rqueue_max = 192 * 1024;
+  std::int64_t socket_sndbuf_bytes = 212992;
+  std::vector<BusyPeriod> busy;         // periods in which it reads nothing
+};
+
+struct Scenario {
+  std::string file;  // where the scenario was read from ("" if built in code)
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  std::string profile = "rhel7.7";
+
+  Time stop_at = 3600 * kSecond;          // the run ends here at the latest
+  Duration sample_interval = 10 * kMillisecond;
+  int cpus = 0;                           // 0: every process has a CPU of its own
+
+  std::vector<MountSpec> initial_mounts;  // expanded from "entries" and "generate"
+  std::vector<WorkloadGenerator> workload;
+
+  SystemdParams systemd;
+  MessageSizeParams message_sizes;
+  DbusDaemonParams dbus;
+  bool logind_enabled = true;
+  ClientParams logind;
+  std::vector<ClientParams> subscribers;
+};
+
+// The defaults of every field, for the named profile. Throws InputError for an unknown profile.
+Scenario DefaultScenario(const std::string& profile);
+
+// Reads a scenario from `doc`; `file` names its origin in error messages.
+Scenario ParseScenario(const nlohmann::json& doc, const std::string& file);
+
+// Reads and parses a scenario file, after applying `overrides` ("/json/pointer=value"; the value
+// is JSON if it parses as JSON, else a string).
+Scenario LoadScenarioFile(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// Applies one "/json/pointer=value" override to `doc`. `origin` names it in errors.
+void ApplyOverride(nlohmann::json& doc, const std::string& assignment, const std::string& origin);
+
+// One documented parameter: its JSON path ("*" for any array index), default and unit.
+struct ParameterInfo {
+  std::string path;
+  std::string default_value;  // as JSON text
+  std::string unit;
+};
+// Every parameter a scenario may set, in document order.
+std::vector<ParameterInfo> ListParameters();
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_INCLUDE_SCENARIO_H_

@@ -1,0 +1,205 @@
+#include "models/dbus_daemon.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "models/unit_name.h"
+#include "mountstorm/error.h"
+
+namespace mountstorm {
+
+DbusDaemon::Connection::Connection(std::uint16_t peer_id, const std::string& peer_name,
+                                   KernelSocket* in_socket, KernelSocket* out_socket,
+                                   const DbusDaemonParams& p)
+    : peer(peer_id),
+      name(peer_name),
+      in(in_socket),
+      out(out_socket),
+      incoming("dbus.in." + peer_name, QueueUnit::kBytes, p.max_incoming_bytes, LimitRule::kRefuseAtLimit),
+      outgoing("dbus.out." + peer_name, QueueUnit::kBytes, p.max_outgoing_bytes, LimitRule::kRefuseAboveLimit) {}
+
+DbusDaemon::DbusDaemon(Simulator* sim, CpuPool* cpus, const DbusDaemonParams& params,
+                       const BusTopology* topology, UnitPathFn unit_path)
+    : Server(sim, cpus, "dbus-daemon"),
+      params_(params),
+      topology_(topology),
+      unit_path_(std::move(unit_path)) {}
+
+void DbusDaemon::AddConnection(std::uint16_t peer, KernelSocket* in, KernelSocket* out) {
+  const PeerNode& node = topology_->graph[peer];
+  connections_.push_back(std::make_unique<Connection>(peer, node.name, in, out, params_));
+  if (connection_of_peer_.size() <= peer) connection_of_peer_.resize(peer + 1, -1);
+  connection_of_peer_[peer] = static_cast<std::int32_t>(connections_.size() - 1);
+  in->set_reader(this);
+  out->set_writer(this);
+  // The match rules this peer registered are on its edge to the daemon.
+  auto [e, found] = boost::edge(peer, topology_->daemon, topology_->graph);
+  if (found) connections_.back()->rules = topology_->graph[e].rules;
+}
+
+void DbusDaemon::BuildRoutes() {
+  const std::size_t peers = boost::num_vertices(topology_->graph);
+  routes_.assign(peers * kMemberCount, Route{});
+  for (std::size_t sender = 0; sender < peers; ++sender) {
+    for (int mi = 0; mi < kMemberCount; ++mi) {
+      Member member = static_cast<Member>(mi);
+      Route& route = routes_[sender * kMemberCount + mi];
+      // Signals are broadcast; this table routes only them (unicast goes by destination).
+      for (const auto& c : connections_) {
+        for (const MatchRule& rule : c->rules) {
+          if (RuleScannedFor(rule, MessageType::kSignal, member)) ++route.rules_scanned;
+        }
+      }
+      for (std::uint32_t ci = 0; ci < connections_.size(); ++ci) {
+        const Connection& c = *connections_[ci];
+        bool all = false;
+        for (const MatchRule& rule : c.rules) {
+          if (!RuleScannedFor(rule, MessageType::kSignal, member)) continue;
+          if (!rule.member.empty() && rule.member != MemberName(member)) continue;
+          if (!topology_->SenderMatches(rule, static_cast<std::uint16_t>(sender))) continue;
+          switch (RulePathMatch(rule, PathClassOf(member))) {
+            case PathMatch::kAll: all = true; break;
+            case PathMatch::kSomeUnits:
+              route.unit_rules.push_back(Route::UnitRule{ci, rule.path.empty() ? rule.path_namespace : rule.path,
+                                                         rule.path.empty()});
+              break;
+            case PathMatch::kNone: break;
+          }
+        }
+        if (all) route.recipients.push_back(ci);
+      }
+    }
+  }
+}
+
+const DbusDaemon::Route& DbusDaemon::RouteFor(std::uint16_t sender, Member member) const {
+  return routes_[static_cast<std::size_t>(sender) * kMemberCount + static_cast<int>(member)];
+}
+
+std::uint32_t DbusDaemon::AllocLive(std::uint32_t sender, std::uint32_t bytes) {
+  // The first reference is the dispatcher's own, dropped when routing is done.
+  if (free_live_.empty()) {
+    live_.push_back(Live{1, bytes, sender});
+    return static_cast<std::uint32_t>(live_.size() - 1);
+  }
+  std::uint32_t slot = free_live_.back();
+  free_live_.pop_back();
+  live_[slot] = Live{1, bytes, sender};
+  return slot;
+}
+
+void DbusDaemon::ReleaseLive(std::uint32_t slot, Time t) {
+  Live& l = live_[slot];
+  Check(l.refs > 0, "release of a message nobody holds");
+  if (--l.refs > 0) return;
+  // Finalized: every recipient has written it; it no longer counts against its sender.
+  connections_[l.sender]->incoming.Remove(t, l.bytes);
+  free_live_.push_back(slot);
+}
+
+Duration DbusDaemon::Step(Time now) {
+  Duration cost = params_.iteration_cost;
+  bool worked = false;
+  // Read watches: a connection is read only while its sender is under max_incoming_bytes.
+  for (std::uint32_t c = 0; c < connections_.size(); ++c) {
+    Connection& conn = *connections_[c];
+    if (conn.incoming.at_limit() || !conn.in->readable(now + cost)) continue;
+    worked = true;
+    ReadFrom(c, now, &cost);
+  }
+  // Write watches: queued messages go out to every writable client socket.
+  for (std::uint32_t c = 0; c < connections_.size(); ++c) {
+    Connection& conn = *connections_[c];
+    if (conn.outgoing.empty() || !conn.out->writable()) continue;
+    worked = true;
+    WriteOut(c, now + cost);
+  }
+  if (worked) return cost;
+  // Idle: wake when the next message in flight towards the daemon lands.
+  for (const auto& conn : connections_) {
+    if (!conn->incoming.at_limit() && !conn->in->empty()) WakeAt(std::max(now, conn->in->next_ready()));
+  }
+  return kNoWork;
+}
+
+void DbusDaemon::ReadFrom(std::uint32_t c, Time now, Duration* cost) {
+  Connection& conn = *connections_[c];
+  std::int64_t budget = params_.read_bytes_per_iteration;
+  while (budget > 0 && !conn.incoming.at_limit() && conn.in->readable(now + *cost)) {
+    std::int64_t remaining = static_cast<std::int64_t>(conn.in->front().bytes) - conn.read_offset;
+    if (remaining > budget) {
+      // Part of the message is in the daemon's buffer; the rest comes next iteration.
+      conn.read_offset += static_cast<std::uint32_t>(budget);
+      break;
+    }
+    budget -= remaining;
+    conn.read_offset = 0;
+    Message m = conn.in->Read(now + *cost);
+    Dispatch(c, m, now, cost);
+  }
+}
+
+void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, Time now, Duration* cost) {
+  Connection& sender = *connections_[from];
+  ++sender.received[static_cast<int>(m.member)];
+  std::uint32_t live = AllocLive(from, m.bytes);
+  sender.incoming.Add(now + *cost, m.bytes);
+
+  scratch_recipients_.clear();
+  std::uint32_t rules_scanned = 0;
+  if (m.destination != kBroadcast) {
+    if (m.destination < connection_of_peer_.size() && connection_of_peer_[m.destination] >= 0) {
+      scratch_recipients_.push_back(static_cast<std::uint32_t>(connection_of_peer_[m.destination]));
+    }
+  } else {
+    const Route& route = RouteFor(m.sender, m.member);
+    scratch_recipients_ = route.recipients;
+    rules_scanned = route.rules_scanned;
+    if (!route.unit_rules.empty()) {
+      const std::string path = unit_path_(m.object);
+      for (const Route::UnitRule& r : route.unit_rules) {
+        bool match = r.is_namespace ? PathInNamespace(path, r.path) : path == r.path;
+        if (match && std::find(scratch_recipients_.begin(), scratch_recipients_.end(), r.connection) ==
+                         scratch_recipients_.end()) {
+          scratch_recipients_.push_back(r.connection);
+        }
+      }
+    }
+  }
+  std::size_t n = scratch_recipients_.size();
+  *cost += params_.route_base + params_.route_per_rule * static_cast<Duration>(rules_scanned) +
+           (n > 1 ? params_.route_per_extra_recipient * static_cast<Duration>(n - 1) : 0);
+  Time t = now + *cost;
+  if (n == 0) ++unrouted_;
+  ++routed_;
+
+  for (std::uint32_t r : scratch_recipients_) {
+    Connection& to = *connections_[r];
+    // bus_context_check_security_policy(): outgoing_size > max_outgoing_bytes rejects.
+    if (to.outgoing.gauge().at_limit()) {
+      to.outgoing.gauge().Refuse(t);
+      ++to.dropped[static_cast<int>(m.member)];
+      continue;
+    }
+    to.outgoing.Push(t, Connection::Queued{m, live}, m.bytes);
+    ++live_[live].refs;
+    WriteOut(r, t);
+  }
+  // Routing is done; a message routed nowhere (or dropped everywhere) is freed here.
+  ReleaseLive(live, t);
+}
+
+void DbusDaemon::WriteOut(std::uint32_t c, Time t) {
+  // do_writing(): whole messages while no more than write_bytes_per_iteration have gone out.
+  Connection& conn = *connections_[c];
+  std::int64_t total = 0;
+  while (!conn.outgoing.empty() && total <= params_.write_bytes_per_iteration && conn.out->has_room()) {
+    Connection::Queued q = conn.outgoing.Pop(t);
+    conn.out->Write(t, q.message);
+    ++conn.delivered[static_cast<int>(q.message.member)];
+    total += q.message.bytes;
+    ReleaseLive(q.live, t);
+  }
+}
+
+}  // namespace mountstorm

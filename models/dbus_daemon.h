@@ -1,0 +1,125 @@
+// DbusDaemon: the system bus (dbus-daemon 1.10-1.14), relaying PID 1's signals to subscribers.
+//
+// One iteration of its main loop (dbus/dbus-mainloop.c _dbus_loop_iterate) handles every ready
+// connection: it reads up to read_bytes_per_iteration bytes from each readable client socket
+// (do_reading: 2,048 bytes per read, stopping once past 2,048), routes each complete message, and
+// writes queued messages to each writable client socket until more than write_bytes_per_iteration
+// bytes have gone out (do_writing). Routing a message costs
+//   route_base + route_per_extra_recipient x (recipients - 1) + route_per_rule x rules scanned,
+// where the rules scanned are those filed under the message's type and interface (bus/signals.c).
+// Each routed copy is queued on the recipient and written at once if its socket has room
+// (connection_execute_transaction).
+//
+// Limits, both 127 MiB by default (bus/config-parser.c):
+//   - max_incoming_bytes: a message stays charged to its SENDER's incoming counter until every
+//     recipient has written it out; while the counter is at the limit the daemon stops reading
+//     that sender (back-pressure into its socket and its sd-bus write queue). Queue
+//     "dbus.in.<sender>".
+//   - max_outgoing_bytes: a recipient whose queued bytes are ABOVE the limit gets nothing more:
+//     a broadcast signal is dropped for it alone ("Rejected: destination has a full message
+//     queue"), the sender is not told. Queue "dbus.out.<recipient>".
+#ifndef MOUNTSTORM_MODELS_DBUS_DAEMON_H_
+#define MOUNTSTORM_MODELS_DBUS_DAEMON_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/bus_topology.h"
+#include "models/kernel_socket.h"
+#include "models/message.h"
+#include "mountstorm/scenario.h"
+#include "sim/bounded_queue.h"
+#include "sim/queue_gauge.h"
+#include "sim/server.h"
+
+namespace mountstorm {
+
+class DbusDaemon : public Server {
+ public:
+  // Gives the object path of a unit, for rules that name one unit's path.
+  using UnitPathFn = std::function<std::string(std::uint32_t unit)>;
+
+  DbusDaemon(Simulator* sim, CpuPool* cpus, const DbusDaemonParams& params,
+             const BusTopology* topology, UnitPathFn unit_path);
+
+  // The daemon's side of the connection of `peer`: `in` is written by the peer, `out` by the
+  // daemon. Call for every bus connection, then BuildRoutes().
+  void AddConnection(std::uint16_t peer, KernelSocket* in, KernelSocket* out);
+  // Precomputes, per (sender, member), the recipients and the number of rules scanned.
+  void BuildRoutes();
+
+  struct Connection {
+    Connection(std::uint16_t peer, const std::string& name, KernelSocket* in, KernelSocket* out,
+               const DbusDaemonParams& p);
+    std::uint16_t peer;
+    std::string name;
+    KernelSocket* in;
+    KernelSocket* out;
+    std::vector<MatchRule> rules;
+    QueueGauge incoming;  // live bytes received from this peer and not yet written everywhere
+    struct Queued {
+      Message message;
+      std::uint32_t live;  // slot of the received message this is a copy of
+    };
+    BoundedQueue<Queued> outgoing;
+    std::uint32_t read_offset = 0;  // bytes of in->front() already read into the daemon's buffer
+    MemberCounts received{};        // read from this peer
+    MemberCounts delivered{};       // written to this peer
+    MemberCounts dropped{};         // rejected for this peer: its queue was full
+  };
+  const std::vector<std::unique_ptr<Connection>>& connections() const { return connections_; }
+  // The connection of `peer`, or null if it has none to the bus.
+  Connection* connection(std::uint16_t peer) {
+    if (peer >= connection_of_peer_.size() || connection_of_peer_[peer] < 0) return nullptr;
+    return connections_[static_cast<std::size_t>(connection_of_peer_[peer])].get();
+  }
+
+  std::uint64_t routed() const { return routed_; }
+  std::uint64_t unrouted() const { return unrouted_; }  // messages nobody matched
+
+ protected:
+  Duration Step(Time now) override;
+
+ private:
+  struct Route {
+    std::vector<std::uint32_t> recipients;  // connection indices, for every message
+    struct UnitRule {
+      std::uint32_t connection;
+      std::string path;            // exact unit path, or a namespace below the unit prefix
+      bool is_namespace;
+    };
+    std::vector<UnitRule> unit_rules;  // rules that match only some units' objects
+    std::uint32_t rules_scanned = 0;
+  };
+  struct Live {
+    std::uint32_t refs;
+    std::uint32_t bytes;
+    std::uint32_t sender;  // connection index
+  };
+
+  void ReadFrom(std::uint32_t c, Time now, Duration* cost);
+  void Dispatch(std::uint32_t from, const Message& m, Time now, Duration* cost);
+  void WriteOut(std::uint32_t c, Time t);
+  std::uint32_t AllocLive(std::uint32_t sender, std::uint32_t bytes);
+  void ReleaseLive(std::uint32_t slot, Time t);
+  const Route& RouteFor(std::uint16_t sender, Member member) const;
+
+  DbusDaemonParams params_;
+  const BusTopology* topology_;
+  UnitPathFn unit_path_;
+  std::vector<std::unique_ptr<Connection>> connections_;
+  std::vector<std::int32_t> connection_of_peer_;  // peer id -> connection index or -1
+  std::vector<Route> routes_;                     // [peer * kMemberCount + member]
+  std::vector<Live> live_;
+  std::vector<std::uint32_t> free_live_;
+  std::vector<std::uint32_t> scratch_recipients_;
+  std::uint64_t routed_ = 0;
+  std::uint64_t unrouted_ = 0;
+};
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_MODELS_DBUS_DAEMON_H_

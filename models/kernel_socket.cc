@@ -1,0 +1,45 @@
+#include "models/kernel_socket.h"
+
+#include <utility>
+
+#include "mountstorm/error.h"
+#include "sim/server.h"
+
+namespace mountstorm {
+
+namespace {
+std::int64_t RoundUpToPowerOfTwo(std::int64_t n) {
+  std::int64_t p = 1;
+  while (p < n) p <<= 1;
+  return p;
+}
+}  // namespace
+
+std::int64_t SkbTruesize(const MessageSizeParams& sizes, std::uint32_t bytes) {
+  return RoundUpToPowerOfTwo(static_cast<std::int64_t>(bytes) + sizes.skb_shared_info) +
+         sizes.skb_overhead;
+}
+
+KernelSocket::KernelSocket(std::string name, std::int64_t sndbuf, const MessageSizeParams& sizes)
+    : sizes_(&sizes), gauge_(std::move(name), QueueUnit::kBytes, sndbuf, LimitRule::kRefuseAtLimit) {}
+
+void KernelSocket::Write(Time ready, const Message& m) {
+  Check(has_room(), "write to a full socket");
+  Check(entries_.empty() || ready >= entries_.back().ready, "socket writes out of order");
+  bool was_empty = entries_.empty();
+  std::int64_t charged = SkbTruesize(*sizes_, m.bytes);
+  entries_.PushBack(Entry{m, ready, charged});
+  gauge_.Add(ready, charged);
+  if (was_empty && reader_ != nullptr) reader_->WakeAt(ready);
+}
+
+Message KernelSocket::Read(Time t) {
+  Check(readable(t), "read of a message not yet written");
+  bool was_writable = writable();
+  Entry e = entries_.PopFront();
+  gauge_.Remove(t, e.charged);
+  if (!was_writable && writable() && writer_ != nullptr) writer_->WakeAt(t);
+  return e.message;
+}
+
+}  // namespace mountstorm

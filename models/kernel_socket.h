@@ -1,0 +1,80 @@
+// KernelSocket: one direction of an AF_UNIX stream socket: the messages a writer has sent and the
+// reader has not yet read.
+//
+// Capacity is the WRITER's send buffer, in bytes: Linux charges every skb of a stream socket to
+// the sender's sk_sndbuf and queues it on the peer; the receiver's SO_RCVBUF plays no part
+// (net/unix/af_unix.c unix_stream_sendmsg()). Each message is one skb and is charged its truesize,
+// the payload plus skb_shared_info rounded up to a power of two, plus the sk_buff: 636 B -> 1,280,
+// 1,104 B -> 2,304 (this reproduces the capacities measured in research/dbus.md section 5.1).
+// sendmsg() succeeds while the charged bytes are below the buffer, so the last message may
+// overshoot it. poll() reports the socket writable only when at most a quarter of the buffer is in
+// use (unix_writable(): wmem_alloc << 2 <= sndbuf), so a writer that waits for POLLOUT resumes when
+// the reader has drained three quarters.
+//
+// A message carries the time at which it was written ("ready"): a step that writes many messages
+// stamps each one with its moment inside the step, and the reader sees a message only from then on.
+#ifndef MOUNTSTORM_MODELS_KERNEL_SOCKET_H_
+#define MOUNTSTORM_MODELS_KERNEL_SOCKET_H_
+
+#include <cstdint>
+#include <string>
+
+#include "models/message.h"
+#include "sim/queue_gauge.h"
+#include "sim/ring_buffer.h"
+
+namespace mountstorm {
+
+class Server;
+
+// The bytes the kernel charges for a message of `bytes` bytes.
+std::int64_t SkbTruesize(const MessageSizeParams& sizes, std::uint32_t bytes);
+
+class KernelSocket {
+ public:
+  KernelSocket(std::string name, std::int64_t sndbuf, const MessageSizeParams& sizes);
+
+  // The process that reads this direction: woken when a message arrives in an empty socket.
+  void set_reader(Server* reader) { reader_ = reader; }
+  // The process that writes it: woken when reading makes the socket writable again.
+  void set_writer(Server* writer) { writer_ = writer; }
+
+  // sendmsg() would accept a message now (otherwise EAGAIN).
+  bool has_room() const { return !gauge_.at_limit(); }
+  // poll() reports POLLOUT.
+  bool writable() const { return gauge_.level() * 4 <= gauge_.limit(); }
+
+  // Queues `m`, visible to the reader from time `ready`. REQUIRES: has_room(), and `ready` not
+  // earlier than the ready time of the last message written.
+  void Write(Time ready, const Message& m);
+
+  bool empty() const { return entries_.empty(); }
+  std::size_t messages() const { return entries_.size(); }
+  // A message is there to read at time `now`.
+  bool readable(Time now) const { return !entries_.empty() && entries_.front().ready <= now; }
+  // When the first unread message becomes visible (kNever if none).
+  Time next_ready() const { return entries_.empty() ? kNever : entries_.front().ready; }
+  const Message& front() const { return entries_.front().message; }
+
+  // Takes the first message at time t. REQUIRES: readable(t).
+  Message Read(Time t);
+
+  QueueGauge& gauge() { return gauge_; }
+  const QueueGauge& gauge() const { return gauge_; }
+
+ private:
+  struct Entry {
+    Message message;
+    Time ready;
+    std::int64_t charged;
+  };
+  const MessageSizeParams* sizes_;
+  RingBuffer<Entry> entries_;
+  QueueGauge gauge_;
+  Server* reader_ = nullptr;
+  Server* writer_ = nullptr;
+};
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_MODELS_KERNEL_SOCKET_H_

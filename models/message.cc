@@ -1,0 +1,84 @@
+#include "models/message.h"
+
+#include "mountstorm/error.h"
+
+namespace mountstorm {
+
+const char* MemberName(Member m) {
+  switch (m) {
+    case Member::kUnitNew: return "UnitNew";
+    case Member::kUnitRemoved: return "UnitRemoved";
+    case Member::kPropertiesChanged: return "PropertiesChanged";
+    case Member::kJobNew: return "JobNew";
+    case Member::kJobRemoved: return "JobRemoved";
+    case Member::kReloading: return "Reloading";
+    case Member::kNameOwnerChanged: return "NameOwnerChanged";
+    case Member::kStartTransientUnit: return "StartTransientUnit";
+    case Member::kMethodReturn: return "MethodReturn";
+    case Member::kError: return "Error";
+    case Member::kCount: break;
+  }
+  return "?";
+}
+
+const char* MessageTypeName(MessageType t) {
+  switch (t) {
+    case MessageType::kSignal: return "signal";
+    case MessageType::kMethodCall: return "method_call";
+    case MessageType::kMethodReturn: return "method_return";
+    case MessageType::kError: return "error";
+  }
+  return "?";
+}
+
+Interface InterfaceOf(Member m) {
+  switch (m) {
+    case Member::kUnitNew:
+    case Member::kUnitRemoved:
+    case Member::kJobNew:
+    case Member::kJobRemoved:
+    case Member::kReloading:
+    case Member::kStartTransientUnit:
+      return Interface::kSystemdManager;
+    case Member::kPropertiesChanged:
+      return Interface::kProperties;
+    case Member::kNameOwnerChanged:
+      return Interface::kDBus;
+    case Member::kMethodReturn:
+    case Member::kError:
+    case Member::kCount:
+      break;
+  }
+  return Interface::kNone;
+}
+
+const char* InterfaceName(Interface i) {
+  switch (i) {
+    case Interface::kSystemdManager: return "org.freedesktop.systemd1.Manager";
+    case Interface::kProperties: return "org.freedesktop.DBus.Properties";
+    case Interface::kDBus: return "org.freedesktop.DBus";
+    case Interface::kNone: return "";
+  }
+  return "";
+}
+
+std::uint32_t MessageBytes(const MessageSizeParams& sizes, Member m, ChangedInterface changed) {
+  switch (m) {
+    case Member::kPropertiesChanged:
+      switch (changed) {
+        case ChangedInterface::kMount: return sizes.properties_changed_mount;
+        case ChangedInterface::kDevice: return sizes.properties_changed_device;
+        case ChangedInterface::kUnit:
+        case ChangedInterface::kJob:
+        case ChangedInterface::kNone: return sizes.properties_changed_unit;
+      }
+      return sizes.properties_changed_unit;
+    case Member::kUnitNew: return sizes.unit_new;
+    case Member::kUnitRemoved: return sizes.unit_removed;
+    default: break;
+  }
+  Check(false, "no size is defined for this message kind");
+  return 0;
+}
+
+}  // namespace mountstorm

@@ -1,0 +1,74 @@
+// Message: one D-Bus message as it travels through the pipeline.
+//
+// A message is a small value: the object it is about, its member, its type, its sender and its
+// marshalled size. No strings: names and object paths are derived from the ids only where a
+// person reads them (summary keys, traces). This keeps a queued message at 20 bytes, so that a
+// queue of 196,608 messages costs 4 MiB, not a heap node per message, and so that a run of
+// identical messages can later be treated as one item.
+#ifndef MOUNTSTORM_MODELS_MESSAGE_H_
+#define MOUNTSTORM_MODELS_MESSAGE_H_
+
+#include <array>
+#include <cstdint>
+
+#include "mountstorm/scenario.h"
+
+namespace mountstorm {
+
+// The members the pipeline carries. Signals of systemd's Manager interface
+// (org.freedesktop.systemd1.Manager), the PropertiesChanged signal of
+// org.freedesktop.DBus.Properties, method calls and their replies.
+enum class Member : std::uint8_t {
+  kUnitNew,
+  kUnitRemoved,
+  kPropertiesChanged,
+  kJobNew,
+  kJobRemoved,
+  kReloading,
+  kNameOwnerChanged,    // from the bus driver, org.freedesktop.DBus
+  kStartTransientUnit,  // method call, logind -> PID 1
+  kMethodReturn,
+  kError,
+  kCount
+};
+constexpr int kMemberCount = static_cast<int>(Member::kCount);
+const char* MemberName(Member m);
+
+enum class MessageType : std::uint8_t { kSignal, kMethodCall, kMethodReturn, kError };
+const char* MessageTypeName(MessageType t);
+
+// For PropertiesChanged: the interface whose properties changed (the first argument). systemd
+// sends one for the unit type's interface and one for org.freedesktop.systemd1.Unit.
+enum class ChangedInterface : std::uint8_t { kNone, kMount, kDevice, kUnit, kJob };
+
+// The D-Bus interface a member belongs to (the message header's INTERFACE field).
+enum class Interface : std::uint8_t { kSystemdManager, kProperties, kDBus, kNone };
+Interface InterfaceOf(Member m);
+const char* InterfaceName(Interface i);
+
+// Object ids: a unit's id, or the manager object /org/freedesktop/systemd1.
+constexpr std::uint32_t kManagerObject = 0xffffffffu;
+constexpr std::uint32_t kBusDriverObject = 0xfffffffeu;  // /org/freedesktop/DBus
+constexpr std::uint16_t kBroadcast = 0xffff;              // a signal with no destination
+
+struct Message {
+  std::uint32_t object = kManagerObject;  // unit id or kManagerObject
+  std::uint32_t bytes = 0;                // header + body as marshalled
+  std::uint32_t serial = 0;               // cookie; a reply carries the call's cookie
+  std::uint16_t sender = 0;               // peer id of the sending process
+  std::uint16_t destination = kBroadcast; // peer id for unicast messages
+  Member member = Member::kPropertiesChanged;
+  MessageType type : 4 = MessageType::kSignal;
+  ChangedInterface changed : 4 = ChangedInterface::kNone;  // PropertiesChanged only
+};
+static_assert(sizeof(Message) <= 20, "a queued message should stay small");
+
+// The marshalled size of a message of this kind, from the scenario's message_sizes.
+std::uint32_t MessageBytes(const MessageSizeParams& sizes, Member m, ChangedInterface changed);
+
+// Per-member counters, indexed by Member.
+using MemberCounts = std::array<std::uint64_t, kMemberCount>;
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_MODELS_MESSAGE_H_

@@ -1,0 +1,324 @@
+// Reading scenario files: the JSON format of docs/SCENARIOS.md.
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "models/json_reader.h"
+#include "models/logind.h"
+#include "models/workload.h"
+#include "mountstorm/error.h"
+#include "mountstorm/scenario.h"
+
+namespace mountstorm {
+
+namespace {
+
+constexpr double kMaxSeconds = 1e6;  // about 11.6 days of simulated time
+constexpr std::int64_t kMaxBytes = std::int64_t{1} << 40;
+constexpr std::int64_t kMaxMessages = std::int64_t{1} << 32;
+
+const std::vector<std::string> kProfiles = {"rhel7.7"};
+const std::vector<std::string> kOps = {"mount", "umount", "remount"};
+const std::vector<std::string> kKinds = {"list", "interval", "poisson", "burst"};
+
+void ReadMountSpec(JsonReader& r, MountSpec* spec, bool need_source) {
+  r.String("path", &spec->path);
+  r.String("source", &spec->source);
+  r.String("fstype", &spec->fstype);
+  r.String("options", &spec->options);
+  if (!r.Has("path")) r.Fail("path", "a mount point path such as \"/nfs/users/u{i}\"");
+  if (spec->path.empty() || spec->path[0] != '/') r.Fail("path", "an absolute path");
+  if (need_source) {
+    if (!r.Has("source")) r.Fail("source", "the mounted source, e.g. \"server:/export\" or \"/dev/sda1\"");
+    if (!r.Has("fstype")) r.Fail("fstype", "a filesystem type such as \"nfs4\"");
+  }
+}
+
+void ReadBusy(JsonReader& r, std::vector<BusyPeriod>* busy) {
+  r.ObjectArray("busy", [&](JsonReader& b) {
+    BusyPeriod p;
+    b.Duration("start_s", &p.start, 1e9, 0, kMaxSeconds);
+    b.Duration("length_s", &p.length, 1e9, 0, kMaxSeconds);
+    if (!b.Has("start_s")) b.Fail("start_s", "the start of the busy period in seconds");
+    if (!b.Has("length_s")) b.Fail("length_s", "the length of the busy period in seconds");
+    busy->push_back(p);
+  });
+}
+
+void ReadClient(JsonReader& r, ClientParams* c, bool is_logind) {
+  if (!is_logind) {
+    r.String("name", &c->name);
+    r.String("well_known_name", &c->well_known_name);
+    r.Bool("private_connection", &c->private_connection);
+  }
+  r.Bool("subscribe", &c->subscribe);
+  r.StringList("match_rules", &c->match_rules);
+  r.Duration("per_message_us", &c->per_message_cost, 1e3, 0, 1e9);
+  r.Duration("recvmsg_us", &c->recvmsg_cost, 1e3, 0, 1e9);
+  r.Duration("loop_iteration_us", &c->loop_iteration_cost, 1e3, 0, 1e9);
+  r.Int64("rqueue_max", &c->rqueue_max, 1, kMaxMessages, "messages");
+  r.Int64("socket_sndbuf_bytes", &c->socket_sndbuf_bytes, 2048, kMaxBytes, "bytes");
+  ReadBusy(r, &c->busy);
+}
+
+void ReadSystemd(JsonReader r, SystemdParams* p) {
+  r.Duration("scan_fixed_us", &p->scan_fixed, 1e3, 0, 1e9);
+  r.Duration("scan_per_line_us", &p->scan_per_line, 1e3, 0, 1e6);
+  r.Duration("scan_per_device_line_us", &p->scan_per_device_line, 1e3, 0, 1e6);
+  r.Bool("reannounce_network_mounts", &p->reannounce_network_mounts);
+  r.Bool("reannounce_dev_devices", &p->reannounce_dev_devices);
+  r.Int("dbus_queue_budget", &p->dbus_queue_budget, 0, 1 << 30, "units");
+  r.Int("bus_busy_threshold", &p->bus_busy_threshold, 0, 1 << 30, "messages");
+  r.Int64("wqueue_max", &p->wqueue_max, 1, kMaxMessages, "messages");
+  r.Int64("rqueue_max", &p->rqueue_max, 1, kMaxMessages, "messages");
+  r.Int64("socket_sndbuf_bytes", &p->socket_sndbuf_bytes, 2048, kMaxBytes, "bytes");
+  r.Duration("unit_dispatch_us", &p->unit_dispatch_cost, 1e3, 0, 1e9);
+  r.Duration("message_build_us", &p->message_build_cost, 1e3, 0, 1e9);
+  r.Duration("sendmsg_us", &p->sendmsg_cost, 1e3, 0, 1e9);
+  r.Double("wqueue_memmove_ns_per_entry", &p->wqueue_memmove_ns_per_entry, 0, 1e6, "ns");
+  r.Duration("loop_iteration_us", &p->loop_iteration_cost, 1e3, 0, 1e9);
+  r.Duration("incoming_message_us", &p->incoming_message_cost, 1e3, 0, 1e9);
+  r.Duration("quantum_us", &p->quantum, 1e3, 1, 1e9);
+  r.Finish();
+}
+
+void ReadMessageSizes(JsonReader r, MessageSizeParams* m) {
+  r.Uint32("properties_changed_mount_bytes", &m->properties_changed_mount, 16, 1 << 27);
+  r.Uint32("properties_changed_device_bytes", &m->properties_changed_device, 16, 1 << 27);
+  r.Uint32("properties_changed_unit_bytes", &m->properties_changed_unit, 16, 1 << 27);
+  r.Uint32("unit_new_bytes", &m->unit_new, 16, 1 << 27);
+  r.Uint32("unit_removed_bytes", &m->unit_removed, 16, 1 << 27);
+  r.Uint32("skb_shared_info_bytes", &m->skb_shared_info, 0, 1 << 20);
+  r.Uint32("skb_overhead_bytes", &m->skb_overhead, 0, 1 << 20);
+  r.Finish();
+}
+
+void ReadDbus(JsonReader r, DbusDaemonParams* d) {
+  r.Int64("max_incoming_bytes", &d->max_incoming_bytes, 1, kMaxBytes, "bytes");
+  r.Int64("max_outgoing_bytes", &d->max_outgoing_bytes, 0, kMaxBytes, "bytes");
+  r.Int64("read_bytes_per_iteration", &d->read_bytes_per_iteration, 1, kMaxBytes, "bytes");
+  r.Int64("write_bytes_per_iteration", &d->write_bytes_per_iteration, 0, kMaxBytes, "bytes");
+  r.Int64("socket_sndbuf_bytes", &d->socket_sndbuf_bytes, 2048, kMaxBytes, "bytes");
+  r.Duration("route_base_us", &d->route_base, 1e3, 0, 1e9);
+  r.Duration("route_per_extra_recipient_us", &d->route_per_extra_recipient, 1e3, 0, 1e9);
+  r.Duration("route_per_rule_us", &d->route_per_rule, 1e3, 0, 1e9);
+  r.Duration("iteration_us", &d->iteration_cost, 1e3, 0, 1e9);
+  r.Finish();
+}
+
+void ReadGenerator(JsonReader& g, int index, WorkloadGenerator* w) {
+  int kind = static_cast<int>(WorkloadGenerator::Kind::kInterval);
+  g.Choice("kind", &kind, kKinds);
+  if (!g.Has("kind")) g.Fail("kind", "one of \"list\", \"interval\", \"poisson\", \"burst\"");
+  w->kind = static_cast<WorkloadGenerator::Kind>(kind);
+  w->name = std::to_string(index);
+  g.String("name", &w->name);
+  g.Duration("expire_after_s", &w->expire_after, 1e9, 0, kMaxSeconds);
+  if (w->kind == WorkloadGenerator::Kind::kList) {
+    g.ObjectArray("ops", [&](JsonReader& o) {
+      WorkloadGenerator::Op op;
+      int which = 0;
+      o.Duration("at_s", &op.at, 1e9, 0, kMaxSeconds);
+      o.Choice("op", &which, kOps);
+      op.op = static_cast<MountOp>(which);
+      ReadMountSpec(o, &op.spec, op.op == MountOp::kMount);
+      if (!o.Has("at_s")) o.Fail("at_s", "the time of the operation in seconds");
+      w->ops.push_back(op);
+    });
+    if (!g.Has("ops")) g.Fail("ops", "an array of operations");
+    return;
+  }
+  int which = 0;
+  g.Choice("op", &which, kOps);
+  w->op = static_cast<MountOp>(which);
+  g.Int("count", &w->count, 0, 100000000, "operations");
+  g.Int("first_index", &w->first_index, -1000000000, 1000000000);
+  g.Duration("start_s", &w->start, 1e9, 0, kMaxSeconds);
+  JsonReader spec = g.Object("mount");
+  ReadMountSpec(spec, &w->spec, w->op == MountOp::kMount);
+  spec.Finish();
+  if (!g.Has("count")) g.Fail("count", "the number of operations");
+  switch (w->kind) {
+    case WorkloadGenerator::Kind::kInterval:
+      g.Duration("interval_ms", &w->interval, 1e6, 0, kMaxSeconds * 1e3);
+      g.Double("jitter", &w->jitter, 0, 0.999999);
+      if (!g.Has("interval_ms")) g.Fail("interval_ms", "the gap between operations in milliseconds");
+      break;
+    case WorkloadGenerator::Kind::kPoisson:
+      g.Double("rate_per_s", &w->rate_per_s, 1e-9, 1e9, "1/s");
+      if (!g.Has("rate_per_s")) g.Fail("rate_per_s", "the mean number of operations per second");
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
+Scenario DefaultScenario(const std::string& profile) {
+  if (std::find(kProfiles.begin(), kProfiles.end(), profile) == kProfiles.end()) {
+    std::string known;
+    for (const std::string& p : kProfiles) known += (known.empty() ? "" : ", ") + p;
+    throw InputError("unknown profile \"" + profile + "\" (known: " + known + ")");
+  }
+  Scenario s;
+  s.profile = profile;
+  s.logind.name = "logind";
+  s.logind.well_known_name = "org.freedesktop.login1";
+  s.logind.subscribe = true;
+  s.logind.match_rules = LogindMatchRules();
+  return s;
+}
+
+namespace {
+
+Scenario ParseScenarioInto(const nlohmann::json& doc, const std::string& file, ParameterSink* sink) {
+  if (!doc.is_object()) throw InputError(file + ": /: expected a scenario object, found " + DescribeJson(doc));
+  std::string profile = "rhel7.7";
+  if (doc.contains("profile") && doc["profile"].is_string()) profile = doc["profile"].get<std::string>();
+  Scenario s;
+  try {
+    s = DefaultScenario(profile);
+  } catch (const InputError& e) {
+    throw InputError(file + ": /profile: " + e.what());
+  }
+  s.file = file;
+
+  JsonReader r(&doc, file, "", sink);
+  r.String("name", &s.name);
+  r.String("description", &s.description);
+  r.String("profile", &s.profile);
+  r.Uint64("seed", &s.seed);
+
+  JsonReader run = r.Object("run");
+  run.Duration("stop_at_s", &s.stop_at, 1e9, 0, kMaxSeconds);
+  run.Duration("sample_interval_ms", &s.sample_interval, 1e6, 0.001, 1e6);
+  run.Finish();
+  if (s.stop_at / s.sample_interval > 20'000'000) {
+    r.FailHere("run.stop_at_s / run.sample_interval_ms gives more than 20,000,000 samples; "
+               "raise sample_interval_ms");
+  }
+
+  JsonReader host = r.Object("host");
+  host.Int("cpus", &s.cpus, 0, 4096, "CPUs");
+  host.Finish();
+
+  JsonReader table = r.Object("mount_table");
+  table.ObjectArray("entries", [&](JsonReader& e) {
+    MountSpec spec;
+    ReadMountSpec(e, &spec, true);
+    s.initial_mounts.push_back(spec);
+  });
+  table.ObjectArray("generate", [&](JsonReader& g) {
+    MountTemplate t;
+    g.Int("count", &t.count, 0, 10000000, "entries");
+    g.Int("first_index", &t.first_index, -1000000000, 1000000000);
+    ReadMountSpec(g, &t.spec, true);
+    if (!g.Has("count")) g.Fail("count", "the number of entries to generate");
+    for (int k = 0; k < t.count; ++k) {
+      int i = t.first_index + k;
+      s.initial_mounts.push_back(MountSpec{ExpandIndex(t.spec.path, i), ExpandIndex(t.spec.source, i),
+                                           ExpandIndex(t.spec.fstype, i), ExpandIndex(t.spec.options, i)});
+    }
+  });
+  table.Finish();
+
+  int index = 0;
+  std::set<std::string> generator_names;
+  r.ObjectArray("workload", [&](JsonReader& g) {
+    WorkloadGenerator w;
+    ReadGenerator(g, index++, &w);
+    if (!generator_names.insert(w.name).second) g.Fail("name", "a name no other generator has");
+    s.workload.push_back(std::move(w));
+  });
+
+  ReadSystemd(r.Object("systemd"), &s.systemd);
+  ReadMessageSizes(r.Object("message_sizes"), &s.message_sizes);
+  ReadDbus(r.Object("dbus"), &s.dbus);
+
+  JsonReader logind = r.Object("logind");
+  logind.Bool("enabled", &s.logind_enabled);
+  ReadClient(logind, &s.logind, true);
+  logind.Finish();
+
+  r.ObjectArray("subscribers", [&](JsonReader& c) {
+    ClientParams p;
+    ReadClient(c, &p, false);
+    if (!c.Has("name")) c.Fail("name", "a name for the subscriber");
+    if (p.name.empty()) c.Fail("name", "a non-empty name");
+    s.subscribers.push_back(p);
+  });
+  r.Finish();
+  return s;
+}
+
+}  // namespace
+
+Scenario ParseScenario(const nlohmann::json& doc, const std::string& file) {
+  return ParseScenarioInto(doc, file, nullptr);
+}
+
+void ApplyOverride(nlohmann::json& doc, const std::string& assignment, const std::string& origin) {
+  std::size_t eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0 || assignment[0] != '/') {
+    throw InputError(origin + ": \"" + assignment + "\": expected /json/path=value");
+  }
+  std::string pointer = assignment.substr(0, eq);
+  std::string text = assignment.substr(eq + 1);
+  nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) value = text;  // not JSON: a plain string
+  try {
+    nlohmann::json::json_pointer ptr(pointer);
+    nlohmann::json::json_pointer parent = ptr.parent_pointer();
+    if (!parent.empty() && !doc.contains(parent)) {
+      throw InputError(origin + ": " + pointer + ": the parent " + parent.to_string() + " does not exist");
+    }
+    if (!parent.empty() && doc.at(parent).is_array()) {
+      const std::string& last = ptr.back();
+      bool digits = !last.empty() && last.find_first_not_of("0123456789") == std::string::npos;
+      if (!digits || std::stoull(last) >= doc.at(parent).size()) {
+        throw InputError(origin + ": " + pointer + ": no such array element");
+      }
+    }
+    doc[ptr] = value;
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(origin + ": " + pointer + ": not a valid JSON pointer into the scenario (" + e.what() + ")");
+  }
+}
+
+Scenario LoadScenarioFile(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open the scenario file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(path + ": not valid JSON: " + e.what());
+  }
+  for (const std::string& o : overrides) ApplyOverride(doc, o, "--set " + o);
+  return ParseScenario(doc, path);
+}
+
+std::vector<ParameterInfo> ListParameters() {
+  // One example of every array element kind, so that every key of the format is visited.
+  const nlohmann::json exemplar = {
+      {"mount_table",
+       {{"entries", {{{"path", "/"}, {"source", "/dev/sda1"}, {"fstype", "xfs"}}}},
+        {"generate", {{{"count", 1}, {"path", "/"}, {"source", "/dev/sda1"}, {"fstype", "xfs"}}}}}},
+      {"workload",
+       {{{"kind", "list"}, {"ops", {{{"at_s", 0}, {"op", "umount"}, {"path", "/x"}}}}},
+        {{"kind", "interval"}, {"count", 0}, {"interval_ms", 1}, {"mount", {{"path", "/x"}}}, {"op", "umount"}},
+        {{"kind", "poisson"}, {"count", 0}, {"rate_per_s", 1}, {"mount", {{"path", "/x"}}}, {"op", "umount"}},
+        {{"kind", "burst"}, {"count", 0}, {"mount", {{"path", "/x"}}}, {"op", "umount"}}}},
+      {"logind", {{"busy", {{{"start_s", 0}, {"length_s", 0}}}}}},
+      {"subscribers", {{{"name", "agent"}, {"busy", {{{"start_s", 0}, {"length_s", 0}}}}}}},
+  };
+  ParameterSink sink;
+  ParseScenarioInto(exemplar, "(exemplar)", &sink);
+  return sink.parameters();
+}
+
+}  // namespace mountstorm

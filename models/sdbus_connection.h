@@ -1,0 +1,91 @@
+// SdBusConnection: a process's end of one sd-bus connection: the write queue, the read queue and
+// the two directions of the socket (src/libsystemd/sd-bus/sd-bus.c, bus-socket.c).
+//
+// Send (bus_send_internal / sd_bus_send): if the write queue is empty, the message is written to
+// the socket at once (one sendmsg); if the socket is full (EAGAIN) it becomes the first entry of
+// the write queue. Otherwise it is appended, unless the queue already holds BUS_WQUEUE_MAX
+// messages: then the send fails with ENOBUFS and the message is lost.
+//
+// DispatchWqueue (dispatch_wqueue): writes queued messages one sendmsg each until the queue is
+// empty or the socket is full. After each message the whole remaining array of pointers is moved
+// down one slot (memmove of 8 bytes per entry): dequeuing costs time proportional to the queue
+// length, which is why a full queue drains slowly.
+//
+// ReadOne (dispatch_rqueue + bus_socket_read_message): takes the first message of the read queue
+// (another memmove) or, if it is empty, reads one message from the socket with two recvmsg calls
+// (the 24-byte fixed header, then the rest).
+//
+// All costs are CPU time of the owning process; each function adds what it spends to *cost and
+// stamps its effects at t + *cost.
+#ifndef MOUNTSTORM_MODELS_SDBUS_CONNECTION_H_
+#define MOUNTSTORM_MODELS_SDBUS_CONNECTION_H_
+
+#include <cstdint>
+#include <string>
+
+#include "models/kernel_socket.h"
+#include "models/message.h"
+#include "sim/bounded_queue.h"
+
+namespace mountstorm {
+
+struct SdBusCosts {
+  Duration sendmsg = 0;
+  Duration recvmsg = 0;
+  double memmove_ns_per_entry = 0;  // per queued pointer moved after a dequeue
+};
+
+class SdBusConnection {
+ public:
+  // `queue_prefix` names the queues: "<prefix>.wqueue", "<prefix>.rqueue".
+  SdBusConnection(const std::string& queue_prefix, std::int64_t wqueue_max,
+                  std::int64_t rqueue_max, KernelSocket* out, KernelSocket* in,
+                  const SdBusCosts& costs);
+
+  enum class SendResult { kWritten, kQueued, kNoBufs };
+  SendResult Send(Time t, const Message& m, Duration* cost);
+
+  // Writes queued messages until the write queue is empty, the socket is full, or *cost reaches
+  // `cost_limit`. Returns the number written.
+  int DispatchWqueue(Time t, Duration* cost, Duration cost_limit);
+
+  // Takes the next incoming message into *m. Returns false if there is none at time t.
+  bool ReadOne(Time t, Message* m, Duration* cost);
+
+  // sd_bus_get_events() with the io source level-triggered: POLLOUT is asked for while the write
+  // queue is not empty, POLLIN while the read queue is empty.
+  bool io_ready(Time now) const {
+    return (!wqueue_.empty() && out_->writable()) || (rqueue_.empty() && in_ != nullptr && in_->readable(now));
+  }
+  // There is something to hand to the process: a queued incoming message or one in the socket.
+  bool has_incoming(Time now) const {
+    return !rqueue_.empty() || (in_ != nullptr && in_->readable(now));
+  }
+
+  BoundedQueue<Message>& wqueue() { return wqueue_; }
+  BoundedQueue<Message>& rqueue() { return rqueue_; }
+  const BoundedQueue<Message>& wqueue() const { return wqueue_; }
+  const BoundedQueue<Message>& rqueue() const { return rqueue_; }
+  KernelSocket* out() const { return out_; }
+  KernelSocket* in() const { return in_; }
+
+  const MemberCounts& sent() const { return sent_; }
+  const MemberCounts& enobufs() const { return enobufs_; }
+  const MemberCounts& received() const { return received_; }
+
+ private:
+  Duration MemmoveCost(std::size_t entries) const;
+
+  BoundedQueue<Message> wqueue_;
+  BoundedQueue<Message> rqueue_;
+  KernelSocket* out_;
+  KernelSocket* in_;
+  SdBusCosts costs_;
+  MemberCounts sent_{};
+  MemberCounts enobufs_{};
+  MemberCounts received_{};
+};
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_MODELS_SDBUS_CONNECTION_H_

@@ -1,0 +1,134 @@
+#include "models/simulation.h"
+
+#include "models/unit_name.h"
+#include "mountstorm/error.h"
+
+namespace mountstorm {
+
+Simulation::Simulation(const Scenario& scenario)
+    : scenario_(scenario),
+      cpus_(&sim_, scenario.cpus),
+      recorder_(scenario.sample_interval),
+      table_(&strings_),
+      topology_(BuildTopology(scenario)) {
+  const Scenario& s = scenario_;
+
+  // The kernel mount table as it is when the run starts.
+  for (const MountSpec& m : s.initial_mounts) table_.Mount(0, m);
+  initial_lines_ = table_.lines();
+
+  // PID 1, which already knows every unit of that table.
+  systemd_ = std::make_unique<SystemdManager>(&sim_, &cpus_, s.systemd, s.message_sizes, &table_,
+                                              topology_.systemd);
+  systemd_->AdoptInitialTable();
+  const SdBusCosts systemd_costs{s.systemd.sendmsg_cost, s.systemd.sendmsg_cost,
+                                 s.systemd.wqueue_memmove_ns_per_entry};
+
+  daemon_ = std::make_unique<DbusDaemon>(&sim_, &cpus_, s.dbus, &topology_,
+                                         [this](std::uint32_t unit) { return UnitPath(unit); });
+
+  // PID 1 <-> dbus-daemon: the API bus.
+  KernelSocket* systemd_out = NewSocket("systemd.socket", s.systemd.socket_sndbuf_bytes);
+  KernelSocket* to_systemd = NewSocket("dbus.socket.systemd", s.dbus.socket_sndbuf_bytes);
+  SdBusConnection* api = NewConnection("systemd", s.systemd.wqueue_max, s.systemd.rqueue_max,
+                                       systemd_out, to_systemd, systemd_costs);
+  systemd_->AttachApiBus(api, topology_.api_bus_subscribed);
+  daemon_->AddConnection(topology_.systemd, systemd_out, to_systemd);
+
+  // The clients, each on the bus or on a private connection to PID 1.
+  struct ClientWiring {
+    SdBusConnection* bus;         // the client's end
+    SdBusConnection* pid1_side;   // PID 1's end of a private connection, else null
+    KernelSocket* in;             // towards the client
+    KernelSocket* out;            // from the client
+  };
+  std::vector<ClientWiring> wiring;
+  for (std::size_t i = 0; i < topology_.clients.size(); ++i) {
+    const ClientParams& c = topology_.clients[i];
+    const SdBusCosts client_costs{c.recvmsg_cost, c.recvmsg_cost, s.systemd.wqueue_memmove_ns_per_entry};
+    ClientWiring w{nullptr, nullptr, nullptr, NewSocket(c.name + ".socket", c.socket_sndbuf_bytes)};
+    if (c.private_connection) {
+      w.in = NewSocket("systemd.private." + c.name + ".socket", s.systemd.socket_sndbuf_bytes);
+      w.pid1_side = NewConnection("systemd.private." + c.name, s.systemd.wqueue_max,
+                                  s.systemd.rqueue_max, w.in, w.out, systemd_costs);
+      systemd_->AttachPrivateBus(w.pid1_side);
+    } else {
+      w.in = NewSocket("dbus.socket." + c.name, s.dbus.socket_sndbuf_bytes);
+      daemon_->AddConnection(topology_.client_peers[i], w.out, w.in);
+    }
+    // The client's own sd-bus limits are those of the same systemd version.
+    w.bus = NewConnection(c.name, c.rqueue_max, c.rqueue_max, w.out, w.in, client_costs);
+    clients_.push_back(std::make_unique<Subscriber>(&sim_, &cpus_, c, w.bus));
+    wiring.push_back(w);
+  }
+  daemon_->BuildRoutes();
+
+  // Every bounded queue, in the order a message meets them.
+  DbusDaemon::Connection* pid1_at_daemon = daemon_->connection(topology_.systemd);
+  Track(&api->wqueue().gauge());
+  Track(&systemd_out->gauge());
+  Track(&pid1_at_daemon->incoming);
+  for (std::size_t i = 0; i < wiring.size(); ++i) {
+    const ClientWiring& w = wiring[i];
+    if (w.pid1_side != nullptr) {
+      Track(&w.pid1_side->wqueue().gauge());
+    } else {
+      Track(&daemon_->connection(topology_.client_peers[i])->outgoing.gauge());
+    }
+    Track(&w.in->gauge());
+    Track(&w.bus->rqueue().gauge());
+  }
+  // The way back towards PID 1.
+  for (std::size_t i = 0; i < wiring.size(); ++i) {
+    const ClientWiring& w = wiring[i];
+    Track(&w.bus->wqueue().gauge());
+    Track(&w.out->gauge());
+    if (w.pid1_side != nullptr) {
+      Track(&w.pid1_side->rqueue().gauge());
+    } else {
+      Track(&daemon_->connection(topology_.client_peers[i])->incoming);
+    }
+  }
+  Track(&pid1_at_daemon->outgoing.gauge());
+  Track(&to_systemd->gauge());
+  Track(&api->rqueue().gauge());
+
+  workload_ = std::make_unique<Workload>(&sim_, &table_, ExpandWorkload(s.workload, s.seed));
+}
+
+KernelSocket* Simulation::NewSocket(const std::string& name, std::int64_t sndbuf) {
+  sockets_.push_back(std::make_unique<KernelSocket>(name, sndbuf, scenario_.message_sizes));
+  return sockets_.back().get();
+}
+
+SdBusConnection* Simulation::NewConnection(const std::string& prefix, std::int64_t wqueue_max,
+                                           std::int64_t rqueue_max, KernelSocket* out,
+                                           KernelSocket* in, const SdBusCosts& costs) {
+  connections_.push_back(std::make_unique<SdBusConnection>(prefix, wqueue_max, rqueue_max, out, in, costs));
+  return connections_.back().get();
+}
+
+void Simulation::Track(QueueGauge* g) {
+  g->RecordInto(&recorder_);
+  tracked_.push_back(g);
+  gauges_.push_back(g);
+}
+
+std::string Simulation::UnitPath(std::uint32_t unit) const {
+  const SystemdManager::Unit& u = systemd_->units()[unit];
+  const std::string& key = table_.strings().Get(u.key);
+  bool mount = u.kind == SystemdManager::UnitKind::kMount;
+  return UnitObjectPath(UnitNameFromPath(key, mount ? ".mount" : ".device"));
+}
+
+void Simulation::Run() {
+  workload_->Start();
+  for (auto& c : clients_) c->Start();
+  sim_.RunUntil(scenario_.stop_at);
+  stopped_at_limit_ = sim_.pending() > 0;
+  end_time_ = stopped_at_limit_ ? scenario_.stop_at : sim_.now();
+  for (QueueGauge* g : tracked_) g->Finish(end_time_);
+  recorder_.Finish(end_time_);
+}
+
+}  // namespace mountstorm

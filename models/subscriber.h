@@ -1,0 +1,48 @@
+// Subscriber: a process that receives PID 1's signals through sd-bus and handles them one at a
+// time: systemd-logind, or any other service with match rules (a monitoring agent, a desktop
+// daemon) or a private connection to PID 1.
+//
+// Each loop iteration handles one message (sd_bus_process() -> process_running() handles at most
+// one): the first of the read queue, or else one read from the socket with two recvmsg calls;
+// then the handler's cost. During a busy period (the process is doing other work) it reads
+// nothing, so its socket and dbus-daemon's outgoing queue for it fill up.
+#ifndef MOUNTSTORM_MODELS_SUBSCRIBER_H_
+#define MOUNTSTORM_MODELS_SUBSCRIBER_H_
+
+#include <cstdint>
+
+#include "models/sdbus_connection.h"
+#include "mountstorm/scenario.h"
+#include "sim/server.h"
+
+namespace mountstorm {
+
+class Subscriber : public Server {
+ public:
+  Subscriber(Simulator* sim, CpuPool* cpus, const ClientParams& params, SdBusConnection* bus);
+
+  // Schedules the busy periods of the scenario.
+  void Start();
+
+  SdBusConnection* bus() const { return bus_; }
+  const ClientParams& params() const { return params_; }
+  std::uint64_t handled() const { return handled_; }
+  Duration busy_period_time() const { return busy_period_time_; }
+
+ protected:
+  Duration Step(Time now) override;
+  void OnOwnEvent(Time now, std::uint32_t tag) override;
+  // Handles one message; adds its cost beyond per_message_cost to *cost.
+  virtual void Handle(const Message& m, Time now, Duration* cost);
+
+ private:
+  ClientParams params_;
+  SdBusConnection* bus_;
+  Time busy_until_ = 0;
+  Duration busy_period_time_ = 0;
+  std::uint64_t handled_ = 0;
+};
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_MODELS_SUBSCRIBER_H_

@@ -1,0 +1,215 @@
+// What a run reports (MODEL-SPEC section 4): summary.json and curves.csv, built from a finished
+// Simulation. Only simulated quantities go in; nothing here depends on the wall clock.
+#include <array>
+#include <cstdio>
+#include <sstream>
+
+#include "models/simulation.h"
+#include "mountstorm/run.h"
+
+#ifndef MOUNTSTORM_VERSION
+#define MOUNTSTORM_VERSION "unknown"
+#endif
+
+namespace mountstorm {
+
+namespace {
+
+nlohmann::json Seconds(Time t) {
+  if (t == kNever) return nullptr;
+  return ToSeconds(t);
+}
+
+// Messages of one peer: totals, losses by cause and the same per member.
+struct PeerCounts {
+  MemberCounts sent{};
+  MemberCounts received{};
+  MemberCounts enobufs{};
+  MemberCounts full_queue{};
+};
+
+void AddTo(MemberCounts& to, const MemberCounts& from) {
+  for (int i = 0; i < kMemberCount; ++i) to[i] += from[i];
+}
+
+std::uint64_t Total(const MemberCounts& c) {
+  std::uint64_t n = 0;
+  for (std::uint64_t v : c) n += v;
+  return n;
+}
+
+nlohmann::json PeerJson(const PeerCounts& p) {
+  nlohmann::json j;
+  j["sent"] = Total(p.sent);
+  j["received"] = Total(p.received);
+  j["dropped"] = {{"enobufs", Total(p.enobufs)}, {"full_queue", Total(p.full_queue)}, {"disconnect", 0}};
+  nlohmann::json by_member = nlohmann::json::object();
+  for (int i = 0; i < kMemberCount; ++i) {
+    std::uint64_t dropped = p.enobufs[i] + p.full_queue[i];
+    if (p.sent[i] == 0 && p.received[i] == 0 && dropped == 0) continue;
+    by_member[MemberName(static_cast<Member>(i))] = {
+        {"sent", p.sent[i]}, {"received", p.received[i]}, {"dropped", dropped}};
+  }
+  j["by_member"] = by_member;
+  return j;
+}
+
+nlohmann::json QueueJson(const QueueGauge& g) {
+  return {
+      {"unit", QueueUnitName(g.unit())},
+      {"limit", g.limit()},
+      {"peak", g.peak()},
+      {"peak_time_s", ToSeconds(g.peak_time())},
+      {"enobufs_onset_s", Seconds(g.first_refusal())},
+      {"refused", g.refused()},
+      {"time_at_limit_s", ToSeconds(g.time_at_limit())},
+      {"drained_s", Seconds(g.drained_time())},
+      {"level_at_end", g.level()},
+  };
+}
+
+nlohmann::json BuildSummary(const Simulation& sim) {
+  const Scenario& s = sim.scenario();
+  nlohmann::json j;
+  j["mountstorm_version"] = Version();
+  j["scenario"] = s.name;
+  j["seed"] = s.seed;
+  j["profile"] = s.profile;
+  j["end_time_s"] = ToSeconds(sim.end_time());
+  j["stopped_by"] = sim.stopped_at_limit() ? "stop_at" : "quiescence";
+  j["events"] = sim.simulator().events_run();
+
+  // Messages, peer by peer.
+  PeerCounts systemd;
+  for (const SdBusConnection* bus : sim.systemd().buses()) {
+    AddTo(systemd.sent, bus->sent());
+    AddTo(systemd.enobufs, bus->enobufs());
+    AddTo(systemd.received, bus->received());
+  }
+  PeerCounts daemon;
+  std::vector<PeerCounts> clients(sim.clients().size());
+  for (const auto& c : sim.daemon().connections()) {
+    AddTo(daemon.received, c->received);
+    AddTo(daemon.sent, c->delivered);
+    AddTo(daemon.full_queue, c->dropped);
+  }
+  nlohmann::json messages;
+  messages["systemd"] = PeerJson(systemd);
+  messages["dbus-daemon"] = PeerJson(daemon);
+  for (std::size_t i = 0; i < sim.clients().size(); ++i) {
+    const Subscriber& c = *sim.clients()[i];
+    PeerCounts p;
+    AddTo(p.sent, c.bus()->sent());
+    AddTo(p.enobufs, c.bus()->enobufs());
+    AddTo(p.received, c.bus()->received());
+    for (const auto& dc : sim.daemon().connections()) {
+      if (dc->name == c.name()) AddTo(p.full_queue, dc->dropped);
+    }
+    messages[c.name()] = PeerJson(p);
+  }
+  j["messages"] = messages;
+
+  // Scans.
+  const SystemdManager::Stats& st = sim.systemd().stats();
+  double scans = static_cast<double>(st.scans);
+  j["scans"] = {
+      {"count", st.scans},
+      {"mean_table_lines", st.scans ? static_cast<double>(st.lines_scanned) / scans : 0.0},
+      {"changes", st.changes_seen},
+      {"changes_coalesced", st.changes_seen - st.scans},
+      {"new_mount_units", st.new_mount_units},
+      {"mean_new_mounts_per_scan", st.scans ? static_cast<double>(st.new_mount_units) / scans : 0.0},
+      {"units_queued", st.units_queued},
+      {"units_announced", st.units_announced},
+      {"units_freed", st.units_freed},
+      {"dispatch_blocked", st.dispatch_blocked},
+  };
+
+  // Bounded queues.
+  nlohmann::json queues = nlohmann::json::object();
+  for (const QueueGauge* g : sim.gauges()) queues[g->name()] = QueueJson(*g);
+  j["queues"] = queues;
+
+  // CPU time of each process.
+  nlohmann::json processes;
+  processes["systemd"] = {
+      {"busy_s", ToSeconds(sim.systemd().busy_time())},
+      {"steps", sim.systemd().steps()},
+      {"scan_s", ToSeconds(st.scan_time)},
+      {"dispatch_s", ToSeconds(st.dispatch_time)},
+      {"bus_io_s", ToSeconds(st.bus_io_time)},
+  };
+  processes["dbus-daemon"] = {{"busy_s", ToSeconds(sim.daemon().busy_time())}, {"steps", sim.daemon().steps()}};
+  for (const auto& c : sim.clients()) {
+    processes[c->name()] = {{"busy_s", ToSeconds(c->busy_time())},
+                            {"steps", c->steps()},
+                            {"busy_periods_s", ToSeconds(c->busy_period_time())},
+                            {"handled", c->handled()}};
+  }
+  j["processes"] = processes;
+
+  // The workload and the table.
+  const MountTable& table = sim.mount_table();
+  j["workload"] = {
+      {"operations", sim.workload().operations()},
+      {"mounts", table.mounts() - sim.initial_lines()},
+      {"umounts", table.umounts()},
+      {"remounts", table.remounts()},
+      {"failed", table.failed_ops()},
+      {"last_operation_s", ToSeconds(sim.workload().last_operation_time())},
+  };
+  j["mount_table"] = {{"initial_lines", sim.initial_lines()}, {"final_lines", table.lines()}};
+
+  // No login workload is modelled yet: nothing is attempted.
+  j["logins"] = {
+      {"attempts", 0},
+      {"succeeded", 0},
+      {"failed", {{"enobufs", 0}, {"timeout", 0}, {"limits_exceeded", 0}}},
+      {"latency_s", {{"p50", nullptr}, {"p90", nullptr}, {"p99", nullptr}, {"max", nullptr}}},
+  };
+  return j;
+}
+
+// Seconds with as many decimals as the interval needs, by integer arithmetic.
+std::string FormatTime(Time t, int decimals) {
+  std::int64_t whole = t / kSecond;
+  std::int64_t frac = t % kSecond;
+  for (int d = 9; d > decimals; --d) frac /= 10;
+  char buf[64];
+  if (decimals == 0) {
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(whole));
+  } else {
+    std::snprintf(buf, sizeof buf, "%lld.%0*lld", static_cast<long long>(whole), decimals,
+                  static_cast<long long>(frac));
+  }
+  return buf;
+}
+
+std::string CurvesCsv(const DepthRecorder& r) {
+  int decimals = 9;
+  for (Duration step = r.interval(); decimals > 0 && step % 10 == 0; step /= 10) --decimals;
+  std::ostringstream out;
+  out << "time_s";
+  for (int c = 0; c < r.columns(); ++c) out << ',' << r.name(c);
+  out << '\n';
+  for (std::size_t k = 0; k < r.intervals(); ++k) {
+    out << FormatTime(static_cast<Time>(k) * r.interval(), decimals);
+    for (int c = 0; c < r.columns(); ++c) out << ',' << r.maxima(c)[k];
+    out << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace
+
+const char* Version() { return MOUNTSTORM_VERSION; }
+
+RunResult RunScenario(const Scenario& scenario) {
+  Simulation sim(scenario);
+  sim.Run();
+  return RunResult{BuildSummary(sim), CurvesCsv(sim.recorder())};
+}
+
+std::string SummaryText(const nlohmann::json& summary) { return summary.dump(2) + "\n"; }
+
+}  // namespace mountstorm

@@ -1,0 +1,298 @@
+#include "models/systemd_manager.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "mountstorm/error.h"
+
+namespace mountstorm {
+
+SystemdManager::SystemdManager(Simulator* sim, CpuPool* cpus, const SystemdParams& params,
+                               const MessageSizeParams& sizes, MountTable* table,
+                               std::uint16_t peer_id)
+    : Server(sim, cpus, "systemd"),
+      params_(params),
+      sizes_(&sizes),
+      table_(table),
+      watcher_(table->Watch(this)),
+      peer_id_(peer_id) {}
+
+void SystemdManager::AttachApiBus(SdBusConnection* bus, bool subscribed) {
+  api_bus_ = buses_.size();
+  api_subscribed_ = subscribed;
+  buses_.push_back(bus);
+  bus->out()->set_writer(this);
+  if (bus->in() != nullptr) bus->in()->set_reader(this);
+}
+
+void SystemdManager::AttachPrivateBus(SdBusConnection* bus) {
+  buses_.push_back(bus);
+  bus->out()->set_writer(this);
+  if (bus->in() != nullptr) bus->in()->set_reader(this);
+}
+
+std::uint32_t& SystemdManager::UnitOfPath(std::uint32_t path) {
+  if (path >= unit_of_path_.size()) unit_of_path_.resize(path + 1, kNoUnit);
+  return unit_of_path_[path];
+}
+
+std::uint32_t& SystemdManager::UnitOfSource(std::uint32_t source) {
+  if (source >= unit_of_source_.size()) unit_of_source_.resize(source + 1, kNoUnit);
+  return unit_of_source_[source];
+}
+
+std::uint32_t SystemdManager::NewUnit(UnitKind kind, std::uint32_t key) {
+  Unit u;
+  u.kind = kind;
+  u.key = key;
+  units_.push_back(u);
+  return static_cast<std::uint32_t>(units_.size() - 1);
+}
+
+void SystemdManager::AdoptInitialTable() {
+  ++scan_id_;
+  for (const MountEntry& e : table_->entries()) {
+    if (e.dev_backed && UnitOfSource(e.source) == kNoUnit) {
+      std::uint32_t d = NewUnit(UnitKind::kDevice, e.source);
+      units_[d].announced = true;
+      UnitOfSource(e.source) = d;
+    }
+    if (e.autofs || UnitOfPath(e.path) != kNoUnit) continue;
+    std::uint32_t u = NewUnit(UnitKind::kMount, e.path);
+    Unit& unit = units_[u];
+    unit.source = e.source;
+    unit.fstype = e.fstype;
+    unit.options = e.options;
+    unit.network = e.network;
+    unit.announced = true;
+    unit.seen_scan = scan_id_;
+    UnitOfPath(e.path) = u;
+    active_mounts_.push_back(u);
+  }
+  watcher_->Consume();
+}
+
+void SystemdManager::Queue(std::uint32_t unit) {
+  // unit_add_to_dbus_queue(): no-op if already queued; LIST_PREPEND.
+  Unit& u = units_[unit];
+  if (u.in_dbus_queue || u.freed) return;
+  u.in_dbus_queue = true;
+  dbus_queue_.push_back(unit);
+  ++stats_.units_queued;
+}
+
+std::int64_t SystemdManager::QueuedWrites() const {
+  // manager_bus_n_queued_write(): summed over the API bus and every private bus.
+  std::int64_t n = 0;
+  for (const SdBusConnection* b : buses_) n += static_cast<std::int64_t>(b->wqueue().size());
+  return n;
+}
+
+Duration SystemdManager::Step(Time now) {
+  Duration cost = 0;
+
+  // A write loop cut short by the quantum goes on before anything else.
+  if (writing_bus_ >= 0) {
+    std::size_t b = static_cast<std::size_t>(writing_bus_);
+    writing_bus_ = -1;
+    BusProcess(b, now, &cost);
+    stats_.bus_io_time += cost;
+    return cost;
+  }
+
+  // manager_loop(): the queues run before every sd_event_run(), and the loop restarts while
+  // they do work.
+  if (!gc_queue_.empty()) {
+    DispatchGcQueue(now, &cost);
+    stats_.dispatch_time += cost;
+    return cost;
+  }
+  if (!dbus_queue_.empty() && DispatchDbusQueue(now, &cost)) {
+    stats_.dispatch_time += cost;
+    return cost;
+  }
+
+  // sd_event_run(): the ready source of highest priority, one per iteration.
+  if (watcher_->ready()) {
+    cost += params_.loop_iteration_cost;
+    Scan(&cost);
+    stats_.scan_time += cost;
+    return cost;
+  }
+  for (std::size_t k = 0; k < buses_.size(); ++k) {
+    std::size_t b = (next_bus_ + k) % buses_.size();
+    if (buses_[b]->io_ready(now)) {
+      next_bus_ = (b + 1) % buses_.size();
+      cost += params_.loop_iteration_cost;
+      BusProcess(b, now, &cost);
+      stats_.bus_io_time += cost;
+      return cost;
+    }
+  }
+  // Nothing to do now; a message still in flight towards PID 1 wakes it when it lands.
+  for (SdBusConnection* bus : buses_) {
+    if (bus->in() != nullptr && !bus->in()->empty()) WakeAt(std::max(now, bus->in()->next_ready()));
+  }
+  return kNoWork;
+}
+
+void SystemdManager::Scan(Duration* cost) {
+  // The poll that reported the change cleared it: changes from now on make the source ready again.
+  stats_.changes_seen += watcher_->pending_changes();
+  watcher_->Consume();
+  ++stats_.scans;
+  ++scan_id_;
+  stats_.lines_scanned += table_->lines();
+  *cost += params_.scan_fixed +
+           params_.scan_per_line * static_cast<Duration>(table_->lines()) +
+           params_.scan_per_device_line * static_cast<Duration>(table_->dev_lines());
+
+  for (const MountEntry& e : table_->entries()) {
+    if (e.dev_backed) {
+      // device_found_node() -> device_setup_unit(), which ends in an unconditional
+      // unit_add_to_dbus_queue() on RHEL 7.7 and v220-v245.
+      std::uint32_t& d = UnitOfSource(e.source);
+      bool created = d == kNoUnit;
+      if (created) d = NewUnit(UnitKind::kDevice, e.source);
+      if (created || params_.reannounce_dev_devices) Queue(d);
+    }
+    if (e.autofs) continue;  // autofs mount points are skipped
+    std::uint32_t& slot = UnitOfPath(e.path);
+    if (slot == kNoUnit) {
+      std::uint32_t u = NewUnit(UnitKind::kMount, e.path);
+      slot = u;
+      Unit& unit = units_[u];
+      unit.source = e.source;
+      unit.fstype = e.fstype;
+      unit.options = e.options;
+      unit.network = e.network;
+      unit.seen_scan = scan_id_;
+      active_mounts_.push_back(u);
+      ++stats_.new_mount_units;
+      Queue(u);
+      continue;
+    }
+    Unit& unit = units_[slot];
+    if (unit.seen_scan == scan_id_) continue;  // a second line on the same path
+    unit.seen_scan = scan_id_;
+    bool changed = unit.source != e.source || unit.fstype != e.fstype || unit.options != e.options;
+    unit.source = e.source;
+    unit.fstype = e.fstype;
+    unit.options = e.options;
+    unit.network = e.network;
+    if (changed) {
+      Queue(slot);
+    } else if (unit.network && params_.reannounce_network_mounts) {
+      // mount_setup_unit() on an existing network mount: unit_add_dependency_by_name(
+      // remote-fs.target) ends in an unconditional unit_add_to_dbus_queue() (v219 ... v239).
+      Queue(slot);
+    }
+  }
+
+  // Mount units whose line is gone are dead; with nothing referencing them they are freed.
+  std::size_t kept = 0;
+  for (std::uint32_t u : active_mounts_) {
+    if (units_[u].seen_scan == scan_id_) {
+      active_mounts_[kept++] = u;
+    } else {
+      UnitOfPath(units_[u].key) = kNoUnit;
+      gc_queue_.push_back(u);
+    }
+  }
+  active_mounts_.resize(kept);
+}
+
+void SystemdManager::DispatchGcQueue(Time now, Duration* cost) {
+  while (!gc_queue_.empty() && *cost < params_.quantum) {
+    std::uint32_t u = gc_queue_.back();
+    gc_queue_.pop_back();
+    Unit& unit = units_[u];
+    // unit_free() takes the unit off the D-Bus queue; bus_unit_send_removed_signal() announces
+    // it first if it never was, then sends UnitRemoved.
+    unit.in_dbus_queue = false;
+    *cost += params_.unit_dispatch_cost;
+    for (std::size_t b = 0; b < buses_.size(); ++b) {
+      if (!Subscribed(b)) continue;
+      if (!unit.announced) SendSignal(buses_[b], Member::kUnitNew, ChangedInterface::kNone, u, now, cost);
+      SendSignal(buses_[b], Member::kUnitRemoved, ChangedInterface::kNone, u, now, cost);
+    }
+    unit.announced = true;
+    unit.freed = true;
+    ++stats_.units_freed;
+  }
+}
+
+bool SystemdManager::DispatchDbusQueue(Time now, Duration* cost) {
+  if (!dispatch_call_open_) {
+    // manager_dispatch_dbus_queue(): sit this cycle out while too much waits to be written.
+    if (params_.bus_busy_threshold > 0 && QueuedWrites() > params_.bus_busy_threshold) {
+      ++stats_.dispatch_blocked;
+      return false;
+    }
+    dispatch_call_open_ = true;
+    call_units_left_ = params_.dbus_queue_budget > 0 ? params_.dbus_queue_budget
+                                                     : std::numeric_limits<int>::max();
+  }
+  while (call_units_left_ > 0 && !dbus_queue_.empty() && *cost < params_.quantum) {
+    std::uint32_t u = dbus_queue_.back();
+    dbus_queue_.pop_back();
+    if (!units_[u].in_dbus_queue) continue;  // freed while queued
+    --call_units_left_;
+    Announce(u, now, cost);
+  }
+  if (call_units_left_ == 0 || dbus_queue_.empty()) dispatch_call_open_ = false;
+  return true;
+}
+
+void SystemdManager::Announce(std::uint32_t u, Time now, Duration* cost) {
+  Unit& unit = units_[u];
+  unit.in_dbus_queue = false;
+  *cost += params_.unit_dispatch_cost;
+  ++stats_.units_announced;
+  ChangedInterface type_iface =
+      unit.kind == UnitKind::kMount ? ChangedInterface::kMount : ChangedInterface::kDevice;
+  // bus_foreach_bus(): every private bus, and the API bus if someone subscribed.
+  for (std::size_t b = 0; b < buses_.size(); ++b) {
+    if (!Subscribed(b)) continue;
+    if (!unit.announced) {
+      SendSignal(buses_[b], Member::kUnitNew, ChangedInterface::kNone, u, now, cost);
+    } else if (SendSignal(buses_[b], Member::kPropertiesChanged, type_iface, u, now, cost)) {
+      SendSignal(buses_[b], Member::kPropertiesChanged, ChangedInterface::kUnit, u, now, cost);
+    }
+  }
+  // Set whether or not the sends succeeded: a lost update is not retried.
+  unit.announced = true;
+}
+
+bool SystemdManager::SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed,
+                                std::uint32_t unit, Time now, Duration* cost) {
+  Message m;
+  m.object = unit;
+  m.member = member;
+  m.type = MessageType::kSignal;
+  m.changed = changed;
+  m.sender = peer_id_;
+  m.serial = next_serial_++;
+  m.bytes = MessageBytes(*sizes_, member, changed);
+  *cost += params_.message_build_cost;
+  return bus->Send(now, m, cost) != SdBusConnection::SendResult::kNoBufs;
+}
+
+void SystemdManager::BusProcess(std::size_t b, Time now, Duration* cost) {
+  SdBusConnection* bus = buses_[b];
+  // process_running(): dispatch_wqueue() first, and return if it wrote anything.
+  if (!bus->wqueue().empty()) {
+    int written = bus->DispatchWqueue(now, cost, params_.quantum);
+    if (written > 0) {
+      if (!bus->wqueue().empty() && bus->out()->has_room()) writing_bus_ = static_cast<int>(b);
+      return;
+    }
+  }
+  Message m;
+  if (bus->ReadOne(now, &m, cost)) {
+    ++stats_.messages_read;
+    *cost += params_.incoming_message_cost;
+  }
+}
+
+}  // namespace mountstorm

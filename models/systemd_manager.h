@@ -1,0 +1,137 @@
+// SystemdManager: PID 1 as far as mount units and their D-Bus signals go.
+//
+// The event loop follows manager_loop() (src/core/manager.c): before every sd_event_run() the
+// manager runs its queues, here the GC queue and the unit D-Bus queue; then sd_event_run()
+// dispatches the ONE ready event source of highest priority: the mountinfo source (priority -10)
+// before bus I/O (priority 0). So while mounts keep arriving, PID 1 scans and announces, and the
+// write queue is drained only when no scan is pending.
+//
+// Scan (mount_dispatch_io / mount_load_proc_self_mountinfo): one readiness covers every change
+// since the last scan. The whole table is parsed; cost = scan_fixed + scan_per_line x lines +
+// scan_per_device_line x /dev-backed lines. For each line in table order the device unit of a
+// /dev source is set up, then the mount unit: new and changed units are queued; unchanged network
+// mount units and device units are queued again when the profile re-announces them (research/
+// systemd.md section 2.4). Mount units whose line is gone are collected and freed.
+//
+// Unit D-Bus queue (unit_add_to_dbus_queue): a set (a unit is queued once) dispatched LIFO.
+// manager_dispatch_dbus_queue() takes the whole queue per call (v219) or at most `budget` units,
+// and nothing while more than `threshold` messages wait in the write queues (v238+).
+// Announcing a unit sends, to the API bus (if anyone subscribed) and to every private
+// connection: UnitNew the first time, else PropertiesChanged for the unit type's interface and
+// then for org.freedesktop.systemd1.Unit (send_changed_signal, src/core/dbus-unit.c). A failed
+// send is only logged: the unit leaves the queue and the update is lost. A freed unit sends
+// UnitRemoved (preceded by UnitNew if it was never announced).
+//
+// Bus I/O (io_callback -> sd_bus_process): writes before reads; one call either writes the write
+// queue until EAGAIN or reads and handles one incoming message.
+#ifndef MOUNTSTORM_MODELS_SYSTEMD_MANAGER_H_
+#define MOUNTSTORM_MODELS_SYSTEMD_MANAGER_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "models/message.h"
+#include "models/mount_table.h"
+#include "models/sdbus_connection.h"
+#include "mountstorm/scenario.h"
+#include "sim/server.h"
+
+namespace mountstorm {
+
+class SystemdManager : public Server {
+ public:
+  SystemdManager(Simulator* sim, CpuPool* cpus, const SystemdParams& params,
+                 const MessageSizeParams& sizes, MountTable* table, std::uint16_t peer_id);
+
+  // The API bus connection (to dbus-daemon). `subscribed`: someone called Subscribe(), so signals
+  // are sent there (logind always does).
+  void AttachApiBus(SdBusConnection* bus, bool subscribed);
+  // A direct connection on /run/systemd/private: it gets every signal.
+  void AttachPrivateBus(SdBusConnection* bus);
+
+  // Creates the units of the table as it is before the run: they exist and were announced.
+  void AdoptInitialTable();
+
+  enum class UnitKind : std::uint8_t { kMount, kDevice };
+  struct Unit {
+    UnitKind kind;
+    std::uint32_t key;      // mount: path id; device: source id (StringTable)
+    std::uint32_t source;   // mount: what/fstype/options seen at the last scan
+    std::uint32_t fstype;
+    std::uint32_t options;
+    std::uint64_t seen_scan = 0;
+    bool network = false;
+    bool announced = false;   // sent_dbus_new_signal
+    bool in_dbus_queue = false;
+    bool freed = false;
+  };
+  const std::vector<Unit>& units() const { return units_; }
+
+  struct Stats {
+    std::uint64_t scans = 0;
+    std::uint64_t lines_scanned = 0;       // sum of table lines over scans
+    std::uint64_t changes_seen = 0;        // table changes covered by the scans
+    std::uint64_t new_mount_units = 0;     // mount units created by scans
+    std::uint64_t units_queued = 0;        // insertions into the D-Bus queue
+    std::uint64_t units_announced = 0;     // units taken off the D-Bus queue and sent
+    std::uint64_t units_freed = 0;
+    std::uint64_t dispatch_blocked = 0;    // queue calls that sat out over the threshold
+    std::uint64_t messages_read = 0;
+    Duration scan_time = 0;
+    Duration dispatch_time = 0;
+    Duration bus_io_time = 0;
+  };
+  const Stats& stats() const { return stats_; }
+
+  // All connections, the API bus first.
+  const std::vector<SdBusConnection*>& buses() const { return buses_; }
+
+ protected:
+  Duration Step(Time now) override;
+
+ private:
+  static constexpr std::uint32_t kNoUnit = 0xffffffffu;
+
+  std::uint32_t NewUnit(UnitKind kind, std::uint32_t key);
+  std::uint32_t& UnitOfPath(std::uint32_t path);
+  std::uint32_t& UnitOfSource(std::uint32_t source);
+  void Queue(std::uint32_t unit);
+  void Scan(Duration* cost);
+  bool DispatchDbusQueue(Time now, Duration* cost);
+  void DispatchGcQueue(Time now, Duration* cost);
+  void Announce(std::uint32_t unit, Time now, Duration* cost);
+  bool SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed,
+                  std::uint32_t unit, Time now, Duration* cost);
+  void BusProcess(std::size_t bus, Time now, Duration* cost);
+  std::int64_t QueuedWrites() const;
+  bool Subscribed(std::size_t bus) const { return bus != api_bus_ || api_subscribed_; }
+
+  SystemdParams params_;
+  const MessageSizeParams* sizes_;
+  MountTable* table_;
+  MountinfoWatcher* watcher_;
+  std::uint16_t peer_id_;
+
+  std::vector<SdBusConnection*> buses_;
+  std::size_t api_bus_ = static_cast<std::size_t>(-1);
+  bool api_subscribed_ = false;
+  std::size_t next_bus_ = 0;   // round robin among ready buses
+  int writing_bus_ = -1;       // a write loop cut by the quantum continues here
+
+  std::vector<Unit> units_;
+  std::vector<std::uint32_t> unit_of_path_;
+  std::vector<std::uint32_t> unit_of_source_;
+  std::vector<std::uint32_t> active_mounts_;   // mount units with a line in the table
+  std::vector<std::uint32_t> dbus_queue_;      // a stack: LIST_PREPEND + take the head
+  std::vector<std::uint32_t> gc_queue_;
+  std::uint64_t scan_id_ = 0;
+  bool dispatch_call_open_ = false;
+  int call_units_left_ = 0;
+  std::uint32_t next_serial_ = 1;
+
+  Stats stats_;
+};
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_MODELS_SYSTEMD_MANAGER_H_

@@ -1,0 +1,109 @@
+#include "models/workload.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "models/mount_table.h"
+#include "sim/random_stream.h"
+
+namespace mountstorm {
+
+std::string ExpandIndex(const std::string& text, int index) {
+  std::string out;
+  const std::string number = std::to_string(index);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text.compare(i, 3, "{i}") == 0) {
+      out += number;
+      i += 3;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+namespace {
+
+MountSpec ExpandSpec(const MountSpec& spec, int index) {
+  return MountSpec{ExpandIndex(spec.path, index), ExpandIndex(spec.source, index),
+                   ExpandIndex(spec.fstype, index), ExpandIndex(spec.options, index)};
+}
+
+void AddOp(std::vector<TimedMountOp>& ops, const WorkloadGenerator& g, int generator, int& index,
+           Time at, MountOp op, MountSpec spec) {
+  ops.push_back(TimedMountOp{at, generator, index++, op, spec});
+  if (op == MountOp::kMount && g.expire_after > 0) {
+    // autofs expiry: the mount is released after its idle timeout.
+    ops.push_back(TimedMountOp{at + g.expire_after, generator, index++, MountOp::kUmount,
+                               std::move(spec)});
+  }
+}
+
+}  // namespace
+
+std::vector<TimedMountOp> ExpandWorkload(const std::vector<WorkloadGenerator>& generators,
+                                         std::uint64_t seed) {
+  std::vector<TimedMountOp> ops;
+  for (int gi = 0; gi < static_cast<int>(generators.size()); ++gi) {
+    const WorkloadGenerator& g = generators[gi];
+    RandomStream random(seed, "workload." + g.name);
+    int index = 0;
+    switch (g.kind) {
+      case WorkloadGenerator::Kind::kList:
+        for (const WorkloadGenerator::Op& op : g.ops) AddOp(ops, g, gi, index, op.at, op.op, op.spec);
+        break;
+      case WorkloadGenerator::Kind::kInterval: {
+        Time t = g.start;
+        for (int k = 0; k < g.count; ++k) {
+          AddOp(ops, g, gi, index, t, g.op, ExpandSpec(g.spec, g.first_index + k));
+          double factor = g.jitter > 0 ? random.Uniform(1.0 - g.jitter, 1.0 + g.jitter) : 1.0;
+          t += static_cast<Duration>(static_cast<double>(g.interval) * factor);
+        }
+        break;
+      }
+      case WorkloadGenerator::Kind::kPoisson: {
+        Time t = g.start;
+        for (int k = 0; k < g.count; ++k) {
+          t += FromSeconds(random.Exponential(1.0 / g.rate_per_s));
+          AddOp(ops, g, gi, index, t, g.op, ExpandSpec(g.spec, g.first_index + k));
+        }
+        break;
+      }
+      case WorkloadGenerator::Kind::kBurst:
+        for (int k = 0; k < g.count; ++k) {
+          AddOp(ops, g, gi, index, g.start, g.op, ExpandSpec(g.spec, g.first_index + k));
+        }
+        break;
+    }
+  }
+  std::stable_sort(ops.begin(), ops.end(), [](const TimedMountOp& a, const TimedMountOp& b) {
+    if (a.at != b.at) return a.at < b.at;
+    if (a.generator != b.generator) return a.generator < b.generator;
+    return a.index < b.index;
+  });
+  return ops;
+}
+
+Workload::Workload(Simulator* sim, MountTable* table, std::vector<TimedMountOp> ops)
+    : sim_(sim), table_(table), ops_(std::move(ops)) {}
+
+void Workload::Start() {
+  if (!ops_.empty()) sim_->Schedule(ops_[0].at, this, 0);
+}
+
+void Workload::OnEvent(Time now, std::uint32_t) {
+  // Apply every operation due now, then wait for the next one.
+  while (next_ < ops_.size() && ops_[next_].at <= now) {
+    const TimedMountOp& op = ops_[next_++];
+    switch (op.op) {
+      case MountOp::kMount: table_->Mount(now, op.spec); break;
+      case MountOp::kUmount: table_->Umount(now, op.spec.path); break;
+      case MountOp::kRemount: table_->Remount(now, op.spec.path, op.spec.options); break;
+    }
+  }
+  if (next_ < ops_.size()) sim_->Schedule(ops_[next_].at, this, 0);
+}
+
+}  // namespace mountstorm

@@ -1,0 +1,62 @@
+// Workload: the mount, unmount and remount operations of a scenario, applied to the MountTable at
+// their times.
+//
+// Each generator of the scenario (an explicit list, N operations at a fixed interval, a Poisson
+// stream, a burst) is expanded once, when the run starts, into timed operations; automount expiry
+// adds an unmount after each mount. Random gaps come from the generator's own stream, named
+// "workload.<generator name>", so adding a generator changes no other generator's times. All
+// operations are kept in one list sorted by (time, generator, index), and only the next one is
+// pending in the event list.
+#ifndef MOUNTSTORM_MODELS_WORKLOAD_H_
+#define MOUNTSTORM_MODELS_WORKLOAD_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "mountstorm/scenario.h"
+#include "sim/event_list.h"
+#include "sim/simulator.h"
+
+namespace mountstorm {
+
+class MountTable;
+
+struct TimedMountOp {
+  Time at = 0;
+  int generator = 0;
+  int index = 0;  // order within the generator
+  MountOp op = MountOp::kMount;
+  MountSpec spec;
+};
+
+// Expands the generators into operations sorted by (time, generator, index).
+std::vector<TimedMountOp> ExpandWorkload(const std::vector<WorkloadGenerator>& generators,
+                                         std::uint64_t seed);
+
+class Workload : public EventTarget {
+ public:
+  Workload(Simulator* sim, MountTable* table, std::vector<TimedMountOp> ops);
+
+  // Schedules the first operation.
+  void Start();
+
+  void OnEvent(Time now, std::uint32_t tag) override;
+
+  std::size_t operations() const { return ops_.size(); }
+  std::size_t applied() const { return next_; }
+  // Time of the last operation (0 if none).
+  Time last_operation_time() const { return ops_.empty() ? 0 : ops_.back().at; }
+
+ private:
+  Simulator* sim_;
+  MountTable* table_;
+  std::vector<TimedMountOp> ops_;
+  std::size_t next_ = 0;
+};
+
+// Replaces every "{i}" in `text` by `index`.
+std::string ExpandIndex(const std::string& text, int index);
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_MODELS_WORKLOAD_H_

@@ -1,0 +1,55 @@
+// DepthRecorder: depth-over-time curves of several queues, one value per sample interval.
+//
+// Each column keeps, for every interval [k*T, (k+1)*T), the MAXIMUM level the queue had in it,
+// including the level carried in from the previous interval, so that no peak is lost between
+// samples however short it was. Levels are recorded at the time of each change. A change stamped
+// earlier than one already recorded for the column (effects of a step are stamped inside the step)
+// counts at the later time: the curve never loses a level, it only shifts it by less than a step.
+#ifndef MOUNTSTORM_SIM_DEPTH_RECORDER_H_
+#define MOUNTSTORM_SIM_DEPTH_RECORDER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mountstorm/time.h"
+
+namespace mountstorm {
+
+class DepthRecorder {
+ public:
+  // REQUIRES: interval > 0.
+  explicit DepthRecorder(Duration interval);
+
+  Duration interval() const { return interval_; }
+
+  // Adds a column that starts at level 0 and returns its index.
+  int AddColumn(std::string name);
+
+  // The column's level became `level` at time t.
+  void Record(int column, Time t, std::int64_t level);
+
+  // Extends every column to the interval that contains `end`.
+  void Finish(Time end);
+
+  int columns() const { return static_cast<int>(columns_.size()); }
+  const std::string& name(int column) const { return columns_[column].name; }
+  // Maximum per interval; valid after Finish(). All columns have the same length then.
+  const std::vector<std::int64_t>& maxima(int column) const { return columns_[column].max; }
+  std::size_t intervals() const { return columns_.empty() ? 0 : columns_[0].max.size(); }
+
+ private:
+  struct Column {
+    std::string name;
+    std::vector<std::int64_t> max;  // max[k]: interval k
+    std::int64_t level = 0;
+  };
+  void ExtendTo(Column& c, std::size_t bucket);
+
+  Duration interval_;
+  std::vector<Column> columns_;
+};
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_SIM_DEPTH_RECORDER_H_

@@ -1,0 +1,90 @@
+// QueueGauge: the level of one bounded queue against its limit, and what happened at the limit.
+//
+// A queue is counted in messages or in bytes. Its limit refuses a new item either when the level
+// has reached the limit (sd-bus: `wqueue_size >= BUS_WQUEUE_MAX`; kernel socket: no room once the
+// allocated bytes reach the send buffer) or only when the level is already above it (dbus-daemon:
+// `outgoing_size > max_outgoing_bytes`, so the queue can overshoot by one message). A gauge with no
+// limit never refuses. A queue that blocks its producer instead of refusing (dbus-daemon's
+// max_incoming_bytes) uses the same gauge: "at the limit" then means "not read".
+//
+// The gauge records the peak and its time, the first refusal (the ENOBUFS onset), the number of
+// refusals, the total time spent at the limit and the last time the queue went back to zero.
+// Times stamped earlier than one already seen count at the latest time seen (see DepthRecorder).
+#ifndef MOUNTSTORM_SIM_QUEUE_GAUGE_H_
+#define MOUNTSTORM_SIM_QUEUE_GAUGE_H_
+
+#include <cstdint>
+#include <string>
+
+#include "mountstorm/time.h"
+
+namespace mountstorm {
+
+class DepthRecorder;
+
+enum class QueueUnit { kMessages, kBytes };
+enum class LimitRule { kNone, kRefuseAtLimit, kRefuseAboveLimit };
+
+const char* QueueUnitName(QueueUnit unit);
+
+class QueueGauge {
+ public:
+  QueueGauge(std::string name, QueueUnit unit, std::int64_t limit, LimitRule rule);
+
+  // Adds a column for this queue to `recorder`. Call before the first change.
+  void RecordInto(DepthRecorder* recorder);
+
+  // True if the queue refuses (or, for a blocking limit, stops accepting) a new item now.
+  bool at_limit() const {
+    switch (rule_) {
+      case LimitRule::kRefuseAtLimit: return level_ >= limit_;
+      case LimitRule::kRefuseAboveLimit: return level_ > limit_;
+      case LimitRule::kNone: return false;
+    }
+    return false;
+  }
+
+  void Add(Time t, std::int64_t amount);
+  // REQUIRES: amount <= level().
+  void Remove(Time t, std::int64_t amount);
+  // Counts an item the queue refused at time t.
+  void Refuse(Time t);
+  // Closes the time-at-limit interval that is open at `end`.
+  void Finish(Time end);
+
+  const std::string& name() const { return name_; }
+  QueueUnit unit() const { return unit_; }
+  std::int64_t limit() const { return limit_; }
+  LimitRule rule() const { return rule_; }
+  std::int64_t level() const { return level_; }
+  std::int64_t peak() const { return peak_; }
+  Time peak_time() const { return peak_time_; }
+  Time first_refusal() const { return first_refusal_; }  // kNever if none
+  std::uint64_t refused() const { return refused_; }
+  Duration time_at_limit() const { return time_at_limit_; }
+  Time drained_time() const { return drained_time_; }  // kNever if it never went back to zero
+
+ private:
+  Time Stamp(Time t);
+  void Changed(Time t, bool was_at_limit);
+
+  std::string name_;
+  QueueUnit unit_;
+  std::int64_t limit_;
+  LimitRule rule_;
+  std::int64_t level_ = 0;
+  std::int64_t peak_ = 0;
+  Time peak_time_ = 0;
+  Time first_refusal_ = kNever;
+  std::uint64_t refused_ = 0;
+  Duration time_at_limit_ = 0;
+  Time at_limit_since_ = 0;
+  Time drained_time_ = kNever;
+  Time latest_ = 0;
+  DepthRecorder* recorder_ = nullptr;
+  int column_ = -1;
+};
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_SIM_QUEUE_GAUGE_H_

@@ -1,0 +1,87 @@
+#include "sim/server.h"
+
+#include <utility>
+
+#include "mountstorm/error.h"
+
+namespace mountstorm {
+
+bool CpuPool::Acquire(Server* s) {
+  if (unlimited()) return true;
+  if (in_use_ < cpus_ && waiting_.empty()) {
+    ++in_use_;
+    return true;
+  }
+  waiting_.PushBack(s);
+  return false;
+}
+
+void CpuPool::Release() {
+  if (unlimited()) return;
+  if (!waiting_.empty()) {
+    // The CPU passes straight to the first waiting server; in_use_ is unchanged.
+    Server* next = waiting_.PopFront();
+    sim_->Schedule(sim_->now(), next, Server::kTagCpuGranted);
+    return;
+  }
+  --in_use_;
+}
+
+Server::Server(Simulator* sim, CpuPool* cpus, std::string name)
+    : sim_(sim), cpus_(cpus), name_(std::move(name)) {}
+
+void Server::WakeAt(Time at) {
+  Check(at >= sim_->now(), "wake in the past");
+  if (at == armed_wake_) return;
+  if (at == sim_->now() && state_ != State::kIdle) return;
+  armed_wake_ = at;
+  sim_->Schedule(at, this, kTagWake);
+}
+
+void Server::OnEvent(Time now, std::uint32_t tag) {
+  switch (tag) {
+    case kTagWake:
+      if (armed_wake_ == now) armed_wake_ = -1;  // a later WakeAt(now) must schedule again
+      if (state_ == State::kIdle) TryToRun(now);
+      break;
+    case kTagCpuGranted:
+      Check(state_ == State::kWaitingForCpu, "CPU granted to a server that did not wait");
+      RunStep(now);
+      break;
+    case kTagStepDone:
+      Check(state_ == State::kRunning, "step done on a server that was not running");
+      if (cpus_->has_waiters()) {
+        // Round robin: let the next waiting server run, and queue up again behind it.
+        cpus_->Release();
+        state_ = State::kIdle;
+        TryToRun(now);
+      } else {
+        RunStep(now);  // keep the CPU and look for more work
+      }
+      break;
+    default:
+      Check(tag >= kFirstOwnTag, "unknown server event");
+      OnOwnEvent(now, tag);
+  }
+}
+
+void Server::TryToRun(Time now) {
+  state_ = State::kWaitingForCpu;
+  if (cpus_->Acquire(this)) RunStep(now);
+}
+
+void Server::RunStep(Time now) {
+  state_ = State::kRunning;
+  Duration cost = Step(now);
+  if (cost == kNoWork) {
+    state_ = State::kIdle;
+    cpus_->Release();
+    return;
+  }
+  Check(cost >= 0, "negative step cost");
+  busy_time_ += cost;
+  ++steps_;
+  sim_->Schedule(now + cost, this, kTagStepDone);
+}
+
+}  // namespace mountstorm

@@ -1,0 +1,108 @@
+// Server: a single-threaded simulated process. It does one step of work at a time; a step costs
+// CPU time, during which the server does nothing else. Between steps it looks for more work; when
+// it finds none it goes idle until something wakes it.
+//
+// A subclass implements Step(now): do the next piece of work as if it started at `now` and return
+// its cost, or kNoWork. Effects that happen inside a step carry their own time (now plus the cost
+// spent so far), so a long step can hand out messages one by one without an event for each.
+//
+// CpuPool: the CPUs of a host that all its servers share. With a limit, at most that many servers
+// run a step at once; the others wait in FIFO order and a server that finishes a step goes to the
+// back of the line if others wait (round robin, no preemption inside a step). Without a limit every
+// server runs as soon as it has work.
+//
+// Waking never calls into another server synchronously: it schedules an event, so a component's
+// state is never observed half-updated.
+#ifndef MOUNTSTORM_SIM_SERVER_H_
+#define MOUNTSTORM_SIM_SERVER_H_
+
+#include <cstdint>
+#include <string>
+
+#include "mountstorm/time.h"
+#include "sim/ring_buffer.h"
+#include "sim/simulator.h"
+
+namespace mountstorm {
+
+class Server;
+
+class CpuPool {
+ public:
+  // cpus == 0 means unlimited.
+  explicit CpuPool(Simulator* sim, int cpus = 0) : sim_(sim), cpus_(cpus) {}
+  CpuPool(const CpuPool&) = delete;
+  CpuPool& operator=(const CpuPool&) = delete;
+
+  int cpus() const { return cpus_; }
+  bool unlimited() const { return cpus_ == 0; }
+  int in_use() const { return in_use_; }
+  bool has_waiters() const { return !waiting_.empty(); }
+
+  // Takes a CPU for `s` if one is free; otherwise queues `s`, which is granted a CPU (through an
+  // event) when one is released. Returns true if the CPU was taken now.
+  bool Acquire(Server* s);
+  // Gives a CPU back; the first waiting server, if any, gets it.
+  void Release();
+
+ private:
+  Simulator* sim_;
+  int cpus_;
+  int in_use_ = 0;
+  RingBuffer<Server*> waiting_;
+};
+
+class Server : public EventTarget {
+ public:
+  static constexpr Duration kNoWork = -1;
+
+  Server(Simulator* sim, CpuPool* cpus, std::string name);
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  const std::string& name() const { return name_; }
+
+  // Asks the server to look for work at time `at` (>= now). Cheap to call often: a wake at a time
+  // already armed is not scheduled twice, and a wake that finds the server busy does nothing,
+  // since a busy server looks for work after every step anyway.
+  void WakeAt(Time at);
+  void Wake() { WakeAt(sim_->now()); }
+
+  bool idle() const { return state_ == State::kIdle; }
+  // Total CPU time spent in steps so far.
+  Duration busy_time() const { return busy_time_; }
+  std::uint64_t steps() const { return steps_; }
+
+  void OnEvent(Time now, std::uint32_t tag) override;
+
+ protected:
+  // Does one step of work starting at `now` and returns its CPU cost (>= 0), or kNoWork if there is
+  // nothing to do now. A server with work due later arms WakeAt() for it before returning kNoWork.
+  virtual Duration Step(Time now) = 0;
+
+  Simulator* sim() const { return sim_; }
+
+  // Events a subclass schedules for itself use tags from kFirstOwnTag on; they arrive here.
+  static constexpr std::uint32_t kFirstOwnTag = 16;
+  virtual void OnOwnEvent(Time /*now*/, std::uint32_t /*tag*/) {}
+
+ private:
+  friend class CpuPool;
+  enum class State { kIdle, kWaitingForCpu, kRunning };
+  enum Tag : std::uint32_t { kTagWake = 0, kTagStepDone = 1, kTagCpuGranted = 2 };
+
+  void TryToRun(Time now);
+  void RunStep(Time now);
+
+  Simulator* sim_;
+  CpuPool* cpus_;
+  std::string name_;
+  State state_ = State::kIdle;
+  Time armed_wake_ = -1;  // time of the latest wake event scheduled
+  Duration busy_time_ = 0;
+  std::uint64_t steps_ = 0;
+};
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_SIM_SERVER_H_

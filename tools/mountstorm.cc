@@ -1,0 +1,263 @@
+// mountstorm: the command-line program.
+//
+//   mountstorm run SCENARIO.json -o DIR [--seed N] [--set /json/path=value ...]
+//   mountstorm validate SCENARIO.json [--set ...]
+//   mountstorm params [--json]
+//
+// Exit status: 0 on success, 2 on bad input (a scenario, an override, a flag), 1 on an internal
+// error. Errors go to stderr as "mountstorm: ..."; results to stdout and to files written
+// atomically.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "mountstorm/error.h"
+#include "mountstorm/run.h"
+#include "mountstorm/scenario.h"
+#include "tools/atomic_file.h"
+
+namespace po = boost::program_options;
+
+namespace mountstorm {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitInternal = 1;
+constexpr int kExitInput = 2;
+
+const char kUsage[] =
+    "usage: mountstorm <command> [options]\n"
+    "\n"
+    "A deterministic discrete-event simulator of the Linux message pipeline\n"
+    "  kernel mount table -> systemd (PID 1) -> sd-bus -> dbus-daemon -> systemd-logind\n"
+    "for studying mount storms: how many D-Bus messages a burst of mounts produces, which\n"
+    "queue fills, and when sends fail with ENOBUFS.\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO.json -o DIR   simulate; write DIR/summary.json and DIR/curves.csv\n"
+    "  validate SCENARIO.json     check a scenario file and print what it sets up\n"
+    "  params [--json]            list every scenario parameter with its default\n"
+    "\n"
+    "options:\n"
+    "  -h, --help                 show this help (also: mountstorm <command> --help)\n"
+    "  --version                  print the version\n"
+    "\n"
+    "exit status: 0 success, 1 internal error, 2 bad input.\n"
+    "docs: README.md, docs/SCENARIOS.md (format), docs/MODEL.md (parameters and sources).\n";
+
+// Parses the options of a command; returns false (after printing) when --help was asked.
+bool ParseCommand(const std::string& command, const std::vector<std::string>& args,
+                  const po::options_description& options, const po::positional_options_description& positional,
+                  const char* usage, po::variables_map* vm) {
+  try {
+    po::store(po::command_line_parser(args).options(options).positional(positional).run(), *vm);
+    if (vm->count("help")) {
+      std::cout << usage << "\n" << options;
+      return false;
+    }
+    po::notify(*vm);
+  } catch (const po::error& e) {
+    throw InputError(command + ": " + e.what() + " (see mountstorm " + command + " --help)");
+  }
+  return true;
+}
+
+std::string WithCommas(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string FormatSeconds(const nlohmann::json& v) {
+  if (v.is_null()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v.get<double>());
+  return buf;
+}
+
+void PrintSummary(const nlohmann::json& s, std::ostream& out) {
+  char line[256];
+  out << "scenario  " << s["scenario"].get<std::string>() << " (profile " << s["profile"].get<std::string>()
+      << ", seed " << s["seed"].get<std::uint64_t>() << ")\n";
+  out << "simulated " << FormatSeconds(s["end_time_s"]) << " s, " << WithCommas(s["events"].get<std::uint64_t>())
+      << " events, stopped by " << s["stopped_by"].get<std::string>() << "\n";
+  const nlohmann::json& scans = s["scans"];
+  std::snprintf(line, sizeof line, "scans     %s, %.0f lines on average, %.2f new mounts per scan\n",
+                WithCommas(scans["count"].get<std::uint64_t>()).c_str(), scans["mean_table_lines"].get<double>(),
+                scans["mean_new_mounts_per_scan"].get<double>());
+  out << line << "\n";
+
+  std::snprintf(line, sizeof line, "%-16s %12s %12s %10s %10s\n", "messages", "sent", "received", "enobufs",
+                "full_queue");
+  out << line;
+  for (auto it = s["messages"].begin(); it != s["messages"].end(); ++it) {
+    const nlohmann::json& m = it.value();
+    std::snprintf(line, sizeof line, "%-16s %12s %12s %10s %10s\n", it.key().c_str(),
+                  WithCommas(m["sent"].get<std::uint64_t>()).c_str(),
+                  WithCommas(m["received"].get<std::uint64_t>()).c_str(),
+                  WithCommas(m["dropped"]["enobufs"].get<std::uint64_t>()).c_str(),
+                  WithCommas(m["dropped"]["full_queue"].get<std::uint64_t>()).c_str());
+    out << line;
+  }
+  out << "\n";
+  std::snprintf(line, sizeof line, "%-24s %-8s %12s %12s %9s %9s %10s %9s\n", "queue", "unit", "limit", "peak",
+                "peak at", "onset", "refused", "drained");
+  out << line;
+  for (auto it = s["queues"].begin(); it != s["queues"].end(); ++it) {
+    const nlohmann::json& q = it.value();
+    if (q["peak"].get<std::int64_t>() == 0) continue;
+    std::snprintf(line, sizeof line, "%-24s %-8s %12s %12s %9s %9s %10s %9s\n", it.key().c_str(),
+                  q["unit"].get<std::string>().c_str(), WithCommas(q["limit"].get<std::uint64_t>()).c_str(),
+                  WithCommas(q["peak"].get<std::uint64_t>()).c_str(), FormatSeconds(q["peak_time_s"]).c_str(),
+                  FormatSeconds(q["enobufs_onset_s"]).c_str(), WithCommas(q["refused"].get<std::uint64_t>()).c_str(),
+                  FormatSeconds(q["drained_s"]).c_str());
+    out << line;
+  }
+  out << "(queues that stayed empty are omitted; times in simulated seconds)\n";
+}
+
+int RunCommand(const std::vector<std::string>& args) {
+  po::options_description options("run options");
+  std::string scenario_path, out_dir;
+  std::vector<std::string> sets;
+  options.add_options()
+      ("help,h", "show this help")
+      ("scenario", po::value(&scenario_path)->required(), "scenario file (JSON)")
+      ("output,o", po::value(&out_dir)->required(), "directory for summary.json and curves.csv (created if needed)")
+      ("seed", po::value<std::uint64_t>(), "seed of the run (overrides the scenario's \"seed\")")
+      ("set", po::value(&sets)->composing(), "override a scenario value: /json/path=value (repeatable; value is JSON, else a string)")
+      ("quiet,q", "print nothing on success");
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+  po::variables_map vm;
+  const char* usage =
+      "usage: mountstorm run SCENARIO.json -o DIR [--seed N] [--set /json/path=value ...]\n"
+      "\n"
+      "Simulates the scenario and writes DIR/summary.json (deterministic: the same scenario and\n"
+      "seed give byte-identical files) and DIR/curves.csv (the maximum depth of every queue per\n"
+      "sample interval). Prints a short summary.\n";
+  if (!ParseCommand("run", args, options, positional, usage, &vm)) return kExitOk;
+
+  Scenario scenario = LoadScenarioFile(scenario_path, sets);
+  if (vm.count("seed")) scenario.seed = vm["seed"].as<std::uint64_t>();
+
+  std::string error;
+  if (!MakeDirectories(out_dir, &error)) throw InputError(error);
+  auto started = std::chrono::steady_clock::now();
+  RunResult result = RunScenario(scenario);
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  const std::string summary_path = out_dir + "/summary.json";
+  const std::string curves_path = out_dir + "/curves.csv";
+  if (!WriteFileAtomically(summary_path, SummaryText(result.summary), &error) ||
+      !WriteFileAtomically(curves_path, result.curves_csv, &error)) {
+    std::cerr << "mountstorm: " << error << "\n";
+    return kExitInput;
+  }
+  if (!vm.count("quiet")) {
+    PrintSummary(result.summary, std::cout);
+    std::cout << "wrote " << summary_path << " and " << curves_path << std::endl;
+    std::fprintf(stderr, "(wall time %.2f s)\n", wall);
+  }
+  return kExitOk;
+}
+
+int ValidateCommand(const std::vector<std::string>& args) {
+  po::options_description options("validate options");
+  std::string scenario_path;
+  std::vector<std::string> sets;
+  options.add_options()
+      ("help,h", "show this help")
+      ("scenario", po::value(&scenario_path)->required(), "scenario file (JSON)")
+      ("set", po::value(&sets)->composing(), "override a scenario value: /json/path=value (repeatable)");
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+  po::variables_map vm;
+  const char* usage =
+      "usage: mountstorm validate SCENARIO.json [--set /json/path=value ...]\n"
+      "\n"
+      "Checks a scenario: every key known, every value of the right type and in range. Exits 0\n"
+      "and prints an overview if it is valid, 2 with the file, JSON path and problem if not.\n";
+  if (!ParseCommand("validate", args, options, positional, usage, &vm)) return kExitOk;
+  Scenario s = LoadScenarioFile(scenario_path, sets);
+  std::size_t ops = 0;
+  for (const WorkloadGenerator& g : s.workload) ops += g.kind == WorkloadGenerator::Kind::kList ? g.ops.size() : static_cast<std::size_t>(g.count);
+  std::cout << scenario_path << ": valid\n"
+            << "  name " << s.name << ", profile " << s.profile << ", seed " << s.seed << "\n"
+            << "  initial mount table: " << s.initial_mounts.size() << " entries\n"
+            << "  workload: " << s.workload.size() << " generator(s), " << ops << " operation(s)"
+            << " (plus expiries)\n"
+            << "  clients: " << (s.logind_enabled ? "logind" : "no logind") << " and " << s.subscribers.size()
+            << " other subscriber(s)\n";
+  return kExitOk;
+}
+
+int ParamsCommand(const std::vector<std::string>& args) {
+  po::options_description options("params options");
+  options.add_options()("help,h", "show this help")("json", "print JSON instead of a table");
+  po::positional_options_description positional;
+  po::variables_map vm;
+  const char* usage =
+      "usage: mountstorm params [--json]\n"
+      "\n"
+      "Lists every parameter a scenario may set: its JSON path (* for any array index), its\n"
+      "default (profile rhel7.7) and its unit. docs/MODEL.md gives the source of each.\n";
+  if (!ParseCommand("params", args, options, positional, usage, &vm)) return kExitOk;
+  std::vector<ParameterInfo> params = ListParameters();
+  if (vm.count("json")) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const ParameterInfo& p : params) j.push_back({{"path", p.path}, {"default", nlohmann::json::parse(p.default_value)}, {"unit", p.unit}});
+    std::cout << j.dump(2) << "\n";
+    return kExitOk;
+  }
+  for (const ParameterInfo& p : params) {
+    std::printf("%-52s %-22s %s\n", p.path.c_str(), p.default_value.c_str(), p.unit.c_str());
+  }
+  return kExitOk;
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return kExitInput;
+  }
+  const std::string command = args[0];
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (command == "--version" || command == "version") {
+    std::cout << "mountstorm " << Version() << "\n";
+    return kExitOk;
+  }
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "run") return RunCommand(rest);
+  if (command == "validate") return ValidateCommand(rest);
+  if (command == "params") return ParamsCommand(rest);
+  throw InputError("unknown command \"" + command + "\" (see mountstorm --help)");
+}
+
+}  // namespace
+}  // namespace mountstorm
+
+int main(int argc, char** argv) {
+  try {
+    return mountstorm::Main(argc, argv);
+  } catch (const mountstorm::InputError& e) {
+    std::cerr << "mountstorm: " << e.what() << "\n";
+    return mountstorm::kExitInput;
+  } catch (const std::exception& e) {
+    std::cerr << "mountstorm: internal error: " << e.what() << "\n";
+    return mountstorm::kExitInternal;
+  }
+}
