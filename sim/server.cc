@@ -32,26 +32,37 @@ Server::Server(Simulator* sim, CpuPool* cpus, std::string name)
 
 void Server::WakeAt(Time at) {
   Check(at >= sim_->now(), "wake in the past");
-  if (at == armed_wake_) return;
   if (at == sim_->now() && state_ != State::kIdle) return;
-  armed_wake_ = at;
+  for (Time t : armed_wakes_) {
+    if (t == at) return;
+  }
+  armed_wakes_.push_back(at);
   sim_->Schedule(at, this, kTagWake);
 }
 
 void Server::OnEvent(Time now, std::uint32_t tag) {
   switch (tag) {
     case kTagWake:
-      if (armed_wake_ == now) armed_wake_ = -1;  // a later WakeAt(now) must schedule again
+      // This wake has run: a later WakeAt(now) must schedule again.
+      for (std::size_t i = 0; i < armed_wakes_.size(); ++i) {
+        if (armed_wakes_[i] == now) {
+          armed_wakes_[i] = armed_wakes_.back();
+          armed_wakes_.pop_back();
+          break;
+        }
+      }
       if (state_ == State::kIdle) TryToRun(now);
       break;
     case kTagCpuGranted:
       Check(state_ == State::kWaitingForCpu, "CPU granted to a server that did not wait");
+      holding_since_ = now;
       RunStep(now);
       break;
     case kTagStepDone:
       Check(state_ == State::kRunning, "step done on a server that was not running");
-      if (cpus_->has_waiters()) {
-        // Round robin: let the next waiting server run, and queue up again behind it.
+      StepDone(now);
+      if (cpus_->has_waiters() && now - holding_since_ >= cpus_->slice()) {
+        // Its slice is over: let the next waiting server run, and queue up again behind it.
         cpus_->Release();
         state_ = State::kIdle;
         TryToRun(now);
@@ -67,7 +78,10 @@ void Server::OnEvent(Time now, std::uint32_t tag) {
 
 void Server::TryToRun(Time now) {
   state_ = State::kWaitingForCpu;
-  if (cpus_->Acquire(this)) RunStep(now);
+  if (cpus_->Acquire(this)) {
+    holding_since_ = now;
+    RunStep(now);
+  }
 }
 
 void Server::RunStep(Time now) {

@@ -7,9 +7,10 @@
 // spent so far), so a long step can hand out messages one by one without an event for each.
 //
 // CpuPool: the CPUs of a host that all its servers share. With a limit, at most that many servers
-// run a step at once; the others wait in FIFO order and a server that finishes a step goes to the
-// back of the line if others wait (round robin, no preemption inside a step). Without a limit every
-// server runs as soon as it has work.
+// run a step at once; the others wait in FIFO order. A server keeps its CPU for consecutive steps
+// until it has held it for a time slice and others wait; then it goes to the back of the line
+// (round robin by slices, as CFS shares a CPU among runnable tasks; a step itself is never cut).
+// Without a limit every server runs as soon as it has work.
 //
 // Waking never calls into another server synchronously: it schedules an event, so a component's
 // state is never observed half-updated.
@@ -18,6 +19,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "mountstorm/time.h"
 #include "sim/ring_buffer.h"
@@ -29,12 +31,14 @@ class Server;
 
 class CpuPool {
  public:
-  // cpus == 0 means unlimited.
-  explicit CpuPool(Simulator* sim, int cpus = 0) : sim_(sim), cpus_(cpus) {}
+  // cpus == 0 means unlimited. `slice`: how long a server may keep a CPU others wait for.
+  explicit CpuPool(Simulator* sim, int cpus = 0, Duration slice = 0)
+      : sim_(sim), cpus_(cpus), slice_(slice) {}
   CpuPool(const CpuPool&) = delete;
   CpuPool& operator=(const CpuPool&) = delete;
 
   int cpus() const { return cpus_; }
+  Duration slice() const { return slice_; }
   bool unlimited() const { return cpus_ == 0; }
   int in_use() const { return in_use_; }
   bool has_waiters() const { return !waiting_.empty(); }
@@ -48,6 +52,7 @@ class CpuPool {
  private:
   Simulator* sim_;
   int cpus_;
+  Duration slice_;
   int in_use_ = 0;
   RingBuffer<Server*> waiting_;
 };
@@ -82,6 +87,10 @@ class Server : public EventTarget {
 
   Simulator* sim() const { return sim_; }
 
+  // Called when a step's CPU time is over, at its end time, before the server looks for more
+  // work: for effects that happen only once the step has finished.
+  virtual void StepDone(Time /*now*/) {}
+
   // Events a subclass schedules for itself use tags from kFirstOwnTag on; they arrive here.
   static constexpr std::uint32_t kFirstOwnTag = 16;
   virtual void OnOwnEvent(Time /*now*/, std::uint32_t /*tag*/) {}
@@ -98,7 +107,10 @@ class Server : public EventTarget {
   CpuPool* cpus_;
   std::string name_;
   State state_ = State::kIdle;
-  Time armed_wake_ = -1;  // time of the latest wake event scheduled
+  // Times of the wake events scheduled and not yet run (a handful at most: a server arms a wake
+  // for the next thing it knows is coming, and producers wake it now).
+  std::vector<Time> armed_wakes_;
+  Time holding_since_ = 0;  // when this server last got its CPU
   Duration busy_time_ = 0;
   std::uint64_t steps_ = 0;
 };
