@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
+#include <cstdint>
 
 #include "mountstorm/error.h"
 
@@ -56,16 +56,47 @@ std::string FormatNumber(double v) {
   return nlohmann::json(v).dump();
 }
 
+// True if `s` is well-formed UTF-8. The JSON parser checks the text of a file, but a --set value
+// that is not JSON becomes a string unchecked, and dumping it (an error message, summary.json)
+// would throw.
+bool IsUtf8(const std::string& s) {
+  static constexpr std::uint32_t kMinCode[] = {0, 0x80, 0x800, 0x10000};  // by continuation bytes
+  std::size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : 4;
+    if (extra == 4 || i + extra >= s.size()) return false;
+    std::uint32_t code = extra == 0 ? c : c & (0x3f >> extra);
+    for (std::size_t k = 1; k <= extra; ++k) {
+      unsigned char cont = static_cast<unsigned char>(s[i + k]);
+      if ((cont >> 6) != 0x2) return false;
+      code = (code << 6) | (cont & 0x3f);
+    }
+    // Overlong forms, UTF-16 surrogates and code points above U+10FFFF are not UTF-8.
+    if (code < kMinCode[extra] || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string DescribeJson(const nlohmann::json& v) {
   switch (v.type()) {
     case nlohmann::json::value_t::null: return "null";
     case nlohmann::json::value_t::boolean: return v.dump() + " (a boolean)";
-    case nlohmann::json::value_t::string: return Shorten(v.dump()) + " (a string)";
+    // Replacing bad UTF-8 rather than throwing: the value being described may be the bad input.
+    case nlohmann::json::value_t::string:
+      return Shorten(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) + " (a string)";
     case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned:
-    case nlohmann::json::value_t::number_float: return Shorten(v.dump()) + " (a number)";
+    case nlohmann::json::value_t::number_unsigned: return Shorten(v.dump()) + " (a number)";
+    case nlohmann::json::value_t::number_float: {
+      // dump() writes a non-finite number as null, which would misdescribe it.
+      double d = v.get<double>();
+      if (std::isnan(d)) return "NaN (a number)";
+      if (std::isinf(d)) return std::string(d > 0 ? "infinity" : "-infinity") + " (a number)";
+      return Shorten(v.dump()) + " (a number)";
+    }
     case nlohmann::json::value_t::object: return "an object";
     case nlohmann::json::value_t::array: return "an array";
     default: return "an unsupported value";
@@ -110,6 +141,7 @@ void JsonReader::String(const char* key, std::string* out) {
   const nlohmann::json* v = Find(key);
   if (v == nullptr) return;
   if (!v->is_string()) Fail(key, "a string");
+  if (!IsUtf8(v->get_ref<const std::string&>())) Fail(key, "a string of valid UTF-8");
   *out = v->get<std::string>();
 }
 
@@ -121,39 +153,50 @@ void JsonReader::Bool(const char* key, bool* out) {
   *out = v->get<bool>();
 }
 
-double JsonReader::Number(const char* key, const nlohmann::json& v, double min, double max, bool integer) {
-  std::ostringstream range;
-  range << (integer ? "an integer" : "a number") << " from " << FormatNumber(min) << " to " << FormatNumber(max);
-  if (!v.is_number()) Fail(key, range.str());
+double JsonReader::Number(const char* key, const nlohmann::json& v, double min, double max) {
+  const std::string expected = "a number from " + FormatNumber(min) + " to " + FormatNumber(max);
+  if (!v.is_number()) Fail(key, expected);
   double d = v.get<double>();
   if (!std::isfinite(d)) Fail(key, "a finite number");
-  if (integer && d != std::floor(d)) Fail(key, range.str());
-  if (d < min || d > max) Fail(key, range.str());
+  if (d < min || d > max) Fail(key, expected);
   return d;
 }
 
+// Integers are compared as integers: a double rounds above 2^53, and converting an unsigned value
+// above INT64_MAX would wrap it. A number written as a float is accepted if it is whole (3.0).
+std::int64_t JsonReader::Integer(const char* key, const nlohmann::json& v, std::int64_t min, std::int64_t max) {
+  const std::string expected = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  if (v.is_number_unsigned()) {
+    std::uint64_t u = v.get<std::uint64_t>();
+    if (max < 0 || u > static_cast<std::uint64_t>(max) || static_cast<std::int64_t>(u) < min) Fail(key, expected);
+    return static_cast<std::int64_t>(u);
+  }
+  if (v.is_number_integer()) {
+    std::int64_t i = v.get<std::int64_t>();
+    if (i < min || i > max) Fail(key, expected);
+    return i;
+  }
+  if (!v.is_number()) Fail(key, expected);
+  double d = v.get<double>();
+  if (!std::isfinite(d)) Fail(key, "a finite number");
+  // The conversion below is defined only within [-2^63, 2^63).
+  if (d != std::floor(d) || d < -0x1p63 || d >= 0x1p63) Fail(key, expected);
+  std::int64_t i = static_cast<std::int64_t>(d);
+  if (i < min || i > max) Fail(key, expected);
+  return i;
+}
+
 void JsonReader::Int(const char* key, int* out, std::int64_t min, std::int64_t max, const char* unit) {
-  Document(key, std::to_string(*out), unit);
-  const nlohmann::json* v = Find(key);
-  if (v == nullptr) return;
-  *out = static_cast<int>(Number(key, *v, static_cast<double>(min), static_cast<double>(max), true));
+  std::int64_t value = *out;
+  Int64(key, &value, min, max, unit);
+  *out = static_cast<int>(value);
 }
 
 void JsonReader::Int64(const char* key, std::int64_t* out, std::int64_t min, std::int64_t max, const char* unit) {
   Document(key, std::to_string(*out), unit);
   const nlohmann::json* v = Find(key);
   if (v == nullptr) return;
-  if (v->is_number_integer() || v->is_number_unsigned()) {
-    // Exact for any 64-bit value; the double path would round above 2^53.
-    if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
-      Number(key, nlohmann::json(1e300), static_cast<double>(min), static_cast<double>(max), true);
-    }
-    std::int64_t i = v->get<std::int64_t>();
-    if (i < min || i > max) Number(key, *v, static_cast<double>(min), static_cast<double>(max), true);
-    *out = i;
-    return;
-  }
-  *out = static_cast<std::int64_t>(Number(key, *v, static_cast<double>(min), static_cast<double>(max), true));
+  *out = Integer(key, *v, min, max);
 }
 
 void JsonReader::Uint32(const char* key, std::uint32_t* out, std::int64_t min, std::int64_t max, const char* unit) {
@@ -177,7 +220,7 @@ void JsonReader::Double(const char* key, double* out, double min, double max, co
   Document(key, FormatNumber(*out), unit);
   const nlohmann::json* v = Find(key);
   if (v == nullptr) return;
-  *out = Number(key, *v, min, max, false);
+  *out = Number(key, *v, min, max);
 }
 
 void JsonReader::Duration(const char* key, mountstorm::Duration* out, double ns_per_unit, double min, double max) {
@@ -185,7 +228,7 @@ void JsonReader::Duration(const char* key, mountstorm::Duration* out, double ns_
   Document(key, FormatNumber(static_cast<double>(*out) / ns_per_unit), unit);
   const nlohmann::json* v = Find(key);
   if (v == nullptr) return;
-  double d = Number(key, *v, min, max, false);
+  double d = Number(key, *v, min, max);
   *out = static_cast<mountstorm::Duration>(std::llround(d * ns_per_unit));
 }
 
@@ -208,11 +251,30 @@ void JsonReader::StringList(const char* key, std::vector<std::string>* out) {
   if (!v->is_array()) Fail(key, "an array of strings");
   std::vector<std::string> list;
   for (std::size_t i = 0; i < v->size(); ++i) {
-    if (!(*v)[i].is_string()) {
-      throw InputError(file_ + ": " + PathOf(key) + "/" + std::to_string(i) + ": expected a string, found " +
-                       DescribeJson((*v)[i]));
+    const nlohmann::json& element = (*v)[i];
+    if (!element.is_string() || !IsUtf8(element.get_ref<const std::string&>())) {
+      throw InputError(file_ + ": " + PathOf(key) + "/" + std::to_string(i) + ": expected " +
+                       (element.is_string() ? "a string of valid UTF-8" : "a string") + ", found " +
+                       DescribeJson(element));
     }
-    list.push_back((*v)[i].get<std::string>());
+    list.push_back(element.get<std::string>());
+  }
+  *out = std::move(list);
+}
+
+void JsonReader::DoubleList(const char* key, std::vector<double>* out, double min, double max) {
+  Document(key, nlohmann::json(*out).dump(), "");
+  const nlohmann::json* v = Find(key);
+  if (v == nullptr) return;
+  if (!v->is_array()) Fail(key, "an array of numbers");
+  std::vector<double> list;
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    const nlohmann::json& e = (*v)[i];
+    if (!e.is_number() || !std::isfinite(e.get<double>()) || e.get<double>() < min || e.get<double>() > max) {
+      throw InputError(file_ + ": " + PathOf(key) + "/" + std::to_string(i) + ": expected a number from " +
+                       FormatNumber(min) + " to " + FormatNumber(max) + ", found " + DescribeJson(e));
+    }
+    list.push_back(e.get<double>());
   }
   *out = std::move(list);
 }

@@ -57,6 +57,8 @@ class JsonReader {
   // A string that must be one of `choices`; returns its index via *out.
   void Choice(const char* key, int* out, const std::vector<std::string>& choices);
   void StringList(const char* key, std::vector<std::string>* out);
+  // An array of numbers, each from min to max.
+  void DoubleList(const char* key, std::vector<double>* out, double min, double max);
 
   // The object under `key` (an empty object if the key is absent).
   JsonReader Object(const char* key);
@@ -74,7 +76,8 @@ class JsonReader {
   const nlohmann::json* Find(const char* key);
   void Document(const char* key, const std::string& default_value, const std::string& unit);
   std::string PathOf(const std::string& key) const;
-  double Number(const char* key, const nlohmann::json& v, double min, double max, bool integer);
+  double Number(const char* key, const nlohmann::json& v, double min, double max);
+  std::int64_t Integer(const char* key, const nlohmann::json& v, std::int64_t min, std::int64_t max);
 
   const nlohmann::json* value_;
   std::string file_;

@@ -2,9 +2,13 @@
 //   type='signal',sender='org.freedesktop.systemd1',interface='org.freedesktop.DBus.Properties',
 //   member='PropertiesChanged'
 //
+// The text is read as dbus-daemon reads it (bus/signals.c tokenize_rule()): comma-separated
+// key=value pairs, whitespace allowed before a key, values quoted or not, '\'' for a quote.
 // Supported keys: type, sender, interface, member, path, path_namespace. Any other key (arg0,
 // destination, eavesdrop, ...) is an InputError naming the rule, so a rule never silently matches
-// more than it says. Keys that are absent match anything (dbus bus/signals.c match_rule_matches()).
+// more than it says; so is a key given twice and a value dbus-daemon would refuse (an empty or
+// malformed name, an invalid object path). Keys that are absent match anything (dbus
+// bus/signals.c match_rule_matches()).
 //
 // What a rule is tested against, and how much routing it costs, follows dbus-daemon:
 // bus_matchmaker_get_recipients() scans, linearly, the rules filed under (the message's type or

@@ -60,8 +60,12 @@ std::string UnitObjectPath(std::string_view unit_name) {
     out += '_';
     return out;
   }
-  for (char c : unit_name) {
-    if (IsAlnum(c)) {
+  for (std::size_t i = 0; i < unit_name.size(); ++i) {
+    char c = unit_name[i];
+    // A digit is kept except as the first byte: bus_label_escape() escapes a leading digit too, so
+    // that the label is a valid D-Bus object path element for every unit name.
+    bool leading_digit = i == 0 && c >= '0' && c <= '9';
+    if (IsAlnum(c) && !leading_digit) {
       out += c;
     } else {
       unsigned char u = static_cast<unsigned char>(c);

@@ -7,7 +7,8 @@
 //   /dev/mapper/vg01-data  -> dev-mapper-vg01\x2ddata.device
 //
 // UnitObjectPath follows bus_label_escape() (src/basic/bus-label.c): every byte other than
-// [A-Za-z0-9] becomes "_NN" (two lower-case hex digits) under /org/freedesktop/systemd1/unit/.
+// [A-Za-z0-9], and a digit in first place, becomes "_NN" (two lower-case hex digits) under
+// /org/freedesktop/systemd1/unit/; the empty name becomes "_".
 //   usr-mount-app-bucket1.mount -> /org/freedesktop/systemd1/unit/usr_2dmount_2dapp_2dbucket1_2emount
 #ifndef MOUNTSTORM_MODELS_UNIT_NAME_H_
 #define MOUNTSTORM_MODELS_UNIT_NAME_H_

@@ -11,6 +11,18 @@
 
 namespace mountstorm {
 
+namespace {
+
+// umask() can only be read by setting it; the program is single-threaded, so setting it back at
+// once is safe.
+mode_t CurrentUmask() {
+  mode_t mask = umask(022);
+  umask(mask);
+  return mask;
+}
+
+}  // namespace
+
 bool WriteFileAtomically(const std::string& path, const std::string& contents, std::string* error) {
   std::string templ = path + ".tmp.XXXXXX";
   std::vector<char> name(templ.begin(), templ.end());
@@ -34,8 +46,14 @@ bool WriteFileAtomically(const std::string& path, const std::string& contents, s
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  // mkstemp creates the file 0600; an output file is an ordinary file.
-  fchmod(fd, 0644);
+  // mkstemp creates the file 0600; an output file gets the mode open() would give it, 0666 less the
+  // umask, so that a restrictive umask is honoured.
+  if (fchmod(fd, 0666 & ~CurrentUmask()) != 0) {
+    *error = "cannot set the mode of " + path + ": " + std::strerror(errno);
+    close(fd);
+    unlink(name.data());
+    return false;
+  }
   if (fsync(fd) != 0 || close(fd) != 0) {
     *error = "cannot flush " + path + ": " + std::strerror(errno);
     unlink(name.data());
@@ -50,6 +68,10 @@ bool WriteFileAtomically(const std::string& path, const std::string& contents, s
 }
 
 bool MakeDirectories(const std::string& dir, std::string* error) {
+  if (dir.empty()) {
+    *error = "the output directory is empty: expected a directory path";
+    return false;
+  }
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {

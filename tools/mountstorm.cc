@@ -7,15 +7,19 @@
 // Exit status: 0 on success, 2 on bad input (a scenario, an override, a flag), 1 on an internal
 // error. Errors go to stderr as "mountstorm: ..."; results to stdout and to files written
 // atomically.
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <boost/program_options.hpp>
 
+#include "models/bus_topology.h"
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
@@ -65,6 +69,27 @@ bool ParseCommand(const std::string& command, const std::vector<std::string>& ar
     throw InputError(command + ": " + e.what() + " (see mountstorm " + command + " --help)");
   }
   return true;
+}
+
+// Parses --seed. Not left to program_options: its lexical_cast takes "-1" for an unsigned value and
+// wraps it to 18446744073709551615, a silent surprise instead of an error.
+std::uint64_t ParseSeed(const std::string& text) {
+  std::uint64_t seed = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, ec] = std::from_chars(text.data(), end, seed);
+  if (ec != std::errc() || stop != end) {
+    throw InputError("run: --seed: expected an integer from 0 to 18446744073709551615, found \"" + text + "\"");
+  }
+  return seed;
+}
+
+// Reads a scenario and checks what ParseScenario() leaves to the wiring of a run: client names and
+// match rules (BuildTopology). Done before anything is written, so that `validate` catches every
+// input error a run would meet and a run with bad input does not create its output directory.
+Scenario LoadAndCheck(const std::string& path, const std::vector<std::string>& sets) {
+  Scenario s = LoadScenarioFile(path, sets);
+  BuildTopology(s);
+  return s;
 }
 
 std::string WithCommas(std::uint64_t n) {
@@ -133,7 +158,7 @@ int RunCommand(const std::vector<std::string>& args) {
       ("help,h", "show this help")
       ("scenario", po::value(&scenario_path)->required(), "scenario file (JSON)")
       ("output,o", po::value(&out_dir)->required(), "directory for summary.json and curves.csv (created if needed)")
-      ("seed", po::value<std::uint64_t>(), "seed of the run (overrides the scenario's \"seed\")")
+      ("seed", po::value<std::string>(), "seed of the run (overrides the scenario's \"seed\")")
       ("set", po::value(&sets)->composing(), "override a scenario value: /json/path=value (repeatable; value is JSON, else a string)")
       ("quiet,q", "print nothing on success");
   po::positional_options_description positional;
@@ -147,8 +172,11 @@ int RunCommand(const std::vector<std::string>& args) {
       "sample interval). Prints a short summary.\n";
   if (!ParseCommand("run", args, options, positional, usage, &vm)) return kExitOk;
 
-  Scenario scenario = LoadScenarioFile(scenario_path, sets);
-  if (vm.count("seed")) scenario.seed = vm["seed"].as<std::uint64_t>();
+  // The seed is checked first: a bad flag is reported before the scenario file is read.
+  std::optional<std::uint64_t> seed;
+  if (vm.count("seed")) seed = ParseSeed(vm["seed"].as<std::string>());
+  Scenario scenario = LoadAndCheck(scenario_path, sets);
+  if (seed) scenario.seed = *seed;
 
   std::string error;
   if (!MakeDirectories(out_dir, &error)) throw InputError(error);
@@ -188,7 +216,7 @@ int ValidateCommand(const std::vector<std::string>& args) {
       "Checks a scenario: every key known, every value of the right type and in range. Exits 0\n"
       "and prints an overview if it is valid, 2 with the file, JSON path and problem if not.\n";
   if (!ParseCommand("validate", args, options, positional, usage, &vm)) return kExitOk;
-  Scenario s = LoadScenarioFile(scenario_path, sets);
+  Scenario s = LoadAndCheck(scenario_path, sets);
   std::size_t ops = 0;
   for (const WorkloadGenerator& g : s.workload) ops += g.kind == WorkloadGenerator::Kind::kList ? g.ops.size() : static_cast<std::size_t>(g.count);
   std::cout << scenario_path << ": valid\n"
@@ -247,17 +275,34 @@ int Main(int argc, char** argv) {
   throw InputError("unknown command \"" + command + "\" (see mountstorm --help)");
 }
 
+// Results on stdout are output too: if they could not be written (a full disk, a closed pipe),
+// exiting 0 would claim a success that did not happen. Treated like an output file that cannot be
+// written.
+int CheckStdout(int status) {
+  std::cout.flush();
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout) {
+    std::cerr << "mountstorm: cannot write the results to standard output\n";
+    return status == kExitOk ? kExitInput : status;
+  }
+  return status;
+}
+
 }  // namespace
 }  // namespace mountstorm
 
 int main(int argc, char** argv) {
+  int status;
   try {
-    return mountstorm::Main(argc, argv);
+    status = mountstorm::Main(argc, argv);
   } catch (const mountstorm::InputError& e) {
     std::cerr << "mountstorm: " << e.what() << "\n";
-    return mountstorm::kExitInput;
+    status = mountstorm::kExitInput;
   } catch (const std::exception& e) {
     std::cerr << "mountstorm: internal error: " << e.what() << "\n";
-    return mountstorm::kExitInternal;
+    status = mountstorm::kExitInternal;
+  } catch (...) {
+    std::cerr << "mountstorm: internal error: an unknown exception\n";
+    status = mountstorm::kExitInternal;
   }
+  return mountstorm::CheckStdout(status);
 }
