@@ -22,7 +22,13 @@ BusTopology BuildTopology(const Scenario& s) {
   t.daemon = static_cast<std::uint16_t>(boost::add_vertex(daemon, t.graph));
   boost::add_edge(t.systemd, t.daemon, ConnectionEdge{ConnectionKind::kBus, {}}, t.graph);
 
-  if (s.logind_enabled) t.clients.push_back(s.logind);
+  if (s.logind_enabled) {
+    t.clients.push_back(s.logind);
+    t.logind_client = 0;
+  }
+  if (!s.logins.empty() && !s.logind_enabled) {
+    throw InputError(s.file + ": /logins: logins need logind (/logind/enabled is false)");
+  }
   for (const ClientParams& c : s.subscribers) t.clients.push_back(c);
 
   std::set<std::string> names = {"systemd", "dbus-daemon", "dbus"};
@@ -54,6 +60,17 @@ BusTopology BuildTopology(const Scenario& s) {
       boost::add_edge(v, t.daemon, edge, t.graph);
       if (c.subscribe) t.api_bus_subscribed = true;
     }
+  }
+  for (std::size_t i = 0; i < s.logins.size(); ++i) {
+    const LoginGenerator& g = s.logins[i];
+    if (!names.insert(g.name).second) {
+      throw InputError(s.file + ": /logins/" + std::to_string(i) + "/name: the name \"" + g.name +
+                       "\" is used twice or is reserved");
+    }
+    PeerNode node{g.name, PeerRole::kLoginClient, ":1." + std::to_string(next_unique++), "", -1};
+    std::uint16_t v = static_cast<std::uint16_t>(boost::add_vertex(node, t.graph));
+    t.login_peers.push_back(v);
+    boost::add_edge(v, t.daemon, ConnectionEdge{ConnectionKind::kBus, {}}, t.graph);
   }
   if (boost::num_vertices(t.graph) > 0xfff0) throw InputError(s.file + ": too many peers");
   return t;

@@ -1,7 +1,8 @@
 // BusTopology: who talks to whom. A graph (Boost.Graph) whose vertices are the processes (PID 1,
 // dbus-daemon, logind, other subscribers) and whose edges are their connections: a client's
 // connection to the bus, with the match rules it registered, or a private connection straight to
-// PID 1 (/run/systemd/private), which receives every signal without match rules.
+// PID 1 (/run/systemd/private), which receives every signal without match rules. Processes that
+// log users in (sshd, crond) are bus clients without match rules: they only get replies.
 //
 // The graph is built once from the scenario; dbus-daemon reads its routing from it and
 // `mountstorm graph` will print it as Graphviz DOT. A vertex's index is the peer id that messages
@@ -20,7 +21,7 @@
 
 namespace mountstorm {
 
-enum class PeerRole { kSystemd, kBusDaemon, kClient };
+enum class PeerRole { kSystemd, kBusDaemon, kClient, kLoginClient };
 
 struct PeerNode {
   std::string name;             // "systemd", "dbus-daemon", "logind", a subscriber's name
@@ -47,6 +48,9 @@ struct BusTopology {
   // The clients in order: logind (if enabled) first, then the subscribers of the scenario.
   std::vector<ClientParams> clients;
   std::vector<std::uint16_t> client_peers;
+  // The processes that log users in (sshd, crond), in the order of the scenario's logins.
+  std::vector<std::uint16_t> login_peers;
+  int logind_client = -1;  // index of logind in `clients`, or -1
   bool api_bus_subscribed = false;  // some bus client called Subscribe()
 
   // True if the message's sender (a peer id) has a name the rule's sender field names.

@@ -19,9 +19,10 @@ DbusDaemon::Connection::Connection(std::uint16_t peer_id, const std::string& pee
       outgoing("dbus.out." + peer_name, QueueUnit::kBytes, p.max_outgoing_bytes, LimitRule::kRefuseAboveLimit) {}
 
 DbusDaemon::DbusDaemon(Simulator* sim, CpuPool* cpus, const DbusDaemonParams& params,
-                       const BusTopology* topology, UnitPathFn unit_path)
+                       const MessageSizeParams& sizes, const BusTopology* topology, UnitPathFn unit_path)
     : Server(sim, cpus, "dbus-daemon"),
       params_(params),
+      sizes_(&sizes),
       topology_(topology),
       unit_path_(std::move(unit_path)) {}
 
@@ -93,7 +94,7 @@ void DbusDaemon::ReleaseLive(std::uint32_t slot, Time t) {
   Check(l.refs > 0, "release of a message nobody holds");
   if (--l.refs > 0) return;
   // Finalized: every recipient has written it; it no longer counts against its sender.
-  connections_[l.sender]->incoming.Remove(t, l.bytes);
+  if (l.sender != kBusDriver) connections_[l.sender]->incoming.Remove(t, l.bytes);
   free_live_.push_back(slot);
 }
 
@@ -179,14 +180,32 @@ void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, Time now, Durati
     if (to.outgoing.gauge().at_limit()) {
       to.outgoing.gauge().Refuse(t);
       ++to.dropped[static_cast<int>(m.member)];
+      if (m.type == MessageType::kMethodCall) {
+        // bus_dispatch(): the caller gets org.freedesktop.DBus.Error.LimitsExceeded.
+        Message error;
+        error.member = Member::kError;
+        error.type = MessageType::kError;
+        error.error = ErrorName::kLimitsExceeded;
+        error.sender = topology_->daemon;
+        error.destination = m.sender;
+        error.serial = m.serial;
+        error.bytes = MessageBytes(*sizes_, Member::kError, ChangedInterface::kNone);
+        std::uint32_t error_live = AllocLive(kBusDriver, error.bytes);
+        Deliver(from, error, error_live, t);
+        ReleaseLive(error_live, t);
+      }
       continue;
     }
-    to.outgoing.Push(t, Connection::Queued{m, live}, m.bytes);
-    ++live_[live].refs;
-    WriteOut(r, t);
+    Deliver(r, m, live, t);
   }
   // Routing is done; a message routed nowhere (or dropped everywhere) is freed here.
   ReleaseLive(live, t);
+}
+
+void DbusDaemon::Deliver(std::uint32_t to, const Message& m, std::uint32_t live, Time t) {
+  connections_[to]->outgoing.Push(t, Connection::Queued{m, live}, m.bytes);
+  ++live_[live].refs;
+  WriteOut(to, t);
 }
 
 void DbusDaemon::WriteOut(std::uint32_t c, Time t) {

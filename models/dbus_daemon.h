@@ -17,7 +17,8 @@
 //     "dbus.in.<sender>".
 //   - max_outgoing_bytes: a recipient whose queued bytes are ABOVE the limit gets nothing more:
 //     a broadcast signal is dropped for it alone ("Rejected: destination has a full message
-//     queue"), the sender is not told. Queue "dbus.out.<recipient>".
+//     queue"), the sender is not told; a method call gets the error LimitsExceeded back from the
+//     bus; a reply is dropped. Queue "dbus.out.<recipient>".
 #ifndef MOUNTSTORM_MODELS_DBUS_DAEMON_H_
 #define MOUNTSTORM_MODELS_DBUS_DAEMON_H_
 
@@ -43,7 +44,7 @@ class DbusDaemon : public Server {
   using UnitPathFn = std::function<std::string(std::uint32_t unit)>;
 
   DbusDaemon(Simulator* sim, CpuPool* cpus, const DbusDaemonParams& params,
-             const BusTopology* topology, UnitPathFn unit_path);
+             const MessageSizeParams& sizes, const BusTopology* topology, UnitPathFn unit_path);
 
   // The daemon's side of the connection of `peer`: `in` is written by the peer, `out` by the
   // daemon. Call for every bus connection, then BuildRoutes().
@@ -97,17 +98,20 @@ class DbusDaemon : public Server {
   struct Live {
     std::uint32_t refs;
     std::uint32_t bytes;
-    std::uint32_t sender;  // connection index
+    std::uint32_t sender;  // connection index, or kBusDriver
   };
+  static constexpr std::uint32_t kBusDriver = 0xffffffffu;  // messages the bus itself sends
 
   void ReadFrom(std::uint32_t c, Time now, Duration* cost);
   void Dispatch(std::uint32_t from, const Message& m, Time now, Duration* cost);
   void WriteOut(std::uint32_t c, Time t);
+  void Deliver(std::uint32_t to, const Message& m, std::uint32_t live, Time t);
   std::uint32_t AllocLive(std::uint32_t sender, std::uint32_t bytes);
   void ReleaseLive(std::uint32_t slot, Time t);
   const Route& RouteFor(std::uint16_t sender, Member member) const;
 
   DbusDaemonParams params_;
+  const MessageSizeParams* sizes_;
   const BusTopology* topology_;
   UnitPathFn unit_path_;
   std::vector<std::unique_ptr<Connection>> connections_;

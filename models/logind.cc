@@ -1,5 +1,7 @@
 #include "models/logind.h"
 
+#include <algorithm>
+
 namespace mountstorm {
 
 std::vector<MatchRuleText> LogindMatchRules() {
@@ -13,6 +15,125 @@ std::vector<MatchRuleText> LogindMatchRules() {
       "member='PropertiesChanged'",
       manager + "'Reloading'",
   };
+}
+
+Logind::Logind(Simulator* sim, CpuPool* cpus, const ClientParams& params, SdBusConnection* bus,
+               const MessageSizeParams& sizes, std::uint16_t peer_id, std::uint16_t systemd_peer)
+    : Subscriber(sim, cpus, params, bus), sizes_(&sizes), peer_id_(peer_id), systemd_peer_(systemd_peer) {}
+
+Message Logind::NewMessage(Member member, MessageType type) {
+  Message m;
+  m.member = member;
+  m.type = type;
+  m.sender = peer_id_;
+  m.serial = next_serial_++;
+  m.bytes = MessageBytes(*sizes_, member, ChangedInterface::kNone);
+  return m;
+}
+
+Duration Logind::Step(Time now) {
+  if (in_call_) return WaitForReply(now);
+  return Subscriber::Step(now);
+}
+
+void Logind::Handle(const Message& m, Time now, Duration* cost) {
+  if (m.member == Member::kCreateSession && m.type == MessageType::kMethodCall) {
+    ++stats_.sessions_requested;
+    *cost += params().create_session_cost;
+    // manager_start_scope(): StartTransientUnit with sd_bus_call(), which blocks.
+    Message call = NewMessage(Member::kStartTransientUnit, MessageType::kMethodCall);
+    call.destination = systemd_peer_;
+    call.object = static_cast<std::uint32_t>(stats_.sessions_requested);  // the session number
+    if (bus()->Send(now, call, cost) == SdBusConnection::SendResult::kNoBufs) {
+      Reply(Session{m.sender, m.serial, 0}, ErrorName::kNoBufs, now, cost);
+      return;
+    }
+    ++stats_.scope_calls;
+    in_call_ = true;
+    call_serial_ = call.serial;
+    call_started_ = now + *cost;
+    call_deadline_ = call_started_ + params().call_timeout;
+    calling_ = Session{m.sender, m.serial, 0};
+    sim()->Schedule(call_deadline_, this, kCallDeadlineTag);
+    return;
+  }
+  if (m.member == Member::kJobRemoved) {
+    // match_job_removed(): the scope's job is done; the session exists, CreateSession returns.
+    for (std::size_t i = 0; i < waiting_for_job_.size(); ++i) {
+      if (waiting_for_job_[i].job == m.object) {
+        ++stats_.sessions_created;
+        Reply(waiting_for_job_[i], ErrorName::kNone, now, cost);
+        waiting_for_job_.erase(waiting_for_job_.begin() + static_cast<std::ptrdiff_t>(i));
+        break;
+      }
+    }
+  }
+}
+
+Duration Logind::WaitForReply(Time now) {
+  // sd_bus_call(): read everything; keep what is not the reply in the read queue.
+  Duration cost = 0;
+  const Duration budget = params().recvmsg_cost * 2 * 64;  // a step reads at most 64 messages
+  while (in_call_ && cost <= budget) {
+    if (!bus()->in()->readable(now + cost)) break;
+    if (bus()->rqueue().gauge().at_limit()) {
+      // bus_rqueue_make_room(): the next message has nowhere to go.
+      bus()->rqueue().gauge().Refuse(now + cost);
+      EndCall(nullptr, ErrorName::kNoBufs, now, &cost);
+      break;
+    }
+    Message m;
+    bus()->ReadSocket(now, &m, &cost);
+    bool reply = (m.type == MessageType::kMethodReturn || m.type == MessageType::kError) &&
+                 m.serial == call_serial_ && m.destination == peer_id_;
+    if (reply) {
+      EndCall(&m, m.type == MessageType::kError ? m.error : ErrorName::kNone, now, &cost);
+    } else {
+      bus()->KeepForLater(now + cost, m);
+    }
+  }
+  if (cost > 0) return cost;
+  if (in_call_ && now >= call_deadline_) {
+    EndCall(nullptr, ErrorName::kTimedOut, now, &cost);
+    return cost;
+  }
+  if (in_call_ && !bus()->in()->empty()) WakeAt(std::max(now, bus()->in()->next_ready()));
+  return kNoWork;
+}
+
+void Logind::EndCall(const Message* reply, ErrorName failure, Time now, Duration* cost) {
+  in_call_ = false;
+  stats_.time_in_calls += now + *cost - call_started_;
+  if (reply != nullptr && failure == ErrorName::kNone) {
+    calling_.job = reply->object;
+    waiting_for_job_.push_back(calling_);
+    return;
+  }
+  switch (failure) {
+    case ErrorName::kNoBufs: ++stats_.scope_calls_enobufs; break;
+    case ErrorName::kTimedOut: ++stats_.scope_calls_timeout; break;
+    case ErrorName::kLimitsExceeded: ++stats_.scope_calls_limits_exceeded; break;
+    case ErrorName::kNone: break;
+  }
+  // "Failed to start session scope session-N.scope: ..." and CreateSession fails.
+  Reply(calling_, failure, now, cost);
+}
+
+void Logind::Reply(const Session& s, ErrorName error, Time now, Duration* cost) {
+  Message m = error == ErrorName::kNone ? NewMessage(Member::kMethodReturn, MessageType::kMethodReturn)
+                                        : NewMessage(Member::kError, MessageType::kError);
+  m.error = error;
+  m.serial = s.client_serial;
+  m.destination = s.client;
+  bus()->Send(now, m, cost);
+}
+
+void Logind::OnOwnEvent(Time now, std::uint32_t tag) {
+  if (tag == kCallDeadlineTag) {
+    Wake();  // the call's deadline: if it is still waiting, it times out now
+    return;
+  }
+  Subscriber::OnOwnEvent(now, tag);
 }
 
 }  // namespace mountstorm

@@ -14,6 +14,7 @@ const char* MemberName(Member m) {
     case Member::kReloading: return "Reloading";
     case Member::kNameOwnerChanged: return "NameOwnerChanged";
     case Member::kStartTransientUnit: return "StartTransientUnit";
+    case Member::kCreateSession: return "CreateSession";
     case Member::kMethodReturn: return "MethodReturn";
     case Member::kError: return "Error";
     case Member::kCount: break;
@@ -40,6 +41,8 @@ Interface InterfaceOf(Member m) {
     case Member::kReloading:
     case Member::kStartTransientUnit:
       return Interface::kSystemdManager;
+    case Member::kCreateSession:
+      return Interface::kLogindManager;
     case Member::kPropertiesChanged:
       return Interface::kProperties;
     case Member::kNameOwnerChanged:
@@ -55,9 +58,20 @@ Interface InterfaceOf(Member m) {
 const char* InterfaceName(Interface i) {
   switch (i) {
     case Interface::kSystemdManager: return "org.freedesktop.systemd1.Manager";
+    case Interface::kLogindManager: return "org.freedesktop.login1.Manager";
     case Interface::kProperties: return "org.freedesktop.DBus.Properties";
     case Interface::kDBus: return "org.freedesktop.DBus";
     case Interface::kNone: return "";
+  }
+  return "";
+}
+
+const char* ErrorNameText(ErrorName e) {
+  switch (e) {
+    case ErrorName::kNone: return "";
+    case ErrorName::kNoBufs: return "System.Error.ENOBUFS";
+    case ErrorName::kTimedOut: return "System.Error.ETIMEDOUT";
+    case ErrorName::kLimitsExceeded: return "org.freedesktop.DBus.Error.LimitsExceeded";
   }
   return "";
 }
@@ -68,13 +82,19 @@ std::uint32_t MessageBytes(const MessageSizeParams& sizes, Member m, ChangedInte
       switch (changed) {
         case ChangedInterface::kMount: return sizes.properties_changed_mount;
         case ChangedInterface::kDevice: return sizes.properties_changed_device;
+        case ChangedInterface::kScope: return sizes.properties_changed_scope;
         case ChangedInterface::kUnit:
-        case ChangedInterface::kJob:
         case ChangedInterface::kNone: return sizes.properties_changed_unit;
       }
       return sizes.properties_changed_unit;
     case Member::kUnitNew: return sizes.unit_new;
     case Member::kUnitRemoved: return sizes.unit_removed;
+    case Member::kJobNew: return sizes.job_new;
+    case Member::kJobRemoved: return sizes.job_removed;
+    case Member::kStartTransientUnit: return sizes.start_transient_unit;
+    case Member::kCreateSession: return sizes.create_session;
+    case Member::kMethodReturn: return sizes.method_return;
+    case Member::kError: return sizes.error;
     default: break;
   }
   Check(false, "no size is defined for this message kind");

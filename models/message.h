@@ -26,7 +26,8 @@ enum class Member : std::uint8_t {
   kJobRemoved,
   kReloading,
   kNameOwnerChanged,    // from the bus driver, org.freedesktop.DBus
-  kStartTransientUnit,  // method call, logind -> PID 1
+  kStartTransientUnit,  // method call, logind -> PID 1 (org.freedesktop.systemd1.Manager)
+  kCreateSession,       // method call, pam_systemd -> logind (org.freedesktop.login1.Manager)
   kMethodReturn,
   kError,
   kCount
@@ -39,14 +40,23 @@ const char* MessageTypeName(MessageType t);
 
 // For PropertiesChanged: the interface whose properties changed (the first argument). systemd
 // sends one for the unit type's interface and one for org.freedesktop.systemd1.Unit.
-enum class ChangedInterface : std::uint8_t { kNone, kMount, kDevice, kUnit, kJob };
+enum class ChangedInterface : std::uint8_t { kNone, kMount, kDevice, kScope, kUnit };
+
+// For an error reply: its D-Bus error name.
+enum class ErrorName : std::uint8_t {
+  kNone,
+  kNoBufs,          // System.Error.ENOBUFS: "No buffer space available"
+  kTimedOut,        // System.Error.ETIMEDOUT: "Connection timed out"
+  kLimitsExceeded,  // org.freedesktop.DBus.Error.LimitsExceeded, from dbus-daemon
+};
+const char* ErrorNameText(ErrorName e);
 
 // The D-Bus interface a member belongs to (the message header's INTERFACE field).
-enum class Interface : std::uint8_t { kSystemdManager, kProperties, kDBus, kNone };
+enum class Interface : std::uint8_t { kSystemdManager, kLogindManager, kProperties, kDBus, kNone };
 Interface InterfaceOf(Member m);
 const char* InterfaceName(Interface i);
 
-// Object ids: a unit's id, or the manager object /org/freedesktop/systemd1.
+// Object ids: a unit's or a job's id, or the manager object /org/freedesktop/systemd1.
 constexpr std::uint32_t kManagerObject = 0xffffffffu;
 constexpr std::uint32_t kBusDriverObject = 0xfffffffeu;  // /org/freedesktop/DBus
 constexpr std::uint16_t kBroadcast = 0xffff;              // a signal with no destination
@@ -58,8 +68,9 @@ struct Message {
   std::uint16_t sender = 0;               // peer id of the sending process
   std::uint16_t destination = kBroadcast; // peer id for unicast messages
   Member member = Member::kPropertiesChanged;
-  MessageType type : 4 = MessageType::kSignal;
-  ChangedInterface changed : 4 = ChangedInterface::kNone;  // PropertiesChanged only
+  MessageType type : 2 = MessageType::kSignal;
+  ChangedInterface changed : 3 = ChangedInterface::kNone;  // PropertiesChanged only
+  ErrorName error : 3 = ErrorName::kNone;                   // errors only
 };
 static_assert(sizeof(Message) <= 20, "a queued message should stay small");
 

@@ -6,6 +6,7 @@
 
 #include "models/json_reader.h"
 #include "models/logind.h"
+#include "models/profiles.h"
 #include "models/workload.h"
 #include "mountstorm/error.h"
 #include "mountstorm/scenario.h"
@@ -18,9 +19,8 @@ constexpr double kMaxSeconds = 1e6;  // about 11.6 days of simulated time
 constexpr std::int64_t kMaxBytes = std::int64_t{1} << 40;
 constexpr std::int64_t kMaxMessages = std::int64_t{1} << 32;
 
-const std::vector<std::string> kProfiles = {"rhel7.7"};
 const std::vector<std::string> kOps = {"mount", "umount", "remount"};
-const std::vector<std::string> kKinds = {"list", "interval", "poisson", "burst"};
+const std::vector<std::string> kKinds = {"list", "interval", "poisson", "burst", "sequence"};
 
 void ReadMountSpec(JsonReader& r, MountSpec* spec, bool need_source) {
   r.String("path", &spec->path);
@@ -63,6 +63,7 @@ void ReadClient(JsonReader& r, ClientParams* c, bool is_logind) {
 }
 
 void ReadSystemd(JsonReader r, SystemdParams* p) {
+  r.Bool("watch_mountinfo", &p->watch_mountinfo);
   r.Duration("scan_fixed_us", &p->scan_fixed, 1e3, 0, 1e9);
   r.Duration("scan_per_line_us", &p->scan_per_line, 1e3, 0, 1e6);
   r.Duration("scan_per_device_line_us", &p->scan_per_device_line, 1e3, 0, 1e6);
@@ -76,9 +77,17 @@ void ReadSystemd(JsonReader r, SystemdParams* p) {
   r.Duration("unit_dispatch_us", &p->unit_dispatch_cost, 1e3, 0, 1e9);
   r.Duration("message_build_us", &p->message_build_cost, 1e3, 0, 1e9);
   r.Duration("sendmsg_us", &p->sendmsg_cost, 1e3, 0, 1e9);
+  r.Duration("instrumentation_us_per_message", &p->instrumentation_per_message, 1e3, 0, 1e9);
   r.Double("wqueue_memmove_ns_per_entry", &p->wqueue_memmove_ns_per_entry, 0, 1e6, "ns");
   r.Duration("loop_iteration_us", &p->loop_iteration_cost, 1e3, 0, 1e9);
   r.Duration("incoming_message_us", &p->incoming_message_cost, 1e3, 0, 1e9);
+  r.Duration("start_transient_unit_us", &p->start_transient_unit_cost, 1e3, 0, 1e9);
+  r.Duration("job_run_us", &p->job_run_cost, 1e3, 0, 1e9);
+  JsonReader limit = r.Object("mountinfo_ratelimit");
+  limit.Duration("interval_s", &p->mountinfo_ratelimit_interval, 1e9, 0, kMaxSeconds);
+  limit.Int("burst", &p->mountinfo_ratelimit_burst, 1, 1 << 30, "scans");
+  limit.Finish();
+  r.Double("mountinfo_backoff_factor", &p->mountinfo_backoff_factor, 0, 1e6);
   r.Duration("quantum_us", &p->quantum, 1e3, 1, 1e9);
   r.Finish();
 }
@@ -87,8 +96,15 @@ void ReadMessageSizes(JsonReader r, MessageSizeParams* m) {
   r.Uint32("properties_changed_mount_bytes", &m->properties_changed_mount, 16, 1 << 27);
   r.Uint32("properties_changed_device_bytes", &m->properties_changed_device, 16, 1 << 27);
   r.Uint32("properties_changed_unit_bytes", &m->properties_changed_unit, 16, 1 << 27);
+  r.Uint32("properties_changed_scope_bytes", &m->properties_changed_scope, 16, 1 << 27);
   r.Uint32("unit_new_bytes", &m->unit_new, 16, 1 << 27);
   r.Uint32("unit_removed_bytes", &m->unit_removed, 16, 1 << 27);
+  r.Uint32("job_new_bytes", &m->job_new, 16, 1 << 27);
+  r.Uint32("job_removed_bytes", &m->job_removed, 16, 1 << 27);
+  r.Uint32("start_transient_unit_bytes", &m->start_transient_unit, 16, 1 << 27);
+  r.Uint32("create_session_bytes", &m->create_session, 16, 1 << 27);
+  r.Uint32("method_return_bytes", &m->method_return, 16, 1 << 27);
+  r.Uint32("error_bytes", &m->error, 16, 1 << 27);
   r.Uint32("skb_shared_info_bytes", &m->skb_shared_info, 0, 1 << 20);
   r.Uint32("skb_overhead_bytes", &m->skb_overhead, 0, 1 << 20);
   r.Finish();
@@ -110,7 +126,7 @@ void ReadDbus(JsonReader r, DbusDaemonParams* d) {
 void ReadGenerator(JsonReader& g, int index, WorkloadGenerator* w) {
   int kind = static_cast<int>(WorkloadGenerator::Kind::kInterval);
   g.Choice("kind", &kind, kKinds);
-  if (!g.Has("kind")) g.Fail("kind", "one of \"list\", \"interval\", \"poisson\", \"burst\"");
+  if (!g.Has("kind")) g.Fail("kind", "one of \"list\", \"interval\", \"poisson\", \"burst\", \"sequence\"");
   w->kind = static_cast<WorkloadGenerator::Kind>(kind);
   w->name = std::to_string(index);
   g.String("name", &w->name);
@@ -149,6 +165,14 @@ void ReadGenerator(JsonReader& g, int index, WorkloadGenerator* w) {
       g.Double("rate_per_s", &w->rate_per_s, 1e-9, 1e9, "1/s");
       if (!g.Has("rate_per_s")) g.Fail("rate_per_s", "the mean number of operations per second");
       break;
+    case WorkloadGenerator::Kind::kSequence:
+      g.Duration("cpu_ms", &w->cpu, 1e6, 0, kMaxSeconds * 1e3);
+      g.Duration("latency_ms", &w->latency, 1e6, 0, kMaxSeconds * 1e3);
+      g.Double("jitter", &w->jitter, 0, 0.999999);
+      if (!g.Has("cpu_ms") && !g.Has("latency_ms")) {
+        g.Fail("cpu_ms", "the CPU time per operation in milliseconds (and/or latency_ms)");
+      }
+      break;
     default:
       break;
   }
@@ -157,17 +181,12 @@ void ReadGenerator(JsonReader& g, int index, WorkloadGenerator* w) {
 }  // namespace
 
 Scenario DefaultScenario(const std::string& profile) {
-  if (std::find(kProfiles.begin(), kProfiles.end(), profile) == kProfiles.end()) {
-    std::string known;
-    for (const std::string& p : kProfiles) known += (known.empty() ? "" : ", ") + p;
-    throw InputError("unknown profile \"" + profile + "\" (known: " + known + ")");
-  }
   Scenario s;
-  s.profile = profile;
   s.logind.name = "logind";
   s.logind.well_known_name = "org.freedesktop.login1";
   s.logind.subscribe = true;
   s.logind.match_rules = LogindMatchRules();
+  ApplyProfile(profile, &s);
   return s;
 }
 
@@ -184,6 +203,7 @@ Scenario ParseScenarioInto(const nlohmann::json& doc, const std::string& file, P
     throw InputError(file + ": /profile: " + e.what());
   }
   s.file = file;
+  const std::int64_t profile_rqueue_max = s.systemd.rqueue_max;
 
   JsonReader r(&doc, file, "", sink);
   r.String("name", &s.name);
@@ -202,6 +222,7 @@ Scenario ParseScenarioInto(const nlohmann::json& doc, const std::string& file, P
 
   JsonReader host = r.Object("host");
   host.Int("cpus", &s.cpus, 0, 4096, "CPUs");
+  host.Duration("timeslice_ms", &s.timeslice, 1e6, 0, 1e6);
   host.Finish();
 
   JsonReader table = r.Object("mount_table");
@@ -240,14 +261,35 @@ Scenario ParseScenarioInto(const nlohmann::json& doc, const std::string& file, P
   JsonReader logind = r.Object("logind");
   logind.Bool("enabled", &s.logind_enabled);
   ReadClient(logind, &s.logind, true);
+  logind.Duration("create_session_us", &s.logind.create_session_cost, 1e3, 0, 1e9);
+  logind.Duration("call_timeout_s", &s.logind.call_timeout, 1e9, 0, kMaxSeconds);
   logind.Finish();
 
   r.ObjectArray("subscribers", [&](JsonReader& c) {
     ClientParams p;
+    p.rqueue_max = profile_rqueue_max;  // every client links the profile's sd-bus
     ReadClient(c, &p, false);
     if (!c.Has("name")) c.Fail("name", "a name for the subscriber");
     if (p.name.empty()) c.Fail("name", "a non-empty name");
     s.subscribers.push_back(p);
+  });
+  std::set<std::string> login_names;
+  r.ObjectArray("logins", [&](JsonReader& l) {
+    LoginGenerator g;
+    g.timeout = s.pam_timeout;
+    l.String("name", &g.name);
+    if (!l.Has("name") || g.name.empty()) l.Fail("name", "the name of the process that logs in, e.g. \"sshd\"");
+    if (!login_names.insert(g.name).second) l.Fail("name", "a name no other login generator has");
+    std::vector<double> at;
+    l.DoubleList("at_s", &at, 0, kMaxSeconds);
+    for (double t : at) g.at.push_back(FromSeconds(t));
+    l.Duration("start_s", &g.start, 1e9, 0, kMaxSeconds);
+    l.Duration("interval_s", &g.interval, 1e9, 0, kMaxSeconds);
+    l.Int("count", &g.count, 0, 10000000, "logins");
+    l.Duration("timeout_s", &g.timeout, 1e9, 0, kMaxSeconds);
+    if (g.count > 0 && g.interval == 0 && g.count > 1) l.Fail("interval_s", "a positive interval between the logins");
+    if (g.at.empty() && g.count == 0) l.Fail("at_s", "login times (at_s) or a series (start_s, interval_s, count)");
+    s.logins.push_back(g);
   });
   r.Finish();
   return s;
@@ -258,6 +300,27 @@ Scenario ParseScenarioInto(const nlohmann::json& doc, const std::string& file, P
 Scenario ParseScenario(const nlohmann::json& doc, const std::string& file) {
   return ParseScenarioInto(doc, file, nullptr);
 }
+
+namespace {
+
+// Creates the objects missing on the way to `parent`. Every section of a scenario is optional, so
+// --set /systemd/wqueue_max=... must work on a file without "systemd". Only object keys are
+// created, never array elements; a misspelled section is still refused, by the strict reader
+// ("unknown key (did you mean ...)"). Creates nothing if it throws.
+void CreateParents(nlohmann::json& doc, const nlohmann::json::json_pointer& parent, const std::string& origin,
+                   const std::string& pointer) {
+  std::vector<nlohmann::json::json_pointer> chain;  // parent, its parent, ... (root excluded)
+  for (nlohmann::json::json_pointer p = parent; !p.empty(); p = p.parent_pointer()) chain.push_back(p);
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    if (doc.contains(*it)) continue;
+    if (!doc.at(it->parent_pointer()).is_object()) {
+      throw InputError(origin + ": " + pointer + ": the parent " + it->to_string() + " does not exist");
+    }
+    doc[*it] = nlohmann::json::object();
+  }
+}
+
+}  // namespace
 
 void ApplyOverride(nlohmann::json& doc, const std::string& assignment, const std::string& origin) {
   std::size_t eq = assignment.find('=');
@@ -271,12 +334,11 @@ void ApplyOverride(nlohmann::json& doc, const std::string& assignment, const std
   try {
     nlohmann::json::json_pointer ptr(pointer);
     nlohmann::json::json_pointer parent = ptr.parent_pointer();
-    if (!parent.empty() && !doc.contains(parent)) {
-      throw InputError(origin + ": " + pointer + ": the parent " + parent.to_string() + " does not exist");
-    }
+    CreateParents(doc, parent, origin, pointer);
     if (!parent.empty() && doc.at(parent).is_array()) {
       const std::string& last = ptr.back();
-      bool digits = !last.empty() && last.find_first_not_of("0123456789") == std::string::npos;
+      // At most 18 digits: no array is that long, and std::stoull would throw beyond 64 bits.
+      bool digits = !last.empty() && last.size() <= 18 && last.find_first_not_of("0123456789") == std::string::npos;
       if (!digits || std::stoull(last) >= doc.at(parent).size()) {
         throw InputError(origin + ": " + pointer + ": no such array element");
       }
@@ -287,6 +349,55 @@ void ApplyOverride(nlohmann::json& doc, const std::string& assignment, const std
   }
 }
 
+namespace {
+
+// Parses JSON text, refusing a key given twice in one object: nlohmann::json keeps the last one
+// silently, and a scenario with two "wqueue_max" would run with whichever came last.
+nlohmann::json ParseJsonText(const std::string& text, const std::string& path) {
+  struct Frame {
+    bool object;
+    std::set<std::string> keys;
+    std::string key;        // objects: the key being read
+    std::size_t index = 0;  // arrays: the element being read
+  };
+  std::vector<Frame> stack;
+  auto pointer = [&] {
+    std::string p;
+    for (const Frame& f : stack) p += "/" + (f.object ? f.key : std::to_string(f.index));
+    return p;
+  };
+  using Event = nlohmann::json::parse_event_t;
+  auto callback = [&](int, Event event, nlohmann::json& parsed) {
+    switch (event) {
+      case Event::object_start: stack.push_back(Frame{true, {}, "", 0}); break;
+      case Event::array_start: stack.push_back(Frame{false, {}, "", 0}); break;
+      case Event::key:
+        stack.back().key = parsed.get<std::string>();
+        if (!stack.back().keys.insert(stack.back().key).second) {
+          throw InputError(path + ": " + pointer() + ": the key is given twice in its object");
+        }
+        break;
+      case Event::object_end:
+      case Event::array_end:
+        stack.pop_back();
+        if (!stack.empty() && !stack.back().object) ++stack.back().index;
+        break;
+      case Event::value:
+        if (!stack.empty() && !stack.back().object) ++stack.back().index;
+        break;
+    }
+    return true;
+  };
+  try {
+    return nlohmann::json::parse(text, callback);
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number such as 1e400 that no double holds; the stack still says where it was.
+    throw InputError(path + ": " + pointer() + ": expected a number within the range of a double (" + e.what() + ")");
+  }
+}
+
+}  // namespace
+
 Scenario LoadScenarioFile(const std::string& path, const std::vector<std::string>& overrides) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open the scenario file");
@@ -294,17 +405,24 @@ Scenario LoadScenarioFile(const std::string& path, const std::vector<std::string
   text << in.rdbuf();
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
+    doc = ParseJsonText(text.str(), path);
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e400
     throw InputError(path + ": not valid JSON: " + e.what());
   }
   for (const std::string& o : overrides) ApplyOverride(doc, o, "--set " + o);
   return ParseScenario(doc, path);
 }
 
-std::vector<ParameterInfo> ListParameters() {
+std::vector<std::pair<std::string, std::string>> ListProfiles() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const ProfileInfo& p : Profiles()) out.emplace_back(p.name, p.description);
+  return out;
+}
+
+std::vector<ParameterInfo> ListParameters(const std::string& profile) {
   // One example of every array element kind, so that every key of the format is visited.
   const nlohmann::json exemplar = {
+      {"profile", profile},
       {"mount_table",
        {{"entries", {{{"path", "/"}, {"source", "/dev/sda1"}, {"fstype", "xfs"}}}},
         {"generate", {{{"count", 1}, {"path", "/"}, {"source", "/dev/sda1"}, {"fstype", "xfs"}}}}}},
@@ -312,9 +430,11 @@ std::vector<ParameterInfo> ListParameters() {
        {{{"kind", "list"}, {"ops", {{{"at_s", 0}, {"op", "umount"}, {"path", "/x"}}}}},
         {{"kind", "interval"}, {"count", 0}, {"interval_ms", 1}, {"mount", {{"path", "/x"}}}, {"op", "umount"}},
         {{"kind", "poisson"}, {"count", 0}, {"rate_per_s", 1}, {"mount", {{"path", "/x"}}}, {"op", "umount"}},
-        {{"kind", "burst"}, {"count", 0}, {"mount", {{"path", "/x"}}}, {"op", "umount"}}}},
+        {{"kind", "burst"}, {"count", 0}, {"mount", {{"path", "/x"}}}, {"op", "umount"}},
+        {{"kind", "sequence"}, {"count", 0}, {"cpu_ms", 1}, {"mount", {{"path", "/x"}}}, {"op", "umount"}}}},
       {"logind", {{"busy", {{{"start_s", 0}, {"length_s", 0}}}}}},
       {"subscribers", {{{"name", "agent"}, {"busy", {{{"start_s", 0}, {"length_s", 0}}}}}}},
+      {"logins", {{{"name", "sshd"}, {"at_s", {1}}}}},
   };
   ParameterSink sink;
   ParseScenarioInto(exemplar, "(exemplar)", &sink);

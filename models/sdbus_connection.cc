@@ -59,6 +59,10 @@ bool SdBusConnection::ReadOne(Time t, Message* m, Duration* cost) {
     *m = rqueue_.Pop(t + *cost);
     return true;
   }
+  return ReadSocket(t, m, cost);
+}
+
+bool SdBusConnection::ReadSocket(Time t, Message* m, Duration* cost) {
   if (in_ == nullptr || !in_->readable(t + *cost)) return false;
   *cost += 2 * costs_.recvmsg;
   *m = in_->Read(t + *cost);

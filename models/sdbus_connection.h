@@ -51,6 +51,13 @@ class SdBusConnection {
 
   // Takes the next incoming message into *m. Returns false if there is none at time t.
   bool ReadOne(Time t, Message* m, Duration* cost);
+  // bus_socket_read_message(): reads one message from the socket (two recvmsg), whatever the
+  // read queue holds. Returns false if there is none at time t.
+  bool ReadSocket(Time t, Message* m, Duration* cost);
+  // sd_bus_call() keeps every message that is not its reply: appends `m` to the read queue.
+  // Returns false (ENOBUFS, bus_rqueue_make_room) if the queue is full.
+  bool KeepForLater(Time t, const Message& m) { return rqueue_.TryPush(t, m, m.bytes); }
+
 
   // sd_bus_get_events() with the io source level-triggered: POLLOUT is asked for while the write
   // queue is not empty, POLLIN while the read queue is empty.

@@ -7,7 +7,7 @@ namespace mountstorm {
 
 Simulation::Simulation(const Scenario& scenario)
     : scenario_(scenario),
-      cpus_(&sim_, scenario.cpus),
+      cpus_(&sim_, scenario.cpus, scenario.timeslice),
       recorder_(scenario.sample_interval),
       table_(&strings_),
       topology_(BuildTopology(scenario)) {
@@ -24,7 +24,7 @@ Simulation::Simulation(const Scenario& scenario)
   const SdBusCosts systemd_costs{s.systemd.sendmsg_cost, s.systemd.sendmsg_cost,
                                  s.systemd.wqueue_memmove_ns_per_entry};
 
-  daemon_ = std::make_unique<DbusDaemon>(&sim_, &cpus_, s.dbus, &topology_,
+  daemon_ = std::make_unique<DbusDaemon>(&sim_, &cpus_, s.dbus, s.message_sizes, &topology_,
                                          [this](std::uint32_t unit) { return UnitPath(unit); });
 
   // PID 1 <-> dbus-daemon: the API bus.
@@ -58,8 +58,29 @@ Simulation::Simulation(const Scenario& scenario)
     }
     // The client's own sd-bus limits are those of the same systemd version.
     w.bus = NewConnection(c.name, c.rqueue_max, c.rqueue_max, w.out, w.in, client_costs);
-    clients_.push_back(std::make_unique<Subscriber>(&sim_, &cpus_, c, w.bus));
+    if (static_cast<int>(i) == topology_.logind_client) {
+      auto logind = std::make_unique<Logind>(&sim_, &cpus_, c, w.bus, s.message_sizes,
+                                             topology_.client_peers[i], topology_.systemd);
+      logind_ = logind.get();
+      clients_.push_back(std::move(logind));
+    } else {
+      clients_.push_back(std::make_unique<Subscriber>(&sim_, &cpus_, c, w.bus));
+    }
     wiring.push_back(w);
+  }
+  // The processes that log users in, each on its own bus connection.
+  std::vector<SdBusConnection*> login_buses;
+  for (std::size_t i = 0; i < s.logins.size(); ++i) {
+    const LoginGenerator& g = s.logins[i];
+    const std::uint16_t peer = topology_.login_peers[i];
+    KernelSocket* out = NewSocket(g.name + ".socket", s.logind.socket_sndbuf_bytes);
+    KernelSocket* in = NewSocket("dbus.socket." + g.name, s.dbus.socket_sndbuf_bytes);
+    daemon_->AddConnection(peer, out, in);
+    SdBusConnection* bus = NewConnection(g.name, s.logind.rqueue_max, s.logind.rqueue_max, out, in,
+                                         SdBusCosts{0, 0, 0});
+    login_clients_.push_back(std::make_unique<LoginClient>(&sim_, &cpus_, g, bus, s.message_sizes, peer,
+                                                           topology_.client_peers[topology_.logind_client]));
+    login_buses.push_back(bus);
   }
   daemon_->BuildRoutes();
 
@@ -92,8 +113,18 @@ Simulation::Simulation(const Scenario& scenario)
   Track(&pid1_at_daemon->outgoing.gauge());
   Track(&to_systemd->gauge());
   Track(&api->rqueue().gauge());
+  for (std::size_t i = 0; i < login_buses.size(); ++i) {
+    Track(&login_buses[i]->out()->gauge());
+    Track(&daemon_->connection(topology_.login_peers[i])->outgoing.gauge());
+    Track(&login_buses[i]->in()->gauge());
+  }
 
   workload_ = std::make_unique<Workload>(&sim_, &table_, ExpandWorkload(s.workload, s.seed));
+  for (const WorkloadGenerator& g : s.workload) {
+    if (g.kind == WorkloadGenerator::Kind::kSequence) {
+      mounters_.push_back(std::make_unique<MountingProcess>(&sim_, &cpus_, &table_, g, s.seed));
+    }
+  }
 }
 
 KernelSocket* Simulation::NewSocket(const std::string& name, std::int64_t sndbuf) {
@@ -116,14 +147,25 @@ void Simulation::Track(QueueGauge* g) {
 
 std::string Simulation::UnitPath(std::uint32_t unit) const {
   const SystemdManager::Unit& u = systemd_->units()[unit];
+  if (u.kind == SystemdManager::UnitKind::kScope) {
+    return UnitObjectPath("session-" + std::to_string(u.key) + ".scope");
+  }
   const std::string& key = table_.strings().Get(u.key);
   bool mount = u.kind == SystemdManager::UnitKind::kMount;
   return UnitObjectPath(UnitNameFromPath(key, mount ? ".mount" : ".device"));
 }
 
+Time Simulation::last_operation_time() const {
+  Time t = workload_->last_operation_time();
+  for (const auto& m : mounters_) t = std::max(t, m->last_operation_time());
+  return t;
+}
+
 void Simulation::Run() {
   workload_->Start();
+  for (auto& m : mounters_) m->Start();
   for (auto& c : clients_) c->Start();
+  for (auto& l : login_clients_) l->Start();
   sim_.RunUntil(scenario_.stop_at);
   stopped_at_limit_ = sim_.pending() > 0;
   end_time_ = stopped_at_limit_ ? scenario_.stop_at : sim_.now();

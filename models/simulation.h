@@ -14,6 +14,8 @@
 #include "models/bus_topology.h"
 #include "models/dbus_daemon.h"
 #include "models/kernel_socket.h"
+#include "models/login_client.h"
+#include "models/logind.h"
 #include "models/mount_table.h"
 #include "models/sdbus_connection.h"
 #include "models/string_table.h"
@@ -43,9 +45,15 @@ class Simulation {
   const MountTable& mount_table() const { return table_; }
   std::size_t initial_lines() const { return initial_lines_; }
   const Workload& workload() const { return *workload_; }
+  const std::vector<std::unique_ptr<MountingProcess>>& mounters() const { return mounters_; }
+  // Time of the last operation of the workload, timed or made by a process.
+  Time last_operation_time() const;
   const SystemdManager& systemd() const { return *systemd_; }
   const DbusDaemon& daemon() const { return *daemon_; }
   const std::vector<std::unique_ptr<Subscriber>>& clients() const { return clients_; }
+  // logind, or null when the scenario disables it.
+  const Logind* logind() const { return logind_; }
+  const std::vector<std::unique_ptr<LoginClient>>& login_clients() const { return login_clients_; }
   const BusTopology& topology() const { return topology_; }
   // Every bounded queue, in pipeline order.
   const std::vector<const QueueGauge*>& gauges() const { return gauges_; }
@@ -74,7 +82,10 @@ class Simulation {
   std::unique_ptr<SystemdManager> systemd_;
   std::unique_ptr<DbusDaemon> daemon_;
   std::vector<std::unique_ptr<Subscriber>> clients_;
+  Logind* logind_ = nullptr;
+  std::vector<std::unique_ptr<LoginClient>> login_clients_;
   std::unique_ptr<Workload> workload_;
+  std::vector<std::unique_ptr<MountingProcess>> mounters_;
   std::vector<QueueGauge*> tracked_;
   std::vector<const QueueGauge*> gauges_;
   Time end_time_ = 0;

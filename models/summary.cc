@@ -1,6 +1,8 @@
 // What a run reports (MODEL-SPEC section 4): summary.json and curves.csv, built from a finished
 // Simulation. Only simulated quantities go in; nothing here depends on the wall clock.
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -68,6 +70,62 @@ nlohmann::json QueueJson(const QueueGauge& g) {
   };
 }
 
+// Nearest-rank percentile of sorted values.
+nlohmann::json Percentile(const std::vector<Duration>& sorted, double p) {
+  if (sorted.empty()) return nullptr;
+  std::size_t rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+  return ToSeconds(sorted[std::max<std::size_t>(rank, 1) - 1]);
+}
+
+nlohmann::json LoginsJson(const Simulation& sim) {
+  std::uint64_t attempts = 0, succeeded = 0, pending = 0;
+  std::uint64_t enobufs = 0, timeout = 0, limits = 0;
+  std::vector<Duration> latencies;
+  nlohmann::json detail = nlohmann::json::array();
+  for (const auto& client : sim.login_clients()) {
+    for (const LoginClient::Attempt& a : client->attempts()) {
+      ++attempts;
+      switch (a.outcome) {
+        case LoginClient::Outcome::kSucceeded:
+          ++succeeded;
+          latencies.push_back(a.end - a.start);
+          break;
+        case LoginClient::Outcome::kNoBufs: ++enobufs; break;
+        case LoginClient::Outcome::kTimedOut: ++timeout; break;
+        case LoginClient::Outcome::kLimitsExceeded: ++limits; break;
+        case LoginClient::Outcome::kPending: ++pending; break;
+      }
+      detail.push_back({{"client", client->name()},
+                        {"start_s", ToSeconds(a.start)},
+                        {"end_s", Seconds(a.end)},
+                        {"outcome", OutcomeName(a.outcome)}});
+    }
+  }
+  std::sort(latencies.begin(), latencies.end());
+  nlohmann::json j = {
+      {"attempts", attempts},
+      {"succeeded", succeeded},
+      {"pending_at_end", pending},
+      {"failed", {{"enobufs", enobufs}, {"timeout", timeout}, {"limits_exceeded", limits}}},
+      {"latency_s",
+       {{"p50", Percentile(latencies, 50)},
+        {"p90", Percentile(latencies, 90)},
+        {"p99", Percentile(latencies, 99)},
+        {"max", latencies.empty() ? nlohmann::json(nullptr) : nlohmann::json(ToSeconds(latencies.back()))}}},
+      {"each", detail},
+  };
+  if (sim.logind() != nullptr) {
+    const Logind::Stats& ls = sim.logind()->stats();
+    j["logind"] = {{"scope_calls", ls.scope_calls},
+                   {"scope_calls_enobufs", ls.scope_calls_enobufs},
+                   {"scope_calls_timeout", ls.scope_calls_timeout},
+                   {"scope_calls_limits_exceeded", ls.scope_calls_limits_exceeded},
+                   {"sessions_created", ls.sessions_created},
+                   {"time_in_calls_s", ToSeconds(ls.time_in_calls)}};
+  }
+  return j;
+}
+
 nlohmann::json BuildSummary(const Simulation& sim) {
   const Scenario& s = sim.scenario();
   nlohmann::json j;
@@ -107,6 +165,16 @@ nlohmann::json BuildSummary(const Simulation& sim) {
     }
     messages[c.name()] = PeerJson(p);
   }
+  for (const auto& lc : sim.login_clients()) {
+    PeerCounts p;
+    AddTo(p.sent, lc->bus()->sent());
+    AddTo(p.enobufs, lc->bus()->enobufs());
+    AddTo(p.received, lc->bus()->received());
+    for (const auto& dc : sim.daemon().connections()) {
+      if (dc->name == lc->name()) AddTo(p.full_queue, dc->dropped);
+    }
+    messages[lc->name()] = PeerJson(p);
+  }
   j["messages"] = messages;
 
   // Scans.
@@ -140,6 +208,9 @@ nlohmann::json BuildSummary(const Simulation& sim) {
       {"bus_io_s", ToSeconds(st.bus_io_time)},
   };
   processes["dbus-daemon"] = {{"busy_s", ToSeconds(sim.daemon().busy_time())}, {"steps", sim.daemon().steps()}};
+  for (const auto& m : sim.mounters()) {
+    processes[m->name()] = {{"busy_s", ToSeconds(m->busy_time())}, {"steps", m->steps()}};
+  }
   for (const auto& c : sim.clients()) {
     processes[c->name()] = {{"busy_s", ToSeconds(c->busy_time())},
                             {"steps", c->steps()},
@@ -150,23 +221,19 @@ nlohmann::json BuildSummary(const Simulation& sim) {
 
   // The workload and the table.
   const MountTable& table = sim.mount_table();
+  std::size_t operations = sim.workload().operations();
+  for (const auto& m : sim.mounters()) operations += static_cast<std::size_t>(m->done());
   j["workload"] = {
-      {"operations", sim.workload().operations()},
+      {"operations", operations},
       {"mounts", table.mounts() - sim.initial_lines()},
       {"umounts", table.umounts()},
       {"remounts", table.remounts()},
       {"failed", table.failed_ops()},
-      {"last_operation_s", ToSeconds(sim.workload().last_operation_time())},
+      {"last_operation_s", ToSeconds(sim.last_operation_time())},
   };
   j["mount_table"] = {{"initial_lines", sim.initial_lines()}, {"final_lines", table.lines()}};
 
-  // No login workload is modelled yet: nothing is attempted.
-  j["logins"] = {
-      {"attempts", 0},
-      {"succeeded", 0},
-      {"failed", {{"enobufs", 0}, {"timeout", 0}, {"limits_exceeded", 0}}},
-      {"latency_s", {{"p50", nullptr}, {"p90", nullptr}, {"p99", nullptr}, {"max", nullptr}}},
-  };
+  j["logins"] = LoginsJson(sim);
   return j;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "models/policies/adaptive_backoff.h"
+#include "models/policies/rate_limit.h"
 #include "mountstorm/error.h"
 
 namespace mountstorm {
@@ -14,8 +16,16 @@ SystemdManager::SystemdManager(Simulator* sim, CpuPool* cpus, const SystemdParam
       params_(params),
       sizes_(&sizes),
       table_(table),
-      watcher_(table->Watch(this)),
-      peer_id_(peer_id) {}
+      watcher_(table->Watch(params.watch_mountinfo ? this : nullptr)),
+      peer_id_(peer_id) {
+  if (params_.mountinfo_backoff_factor > 0) {
+    policies_.push_back(std::make_unique<AdaptiveBackoff>(params_.mountinfo_backoff_factor));
+  }
+  if (params_.mountinfo_ratelimit_interval > 0) {
+    policies_.push_back(std::make_unique<RateLimit>(params_.mountinfo_ratelimit_interval,
+                                                    params_.mountinfo_ratelimit_burst));
+  }
+}
 
 void SystemdManager::AttachApiBus(SdBusConnection* bus, bool subscribed) {
   api_bus_ = buses_.size();
@@ -107,17 +117,28 @@ Duration SystemdManager::Step(Time now) {
     stats_.dispatch_time += cost;
     return cost;
   }
-  if (!dbus_queue_.empty() && DispatchDbusQueue(now, &cost)) {
+  if ((!dbus_queue_.empty() || !job_dbus_queue_.empty()) && DispatchDbusQueue(now, &cost)) {
     stats_.dispatch_time += cost;
     return cost;
   }
 
   // sd_event_run(): the ready source of highest priority, one per iteration.
-  if (watcher_->ready()) {
-    cost += params_.loop_iteration_cost;
-    Scan(&cost);
-    stats_.scan_time += cost;
-    return cost;
+  if (params_.watch_mountinfo && watcher_->ready()) {
+    Time online = now;
+    for (const auto& p : policies_) online = std::max(online, p->DispatchTime(now));
+    if (online == now) {
+      cost += params_.loop_iteration_cost;
+      Scan(&cost);
+      for (const auto& p : policies_) p->Dispatched(now, now + cost);
+      stats_.scan_time += cost;
+      return cost;
+    }
+    // Offline until then; the other sources run meanwhile.
+    if (deferred_until_ != online) {
+      deferred_until_ = online;
+      ++stats_.scans_deferred;
+      WakeAt(online);
+    }
   }
   for (std::size_t k = 0; k < buses_.size(); ++k) {
     std::size_t b = (next_bus_ + k) % buses_.size();
@@ -128,6 +149,13 @@ Duration SystemdManager::Step(Time now) {
       stats_.bus_io_time += cost;
       return cost;
     }
+  }
+  // The run queue: an event source of idle priority (manager_dispatch_run_queue).
+  if (run_queue_head_ < run_queue_.size()) {
+    cost += params_.loop_iteration_cost;
+    RunJob(now, &cost);
+    stats_.job_time += cost;
+    return cost;
   }
   // Nothing to do now; a message still in flight towards PID 1 wakes it when it lands.
   for (SdBusConnection* bus : buses_) {
@@ -240,7 +268,16 @@ bool SystemdManager::DispatchDbusQueue(Time now, Duration* cost) {
     --call_units_left_;
     Announce(u, now, cost);
   }
-  if (call_units_left_ == 0 || dbus_queue_.empty()) dispatch_call_open_ = false;
+  // Then the job queue, within the same budget.
+  while (dbus_queue_.empty() && call_units_left_ > 0 && !job_dbus_queue_.empty() && *cost < params_.quantum) {
+    std::uint32_t j = job_dbus_queue_.back();
+    job_dbus_queue_.pop_back();
+    if (!jobs_[j].in_dbus_queue) continue;
+    jobs_[j].in_dbus_queue = false;
+    --call_units_left_;
+    if (!jobs_[j].announced) SendJobSignal(j, Member::kJobNew, now, cost);
+  }
+  if (call_units_left_ == 0 || (dbus_queue_.empty() && job_dbus_queue_.empty())) dispatch_call_open_ = false;
   return true;
 }
 
@@ -249,8 +286,9 @@ void SystemdManager::Announce(std::uint32_t u, Time now, Duration* cost) {
   unit.in_dbus_queue = false;
   *cost += params_.unit_dispatch_cost;
   ++stats_.units_announced;
-  ChangedInterface type_iface =
-      unit.kind == UnitKind::kMount ? ChangedInterface::kMount : ChangedInterface::kDevice;
+  ChangedInterface type_iface = unit.kind == UnitKind::kMount    ? ChangedInterface::kMount
+                                : unit.kind == UnitKind::kDevice ? ChangedInterface::kDevice
+                                                                 : ChangedInterface::kScope;
   // bus_foreach_bus(): every private bus, and the API bus if someone subscribed.
   for (std::size_t b = 0; b < buses_.size(); ++b) {
     if (!Subscribed(b)) continue;
@@ -264,18 +302,78 @@ void SystemdManager::Announce(std::uint32_t u, Time now, Duration* cost) {
   unit.announced = true;
 }
 
-bool SystemdManager::SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed,
-                                std::uint32_t unit, Time now, Duration* cost) {
+Message SystemdManager::NewMessage(Member member, MessageType type, std::uint32_t object) {
   Message m;
-  m.object = unit;
+  m.object = object;
   m.member = member;
-  m.type = MessageType::kSignal;
-  m.changed = changed;
+  m.type = type;
   m.sender = peer_id_;
   m.serial = next_serial_++;
+  m.bytes = MessageBytes(*sizes_, member, ChangedInterface::kNone);
+  return m;
+}
+
+bool SystemdManager::SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed,
+                                std::uint32_t unit, Time now, Duration* cost) {
+  Message m = NewMessage(member, MessageType::kSignal, unit);
+  m.changed = changed;
   m.bytes = MessageBytes(*sizes_, member, changed);
-  *cost += params_.message_build_cost;
+  *cost += params_.message_build_cost + params_.instrumentation_per_message;
   return bus->Send(now, m, cost) != SdBusConnection::SendResult::kNoBufs;
+}
+
+void SystemdManager::SendJobSignal(std::uint32_t job, Member member, Time now, Duration* cost) {
+  // bus_job_send_change_signal() / bus_job_send_removed_signal(): to every bus, like units.
+  for (std::size_t b = 0; b < buses_.size(); ++b) {
+    if (!Subscribed(b)) continue;
+    Message m = NewMessage(member, MessageType::kSignal, job);
+    *cost += params_.message_build_cost + params_.instrumentation_per_message;
+    buses_[b]->Send(now, m, cost);
+  }
+  if (member == Member::kJobNew) jobs_[job].announced = true;
+}
+
+void SystemdManager::HandleCall(std::size_t b, const Message& call, Time now, Duration* cost) {
+  if (call.member != Member::kStartTransientUnit) return;
+  ++stats_.transient_units;
+  *cost += params_.start_transient_unit_cost;
+  // The scope unit and its start job (method_start_transient_unit -> manager_add_job).
+  std::uint32_t scope = NewUnit(UnitKind::kScope, call.object);
+  Queue(scope);
+  jobs_.push_back(Job{scope});
+  std::uint32_t job = static_cast<std::uint32_t>(jobs_.size() - 1);
+  jobs_[job].in_dbus_queue = true;
+  job_dbus_queue_.push_back(job);
+  run_queue_.push_back(job);
+  // The reply names the job; it queues behind every signal already waiting to be written.
+  Message reply = NewMessage(Member::kMethodReturn, MessageType::kMethodReturn, job);
+  reply.serial = call.serial;
+  reply.destination = call.sender;
+  *cost += params_.message_build_cost + params_.instrumentation_per_message;
+  if (buses_[b]->Send(now, reply, cost) == SdBusConnection::SendResult::kNoBufs) {
+    // The handler fails and sd-bus tries an error reply, which meets the same full queue.
+    Message error = NewMessage(Member::kError, MessageType::kError, job);
+    error.serial = call.serial;
+    error.destination = call.sender;
+    error.error = ErrorName::kNoBufs;
+    buses_[b]->Send(now, error, cost);
+    ++stats_.replies_lost;
+  }
+}
+
+void SystemdManager::RunJob(Time now, Duration* cost) {
+  std::uint32_t j = run_queue_[run_queue_head_++];
+  if (run_queue_head_ == run_queue_.size()) {
+    run_queue_.clear();
+    run_queue_head_ = 0;
+  }
+  ++stats_.jobs_run;
+  *cost += params_.job_run_cost;
+  // The scope starts: its state changes, and the finished job is announced and removed.
+  Queue(jobs_[j].unit);
+  jobs_[j].in_dbus_queue = false;
+  if (!jobs_[j].announced) SendJobSignal(j, Member::kJobNew, now, cost);
+  SendJobSignal(j, Member::kJobRemoved, now, cost);
 }
 
 void SystemdManager::BusProcess(std::size_t b, Time now, Duration* cost) {
@@ -292,6 +390,7 @@ void SystemdManager::BusProcess(std::size_t b, Time now, Duration* cost) {
   if (bus->ReadOne(now, &m, cost)) {
     ++stats_.messages_read;
     *cost += params_.incoming_message_cost;
+    if (m.type == MessageType::kMethodCall) HandleCall(b, m, now, cost);
   }
 }
 

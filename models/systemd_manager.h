@@ -22,16 +22,27 @@
 // send is only logged: the unit leaves the queue and the update is lost. A freed unit sends
 // UnitRemoved (preceded by UnitNew if it was never announced).
 //
+// Policies (models/policies/) may keep the ready mountinfo source offline for a while: the v248
+// rate limit and the back-off of PR #10268. Its changes stay pending and one scan covers them.
+//
 // Bus I/O (io_callback -> sd_bus_process): writes before reads; one call either writes the write
 // queue until EAGAIN or reads and handles one incoming message.
+//
+// StartTransientUnit (a login's session scope, from logind): creates the scope unit and its start
+// job, and replies through the same write queue, behind every queued signal; the reply can itself
+// fail with ENOBUFS, and then so does the error reply sd-bus tries instead, and the caller hears
+// nothing. The job runs from the run queue, an idle-priority source (behind mountinfo and bus
+// I/O), and ends with JobRemoved (preceded by JobNew if that was never sent).
 #ifndef MOUNTSTORM_MODELS_SYSTEMD_MANAGER_H_
 #define MOUNTSTORM_MODELS_SYSTEMD_MANAGER_H_
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "models/message.h"
 #include "models/mount_table.h"
+#include "models/policies/mountinfo_policy.h"
 #include "models/sdbus_connection.h"
 #include "mountstorm/scenario.h"
 #include "sim/server.h"
@@ -52,10 +63,10 @@ class SystemdManager : public Server {
   // Creates the units of the table as it is before the run: they exist and were announced.
   void AdoptInitialTable();
 
-  enum class UnitKind : std::uint8_t { kMount, kDevice };
+  enum class UnitKind : std::uint8_t { kMount, kDevice, kScope };
   struct Unit {
     UnitKind kind;
-    std::uint32_t key;      // mount: path id; device: source id (StringTable)
+    std::uint32_t key;      // mount: path id; device: source id (StringTable); scope: session
     std::uint32_t source;   // mount: what/fstype/options seen at the last scan
     std::uint32_t fstype;
     std::uint32_t options;
@@ -76,10 +87,15 @@ class SystemdManager : public Server {
     std::uint64_t units_announced = 0;     // units taken off the D-Bus queue and sent
     std::uint64_t units_freed = 0;
     std::uint64_t dispatch_blocked = 0;    // queue calls that sat out over the threshold
+    std::uint64_t scans_deferred = 0;      // times a policy kept the ready source offline
     std::uint64_t messages_read = 0;
+    std::uint64_t transient_units = 0;     // StartTransientUnit calls handled
+    std::uint64_t replies_lost = 0;        // their replies refused with ENOBUFS
+    std::uint64_t jobs_run = 0;
     Duration scan_time = 0;
     Duration dispatch_time = 0;
     Duration bus_io_time = 0;
+    Duration job_time = 0;
   };
   const Stats& stats() const { return stats_; }
 
@@ -103,6 +119,10 @@ class SystemdManager : public Server {
   bool SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed,
                   std::uint32_t unit, Time now, Duration* cost);
   void BusProcess(std::size_t bus, Time now, Duration* cost);
+  void HandleCall(std::size_t bus, const Message& call, Time now, Duration* cost);
+  void RunJob(Time now, Duration* cost);
+  void SendJobSignal(std::uint32_t job, Member member, Time now, Duration* cost);
+  Message NewMessage(Member member, MessageType type, std::uint32_t object);
   std::int64_t QueuedWrites() const;
   bool Subscribed(std::size_t bus) const { return bus != api_bus_ || api_subscribed_; }
 
@@ -124,10 +144,22 @@ class SystemdManager : public Server {
   std::vector<std::uint32_t> active_mounts_;   // mount units with a line in the table
   std::vector<std::uint32_t> dbus_queue_;      // a stack: LIST_PREPEND + take the head
   std::vector<std::uint32_t> gc_queue_;
+  // Jobs: the start job of each transient scope.
+  struct Job {
+    std::uint32_t unit;
+    bool announced = false;  // JobNew sent
+    bool in_dbus_queue = false;
+  };
+  std::vector<Job> jobs_;
+  std::vector<std::uint32_t> job_dbus_queue_;
+  std::vector<std::uint32_t> run_queue_;  // FIFO by index
+  std::size_t run_queue_head_ = 0;
   std::uint64_t scan_id_ = 0;
   bool dispatch_call_open_ = false;
   int call_units_left_ = 0;
   std::uint32_t next_serial_ = 1;
+  std::vector<std::unique_ptr<MountinfoPolicy>> policies_;
+  Time deferred_until_ = -1;
 
   Stats stats_;
 };

@@ -9,6 +9,11 @@
 
 namespace mountstorm {
 
+MountSpec ExpandSpec(const MountSpec& spec, int index) {
+  return MountSpec{ExpandIndex(spec.path, index), ExpandIndex(spec.source, index),
+                   ExpandIndex(spec.fstype, index), ExpandIndex(spec.options, index)};
+}
+
 std::string ExpandIndex(const std::string& text, int index) {
   std::string out;
   const std::string number = std::to_string(index);
@@ -25,11 +30,6 @@ std::string ExpandIndex(const std::string& text, int index) {
 }
 
 namespace {
-
-MountSpec ExpandSpec(const MountSpec& spec, int index) {
-  return MountSpec{ExpandIndex(spec.path, index), ExpandIndex(spec.source, index),
-                   ExpandIndex(spec.fstype, index), ExpandIndex(spec.options, index)};
-}
 
 void AddOp(std::vector<TimedMountOp>& ops, const WorkloadGenerator& g, int generator, int& index,
            Time at, MountOp op, MountSpec spec) {
@@ -76,6 +76,9 @@ std::vector<TimedMountOp> ExpandWorkload(const std::vector<WorkloadGenerator>& g
           AddOp(ops, g, gi, index, g.start, g.op, ExpandSpec(g.spec, g.first_index + k));
         }
         break;
+      case WorkloadGenerator::Kind::kSequence:
+        break;  // a MountingProcess: its times depend on the CPU it gets
+
     }
   }
   std::stable_sort(ops.begin(), ops.end(), [](const TimedMountOp& a, const TimedMountOp& b) {
@@ -93,17 +96,58 @@ void Workload::Start() {
   if (!ops_.empty()) sim_->Schedule(ops_[0].at, this, 0);
 }
 
+void ApplyMountOp(MountTable* table, Time now, MountOp op, const MountSpec& spec) {
+  switch (op) {
+    case MountOp::kMount: table->Mount(now, spec); break;
+    case MountOp::kUmount: table->Umount(now, spec.path); break;
+    case MountOp::kRemount: table->Remount(now, spec.path, spec.options); break;
+  }
+}
+
 void Workload::OnEvent(Time now, std::uint32_t) {
   // Apply every operation due now, then wait for the next one.
   while (next_ < ops_.size() && ops_[next_].at <= now) {
     const TimedMountOp& op = ops_[next_++];
-    switch (op.op) {
-      case MountOp::kMount: table_->Mount(now, op.spec); break;
-      case MountOp::kUmount: table_->Umount(now, op.spec.path); break;
-      case MountOp::kRemount: table_->Remount(now, op.spec.path, op.spec.options); break;
-    }
+    ApplyMountOp(table_, now, op.op, op.spec);
   }
   if (next_ < ops_.size()) sim_->Schedule(ops_[next_].at, this, 0);
+}
+
+
+MountingProcess::MountingProcess(Simulator* sim, CpuPool* cpus, MountTable* table,
+                                 const WorkloadGenerator& generator, std::uint64_t seed)
+    : Server(sim, cpus, "mounter." + generator.name),
+      table_(table),
+      g_(generator),
+      random_(seed, "workload." + generator.name) {}
+
+void MountingProcess::Start() {
+  if (g_.count > 0) WakeAt(g_.start);
+}
+
+Duration MountingProcess::Step(Time) {
+  if (state_ != State::kReady) return kNoWork;
+  state_ = State::kOffCpu;
+  return g_.cpu;
+}
+
+void MountingProcess::StepDone(Time now) {
+  // The CPU part is over; the rest of the operation happens off the CPU.
+  double factor = g_.jitter > 0 ? random_.Uniform(1.0 - g_.jitter, 1.0 + g_.jitter) : 1.0;
+  Duration wait = static_cast<Duration>(static_cast<double>(g_.latency) * factor);
+  sim()->Schedule(now + wait, this, kFirstOwnTag);
+}
+
+void MountingProcess::OnOwnEvent(Time now, std::uint32_t) {
+  ApplyMountOp(table_, now, g_.op, ExpandSpec(g_.spec, g_.first_index + done_));
+  ++done_;
+  last_op_time_ = now;
+  if (done_ < g_.count) {
+    state_ = State::kReady;
+    Wake();
+  } else {
+    state_ = State::kFinished;
+  }
 }
 
 }  // namespace mountstorm

@@ -15,6 +15,8 @@
 
 #include "mountstorm/scenario.h"
 #include "sim/event_list.h"
+#include "sim/random_stream.h"
+#include "sim/server.h"
 #include "sim/simulator.h"
 
 namespace mountstorm {
@@ -56,6 +58,39 @@ class Workload : public EventTarget {
 
 // Replaces every "{i}" in `text` by `index`.
 std::string ExpandIndex(const std::string& text, int index);
+MountSpec ExpandSpec(const MountSpec& spec, int index);
+
+// Applies one operation to the table.
+void ApplyMountOp(MountTable* table, Time now, MountOp op, const MountSpec& spec);
+
+// MountingProcess: a "sequence" generator: a process of the host that makes its operations one
+// after another, e.g. `find /nfs/users -exec ls {} \;` triggering one automount per directory, or
+// a shell loop of `mount --bind`. Each operation takes `cpu` of CPU time, which it must get from
+// the host's CPUs like PID 1 and dbus-daemon, then `latency` (jittered) off the CPU, and then
+// changes the table. On a host with few CPUs PID 1's scans therefore slow the storm down.
+class MountingProcess : public Server {
+ public:
+  MountingProcess(Simulator* sim, CpuPool* cpus, MountTable* table,
+                  const WorkloadGenerator& generator, std::uint64_t seed);
+
+  void Start();
+  int done() const { return done_; }
+  Time last_operation_time() const { return last_op_time_; }
+
+ protected:
+  Duration Step(Time now) override;
+  void StepDone(Time now) override;
+  void OnOwnEvent(Time now, std::uint32_t tag) override;
+
+ private:
+  enum class State { kReady, kOffCpu, kFinished };
+  MountTable* table_;
+  WorkloadGenerator g_;
+  RandomStream random_;
+  State state_ = State::kReady;
+  int done_ = 0;
+  Time last_op_time_ = 0;
+};
 
 }  // namespace mountstorm
 

@@ -46,6 +46,7 @@ const char kUsage[] =
     "  run SCENARIO.json -o DIR   simulate; write DIR/summary.json and DIR/curves.csv\n"
     "  validate SCENARIO.json     check a scenario file and print what it sets up\n"
     "  params [--json]            list every scenario parameter with its default\n"
+    "  profiles [--json]          list the systemd versions a scenario can start from\n"
     "\n"
     "options:\n"
     "  -h, --help                 show this help (also: mountstorm <command> --help)\n"
@@ -159,13 +160,14 @@ int RunCommand(const std::vector<std::string>& args) {
       ("scenario", po::value(&scenario_path)->required(), "scenario file (JSON)")
       ("output,o", po::value(&out_dir)->required(), "directory for summary.json and curves.csv (created if needed)")
       ("seed", po::value<std::string>(), "seed of the run (overrides the scenario's \"seed\")")
+      ("profile", po::value<std::string>(), "systemd version whose defaults the scenario starts from (see mountstorm profiles)")
       ("set", po::value(&sets)->composing(), "override a scenario value: /json/path=value (repeatable; value is JSON, else a string)")
       ("quiet,q", "print nothing on success");
   po::positional_options_description positional;
   positional.add("scenario", 1);
   po::variables_map vm;
   const char* usage =
-      "usage: mountstorm run SCENARIO.json -o DIR [--seed N] [--set /json/path=value ...]\n"
+      "usage: mountstorm run SCENARIO.json -o DIR [--seed N] [--profile NAME] [--set /json/path=value ...]\n"
       "\n"
       "Simulates the scenario and writes DIR/summary.json (deterministic: the same scenario and\n"
       "seed give byte-identical files) and DIR/curves.csv (the maximum depth of every queue per\n"
@@ -175,6 +177,7 @@ int RunCommand(const std::vector<std::string>& args) {
   // The seed is checked first: a bad flag is reported before the scenario file is read.
   std::optional<std::uint64_t> seed;
   if (vm.count("seed")) seed = ParseSeed(vm["seed"].as<std::string>());
+  if (vm.count("profile")) sets.insert(sets.begin(), "/profile=" + vm["profile"].as<std::string>());
   Scenario scenario = LoadAndCheck(scenario_path, sets);
   if (seed) scenario.seed = *seed;
 
@@ -206,6 +209,7 @@ int ValidateCommand(const std::vector<std::string>& args) {
   options.add_options()
       ("help,h", "show this help")
       ("scenario", po::value(&scenario_path)->required(), "scenario file (JSON)")
+      ("profile", po::value<std::string>(), "systemd version whose defaults the scenario starts from")
       ("set", po::value(&sets)->composing(), "override a scenario value: /json/path=value (repeatable)");
   po::positional_options_description positional;
   positional.add("scenario", 1);
@@ -216,31 +220,40 @@ int ValidateCommand(const std::vector<std::string>& args) {
       "Checks a scenario: every key known, every value of the right type and in range. Exits 0\n"
       "and prints an overview if it is valid, 2 with the file, JSON path and problem if not.\n";
   if (!ParseCommand("validate", args, options, positional, usage, &vm)) return kExitOk;
+  if (vm.count("profile")) sets.insert(sets.begin(), "/profile=" + vm["profile"].as<std::string>());
   Scenario s = LoadAndCheck(scenario_path, sets);
   std::size_t ops = 0;
-  for (const WorkloadGenerator& g : s.workload) ops += g.kind == WorkloadGenerator::Kind::kList ? g.ops.size() : static_cast<std::size_t>(g.count);
+  for (const WorkloadGenerator& g : s.workload) {
+    ops += g.kind == WorkloadGenerator::Kind::kList ? g.ops.size() : static_cast<std::size_t>(g.count);
+  }
+  std::size_t logins = 0;
+  for (const LoginGenerator& g : s.logins) logins += g.at.size() + static_cast<std::size_t>(g.count);
   std::cout << scenario_path << ": valid\n"
             << "  name " << s.name << ", profile " << s.profile << ", seed " << s.seed << "\n"
             << "  initial mount table: " << s.initial_mounts.size() << " entries\n"
             << "  workload: " << s.workload.size() << " generator(s), " << ops << " operation(s)"
             << " (plus expiries)\n"
             << "  clients: " << (s.logind_enabled ? "logind" : "no logind") << " and " << s.subscribers.size()
-            << " other subscriber(s)\n";
+            << " other subscriber(s)\n"
+            << "  logins: " << logins << " from " << s.logins.size() << " process(es)\n"
+            << "  host: " << (s.cpus == 0 ? std::string("a CPU per process") : std::to_string(s.cpus) + " CPU(s)") << "\n";
   return kExitOk;
 }
 
 int ParamsCommand(const std::vector<std::string>& args) {
   po::options_description options("params options");
-  options.add_options()("help,h", "show this help")("json", "print JSON instead of a table");
+  options.add_options()("help,h", "show this help")("json", "print JSON instead of a table")(
+      "profile", po::value<std::string>()->default_value("rhel7.7"), "show the defaults of this profile");
   po::positional_options_description positional;
   po::variables_map vm;
   const char* usage =
-      "usage: mountstorm params [--json]\n"
+      "usage: mountstorm params [--json] [--profile NAME]\n"
       "\n"
       "Lists every parameter a scenario may set: its JSON path (* for any array index), its\n"
-      "default (profile rhel7.7) and its unit. docs/MODEL.md gives the source of each.\n";
+      "default (under the profile, rhel7.7 unless given) and its unit. docs/MODEL.md gives the\n"
+      "source of each.\n";
   if (!ParseCommand("params", args, options, positional, usage, &vm)) return kExitOk;
-  std::vector<ParameterInfo> params = ListParameters();
+  std::vector<ParameterInfo> params = ListParameters(vm["profile"].as<std::string>());
   if (vm.count("json")) {
     nlohmann::json j = nlohmann::json::array();
     for (const ParameterInfo& p : params) j.push_back({{"path", p.path}, {"default", nlohmann::json::parse(p.default_value)}, {"unit", p.unit}});
@@ -249,6 +262,53 @@ int ParamsCommand(const std::vector<std::string>& args) {
   }
   for (const ParameterInfo& p : params) {
     std::printf("%-52s %-22s %s\n", p.path.c_str(), p.default_value.c_str(), p.unit.c_str());
+  }
+  return kExitOk;
+}
+
+int ProfilesCommand(const std::vector<std::string>& args) {
+  po::options_description options("profiles options");
+  options.add_options()("help,h", "show this help")("json", "print JSON instead of tables");
+  po::positional_options_description positional;
+  po::variables_map vm;
+  const char* usage =
+      "usage: mountstorm profiles [--json]\n"
+      "\n"
+      "Lists the systemd versions a scenario can start from (\"profile\": NAME, or run --profile\n"
+      "NAME), then every parameter whose default differs between them.\n";
+  if (!ParseCommand("profiles", args, options, positional, usage, &vm)) return kExitOk;
+  std::vector<std::pair<std::string, std::string>> profiles = ListProfiles();
+  std::vector<std::vector<ParameterInfo>> defaults;
+  for (const auto& p : profiles) defaults.push_back(ListParameters(p.first));
+  // Rows: the parameters whose default is not the same in every profile.
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < defaults[0].size(); ++i) {
+    if (defaults[0][i].path == "/profile") continue;
+    for (const auto& d : defaults) {
+      if (d[i].default_value != defaults[0][i].default_value) {
+        rows.push_back(i);
+        break;
+      }
+    }
+  }
+  if (vm.count("json")) {
+    nlohmann::json j;
+    for (std::size_t p = 0; p < profiles.size(); ++p) {
+      nlohmann::json differs = nlohmann::json::object();
+      for (std::size_t i : rows) differs[defaults[p][i].path] = nlohmann::json::parse(defaults[p][i].default_value);
+      j.push_back({{"name", profiles[p].first}, {"description", profiles[p].second}, {"defaults", differs}});
+    }
+    std::cout << j.dump(2) << "\n";
+    return kExitOk;
+  }
+  for (const auto& p : profiles) std::printf("%-8s %s\n", p.first.c_str(), p.second.c_str());
+  std::printf("\n%-46s", "parameter");
+  for (const auto& p : profiles) std::printf(" %9s", p.first.c_str());
+  std::printf("\n");
+  for (std::size_t i : rows) {
+    std::printf("%-46s", defaults[0][i].path.c_str());
+    for (const auto& d : defaults) std::printf(" %9s", d[i].default_value.c_str());
+    std::printf("\n");
   }
   return kExitOk;
 }
@@ -272,6 +332,7 @@ int Main(int argc, char** argv) {
   if (command == "run") return RunCommand(rest);
   if (command == "validate") return ValidateCommand(rest);
   if (command == "params") return ParamsCommand(rest);
+  if (command == "profiles") return ProfilesCommand(rest);
   throw InputError("unknown command \"" + command + "\" (see mountstorm --help)");
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -44,7 +45,10 @@ struct BusyPeriod {
 
 // One source of mount-table operations.
 struct WorkloadGenerator {
-  enum class Kind { kList, kInterval, kPoisson, kBurst };
+  // kSequence is a process on the host: each operation takes cpu of CPU time (shared with PID 1
+  // and the others), then `latency` off the CPU (an NFS round trip, a fork and exec), and only
+  // then changes the table; the next operation starts when it is done.
+  enum class Kind { kList, kInterval, kPoisson, kBurst, kSequence };
   struct Op {
     Time at = 0;
     MountOp op = MountOp::kMount;
@@ -66,12 +70,17 @@ struct WorkloadGenerator {
   Duration interval = 0;         // kInterval: gap between operations
   double jitter = 0;             // kInterval: each gap is interval * U(1 - jitter, 1 + jitter)
   double rate_per_s = 0;         // kPoisson: mean operations per second
+  Duration cpu = 0;              // kSequence: CPU time per operation
+  Duration latency = 0;          // kSequence: time off the CPU per operation (also jittered)
   // Automount expiry: each mount is unmounted this long after it was made (0: never).
   Duration expire_after = 0;
 };
 
 // PID 1. Defaults: systemd 219 as shipped in RHEL 7.7 (the incident).
 struct SystemdParams {
+  // PID 1 watches /proc/self/mountinfo (false: it never scans, as in PR #10268's comparison run
+  // "with mountinfo processing disabled").
+  bool watch_mountinfo = true;
   // Scan of /proc/self/mountinfo: fixed + per line + extra per /dev-backed line.
   Duration scan_fixed = 200 * kMicrosecond;
   Duration scan_per_line = 8 * kMicrosecond;
@@ -91,9 +100,22 @@ struct SystemdParams {
   Duration unit_dispatch_cost = 2 * kMicrosecond;     // per unit taken off the D-Bus queue
   Duration message_build_cost = 6 * kMicrosecond;     // per message built and appended
   Duration sendmsg_cost = 3 * kMicrosecond;           // per sendmsg() of one message
-  double wqueue_memmove_ns_per_entry = 0.5;           // per queued pointer moved per dequeue
+  // CPU PID 1 spends in instrumentation per message sent: 0 normally; the incident's counts were
+  // taken with SystemTap probes on bus_send_internal() and bus_socket_write_message().
+  Duration instrumentation_per_message = 0;
+  double wqueue_memmove_ns_per_entry = 1.0;           // per queued pointer moved per dequeue
   Duration loop_iteration_cost = 2 * kMicrosecond;    // per sd_event_run() iteration
   Duration incoming_message_cost = 20 * kMicrosecond; // to handle one message read from a bus
+  // A login's scope: StartTransientUnit creates the unit and its start job and replies; the job
+  // runs later, from the run queue (an idle-priority event source), and ends with JobRemoved.
+  Duration start_transient_unit_cost = 300 * kMicrosecond;
+  Duration job_run_cost = 500 * kMicrosecond;
+  // When the mountinfo source may run (models/policies/). v248+: at most `burst` scans per fixed
+  // window of `interval` (0: no limit). PR #10268 (backed out): no scan until the last one's end
+  // plus factor x its duration (0: off).
+  Duration mountinfo_ratelimit_interval = 0;
+  int mountinfo_ratelimit_burst = 5;
+  double mountinfo_backoff_factor = 0;
   // Longest CPU time a single simulated step may take before PID 1 yields to the event list
   // (a granularity of the simulation, not a systemd parameter).
   Duration quantum = 1 * kMillisecond;
@@ -104,8 +126,15 @@ struct MessageSizeParams {
   std::uint32_t properties_changed_mount = 600;
   std::uint32_t properties_changed_device = 420;
   std::uint32_t properties_changed_unit = 884;
+  std::uint32_t properties_changed_scope = 560;
   std::uint32_t unit_new = 264;
   std::uint32_t unit_removed = 264;
+  std::uint32_t job_new = 280;
+  std::uint32_t job_removed = 304;
+  std::uint32_t start_transient_unit = 720;
+  std::uint32_t create_session = 560;
+  std::uint32_t method_return = 128;
+  std::uint32_t error = 224;
   // Kernel accounting of a queued AF_UNIX skb (its truesize): the payload plus skb_shared_info
   // rounded up to a power of two, plus the sk_buff itself.
   std::uint32_t skb_shared_info = 320;
@@ -143,6 +172,21 @@ struct ClientParams {
   std::int64_t rqueue_max = 192 * 1024;
   std::int64_t socket_sndbuf_bytes = 212992;
   std::vector<BusyPeriod> busy;         // periods in which it reads nothing
+  // logind only: handling CreateSession before it calls StartTransientUnit, and the timeout of
+  // that synchronous call (sd_bus_call with BUS_DEFAULT_TIMEOUT).
+  Duration create_session_cost = 200 * kMicrosecond;
+  Duration call_timeout = 25 * kSecond;
+};
+
+// Logins or cron jobs: a process (sshd, crond) whose pam_systemd calls CreateSession on logind
+// at the given times and waits for the reply up to `timeout`.
+struct LoginGenerator {
+  std::string name;
+  std::vector<Time> at;  // explicit times
+  Time start = 0;        // and/or `count` more, `interval` apart from `start`
+  Duration interval = 0;
+  int count = 0;
+  Duration timeout = 25 * kSecond;  // pam_systemd's CreateSession call (default: the profile's)
 };
 
 struct Scenario {
@@ -155,6 +199,7 @@ struct Scenario {
   Time stop_at = 3600 * kSecond;          // the run ends here at the latest
   Duration sample_interval = 10 * kMillisecond;
   int cpus = 0;                           // 0: every process has a CPU of its own
+  Duration timeslice = 3 * kMillisecond;  // how long a process keeps a CPU others wait for
 
   std::vector<MountSpec> initial_mounts;  // expanded from "entries" and "generate"
   std::vector<WorkloadGenerator> workload;
@@ -165,6 +210,10 @@ struct Scenario {
   bool logind_enabled = true;
   ClientParams logind;
   std::vector<ClientParams> subscribers;
+  std::vector<LoginGenerator> logins;
+  // pam_systemd's timeout for CreateSession: the sd-bus default of 25 s before v243, 2 min since
+  // (LOGIN_SLOW_BUS_CALL_TIMEOUT_USEC, commit fbcb630045).
+  Duration pam_timeout = 25 * kSecond;
 };
 
 // The defaults of every field, for the named profile. Throws InputError for an unknown profile.
@@ -186,8 +235,11 @@ struct ParameterInfo {
   std::string default_value;  // as JSON text
   std::string unit;
 };
-// Every parameter a scenario may set, in document order.
-std::vector<ParameterInfo> ListParameters();
+// Every parameter a scenario may set, in document order, with its default under `profile`.
+std::vector<ParameterInfo> ListParameters(const std::string& profile = "rhel7.7");
+
+// The profiles (systemd versions) a scenario may name, oldest first, with a line about each.
+std::vector<std::pair<std::string, std::string>> ListProfiles();
 
 }  // namespace mountstorm
 

@@ -1,0 +1,94 @@
+#include "models/login_client.h"
+
+#include <algorithm>
+
+namespace mountstorm {
+
+const char* OutcomeName(LoginClient::Outcome o) {
+  switch (o) {
+    case LoginClient::Outcome::kPending: return "pending";
+    case LoginClient::Outcome::kSucceeded: return "succeeded";
+    case LoginClient::Outcome::kNoBufs: return "enobufs";
+    case LoginClient::Outcome::kTimedOut: return "timeout";
+    case LoginClient::Outcome::kLimitsExceeded: return "limits_exceeded";
+  }
+  return "?";
+}
+
+LoginClient::LoginClient(Simulator* sim, CpuPool* cpus, const LoginGenerator& generator,
+                         SdBusConnection* bus, const MessageSizeParams& sizes, std::uint16_t peer_id,
+                         std::uint16_t logind_peer)
+    : Server(sim, cpus, generator.name),
+      g_(generator),
+      bus_(bus),
+      sizes_(&sizes),
+      peer_id_(peer_id),
+      logind_peer_(logind_peer) {
+  if (bus_->in() != nullptr) bus_->in()->set_reader(this);
+  bus_->out()->set_writer(this);
+  std::vector<Time> times = g_.at;
+  for (int k = 0; k < g_.count; ++k) times.push_back(g_.start + g_.interval * k);
+  std::stable_sort(times.begin(), times.end());
+  for (Time t : times) attempts_.push_back(Attempt{t});
+}
+
+void LoginClient::Start() {
+  // Tags: 2k starts login k, 2k+1 is its timeout.
+  for (std::size_t k = 0; k < attempts_.size(); ++k) {
+    sim()->Schedule(attempts_[k].start, this, kFirstOwnTag + 2 * static_cast<std::uint32_t>(k));
+  }
+}
+
+void LoginClient::OnOwnEvent(Time now, std::uint32_t tag) {
+  std::size_t k = (tag - kFirstOwnTag) / 2;
+  Attempt& a = attempts_[k];
+  if ((tag - kFirstOwnTag) % 2 == 1) {
+    if (a.outcome == Outcome::kPending) Finish(k, Outcome::kTimedOut, now);
+    return;
+  }
+  // pam_systemd: CreateSession, then wait.
+  Message m;
+  m.member = Member::kCreateSession;
+  m.type = MessageType::kMethodCall;
+  m.sender = peer_id_;
+  m.destination = logind_peer_;
+  m.serial = next_serial_++;
+  m.object = static_cast<std::uint32_t>(k);
+  m.bytes = MessageBytes(*sizes_, Member::kCreateSession, ChangedInterface::kNone);
+  a.serial = m.serial;
+  Duration cost = 0;
+  if (bus_->Send(now, m, &cost) == SdBusConnection::SendResult::kNoBufs) {
+    Finish(k, Outcome::kNoBufs, now);
+    return;
+  }
+  sim()->Schedule(now + g_.timeout, this, tag + 1);
+}
+
+Duration LoginClient::Step(Time now) {
+  Duration cost = 0;
+  Message m;
+  while (bus_->ReadOne(now, &m, &cost)) {
+    if (m.type != MessageType::kMethodReturn && m.type != MessageType::kError) continue;
+    for (std::size_t k = 0; k < attempts_.size(); ++k) {
+      if (attempts_[k].serial != m.serial || attempts_[k].outcome != Outcome::kPending) continue;
+      Outcome o = Outcome::kSucceeded;
+      if (m.type == MessageType::kError) {
+        o = m.error == ErrorName::kNoBufs           ? Outcome::kNoBufs
+            : m.error == ErrorName::kLimitsExceeded ? Outcome::kLimitsExceeded
+                                                    : Outcome::kTimedOut;
+      }
+      Finish(k, o, now + cost);
+      break;
+    }
+  }
+  if (cost > 0) return cost;
+  if (!bus_->in()->empty()) WakeAt(std::max(now, bus_->in()->next_ready()));
+  return kNoWork;
+}
+
+void LoginClient::Finish(std::size_t k, Outcome outcome, Time t) {
+  attempts_[k].outcome = outcome;
+  attempts_[k].end = t;
+}
+
+}  // namespace mountstorm
