@@ -70,6 +70,12 @@ TEST_CASE("a run is byte-for-byte reproducible", "[pipeline][determinism]") {
     CHECK(SummaryText(a.summary) == SummaryText(b.summary));
     CHECK(a.curves_csv == b.curves_csv);
   }
+  SECTION("a mounting process, logins and every queue overflowing") {
+    Scenario s = LoadShipped("incident-enobufs");
+    RunResult a = RunScenario(s), b = RunScenario(s);
+    CHECK(SummaryText(a.summary) == SummaryText(b.summary));
+    CHECK(a.curves_csv == b.curves_csv);
+  }
   SECTION("Poisson arrivals, and a seed given on top") {
     Scenario s = LoadShipped("poisson-automounts");
     s.seed = 12345;
