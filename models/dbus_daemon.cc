@@ -182,14 +182,9 @@ void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, Time now, Durati
       ++to.dropped[static_cast<int>(m.member)];
       if (m.type == MessageType::kMethodCall) {
         // bus_dispatch(): the caller gets org.freedesktop.DBus.Error.LimitsExceeded.
-        Message error;
-        error.member = Member::kError;
-        error.type = MessageType::kError;
+        Message error = NewMessage(*sizes_, Member::kError, MessageType::kError, topology_->daemon, m.serial);
         error.error = ErrorName::kLimitsExceeded;
-        error.sender = topology_->daemon;
         error.destination = m.sender;
-        error.serial = m.serial;
-        error.bytes = MessageBytes(*sizes_, Member::kError, ChangedInterface::kNone);
         std::uint32_t error_live = AllocLive(kBusDriver, error.bytes);
         Deliver(from, error, error_live, t);
         ReleaseLive(error_live, t);

@@ -47,14 +47,9 @@ void LoginClient::OnOwnEvent(Time now, std::uint32_t tag) {
     return;
   }
   // pam_systemd: CreateSession, then wait.
-  Message m;
-  m.member = Member::kCreateSession;
-  m.type = MessageType::kMethodCall;
-  m.sender = peer_id_;
+  Message m = NewMessage(*sizes_, Member::kCreateSession, MessageType::kMethodCall, peer_id_, next_serial_++);
   m.destination = logind_peer_;
-  m.serial = next_serial_++;
   m.object = static_cast<std::uint32_t>(k);
-  m.bytes = MessageBytes(*sizes_, Member::kCreateSession, ChangedInterface::kNone);
   a.serial = m.serial;
   Duration cost = 0;
   if (bus_->Send(now, m, &cost) == SdBusConnection::SendResult::kNoBufs) {

@@ -22,13 +22,7 @@ Logind::Logind(Simulator* sim, CpuPool* cpus, const ClientParams& params, SdBusC
     : Subscriber(sim, cpus, params, bus), sizes_(&sizes), peer_id_(peer_id), systemd_peer_(systemd_peer) {}
 
 Message Logind::NewMessage(Member member, MessageType type) {
-  Message m;
-  m.member = member;
-  m.type = type;
-  m.sender = peer_id_;
-  m.serial = next_serial_++;
-  m.bytes = MessageBytes(*sizes_, member, ChangedInterface::kNone);
-  return m;
+  return mountstorm::NewMessage(*sizes_, member, type, peer_id_, next_serial_++);
 }
 
 Duration Logind::Step(Time now) {

@@ -77,6 +77,11 @@ static_assert(sizeof(Message) <= 20, "a queued message should stay small");
 // The marshalled size of a message of this kind, from the scenario's message_sizes.
 std::uint32_t MessageBytes(const MessageSizeParams& sizes, Member m, ChangedInterface changed);
 
+// A message of `member` and `type` sent by peer `sender` with cookie `serial`, sized by `sizes`
+// (for PropertiesChanged, by the interface `changed`).
+Message NewMessage(const MessageSizeParams& sizes, Member member, MessageType type, std::uint16_t sender,
+                   std::uint32_t serial, ChangedInterface changed = ChangedInterface::kNone);
+
 // Per-member counters, indexed by Member.
 using MemberCounts = std::array<std::uint64_t, kMemberCount>;
 

@@ -302,22 +302,16 @@ void SystemdManager::Announce(std::uint32_t u, Time now, Duration* cost) {
   unit.announced = true;
 }
 
-Message SystemdManager::NewMessage(Member member, MessageType type, std::uint32_t object) {
-  Message m;
+Message SystemdManager::NewMessage(Member member, MessageType type, std::uint32_t object,
+                                   ChangedInterface changed) {
+  Message m = mountstorm::NewMessage(*sizes_, member, type, peer_id_, next_serial_++, changed);
   m.object = object;
-  m.member = member;
-  m.type = type;
-  m.sender = peer_id_;
-  m.serial = next_serial_++;
-  m.bytes = MessageBytes(*sizes_, member, ChangedInterface::kNone);
   return m;
 }
 
 bool SystemdManager::SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed,
                                 std::uint32_t unit, Time now, Duration* cost) {
-  Message m = NewMessage(member, MessageType::kSignal, unit);
-  m.changed = changed;
-  m.bytes = MessageBytes(*sizes_, member, changed);
+  Message m = NewMessage(member, MessageType::kSignal, unit, changed);
   *cost += params_.message_build_cost + params_.instrumentation_per_message;
   return bus->Send(now, m, cost) != SdBusConnection::SendResult::kNoBufs;
 }

@@ -122,7 +122,8 @@ class SystemdManager : public Server {
   void HandleCall(std::size_t bus, const Message& call, Time now, Duration* cost);
   void RunJob(Time now, Duration* cost);
   void SendJobSignal(std::uint32_t job, Member member, Time now, Duration* cost);
-  Message NewMessage(Member member, MessageType type, std::uint32_t object);
+  Message NewMessage(Member member, MessageType type, std::uint32_t object,
+                     ChangedInterface changed = ChangedInterface::kNone);
   std::int64_t QueuedWrites() const;
   bool Subscribed(std::size_t bus) const { return bus != api_bus_ || api_subscribed_; }
 

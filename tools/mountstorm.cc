@@ -120,7 +120,22 @@ void PrintSummary(const nlohmann::json& s, std::ostream& out) {
   std::snprintf(line, sizeof line, "scans     %s, %.0f lines on average, %.2f new mounts per scan\n",
                 WithCommas(scans["count"].get<std::uint64_t>()).c_str(), scans["mean_table_lines"].get<double>(),
                 scans["mean_new_mounts_per_scan"].get<double>());
-  out << line << "\n";
+  out << line;
+  const nlohmann::json& logins = s["logins"];
+  if (logins["attempts"].get<std::uint64_t>() > 0) {
+    const nlohmann::json& failed = logins["failed"];
+    std::snprintf(line, sizeof line,
+                  "logins    %llu: %llu succeeded (latency p50 %s s, max %s s), failed: %llu ENOBUFS, %llu timeout, "
+                  "%llu LimitsExceeded\n",
+                  static_cast<unsigned long long>(logins["attempts"].get<std::uint64_t>()),
+                  static_cast<unsigned long long>(logins["succeeded"].get<std::uint64_t>()),
+                  FormatSeconds(logins["latency_s"]["p50"]).c_str(), FormatSeconds(logins["latency_s"]["max"]).c_str(),
+                  static_cast<unsigned long long>(failed["enobufs"].get<std::uint64_t>()),
+                  static_cast<unsigned long long>(failed["timeout"].get<std::uint64_t>()),
+                  static_cast<unsigned long long>(failed["limits_exceeded"].get<std::uint64_t>()));
+    out << line;
+  }
+  out << "\n";
 
   std::snprintf(line, sizeof line, "%-16s %12s %12s %10s %10s\n", "messages", "sent", "received", "enobufs",
                 "full_queue");
