@@ -15,7 +15,10 @@
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 #include <boost/program_options.hpp>
 
@@ -24,6 +27,8 @@
 #include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
 #include "tools/atomic_file.h"
+#include "tools/sweep_runner.h"
+#include "tools/sweep_spec.h"
 
 namespace po = boost::program_options;
 
@@ -47,6 +52,8 @@ const char kUsage[] =
     "  validate SCENARIO.json     check a scenario file and print what it sets up\n"
     "  params [--json]            list every scenario parameter with its default\n"
     "  profiles [--json]          list the systemd versions a scenario can start from\n"
+    "  sweep SWEEP.json -o DIR    run a parameter sweep (parallel, resumable, shardable)\n"
+    "  merge -o OUT DIR...        combine the directories of a sweep's shards\n"
     "\n"
     "options:\n"
     "  -h, --help                 show this help (also: mountstorm <command> --help)\n"
@@ -281,6 +288,68 @@ int ParamsCommand(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+int SweepCommand(const std::vector<std::string>& args) {
+  po::options_description options("sweep options");
+  std::string sweep_path, out_dir, shard;
+  int jobs = 0;
+  options.add_options()
+      ("help,h", "show this help")
+      ("sweep", po::value(&sweep_path)->required(), "sweep file (JSON)")
+      ("output,o", po::value(&out_dir)->required(), "directory of the sweep (created if needed; reused to resume)")
+      ("jobs,j", po::value(&jobs), "runs at once (default: the number of CPUs)")
+      ("shard", po::value(&shard), "run only slice I of N: I/N (default: from SLURM_ARRAY_TASK_ID/COUNT or "
+                                    "JOB_COMPLETION_INDEX with MOUNTSTORM_SHARDS, else all)")
+      ("quiet,q", "print nothing on success");
+  po::positional_options_description positional;
+  positional.add("sweep", 1);
+  po::variables_map vm;
+  const char* usage =
+      "usage: mountstorm sweep SWEEP.json -o DIR [--jobs N] [--shard I/N]\n"
+      "\n"
+      "Runs every point and replication of a sweep (docs/SWEEPS.md) on N threads and writes\n"
+      "DIR/results.csv, DIR/results.jsonl and DIR/aggregate.csv, identical whatever N. Each finished\n"
+      "run is saved as it finishes: run the same command again after an interruption and only the\n"
+      "missing runs are done. With a shard, only its slice runs; mountstorm merge combines the\n"
+      "shards' directories.\n";
+  if (!ParseCommand("sweep", args, options, positional, usage, &vm)) return kExitOk;
+  SweepOptions o;
+  ChooseShard(shard, &o);
+  if (vm.count("jobs") && jobs < 1) throw InputError("--jobs: expected a positive integer");
+  o.jobs = jobs > 0 ? jobs : std::max(1u, std::thread::hardware_concurrency());
+  o.progress = !vm.count("quiet") && isatty(2);
+  SweepSpec spec = LoadSweepFile(sweep_path);
+  SweepReport r = RunSweep(spec, out_dir, o);
+  if (!vm.count("quiet")) {
+    std::cout << sweep_path << ": shard " << o.shard << " of " << o.shards << ": " << r.runs_in_shard << " runs, "
+              << r.already_done << " already done, " << r.ran << " run now\n"
+              << "wrote " << out_dir << "/results.csv, results.jsonl and aggregate.csv" << std::endl;
+  }
+  return kExitOk;
+}
+
+int MergeCommand(const std::vector<std::string>& args) {
+  po::options_description options("merge options");
+  std::string out_dir;
+  std::vector<std::string> dirs;
+  options.add_options()
+      ("help,h", "show this help")
+      ("output,o", po::value(&out_dir)->required(), "directory for the merged results")
+      ("dirs", po::value(&dirs)->composing(), "the shards' sweep directories");
+  po::positional_options_description positional;
+  positional.add("dirs", -1);
+  po::variables_map vm;
+  const char* usage =
+      "usage: mountstorm merge -o OUT DIR...\n"
+      "\n"
+      "Combines the directories of a sweep's shards into OUT: exactly the results.csv,\n"
+      "results.jsonl and aggregate.csv one unsharded run would write. Fails if a run is missing.\n";
+  if (!ParseCommand("merge", args, options, positional, usage, &vm)) return kExitOk;
+  MergeSweep(dirs, out_dir);
+  std::cout << "merged " << dirs.size() << " director" << (dirs.size() == 1 ? "y" : "ies") << " into " << out_dir
+            << std::endl;
+  return kExitOk;
+}
+
 int ProfilesCommand(const std::vector<std::string>& args) {
   po::options_description options("profiles options");
   options.add_options()("help,h", "show this help")("json", "print JSON instead of tables");
@@ -348,6 +417,8 @@ int Main(int argc, char** argv) {
   if (command == "validate") return ValidateCommand(rest);
   if (command == "params") return ParamsCommand(rest);
   if (command == "profiles") return ProfilesCommand(rest);
+  if (command == "sweep") return SweepCommand(rest);
+  if (command == "merge") return MergeCommand(rest);
   throw InputError("unknown command \"" + command + "\" (see mountstorm --help)");
 }
 

@@ -1,0 +1,246 @@
+// Sweeps: identical tables whatever the number of threads, shards that merge into the whole, a
+// run killed with SIGKILL that resumes to the same files, and points that keep their results when
+// an axis grows.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "mountstorm/error.h"
+#include "tests/test_support.h"
+#include "tools/sweep_runner.h"
+#include "tools/sweep_spec.h"
+
+using namespace mountstorm;
+namespace fs = std::filesystem;
+using mountstorm::test::ReadFile;
+using mountstorm::test::SourcePath;
+using mountstorm::test::TempDir;
+
+namespace {
+
+// Two profiles x three automount rates x 2 replications of poisson-automounts, made shorter.
+nlohmann::json SmallSweep(std::vector<double> rates = {2, 5, 10}) {
+  return {
+      {"name", "small"},
+      {"base", SourcePath("scenarios/poisson-automounts.json")},
+      {"seed", 11},
+      {"replications", 2},
+      {"axes",
+       {{{"path", "/profile"}, {"values", {"rhel7.7", "v245"}}},
+        {{"path", "/workload/0/rate_per_s"}, {"values", rates}},
+        {{"path", "/workload/0/count"}, {"values", {40}}}}},
+  };
+}
+
+const char* kTables[] = {"results.csv", "results.jsonl", "aggregate.csv"};
+
+void RequireSameTables(const std::string& a, const std::string& b) {
+  for (const char* t : kTables) {
+    INFO(t);
+    REQUIRE(ReadFile(a + "/" + t) == ReadFile(b + "/" + t));
+  }
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+SweepSpec Spec(const nlohmann::json& doc) { return ParseSweep(doc, "sweep.json"); }
+
+}  // namespace
+
+TEST_CASE("a sweep's tables do not depend on the number of threads", "[sweep]") {
+  SweepSpec spec = Spec(SmallSweep());
+  std::string one = TempDir("sweep-j1"), two = TempDir("sweep-j2");
+  SweepOptions o;
+  o.jobs = 1;
+  RunSweep(spec, one, o);
+  o.jobs = 2;
+  RunSweep(spec, two, o);
+  RequireSameTables(one, two);
+  CHECK(Lines(ReadFile(one + "/results.csv")).size() == 1 + 2 * 3 * 2);
+  CHECK(Lines(ReadFile(one + "/aggregate.csv")).size() == 1 + 2 * 3);
+}
+
+TEST_CASE("three shards merged give the files of the whole sweep", "[sweep]") {
+  SweepSpec spec = Spec(SmallSweep());
+  std::string whole = TempDir("sweep-whole");
+  RunSweep(spec, whole, SweepOptions{});
+  std::vector<std::string> shards;
+  std::size_t runs = 0;
+  for (int i = 0; i < 3; ++i) {
+    shards.push_back(TempDir("sweep-shard-" + std::to_string(i)));
+    SweepOptions o;
+    o.shard = i;
+    o.shards = 3;
+    runs += RunSweep(spec, shards.back(), o).runs_in_shard;
+  }
+  CHECK(runs == 12);
+  std::string merged = TempDir("sweep-merged");
+  MergeSweep(shards, merged);
+  RequireSameTables(whole, merged);
+  // A missing shard is an error, not a smaller table.
+  CHECK_THROWS_AS(MergeSweep({shards[0], shards[2]}, TempDir("sweep-partial")), InputError);
+}
+
+TEST_CASE("a sweep killed with SIGKILL and started again ends with the same files", "[sweep]") {
+  // incident-storm's runs take about 0.15 s each: long enough to kill the program in the middle.
+  nlohmann::json doc = {
+      {"base", SourcePath("scenarios/incident-storm.json")},
+      {"replications", 1},
+      {"axes", {{{"path", "/workload/0/count"}, {"values", {1500, 1600, 1700, 1800, 1900, 2000, 2100, 2148}}}}},
+  };
+  std::string dir = TempDir("sweep-kill");
+  std::string file = dir + "/sweep.json.in";
+  {
+    std::FILE* f = std::fopen(file.c_str(), "w");
+    std::fputs(doc.dump().c_str(), f);
+    std::fclose(f);
+  }
+  std::string killed = dir + "/killed", whole = dir + "/whole";
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    execl(test::ProgramPath().c_str(), "mountstorm", "sweep", file.c_str(), "-o", killed.c_str(), "--jobs", "1",
+          "--quiet", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait until some runs are saved, then kill it without warning.
+  auto count_runs = [&] {
+    std::size_t n = 0;
+    if (fs::exists(killed + "/runs")) {
+      for (const auto& e : fs::directory_iterator(killed + "/runs")) n += e.path().extension() == ".json";
+    }
+    return n;
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (count_runs() < 3 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+  std::size_t saved = count_runs();
+  INFO("runs saved before the kill: " << saved);
+  REQUIRE(saved >= 3);
+  REQUIRE(saved < 8);
+  REQUIRE_FALSE(fs::exists(killed + "/results.csv"));
+
+  test::CommandResult again = test::RunProgram({test::ProgramPath(), "sweep", file, "-o", killed, "--jobs", "2"});
+  REQUIRE(again.exit_status == 0);
+  CHECK(again.out.find(std::to_string(saved) + " already done") != std::string::npos);
+  REQUIRE(test::RunProgram({test::ProgramPath(), "sweep", file, "-o", whole, "--quiet"}).exit_status == 0);
+  RequireSameTables(killed, whole);
+}
+
+TEST_CASE("adding a value to an axis leaves the other points' rows unchanged", "[sweep]") {
+  std::string before = TempDir("sweep-before"), after = TempDir("sweep-after");
+  RunSweep(Spec(SmallSweep({2, 10})), before, SweepOptions{});
+  RunSweep(Spec(SmallSweep({2, 5, 10})), after, SweepOptions{});
+  std::vector<std::string> a = Lines(ReadFile(before + "/results.jsonl"));
+  std::vector<std::string> b = Lines(ReadFile(after + "/results.jsonl"));
+  REQUIRE(a.size() == 8);
+  REQUIRE(b.size() == 12);
+  for (const std::string& line : a) CHECK(std::find(b.begin(), b.end(), line) != b.end());
+}
+
+TEST_CASE("a sweep directory serves one sweep only", "[sweep]") {
+  std::string dir = TempDir("sweep-one");
+  RunSweep(Spec(SmallSweep({2})), dir, SweepOptions{});
+  CHECK(RunSweep(Spec(SmallSweep({2})), dir, SweepOptions{}).already_done == 4);
+  CHECK_THROWS_AS(RunSweep(Spec(SmallSweep({3})), dir, SweepOptions{}), InputError);
+}
+
+TEST_CASE("ranges, zipped axes and seeds", "[sweep]") {
+  nlohmann::json doc = {
+      {"base", {{"name", "inline"}}},
+      {"axes",
+       {{{"path", "/seed"}, {"range", {{"from", 1}, {"to", 1000}, {"steps", 4}, {"scale", "log"}, {"integer", true}}}},
+        {{"zip",
+          {{{"path", "/systemd/wqueue_max"}, {"values", {1024, 2048}}},
+           {{"path", "/systemd/rqueue_max"}, {"range", {{"from", 10}, {"to", 20}, {"steps", 2}}}}}}}}},
+  };
+  std::vector<SweepPoint> points = ExpandSweep(Spec(doc));
+  REQUIRE(points.size() == 4 * 2);
+  CHECK(points[0].assignments[0].second == 1);
+  CHECK(points[2].assignments[0].second == 10);
+  CHECK(points[7].assignments[0].second == 1000);
+  CHECK(points[1].assignments[1].second == 2048);
+  CHECK(points[1].assignments[2].second == 20.0);
+  // A run's seed depends on the point's values and the replication, nothing else.
+  CHECK(RunSeed(1, points[3].key, 0) == RunSeed(1, ExpandSweep(Spec(doc))[3].key, 0));
+  CHECK(RunSeed(1, points[3].key, 0) != RunSeed(1, points[3].key, 1));
+  CHECK(RunSeed(1, points[3].key, 0) != RunSeed(2, points[3].key, 0));
+}
+
+TEST_CASE("bad sweeps are input errors naming the file and the path", "[sweep]") {
+  auto error = [](const nlohmann::json& doc) {
+    try {
+      SweepSpec s = ParseSweep(doc, "s.json");
+      for (const SweepPoint& p : ExpandSweep(s)) PointScenario(s, p, 0);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  nlohmann::json good = SmallSweep();
+  nlohmann::json doc = good;
+  doc["axes"][0]["path"] = "/systmd/wqueue_max";
+  CHECK(error(doc).find("/systmd") != std::string::npos);
+  doc = good;
+  doc["axes"][1]["values"] = nlohmann::json::array();
+  CHECK(error(doc).find("s.json: /axes/1/values") == 0);
+  doc = good;
+  doc["replications"] = 0;
+  CHECK(error(doc).find("s.json: /replications") == 0);
+  doc = good;
+  doc["axez"] = 1;
+  CHECK(error(doc).find("s.json: /axez: unknown key") == 0);
+  doc = good;
+  doc["axes"][1]["values"] = {"fast"};
+  CHECK(error(doc).find("/workload/0/rate_per_s") != std::string::npos);
+}
+
+TEST_CASE("the shard comes from the flag, else from Slurm, else from Kubernetes", "[sweep]") {
+  unsetenv("SLURM_ARRAY_TASK_ID");
+  unsetenv("SLURM_ARRAY_TASK_COUNT");
+  unsetenv("SLURM_ARRAY_TASK_MIN");
+  unsetenv("JOB_COMPLETION_INDEX");
+  unsetenv("MOUNTSTORM_SHARDS");
+  SweepOptions o;
+  ChooseShard("", &o);
+  CHECK((o.shard == 0 && o.shards == 1));
+  ChooseShard("2/5", &o);
+  CHECK((o.shard == 2 && o.shards == 5));
+  CHECK_THROWS_AS(ChooseShard("5/5", &o), InputError);
+  CHECK_THROWS_AS(ChooseShard("x", &o), InputError);
+  setenv("SLURM_ARRAY_TASK_ID", "4", 1);
+  setenv("SLURM_ARRAY_TASK_COUNT", "4", 1);
+  setenv("SLURM_ARRAY_TASK_MIN", "1", 1);  // --array=1-4
+  ChooseShard("", &o);
+  CHECK((o.shard == 3 && o.shards == 4));
+  unsetenv("SLURM_ARRAY_TASK_ID");
+  unsetenv("SLURM_ARRAY_TASK_COUNT");
+  unsetenv("SLURM_ARRAY_TASK_MIN");
+  setenv("JOB_COMPLETION_INDEX", "1", 1);
+  CHECK_THROWS_AS(ChooseShard("", &o), InputError);  // the count must be given
+  setenv("MOUNTSTORM_SHARDS", "3", 1);
+  ChooseShard("", &o);
+  CHECK((o.shard == 1 && o.shards == 3));
+  unsetenv("JOB_COMPLETION_INDEX");
+  unsetenv("MOUNTSTORM_SHARDS");
+}

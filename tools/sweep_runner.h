@@ -1,0 +1,53 @@
+// Running a sweep: every run (a point and a replication) on a pool of threads, each finished run
+// saved atomically in its own file, and the result tables assembled from those files in a fixed
+// order. So the outputs do not depend on the number of threads or on scheduling; a sweep killed
+// at any moment and started again runs only what is missing; and shards run on different
+// machines merge into exactly the files one run would have written.
+//
+// A sweep directory holds
+//   sweep.json      the sweep in canonical form (a directory serves one sweep only)
+//   runs/*.json     one file per finished run: point, replication, seed, summary
+//   results.csv     one row per run: axis values, replication, seed, key outcomes
+//   results.jsonl   one line per run: the same with the full summary
+//   aggregate.csv   one row per point: mean, standard deviation and 95 % confidence interval
+//                   of each outcome over the replications
+#ifndef MOUNTSTORM_TOOLS_SWEEP_RUNNER_H_
+#define MOUNTSTORM_TOOLS_SWEEP_RUNNER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tools/sweep_spec.h"
+
+namespace mountstorm {
+
+struct SweepOptions {
+  int jobs = 1;        // threads
+  int shard = 0;       // this process runs the runs whose index % shards == shard
+  int shards = 1;
+  bool progress = false;  // a progress line on stderr
+};
+
+struct SweepReport {
+  std::size_t runs_in_shard = 0;
+  std::size_t already_done = 0;
+  std::size_t ran = 0;
+};
+
+// Runs what `dir` lacks of this shard, then writes the result tables of the shard's runs.
+SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepOptions& options);
+
+// Writes the result tables of the whole sweep into `out` from the runs found in `dirs` (shard
+// outputs of the same sweep). Throws InputError if a directory holds another sweep or if runs
+// are missing.
+void MergeSweep(const std::vector<std::string>& dirs, const std::string& out);
+
+// How a sweep's shard is chosen: "--shard I/N", else SLURM_ARRAY_TASK_ID and
+// SLURM_ARRAY_TASK_COUNT, else JOB_COMPLETION_INDEX (Kubernetes indexed Job) with
+// MOUNTSTORM_SHARDS; else 0 of 1. `flag` is the flag's text ("" if absent).
+void ChooseShard(const std::string& flag, SweepOptions* options);
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_TOOLS_SWEEP_RUNNER_H_

@@ -1,0 +1,62 @@
+// SweepSpec: a parameter sweep read from a JSON sweep file (docs/SWEEPS.md).
+//
+// A sweep is a base scenario (a path relative to the sweep file, or inline), a list of axes over
+// any JSON path of the scenario, a number of replications and a sweep seed. Its points are the
+// cartesian product of the axes, the first axis varying slowest; a "zip" axis moves several
+// paths together. Each run (a point and a replication) gets a seed derived from the sweep seed,
+// the point's parameter VALUES and the replication index, so adding a value to an axis leaves
+// every other point's runs, and their results, unchanged.
+#ifndef MOUNTSTORM_TOOLS_SWEEP_SPEC_H_
+#define MOUNTSTORM_TOOLS_SWEEP_SPEC_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mountstorm/scenario.h"
+
+namespace mountstorm {
+
+struct SweepAxis {
+  std::vector<std::string> paths;                    // one, or several for a zip axis
+  std::vector<std::vector<nlohmann::json>> values;   // values[k][p]: the k-th value of path p
+};
+
+struct SweepSpec {
+  std::string file;          // the sweep file, for messages
+  std::string name;
+  nlohmann::json base;       // the base scenario document
+  std::string base_origin;   // where it came from, for messages
+  std::uint64_t seed = 1;
+  int replications = 1;
+  std::vector<SweepAxis> axes;
+
+  // The sweep in canonical form: two sweeps with the same text run the same runs.
+  nlohmann::json Canonical() const;
+};
+
+struct SweepPoint {
+  std::vector<std::pair<std::string, nlohmann::json>> assignments;  // path, value
+  std::string key;  // the assignments as canonical text: what identifies the point
+};
+
+// Reads a sweep file. Errors are InputErrors naming the file and the JSON path.
+SweepSpec LoadSweepFile(const std::string& path);
+SweepSpec ParseSweep(const nlohmann::json& doc, const std::string& file);
+
+// The points in order: the first axis slowest, values in the order given.
+std::vector<SweepPoint> ExpandSweep(const SweepSpec& spec);
+
+// The seed of replication `replication` of the point whose key is `key`.
+std::uint64_t RunSeed(std::uint64_t sweep_seed, const std::string& key, int replication);
+
+// The scenario of a point, with its run seed. Throws InputError (naming the sweep file and the
+// point) if the assignments make an invalid scenario.
+Scenario PointScenario(const SweepSpec& spec, const SweepPoint& point, std::uint64_t seed);
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_TOOLS_SWEEP_SPEC_H_
