@@ -4,9 +4,8 @@
 // PID 1 (/run/systemd/private), which receives every signal without match rules. Processes that
 // log users in (sshd, crond) are bus clients without match rules: they only get replies.
 //
-// The graph is built once from the scenario; dbus-daemon reads its routing from it and
-// `mountstorm graph` will print it as Graphviz DOT. A vertex's index is the peer id that messages
-// carry as their sender.
+// The graph is built once from the scenario, and dbus-daemon reads its routing from it. A vertex's
+// index is the peer id that messages carry as their sender.
 #ifndef MOUNTSTORM_MODELS_BUS_TOPOLOGY_H_
 #define MOUNTSTORM_MODELS_BUS_TOPOLOGY_H_
 

@@ -40,6 +40,7 @@ void ReadBusy(JsonReader& r, std::vector<BusyPeriod>* busy) {
     BusyPeriod p;
     b.Duration("start_s", &p.start, 1e9, 0, kMaxSeconds);
     b.Duration("length_s", &p.length, 1e9, 0, kMaxSeconds);
+    b.Bool("on_cpu", &p.on_cpu);
     if (!b.Has("start_s")) b.Fail("start_s", "the start of the busy period in seconds");
     if (!b.Has("length_s")) b.Fail("length_s", "the length of the busy period in seconds");
     busy->push_back(p);

@@ -19,16 +19,20 @@ void Subscriber::Start() {
 
 void Subscriber::OnOwnEvent(Time now, std::uint32_t tag) {
   const BusyPeriod& p = params_.busy[tag - kFirstOwnTag];
-  busy_until_ = std::max(busy_until_, now + p.length);
+  if (now + p.length > busy_until_) {
+    busy_period_time_ += now + p.length - std::max(now, busy_until_);
+    busy_until_ = now + p.length;
+    busy_on_cpu_ = p.on_cpu;
+  }
   Wake();
 }
 
 Duration Subscriber::Step(Time now) {
   if (now < busy_until_) {
     // Doing other work: nothing is read until it is over.
-    Duration d = busy_until_ - now;
-    busy_period_time_ += d;
-    return d;
+    if (busy_on_cpu_) return busy_until_ - now;
+    WakeAt(busy_until_);  // blocked: no CPU used
+    return kNoWork;
   }
   Duration cost = params_.loop_iteration_cost;
   Message m;

@@ -5,7 +5,9 @@
 // Each loop iteration handles one message (sd_bus_process() -> process_running() handles at most
 // one): the first of the read queue, or else one read from the socket with two recvmsg calls;
 // then the handler's cost. During a busy period (the process is doing other work) it reads
-// nothing, so its socket and dbus-daemon's outgoing queue for it fill up.
+// nothing, so its socket and dbus-daemon's outgoing queue for it fill up. A busy period is spent
+// blocked off the CPU, or on it if the scenario says so (then it counts as CPU time and holds a
+// CPU of the host).
 #ifndef MOUNTSTORM_MODELS_SUBSCRIBER_H_
 #define MOUNTSTORM_MODELS_SUBSCRIBER_H_
 
@@ -39,6 +41,7 @@ class Subscriber : public Server {
   ClientParams params_;
   SdBusConnection* bus_;
   Time busy_until_ = 0;
+  bool busy_on_cpu_ = false;
   Duration busy_period_time_ = 0;
   std::uint64_t handled_ = 0;
 };

@@ -191,6 +191,7 @@ nlohmann::json BuildSummary(const Simulation& sim) {
       {"units_announced", st.units_announced},
       {"units_freed", st.units_freed},
       {"dispatch_blocked", st.dispatch_blocked},
+      {"deferred_by_policy", st.scans_deferred},
   };
 
   // Bounded queues.
@@ -206,6 +207,11 @@ nlohmann::json BuildSummary(const Simulation& sim) {
       {"scan_s", ToSeconds(st.scan_time)},
       {"dispatch_s", ToSeconds(st.dispatch_time)},
       {"bus_io_s", ToSeconds(st.bus_io_time)},
+      {"jobs_s", ToSeconds(st.job_time)},
+      {"jobs_run", st.jobs_run},
+      {"transient_units", st.transient_units},
+      {"replies_lost", st.replies_lost},
+      {"messages_read", st.messages_read},
   };
   processes["dbus-daemon"] = {{"busy_s", ToSeconds(sim.daemon().busy_time())}, {"steps", sim.daemon().steps()}};
   for (const auto& m : sim.mounters()) {

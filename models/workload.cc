@@ -135,11 +135,21 @@ void MountingProcess::StepDone(Time now) {
   // The CPU part is over; the rest of the operation happens off the CPU.
   double factor = g_.jitter > 0 ? random_.Uniform(1.0 - g_.jitter, 1.0 + g_.jitter) : 1.0;
   Duration wait = static_cast<Duration>(static_cast<double>(g_.latency) * factor);
-  sim()->Schedule(now + wait, this, kFirstOwnTag);
+  sim()->Schedule(now + wait, this, kOperationDone);
 }
 
-void MountingProcess::OnOwnEvent(Time now, std::uint32_t) {
-  ApplyMountOp(table_, now, g_.op, ExpandSpec(g_.spec, g_.first_index + done_));
+void MountingProcess::OnOwnEvent(Time now, std::uint32_t tag) {
+  if (tag == kExpiry) {
+    table_->Umount(now, expiring_.PopFront());
+    return;
+  }
+  MountSpec spec = ExpandSpec(g_.spec, g_.first_index + done_);
+  ApplyMountOp(table_, now, g_.op, spec);
+  if (g_.op == MountOp::kMount && g_.expire_after > 0) {
+    // Expiries come in the order of the mounts: the timeout is the same for all.
+    expiring_.PushBack(spec.path);
+    sim()->Schedule(now + g_.expire_after, this, kExpiry);
+  }
   ++done_;
   last_op_time_ = now;
   if (done_ < g_.count) {

@@ -68,6 +68,8 @@ void ApplyMountOp(MountTable* table, Time now, MountOp op, const MountSpec& spec
 // a shell loop of `mount --bind`. Each operation takes `cpu` of CPU time, which it must get from
 // the host's CPUs like PID 1 and dbus-daemon, then `latency` (jittered) off the CPU, and then
 // changes the table. On a host with few CPUs PID 1's scans therefore slow the storm down.
+// With expire_after, each mount is unmounted that long after it was made (by the automounter,
+// not by this process).
 class MountingProcess : public Server {
  public:
   MountingProcess(Simulator* sim, CpuPool* cpus, MountTable* table,
@@ -84,12 +86,15 @@ class MountingProcess : public Server {
 
  private:
   enum class State { kReady, kOffCpu, kFinished };
+  static constexpr std::uint32_t kOperationDone = kFirstOwnTag;
+  static constexpr std::uint32_t kExpiry = kFirstOwnTag + 1;
   MountTable* table_;
   WorkloadGenerator g_;
   RandomStream random_;
   State state_ = State::kReady;
   int done_ = 0;
   Time last_op_time_ = 0;
+  RingBuffer<std::string> expiring_;  // paths to unmount, in the order they expire
 };
 
 }  // namespace mountstorm

@@ -38,9 +38,12 @@ struct MountTemplate {
 
 enum class MountOp { kMount, kUmount, kRemount };
 
+// A period in which a process reads nothing from its bus: blocked in something else (off the
+// CPU, the default), or computing (on the CPU, so on a host with few CPUs it delays the others).
 struct BusyPeriod {
   Time start = 0;
   Duration length = 0;
+  bool on_cpu = false;
 };
 
 // One source of mount-table operations.
