@@ -178,7 +178,7 @@ TEST_CASE("run --seed sets the summary's seed and is reproducible", "[cli]") {
   }
 }
 
-TEST_CASE("a --set override changes a value; a bad or misspelled one exits 2 naming the path", "[cli]") {
+TEST_CASE("a --set override changes a value, and a bad or misspelled one exits 2 naming the path", "[cli]") {
   const std::string dir = TempDir("cli-set") + "/out";
 
   CommandResult ok = Mountstorm({"validate", SingleMount(), "--set", "/run/stop_at_s=30", "--set", "/name=\"renamed\""});
@@ -309,7 +309,7 @@ TEST_CASE("results that cannot be written to stdout are not a success", "[cli]")
   CHECK(r.err.find("standard output") != std::string::npos);
 }
 
-TEST_CASE("params lists every parameter with its default; --json is valid JSON", "[cli]") {
+TEST_CASE("params lists every parameter with its default, and --json is valid JSON", "[cli]") {
   CommandResult table = Mountstorm({"params"});
   REQUIRE(table.exit_status == 0);
   bool found = false;

@@ -202,7 +202,7 @@ TEST_CASE("PathClassOf: the object each signal is emitted on", "[match_rule]") {
   CHECK(PathClassOf(Member::kMethodReturn) == PathClass::kNone);
 }
 
-TEST_CASE("path_namespace covers the manager and every unit; path covers one object", "[match_rule]") {
+TEST_CASE("path_namespace covers the manager and every unit, and path covers one object", "[match_rule]") {
   MatchRule ns = Rule("path_namespace='/org/freedesktop/systemd1'");
   CHECK(RulePathMatch(ns, PathClass::kManager) == PathMatch::kAll);
   CHECK(RulePathMatch(ns, PathClass::kUnit) == PathMatch::kAll);

@@ -113,7 +113,7 @@ TEST_CASE("Exponential has the requested mean", "[sim][random]") {
   CHECK(std::sqrt(sample_var) == Approx(mean).epsilon(0.05));
 }
 
-TEST_CASE("Uniform stays in [lo, hi) and UniformInt covers [lo, hi] inclusive", "[sim][random]") {
+TEST_CASE("Uniform stays from lo up to but not including hi, and UniformInt covers lo to hi inclusive", "[sim][random]") {
   RandomStream s(5, "uniform");
   std::set<std::int64_t> ints;
   for (int i = 0; i < 10000; ++i) {
