@@ -143,6 +143,7 @@ TEST_CASE("a sweep killed with SIGKILL and started again ends with the same file
   test::CommandResult again = test::RunProgram({test::ProgramPath(), "sweep", file, "-o", killed, "--jobs", "2"});
   REQUIRE(again.exit_status == 0);
   CHECK(again.out.find(std::to_string(saved) + " already done") != std::string::npos);
+  CHECK(again.err.empty());  // no progress line when stderr is not a terminal
   REQUIRE(test::RunProgram({test::ProgramPath(), "sweep", file, "-o", whole, "--quiet"}).exit_status == 0);
   RequireSameTables(killed, whole);
 }
