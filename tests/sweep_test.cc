@@ -209,6 +209,10 @@ TEST_CASE("bad sweeps are input errors naming the file and the path", "[sweep]")
   doc["replications"] = 0;
   CHECK(error(doc).find("s.json: /replications") == 0);
   doc = good;
+  doc["axes"][1] = {{"zip", {{{"path", "/seed"}, {"values", {1, 2}}, {"bogus", 1}},
+                             {{"path", "/run/stop_at_s"}, {"values", {10, 20}}}}}};
+  CHECK(error(doc).find("s.json: /axes/1/zip/0/bogus: unknown key") == 0);
+  doc = good;
   doc["axez"] = 1;
   CHECK(error(doc).find("s.json: /axez: unknown key") == 0);
   doc = good;
@@ -220,6 +224,8 @@ TEST_CASE("the shard comes from the flag, else from Slurm, else from Kubernetes"
   unsetenv("SLURM_ARRAY_TASK_ID");
   unsetenv("SLURM_ARRAY_TASK_COUNT");
   unsetenv("SLURM_ARRAY_TASK_MIN");
+  unsetenv("SLURM_ARRAY_TASK_MAX");
+  unsetenv("SLURM_ARRAY_TASK_STEP");
   unsetenv("JOB_COMPLETION_INDEX");
   unsetenv("MOUNTSTORM_SHARDS");
   SweepOptions o;
@@ -234,6 +240,19 @@ TEST_CASE("the shard comes from the flag, else from Slurm, else from Kubernetes"
   setenv("SLURM_ARRAY_TASK_MIN", "1", 1);  // --array=1-4
   ChooseShard("", &o);
   CHECK((o.shard == 3 && o.shards == 4));
+  setenv("SLURM_ARRAY_TASK_ID", "6", 1);  // --array=0-6:2: tasks 0, 2, 4, 6
+  setenv("SLURM_ARRAY_TASK_MIN", "0", 1);
+  setenv("SLURM_ARRAY_TASK_MAX", "6", 1);
+  setenv("SLURM_ARRAY_TASK_STEP", "2", 1);
+  ChooseShard("", &o);
+  CHECK((o.shard == 3 && o.shards == 4));
+  setenv("SLURM_ARRAY_TASK_ID", "5", 1);  // --array=0,3,5: MIN 0, MAX 5, STEP 1, COUNT 3
+  setenv("SLURM_ARRAY_TASK_MAX", "5", 1);
+  setenv("SLURM_ARRAY_TASK_STEP", "1", 1);
+  setenv("SLURM_ARRAY_TASK_COUNT", "3", 1);
+  CHECK_THROWS_AS(ChooseShard("", &o), InputError);
+  unsetenv("SLURM_ARRAY_TASK_MAX");
+  unsetenv("SLURM_ARRAY_TASK_STEP");
   unsetenv("SLURM_ARRAY_TASK_ID");
   unsetenv("SLURM_ARRAY_TASK_COUNT");
   unsetenv("SLURM_ARRAY_TASK_MIN");

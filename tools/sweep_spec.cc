@@ -146,6 +146,11 @@ SweepSpec ParseSweep(const nlohmann::json& doc, const std::string& file) {
         const std::string w = where + "/zip/" + std::to_string(j);
         const nlohmann::json& z = a["zip"][j];
         if (!z.is_object()) Fail(file, w, "expected an axis object");
+        for (auto it = z.begin(); it != z.end(); ++it) {
+          if (it.key() != "path" && it.key() != "values" && it.key() != "range") {
+            Fail(file, w + "/" + it.key(), "unknown key; expected path with values or range");
+          }
+        }
         axis.paths.push_back(CheckPath(z, file, w));
         columns.push_back(AxisValues(z, file, w));
         if (columns.back().size() != columns.front().size()) {
