@@ -22,16 +22,6 @@ const char* MemberName(Member m) {
   return "?";
 }
 
-const char* MessageTypeName(MessageType t) {
-  switch (t) {
-    case MessageType::kSignal: return "signal";
-    case MessageType::kMethodCall: return "method_call";
-    case MessageType::kMethodReturn: return "method_return";
-    case MessageType::kError: return "error";
-  }
-  return "?";
-}
-
 Interface InterfaceOf(Member m) {
   switch (m) {
     case Member::kUnitNew:
@@ -62,16 +52,6 @@ const char* InterfaceName(Interface i) {
     case Interface::kProperties: return "org.freedesktop.DBus.Properties";
     case Interface::kDBus: return "org.freedesktop.DBus";
     case Interface::kNone: return "";
-  }
-  return "";
-}
-
-const char* ErrorNameText(ErrorName e) {
-  switch (e) {
-    case ErrorName::kNone: return "";
-    case ErrorName::kNoBufs: return "System.Error.ENOBUFS";
-    case ErrorName::kTimedOut: return "System.Error.ETIMEDOUT";
-    case ErrorName::kLimitsExceeded: return "org.freedesktop.DBus.Error.LimitsExceeded";
   }
   return "";
 }

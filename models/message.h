@@ -36,7 +36,6 @@ constexpr int kMemberCount = static_cast<int>(Member::kCount);
 const char* MemberName(Member m);
 
 enum class MessageType : std::uint8_t { kSignal, kMethodCall, kMethodReturn, kError };
-const char* MessageTypeName(MessageType t);
 
 // For PropertiesChanged: the interface whose properties changed (the first argument). systemd
 // sends one for the unit type's interface and one for org.freedesktop.systemd1.Unit.
@@ -49,7 +48,6 @@ enum class ErrorName : std::uint8_t {
   kTimedOut,        // System.Error.ETIMEDOUT: "Connection timed out"
   kLimitsExceeded,  // org.freedesktop.DBus.Error.LimitsExceeded, from dbus-daemon
 };
-const char* ErrorNameText(ErrorName e);
 
 // The D-Bus interface a member belongs to (the message header's INTERFACE field).
 enum class Interface : std::uint8_t { kSystemdManager, kLogindManager, kProperties, kDBus, kNone };
@@ -58,7 +56,6 @@ const char* InterfaceName(Interface i);
 
 // Object ids: a unit's or a job's id, or the manager object /org/freedesktop/systemd1.
 constexpr std::uint32_t kManagerObject = 0xffffffffu;
-constexpr std::uint32_t kBusDriverObject = 0xfffffffeu;  // /org/freedesktop/DBus
 constexpr std::uint16_t kBroadcast = 0xffff;              // a signal with no destination
 
 struct Message {
