@@ -1,0 +1,70 @@
+#include "tools/cli_util.h"
+
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+#include <system_error>
+
+#include "models/bus_topology.h"
+#include "mountstorm/error.h"
+
+namespace po = boost::program_options;
+
+namespace mountstorm {
+
+// Parses the options of a command; returns false (after printing) when --help was asked.
+bool ParseCommand(const std::string& command, const std::vector<std::string>& args,
+                  const po::options_description& options, const po::positional_options_description& positional,
+                  const char* usage, po::variables_map* vm) {
+  try {
+    po::store(po::command_line_parser(args).options(options).positional(positional).run(), *vm);
+    if (vm->count("help")) {
+      std::cout << usage << "\n" << options;
+      return false;
+    }
+    po::notify(*vm);
+  } catch (const po::error& e) {
+    throw InputError(command + ": " + e.what() + " (see mountstorm " + command + " --help)");
+  }
+  return true;
+}
+
+// Parses --seed. Not left to program_options: its lexical_cast takes "-1" for an unsigned value and
+// wraps it to 18446744073709551615, a silent surprise instead of an error.
+std::uint64_t ParseSeed(const std::string& text) {
+  std::uint64_t seed = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, ec] = std::from_chars(text.data(), end, seed);
+  if (ec != std::errc() || stop != end) {
+    throw InputError("run: --seed: expected an integer from 0 to 18446744073709551615, found \"" + text + "\"");
+  }
+  return seed;
+}
+
+// Reads a scenario and checks what ParseScenario() leaves to the wiring of a run: client names and
+// match rules (BuildTopology). Done before anything is written, so that `validate` catches every
+// input error a run would meet and a run with bad input does not create its output directory.
+Scenario LoadAndCheck(const std::string& path, const std::vector<std::string>& sets) {
+  Scenario s = LoadScenarioFile(path, sets);
+  BuildTopology(s);
+  return s;
+}
+
+std::string WithCommas(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string FormatSeconds(const nlohmann::json& v) {
+  if (v.is_null()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v.get<double>());
+  return buf;
+}
+
+}  // namespace mountstorm

@@ -1,0 +1,42 @@
+// Pieces every command of the mountstorm program uses: option parsing with the project's error
+// style, reading a scenario as a run would, and number formatting for tables.
+#ifndef MOUNTSTORM_TOOLS_CLI_UTIL_H_
+#define MOUNTSTORM_TOOLS_CLI_UTIL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include "mountstorm/scenario.h"
+
+namespace mountstorm {
+
+constexpr int kExitOk = 0;
+constexpr int kExitInternal = 1;
+constexpr int kExitInput = 2;
+
+// Parses the options of `command`; returns false (after printing usage) when --help was asked.
+// A parse error is an InputError naming the command.
+bool ParseCommand(const std::string& command, const std::vector<std::string>& args,
+                  const boost::program_options::options_description& options,
+                  const boost::program_options::positional_options_description& positional, const char* usage,
+                  boost::program_options::variables_map* vm);
+
+// Parses a seed given on the command line (not by program_options, which wraps "-1").
+std::uint64_t ParseSeed(const std::string& text);
+
+// Reads a scenario with its overrides and checks what only the wiring of a run would otherwise
+// catch (client names, match rules), so that bad input fails before anything is written.
+Scenario LoadAndCheck(const std::string& path, const std::vector<std::string>& sets);
+
+// 1234567 -> "1,234,567".
+std::string WithCommas(std::uint64_t n);
+// Seconds with 3 decimals, or "-" for null.
+std::string FormatSeconds(const nlohmann::json& v);
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_TOOLS_CLI_UTIL_H_
