@@ -54,8 +54,9 @@ int MountTable::FindLast(std::uint32_t path) const {
   return -1;
 }
 
-void MountTable::Mount(Time, const MountSpec& spec) {
+void MountTable::Mount(Time t, const MountSpec& spec) {
   MountEntry e;
+  e.mounted_at = t;
   e.path = strings_->Intern(spec.path);
   e.source = strings_->Intern(spec.source);
   e.fstype = strings_->Intern(spec.fstype);

@@ -30,6 +30,7 @@ struct MountEntry {
   std::uint32_t source;
   std::uint32_t fstype;
   std::uint32_t options;
+  Time mounted_at;        // when the mount was made
   bool network;
   bool dev_backed;
   bool autofs;

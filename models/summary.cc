@@ -240,6 +240,22 @@ nlohmann::json BuildSummary(const Simulation& sim) {
   j["mount_table"] = {{"initial_lines", sim.initial_lines()}, {"final_lines", table.lines()}};
 
   j["logins"] = LoginsJson(sim);
+
+  // How long new mounts stay unknown to PID 1, and unannounced.
+  auto latency = [](std::vector<Duration> v) {
+    std::sort(v.begin(), v.end());
+    double sum = 0;
+    for (Duration d : v) sum += ToSeconds(d);
+    return nlohmann::json{{"mean", v.empty() ? nlohmann::json(nullptr) : nlohmann::json(sum / static_cast<double>(v.size()))},
+                          {"p50", Percentile(v, 50)},
+                          {"p99", Percentile(v, 99)},
+                          {"max", v.empty() ? nlohmann::json(nullptr) : nlohmann::json(ToSeconds(v.back()))}};
+  };
+  j["visibility"] = {{"mounts", sim.systemd().known_latency().size()},
+                     {"known_s", latency(sim.systemd().known_latency())},
+                     {"announced_s", latency(sim.systemd().announced_latency())}};
+  // How long the pipeline stayed busy after the workload's last operation.
+  j["drain_s"] = ToSeconds(std::max<Time>(0, sim.end_time() - sim.last_operation_time()));
   return j;
 }
 

@@ -128,7 +128,7 @@ Duration SystemdManager::Step(Time now) {
     for (const auto& p : policies_) online = std::max(online, p->DispatchTime(now));
     if (online == now) {
       cost += params_.loop_iteration_cost;
-      Scan(&cost);
+      Scan(now, &cost);
       for (const auto& p : policies_) p->Dispatched(now, now + cost);
       stats_.scan_time += cost;
       return cost;
@@ -164,7 +164,7 @@ Duration SystemdManager::Step(Time now) {
   return kNoWork;
 }
 
-void SystemdManager::Scan(Duration* cost) {
+void SystemdManager::Scan(Time now, Duration* cost) {
   // The poll that reported the change cleared it: changes from now on make the source ready again.
   stats_.changes_seen += watcher_->pending_changes();
   watcher_->Consume();
@@ -195,6 +195,8 @@ void SystemdManager::Scan(Duration* cost) {
       unit.options = e.options;
       unit.network = e.network;
       unit.seen_scan = scan_id_;
+      unit.mounted_at = e.mounted_at;
+      known_latency_.push_back(now + *cost - e.mounted_at);  // known once the scan is done
       active_mounts_.push_back(u);
       ++stats_.new_mount_units;
       Queue(u);
@@ -298,6 +300,7 @@ void SystemdManager::Announce(std::uint32_t u, Time now, Duration* cost) {
       SendSignal(buses_[b], Member::kPropertiesChanged, ChangedInterface::kUnit, u, now, cost);
     }
   }
+  if (!unit.announced && unit.mounted_at >= 0) announced_latency_.push_back(now + *cost - unit.mounted_at);
   // Set whether or not the sends succeeded: a lost update is not retried.
   unit.announced = true;
 }

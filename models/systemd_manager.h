@@ -71,6 +71,7 @@ class SystemdManager : public Server {
     std::uint32_t fstype;
     std::uint32_t options;
     std::uint64_t seen_scan = 0;
+    Time mounted_at = -1;     // new mount units: when the mount was made
     bool network = false;
     bool announced = false;   // sent_dbus_new_signal
     bool in_dbus_queue = false;
@@ -99,6 +100,12 @@ class SystemdManager : public Server {
   };
   const Stats& stats() const { return stats_; }
 
+  // Visibility of new mounts: for each mount unit a scan created, from the mount to the scan that
+  // made PID 1 know it, and to the dispatch that announced it (UnitNew). The cost a rate limit or
+  // a debounce adds.
+  const std::vector<Duration>& known_latency() const { return known_latency_; }
+  const std::vector<Duration>& announced_latency() const { return announced_latency_; }
+
   // All connections, the API bus first.
   const std::vector<SdBusConnection*>& buses() const { return buses_; }
 
@@ -112,7 +119,7 @@ class SystemdManager : public Server {
   std::uint32_t& UnitOfPath(std::uint32_t path);
   std::uint32_t& UnitOfSource(std::uint32_t source);
   void Queue(std::uint32_t unit);
-  void Scan(Duration* cost);
+  void Scan(Time now, Duration* cost);
   bool DispatchDbusQueue(Time now, Duration* cost);
   void DispatchGcQueue(Time now, Duration* cost);
   void Announce(std::uint32_t unit, Time now, Duration* cost);
@@ -163,6 +170,8 @@ class SystemdManager : public Server {
   Time deferred_until_ = -1;
 
   Stats stats_;
+  std::vector<Duration> known_latency_;
+  std::vector<Duration> announced_latency_;
 };
 
 }  // namespace mountstorm
