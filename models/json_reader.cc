@@ -279,6 +279,11 @@ void JsonReader::DoubleList(const char* key, std::vector<double>* out, double mi
   *out = std::move(list);
 }
 
+const nlohmann::json* JsonReader::Raw(const char* key) {
+  Document(key, "[]", "");
+  return Find(key);
+}
+
 JsonReader JsonReader::Object(const char* key) {
   const nlohmann::json* v = Find(key);
   if (v != nullptr && !v->is_object()) Fail(key, "an object");

@@ -60,6 +60,9 @@ class JsonReader {
   // An array of numbers, each from min to max.
   void DoubleList(const char* key, std::vector<double>* out, double min, double max);
 
+  // The JSON value under `key`, unread, or null if absent. Marks the key known.
+  const nlohmann::json* Raw(const char* key);
+
   // The object under `key` (an empty object if the key is absent).
   JsonReader Object(const char* key);
   // Calls `each` with a reader for every object of the array under `key`.

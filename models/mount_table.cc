@@ -39,11 +39,14 @@ MountinfoWatcher* MountTable::Watch(Server* owner) {
   return watchers_.back().get();
 }
 
-void MountTable::Changed() {
+void MountTable::Changed(Time t) {
   ++event_;
   for (auto& w : watchers_) {
     // Only the change that makes the file ready wakes its owner; later ones coalesce into it.
-    if (w->owner_ != nullptr && w->seen_ == event_ - 1) w->owner_->Wake();
+    if (w->seen_ == event_ - 1) {
+      w->ready_since_ = t;
+      if (w->owner_ != nullptr) w->owner_->Wake();
+    }
   }
 }
 
@@ -67,10 +70,10 @@ void MountTable::Mount(Time t, const MountSpec& spec) {
   entries_.push_back(e);
   if (e.dev_backed) ++dev_lines_;
   ++mounts_;
-  Changed();
+  Changed(t);
 }
 
-bool MountTable::Umount(Time, std::string_view path) {
+bool MountTable::Umount(Time t, std::string_view path) {
   int i = FindLast(strings_->Intern(path));
   if (i < 0) {
     ++failed_ops_;
@@ -79,11 +82,11 @@ bool MountTable::Umount(Time, std::string_view path) {
   if (entries_[i].dev_backed) --dev_lines_;
   entries_.erase(entries_.begin() + i);
   ++umounts_;
-  Changed();
+  Changed(t);
   return true;
 }
 
-bool MountTable::Remount(Time, std::string_view path, std::string_view options) {
+bool MountTable::Remount(Time t, std::string_view path, std::string_view options) {
   int i = FindLast(strings_->Intern(path));
   if (i < 0) {
     ++failed_ops_;
@@ -93,7 +96,7 @@ bool MountTable::Remount(Time, std::string_view path, std::string_view options) 
   e.options = strings_->Intern(options);
   e.network = IsNetworkMount(strings_->Get(e.fstype), options);
   ++remounts_;
-  Changed();
+  Changed(t);
   return true;
 }
 

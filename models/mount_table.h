@@ -51,6 +51,8 @@ class MountinfoWatcher {
   void Consume();
   // Number of table changes since the last Consume() (all of them coalesced into one readiness).
   std::uint64_t pending_changes() const;
+  // When the first of them happened. REQUIRES: ready().
+  Time ready_since() const { return ready_since_; }
 
  private:
   friend class MountTable;
@@ -58,6 +60,7 @@ class MountinfoWatcher {
   const MountTable* table_;
   Server* owner_;
   std::uint64_t seen_;
+  Time ready_since_ = 0;
 };
 
 class MountTable {
@@ -85,7 +88,7 @@ class MountTable {
   std::uint64_t failed_ops() const { return failed_ops_; }
 
  private:
-  void Changed();
+  void Changed(Time t);
   int FindLast(std::uint32_t path) const;
 
   StringTable* strings_;

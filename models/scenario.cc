@@ -6,6 +6,7 @@
 
 #include "models/json_reader.h"
 #include "models/logind.h"
+#include "models/policies/patch_registry.h"
 #include "models/profiles.h"
 #include "models/workload.h"
 #include "mountstorm/error.h"
@@ -256,6 +257,20 @@ Scenario ParseScenarioInto(const nlohmann::json& doc, const std::string& file, P
   });
 
   ReadSystemd(r.Object("systemd"), &s.systemd);
+  if (const nlohmann::json* patches = r.Raw("patches")) {
+    if (!patches->is_array()) r.Fail("patches", "an array of patches such as {\"name\": \"ratelimit\", \"burst\": 5}");
+    for (std::size_t i = 0; i < patches->size(); ++i) {
+      const nlohmann::json& p = (*patches)[i];
+      const std::string where = "/patches/" + std::to_string(i);
+      if (!p.is_object() || !p.contains("name") || !p["name"].is_string()) {
+        throw InputError(file + ": " + where + ": expected an object with a \"name\" (see mountstorm patches), found " +
+                         DescribeJson(p));
+      }
+      PatchSpec spec{p["name"].get<std::string>(), p, where};
+      MakePatch(spec, file);  // checks the name and the parameters now, before anything runs
+      s.patches.push_back(std::move(spec));
+    }
+  }
   ReadMessageSizes(r.Object("message_sizes"), &s.message_sizes);
   ReadDbus(r.Object("dbus"), &s.dbus);
 

@@ -1,5 +1,6 @@
 #include "models/simulation.h"
 
+#include "models/policies/patch_registry.h"
 #include "models/unit_name.h"
 #include "mountstorm/error.h"
 
@@ -11,6 +12,18 @@ Simulation::Simulation(const Scenario& scenario)
       recorder_(scenario.sample_interval),
       table_(&strings_),
       topology_(BuildTopology(scenario)) {
+  // The scenario's patches of PID 1; they may change its queue limits before anything is built.
+  std::vector<Pid1Policy*> patches;
+  for (const PatchSpec& spec : scenario_.patches) {
+    patches_.push_back(MakePatch(spec, scenario_.file));
+    patches.push_back(patches_.back().get());
+  }
+  QueueLimits limits{scenario_.systemd.wqueue_max, scenario_.systemd.rqueue_max,
+                     scenario_.systemd.socket_sndbuf_bytes};
+  for (Pid1Policy* p : patches) p->AdjustLimits(&limits);
+  scenario_.systemd.wqueue_max = limits.wqueue_max;
+  scenario_.systemd.rqueue_max = limits.rqueue_max;
+  scenario_.systemd.socket_sndbuf_bytes = limits.socket_sndbuf_bytes;
   const Scenario& s = scenario_;
 
   // The kernel mount table as it is when the run starts.
@@ -19,7 +32,7 @@ Simulation::Simulation(const Scenario& scenario)
 
   // PID 1, which already knows every unit of that table.
   systemd_ = std::make_unique<SystemdManager>(&sim_, &cpus_, s.systemd, s.message_sizes, &table_,
-                                              topology_.systemd);
+                                              topology_.systemd, patches);
   systemd_->AdoptInitialTable();
   const SdBusCosts systemd_costs{s.systemd.sendmsg_cost, s.systemd.sendmsg_cost,
                                  s.systemd.wqueue_memmove_ns_per_entry};

@@ -70,6 +70,7 @@ class Simulation {
   void Track(QueueGauge* g);
 
   Scenario scenario_;
+  std::vector<std::unique_ptr<Pid1Policy>> patches_;
   Simulator sim_;
   CpuPool cpus_;
   DepthRecorder recorder_;

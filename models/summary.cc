@@ -133,6 +133,9 @@ nlohmann::json BuildSummary(const Simulation& sim) {
   j["scenario"] = s.name;
   j["seed"] = s.seed;
   j["profile"] = s.profile;
+  nlohmann::json patches = nlohmann::json::array();
+  for (const PatchSpec& p : s.patches) patches.push_back(p.params);
+  j["patches"] = patches;
   j["end_time_s"] = ToSeconds(sim.end_time());
   j["stopped_by"] = sim.stopped_at_limit() ? "stop_at" : "quiescence";
   j["events"] = sim.simulator().events_run();
@@ -192,6 +195,8 @@ nlohmann::json BuildSummary(const Simulation& sim) {
       {"units_freed", st.units_freed},
       {"dispatch_blocked", st.dispatch_blocked},
       {"deferred_by_policy", st.scans_deferred},
+      {"units_left_out_by_policy", st.units_left_out},
+      {"sends_deferred_by_policy", st.sends_deferred},
   };
 
   // Bounded queues.

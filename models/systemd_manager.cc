@@ -11,7 +11,7 @@ namespace mountstorm {
 
 SystemdManager::SystemdManager(Simulator* sim, CpuPool* cpus, const SystemdParams& params,
                                const MessageSizeParams& sizes, MountTable* table,
-                               std::uint16_t peer_id)
+                               std::uint16_t peer_id, std::vector<Pid1Policy*> patches)
     : Server(sim, cpus, "systemd"),
       params_(params),
       sizes_(&sizes),
@@ -19,12 +19,14 @@ SystemdManager::SystemdManager(Simulator* sim, CpuPool* cpus, const SystemdParam
       watcher_(table->Watch(params.watch_mountinfo ? this : nullptr)),
       peer_id_(peer_id) {
   if (params_.mountinfo_backoff_factor > 0) {
-    policies_.push_back(std::make_unique<AdaptiveBackoff>(params_.mountinfo_backoff_factor));
+    own_policies_.push_back(std::make_unique<AdaptiveBackoff>(params_.mountinfo_backoff_factor));
   }
   if (params_.mountinfo_ratelimit_interval > 0) {
-    policies_.push_back(std::make_unique<RateLimit>(params_.mountinfo_ratelimit_interval,
-                                                    params_.mountinfo_ratelimit_burst));
+    own_policies_.push_back(std::make_unique<RateLimit>(params_.mountinfo_ratelimit_interval,
+                                                        params_.mountinfo_ratelimit_burst));
   }
+  for (const auto& p : own_policies_) policies_.push_back(p.get());
+  for (Pid1Policy* p : patches) policies_.push_back(p);
 }
 
 void SystemdManager::AttachApiBus(SdBusConnection* bus, bool subscribed) {
@@ -82,10 +84,19 @@ void SystemdManager::AdoptInitialTable() {
   watcher_->Consume();
 }
 
-void SystemdManager::Queue(std::uint32_t unit) {
+void SystemdManager::Queue(std::uint32_t unit, QueueReason reason, Time now) {
   // unit_add_to_dbus_queue(): no-op if already queued; LIST_PREPEND.
   Unit& u = units_[unit];
   if (u.in_dbus_queue || u.freed) return;
+  if (!policies_.empty()) {
+    UnitQueueRequest request{now, reason, u.kind == UnitKind::kDevice, u.network};
+    for (Pid1Policy* p : policies_) {
+      if (!p->QueueUnit(request)) {
+        ++stats_.units_left_out;
+        return;
+      }
+    }
+  }
   u.in_dbus_queue = true;
   dbus_queue_.push_back(unit);
   ++stats_.units_queued;
@@ -125,11 +136,11 @@ Duration SystemdManager::Step(Time now) {
   // sd_event_run(): the ready source of highest priority, one per iteration.
   if (params_.watch_mountinfo && watcher_->ready()) {
     Time online = now;
-    for (const auto& p : policies_) online = std::max(online, p->DispatchTime(now));
+    for (Pid1Policy* p : policies_) online = std::max(online, p->MountinfoDispatchTime(now, watcher_->ready_since()));
     if (online == now) {
       cost += params_.loop_iteration_cost;
       Scan(now, &cost);
-      for (const auto& p : policies_) p->Dispatched(now, now + cost);
+      for (Pid1Policy* p : policies_) p->MountinfoDispatched(now, now + cost);
       stats_.scan_time += cost;
       return cost;
     }
@@ -182,7 +193,11 @@ void SystemdManager::Scan(Time now, Duration* cost) {
       std::uint32_t& d = UnitOfSource(e.source);
       bool created = d == kNoUnit;
       if (created) d = NewUnit(UnitKind::kDevice, e.source);
-      if (created || params_.reannounce_dev_devices) Queue(d);
+      if (created) {
+        Queue(d, QueueReason::kNew, now);
+      } else if (params_.reannounce_dev_devices) {
+        Queue(d, QueueReason::kUnchangedDevice, now);
+      }
     }
     if (e.autofs) continue;  // autofs mount points are skipped
     std::uint32_t& slot = UnitOfPath(e.path);
@@ -199,7 +214,7 @@ void SystemdManager::Scan(Time now, Duration* cost) {
       known_latency_.push_back(now + *cost - e.mounted_at);  // known once the scan is done
       active_mounts_.push_back(u);
       ++stats_.new_mount_units;
-      Queue(u);
+      Queue(u, QueueReason::kNew, now);
       continue;
     }
     Unit& unit = units_[slot];
@@ -211,11 +226,11 @@ void SystemdManager::Scan(Time now, Duration* cost) {
     unit.options = e.options;
     unit.network = e.network;
     if (changed) {
-      Queue(slot);
+      Queue(slot, QueueReason::kChanged, now);
     } else if (unit.network && params_.reannounce_network_mounts) {
       // mount_setup_unit() on an existing network mount: unit_add_dependency_by_name(
       // remote-fs.target) ends in an unconditional unit_add_to_dbus_queue() (v219 ... v239).
-      Queue(slot);
+      Queue(slot, QueueReason::kUnchangedNetworkMount, now);
     }
   }
 
@@ -253,23 +268,49 @@ void SystemdManager::DispatchGcQueue(Time now, Duration* cost) {
 }
 
 bool SystemdManager::DispatchDbusQueue(Time now, Duration* cost) {
+  if (now < send_deferred_until_) return false;  // a policy holds the signals back until then
   if (!dispatch_call_open_) {
     // manager_dispatch_dbus_queue(): sit this cycle out while too much waits to be written.
-    if (params_.bus_busy_threshold > 0 && QueuedWrites() > params_.bus_busy_threshold) {
+    DispatchBudget budget;
+    if (params_.dbus_queue_budget > 0) budget.max_units = params_.dbus_queue_budget;
+    if (params_.bus_busy_threshold > 0) budget.pause_above_queued_writes = params_.bus_busy_threshold;
+    const std::int64_t queued = QueuedWrites();
+    for (Pid1Policy* p : policies_) p->LimitDispatch(now, queued, &budget);
+    if (budget.pause_above_queued_writes >= 0 && queued > budget.pause_above_queued_writes) {
       ++stats_.dispatch_blocked;
       return false;
     }
     dispatch_call_open_ = true;
-    call_units_left_ = params_.dbus_queue_budget > 0 ? params_.dbus_queue_budget
-                                                     : std::numeric_limits<int>::max();
+    call_units_left_ = budget.max_units >= 0 ? budget.max_units : std::numeric_limits<int>::max();
   }
+  bool worked = false;
   while (call_units_left_ > 0 && !dbus_queue_.empty() && *cost < params_.quantum) {
     std::uint32_t u = dbus_queue_.back();
+    if (!units_[u].in_dbus_queue) {  // freed while queued
+      dbus_queue_.pop_back();
+      continue;
+    }
+    if (!policies_.empty()) {
+      // The unit's signals: UnitNew, or two PropertiesChanged, per subscribed bus.
+      int buses = 0;
+      for (std::size_t b = 0; b < buses_.size(); ++b) buses += Subscribed(b) ? 1 : 0;
+      const int messages = (units_[u].announced ? 2 : 1) * buses;
+      Time t = now + *cost, go = t;
+      for (Pid1Policy* p : policies_) go = std::max(go, p->SendTime(t, messages));
+      if (go > t) {
+        ++stats_.sends_deferred;
+        send_deferred_until_ = go;
+        WakeAt(go);
+        break;
+      }
+      for (Pid1Policy* p : policies_) p->Sent(t, messages);
+    }
     dbus_queue_.pop_back();
-    if (!units_[u].in_dbus_queue) continue;  // freed while queued
     --call_units_left_;
     Announce(u, now, cost);
+    worked = true;
   }
+  if (!worked && *cost == 0 && send_deferred_until_ > now) return false;
   // Then the job queue, within the same budget.
   while (dbus_queue_.empty() && call_units_left_ > 0 && !job_dbus_queue_.empty() && *cost < params_.quantum) {
     std::uint32_t j = job_dbus_queue_.back();
@@ -336,7 +377,7 @@ void SystemdManager::HandleCall(std::size_t b, const Message& call, Time now, Du
   *cost += params_.start_transient_unit_cost;
   // The scope unit and its start job (method_start_transient_unit -> manager_add_job).
   std::uint32_t scope = NewUnit(UnitKind::kScope, call.object);
-  Queue(scope);
+  Queue(scope, QueueReason::kNew, now);
   jobs_.push_back(Job{scope});
   std::uint32_t job = static_cast<std::uint32_t>(jobs_.size() - 1);
   jobs_[job].in_dbus_queue = true;
@@ -367,7 +408,7 @@ void SystemdManager::RunJob(Time now, Duration* cost) {
   ++stats_.jobs_run;
   *cost += params_.job_run_cost;
   // The scope starts: its state changes, and the finished job is announced and removed.
-  Queue(jobs_[j].unit);
+  Queue(jobs_[j].unit, QueueReason::kChanged, now);
   jobs_[j].in_dbus_queue = false;
   if (!jobs_[j].announced) SendJobSignal(j, Member::kJobNew, now, cost);
   SendJobSignal(j, Member::kJobRemoved, now, cost);

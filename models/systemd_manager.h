@@ -22,8 +22,10 @@
 // send is only logged: the unit leaves the queue and the update is lost. A freed unit sends
 // UnitRemoved (preceded by UnitNew if it was never announced).
 //
-// Policies (models/policies/) may keep the ready mountinfo source offline for a while: the v248
-// rate limit and the back-off of PR #10268. Its changes stay pending and one scan covers them.
+// Policies (mountstorm/policy.h; the profile's own, like v248's rate limit, and a scenario's
+// patches) act at four points: they may keep the ready mountinfo source offline for a while (its
+// changes stay pending and one scan covers them), leave units out of the queue, narrow a dispatch
+// call's budget or hold a unit's signals back, and change the queue limits before the run.
 //
 // Bus I/O (io_callback -> sd_bus_process): writes before reads; one call either writes the write
 // queue until EAGAIN or reads and handles one incoming message.
@@ -42,7 +44,7 @@
 
 #include "models/message.h"
 #include "models/mount_table.h"
-#include "models/policies/mountinfo_policy.h"
+#include "mountstorm/policy.h"
 #include "models/sdbus_connection.h"
 #include "mountstorm/scenario.h"
 #include "sim/server.h"
@@ -51,8 +53,10 @@ namespace mountstorm {
 
 class SystemdManager : public Server {
  public:
+  // `patches` (owned by the caller, may be empty) apply on top of the profile's own behaviour.
   SystemdManager(Simulator* sim, CpuPool* cpus, const SystemdParams& params,
-                 const MessageSizeParams& sizes, MountTable* table, std::uint16_t peer_id);
+                 const MessageSizeParams& sizes, MountTable* table, std::uint16_t peer_id,
+                 std::vector<Pid1Policy*> patches = {});
 
   // The API bus connection (to dbus-daemon). `subscribed`: someone called Subscribe(), so signals
   // are sent there (logind always does).
@@ -89,6 +93,8 @@ class SystemdManager : public Server {
     std::uint64_t units_freed = 0;
     std::uint64_t dispatch_blocked = 0;    // queue calls that sat out over the threshold
     std::uint64_t scans_deferred = 0;      // times a policy kept the ready source offline
+    std::uint64_t units_left_out = 0;      // queue insertions a policy refused
+    std::uint64_t sends_deferred = 0;      // times a policy held a unit's signals back
     std::uint64_t messages_read = 0;
     std::uint64_t transient_units = 0;     // StartTransientUnit calls handled
     std::uint64_t replies_lost = 0;        // their replies refused with ENOBUFS
@@ -118,7 +124,8 @@ class SystemdManager : public Server {
   std::uint32_t NewUnit(UnitKind kind, std::uint32_t key);
   std::uint32_t& UnitOfPath(std::uint32_t path);
   std::uint32_t& UnitOfSource(std::uint32_t source);
-  void Queue(std::uint32_t unit);
+  // unit_add_to_dbus_queue(), unless a patch leaves the unit out.
+  void Queue(std::uint32_t unit, QueueReason reason, Time now);
   void Scan(Time now, Duration* cost);
   bool DispatchDbusQueue(Time now, Duration* cost);
   void DispatchGcQueue(Time now, Duration* cost);
@@ -166,8 +173,10 @@ class SystemdManager : public Server {
   bool dispatch_call_open_ = false;
   int call_units_left_ = 0;
   std::uint32_t next_serial_ = 1;
-  std::vector<std::unique_ptr<MountinfoPolicy>> policies_;
+  std::vector<std::unique_ptr<Pid1Policy>> own_policies_;  // the profile's (v248 rate limit, ...)
+  std::vector<Pid1Policy*> policies_;                       // those and the scenario's patches
   Time deferred_until_ = -1;
+  Time send_deferred_until_ = -1;
 
   Stats stats_;
   std::vector<Duration> known_latency_;

@@ -13,24 +13,24 @@ TEST_CASE("the rate limit allows a burst per fixed window and then waits for the
   // The window opens at the first dispatch; five dispatches fit in it.
   for (int i = 0; i < 5; ++i) {
     Time t = t0 + i * 100 * kMillisecond;
-    REQUIRE(limit.DispatchTime(t) == t);
-    limit.Dispatched(t, t + kMillisecond);
+    REQUIRE(limit.MountinfoDispatchTime(t, 0) == t);
+    limit.MountinfoDispatched(t, t + kMillisecond);
   }
   // The sixth attempt in the window: offline until begin + interval.
-  CHECK(limit.DispatchTime(t0 + 600 * kMillisecond) == t0 + kSecond);
+  CHECK(limit.MountinfoDispatchTime(t0 + 600 * kMillisecond, 0) == t0 + kSecond);
   // A window is fixed, not sliding: at its end a new one opens at once.
-  CHECK(limit.DispatchTime(t0 + kSecond) == t0 + kSecond);
-  limit.Dispatched(t0 + kSecond, t0 + kSecond + kMillisecond);
-  for (int i = 1; i < 5; ++i) limit.Dispatched(t0 + kSecond + i, t0 + kSecond + i);
-  CHECK(limit.DispatchTime(t0 + kSecond + 10) == t0 + 2 * kSecond);
+  CHECK(limit.MountinfoDispatchTime(t0 + kSecond, 0) == t0 + kSecond);
+  limit.MountinfoDispatched(t0 + kSecond, t0 + kSecond + kMillisecond);
+  for (int i = 1; i < 5; ++i) limit.MountinfoDispatched(t0 + kSecond + i, t0 + kSecond + i);
+  CHECK(limit.MountinfoDispatchTime(t0 + kSecond + 10, 0) == t0 + 2 * kSecond);
 }
 
 TEST_CASE("the back-off waits factor times the last scan's duration after its end", "[policy]") {
   AdaptiveBackoff backoff(10);
-  CHECK(backoff.DispatchTime(5) == 5);
-  backoff.Dispatched(kSecond, kSecond + 20 * kMillisecond);
-  CHECK(backoff.DispatchTime(kSecond + 30 * kMillisecond) == kSecond + 220 * kMillisecond);
-  CHECK(backoff.DispatchTime(2 * kSecond) == 2 * kSecond);
+  CHECK(backoff.MountinfoDispatchTime(5, 0) == 5);
+  backoff.MountinfoDispatched(kSecond, kSecond + 20 * kMillisecond);
+  CHECK(backoff.MountinfoDispatchTime(kSecond + 30 * kMillisecond, 0) == kSecond + 220 * kMillisecond);
+  CHECK(backoff.MountinfoDispatchTime(2 * kSecond, 0) == 2 * kSecond);
 }
 
 namespace {

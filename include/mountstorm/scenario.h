@@ -192,6 +192,14 @@ struct LoginGenerator {
   Duration timeout = 25 * kSecond;  // pam_systemd's CreateSession call (default: the profile's)
 };
 
+// One patch of PID 1 (mountstorm/policy.h): its registered name and its JSON object, whose other
+// keys are its parameters. `path` is its JSON path in the scenario, for messages.
+struct PatchSpec {
+  std::string name;
+  nlohmann::json params;
+  std::string path;
+};
+
 struct Scenario {
   std::string file;  // where the scenario was read from ("" if built in code)
   std::string name;
@@ -208,6 +216,7 @@ struct Scenario {
   std::vector<WorkloadGenerator> workload;
 
   SystemdParams systemd;
+  std::vector<PatchSpec> patches;         // applied on top of the profile, in order
   MessageSizeParams message_sizes;
   DbusDaemonParams dbus;
   bool logind_enabled = true;

@@ -5,9 +5,9 @@
 
 namespace mountstorm {
 
-Time AdaptiveBackoff::DispatchTime(Time now) const { return std::max(now, resume_); }
+Time AdaptiveBackoff::MountinfoDispatchTime(Time now, Time) const { return std::max(now, resume_); }
 
-void AdaptiveBackoff::Dispatched(Time start, Time end) {
+void AdaptiveBackoff::MountinfoDispatched(Time start, Time end) {
   resume_ = end + static_cast<Duration>(std::llround(factor_ * static_cast<double>(end - start)));
 }
 

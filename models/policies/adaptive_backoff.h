@@ -8,17 +8,17 @@
 #ifndef MOUNTSTORM_MODELS_POLICIES_ADAPTIVE_BACKOFF_H_
 #define MOUNTSTORM_MODELS_POLICIES_ADAPTIVE_BACKOFF_H_
 
-#include "models/policies/mountinfo_policy.h"
+#include "mountstorm/policy.h"
 
 namespace mountstorm {
 
-class AdaptiveBackoff : public MountinfoPolicy {
+class AdaptiveBackoff : public Pid1Policy {
  public:
   // REQUIRES: factor > 0.
   explicit AdaptiveBackoff(double factor) : factor_(factor) {}
 
-  Time DispatchTime(Time now) const override;
-  void Dispatched(Time start, Time end) override;
+  Time MountinfoDispatchTime(Time now, Time ready_since) const override;
+  void MountinfoDispatched(Time start, Time end) override;
 
  private:
   double factor_;

@@ -2,12 +2,12 @@
 
 namespace mountstorm {
 
-Time RateLimit::DispatchTime(Time now) const {
+Time RateLimit::MountinfoDispatchTime(Time now, Time) const {
   if (WindowOpen(now) && count_ >= burst_) return begin_ + interval_;
   return now;
 }
 
-void RateLimit::Dispatched(Time start, Time) {
+void RateLimit::MountinfoDispatched(Time start, Time) {
   if (!WindowOpen(start)) {
     begin_ = start;
     count_ = 0;

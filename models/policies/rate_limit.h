@@ -10,17 +10,17 @@
 #ifndef MOUNTSTORM_MODELS_POLICIES_RATE_LIMIT_H_
 #define MOUNTSTORM_MODELS_POLICIES_RATE_LIMIT_H_
 
-#include "models/policies/mountinfo_policy.h"
+#include "mountstorm/policy.h"
 
 namespace mountstorm {
 
-class RateLimit : public MountinfoPolicy {
+class RateLimit : public Pid1Policy {
  public:
   // REQUIRES: interval > 0, burst >= 1.
   RateLimit(Duration interval, int burst) : interval_(interval), burst_(burst) {}
 
-  Time DispatchTime(Time now) const override;
-  void Dispatched(Time start, Time end) override;
+  Time MountinfoDispatchTime(Time now, Time ready_since) const override;
+  void MountinfoDispatched(Time start, Time end) override;
 
  private:
   bool WindowOpen(Time now) const { return count_ > 0 && now < begin_ + interval_; }
