@@ -89,7 +89,7 @@ void SystemdManager::Queue(std::uint32_t unit, QueueReason reason, Time now) {
   Unit& u = units_[unit];
   if (u.in_dbus_queue || u.freed) return;
   if (!policies_.empty()) {
-    UnitQueueRequest request{now, reason, u.kind == UnitKind::kDevice, u.network};
+    UnitQueueRequest request{now, unit, reason, u.kind == UnitKind::kDevice, u.network};
     for (Pid1Policy* p : policies_) {
       if (!p->QueueUnit(request)) {
         ++stats_.units_left_out;

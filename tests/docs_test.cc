@@ -5,7 +5,9 @@
 //     profile table;
 //   - every complete example scenario of docs/SCENARIOS.md (a fenced block tagged `json scenario`)
 //     parses and runs;
-//   - every shipped scenario (scenarios/*.json) is mentioned in README.md.
+//   - every shipped scenario (scenarios/*.json) is mentioned in README.md;
+//   - docs/PATCHES.md shows the compiled example of tests/patch_example_test.cc verbatim, and a row
+//     for every shipped patch.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -14,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "mountstorm/policy.h"
 #include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
 #include "tests/test_support.h"
@@ -175,4 +178,21 @@ TEST_CASE("README.md lists every shipped scenario", "[docs]") {
     CHECK(mentioned);
   }
   CHECK(scenarios > 0);
+}
+
+TEST_CASE("docs/PATCHES.md shows the worked example the tests compile, and every patch", "[docs]") {
+  const std::string example = ReadFile(SourcePath("tests/patch_example_test.cc"));
+  const std::string begin = "// BEGIN EXAMPLE\n", end = "// END EXAMPLE";
+  std::size_t from = example.find(begin), to = example.find(end);
+  REQUIRE(from != std::string::npos);
+  REQUIRE(to != std::string::npos);
+  const std::string code = example.substr(from + begin.size(), to - from - begin.size());
+  const std::string doc = ReadFile(SourcePath("docs/PATCHES.md"));
+  CHECK(doc.find("```cpp\n" + code + "```") != std::string::npos);
+  CHECK(Lines(code).size() < 50);  // "a new policy in under 50 lines"
+  for (const auto& [name, description] : ListPatches()) {
+    if (name == "reannounce-at-most-every") continue;  // the example itself, when its test ran first
+    INFO(name);
+    CHECK(doc.find("| `" + name + "` |") != std::string::npos);
+  }
 }

@@ -28,6 +28,7 @@
 #include "mountstorm/scenario.h"
 #include "tools/atomic_file.h"
 #include "tools/cli_util.h"
+#include "tools/compare.h"
 #include "tools/sweep_runner.h"
 #include "tools/sweep_spec.h"
 
@@ -49,6 +50,8 @@ const char kUsage[] =
     "  validate SCENARIO.json     check a scenario file and print what it sets up\n"
     "  params [--json]            list every scenario parameter with its default\n"
     "  profiles [--json]          list the systemd versions a scenario can start from\n"
+    "  patches                    list the patches of PID 1 a scenario can apply\n"
+    "  compare SCENARIO --a X --b Y  run two variants side by side (profiles, patches)\n"
     "  sweep SWEEP.json -o DIR    run a parameter sweep (parallel, resumable, shardable)\n"
     "  merge -o OUT DIR...        combine the directories of a sweep's shards\n"
     "\n"
@@ -360,6 +363,8 @@ int Main(int argc, char** argv) {
   if (command == "params") return ParamsCommand(rest);
   if (command == "profiles") return ProfilesCommand(rest);
   if (command == "sweep") return SweepCommand(rest);
+  if (command == "compare") return CompareCommand(rest);
+  if (command == "patches") return PatchesCommand(rest);
   if (command == "merge") return MergeCommand(rest);
   throw InputError("unknown command \"" + command + "\" (see mountstorm --help)");
 }

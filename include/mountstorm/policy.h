@@ -33,6 +33,7 @@ enum class QueueReason {
 
 struct UnitQueueRequest {
   Time now;
+  std::uint32_t unit;  // the unit's id, stable for the run
   QueueReason reason;
   bool device;   // a device unit (else a mount unit)
   bool network;  // a network mount

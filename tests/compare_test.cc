@@ -1,0 +1,73 @@
+// mountstorm compare: A and B on the same workload and seed, and the ratios.
+#include <catch2/catch.hpp>
+
+#include "mountstorm/error.h"
+#include "mountstorm/run.h"
+#include "tests/test_support.h"
+#include "tools/compare.h"
+
+using namespace mountstorm;
+using mountstorm::test::ProgramPath;
+using mountstorm::test::RunProgram;
+using mountstorm::test::SourcePath;
+using mountstorm::test::TempDir;
+
+namespace {
+
+const nlohmann::json* Row(const nlohmann::json& rows, const std::string& metric) {
+  for (const nlohmann::json& r : rows) {
+    if (r["metric"] == metric) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a comparison spec is a profile, a patch, a list of patches or none", "[compare]") {
+  const std::string path = SourcePath("scenarios/incident-single-mount.json");
+  CHECK(ScenarioWithSpec(path, {}, "none", "--a").profile == "rhel7.7");
+  CHECK(ScenarioWithSpec(path, {}, "v248", "--b").profile == "v248");
+  Scenario one = ScenarioWithSpec(path, {}, R"({"name": "ratelimit", "burst": 3})", "--b");
+  REQUIRE(one.patches.size() == 1);
+  CHECK(one.patches[0].name == "ratelimit");
+  CHECK(ScenarioWithSpec(path, {}, R"([{"name": "changed-only"}, {"name": "debounce"}])", "--b").patches.size() == 2);
+  CHECK_THROWS_AS(ScenarioWithSpec(path, {}, "v999", "--b"), InputError);
+  CHECK_THROWS_AS(ScenarioWithSpec(path, {}, R"({"name": "nope"})", "--b"), InputError);
+  CHECK_THROWS_AS(ScenarioWithSpec(path, {}, R"({"name": "ratelimit", "bogus": 1})", "--b"), InputError);
+}
+
+TEST_CASE("the rows give A, B and B over A, leaving out what neither run has", "[compare]") {
+  nlohmann::json a = RunScenario(LoadScenarioFile(SourcePath("scenarios/incident-single-mount.json"))).summary;
+  nlohmann::json b = RunScenario(LoadScenarioFile(SourcePath("scenarios/incident-single-mount.json"),
+                                                  {"/profile=main"})).summary;
+  nlohmann::json rows = CompareRows(a, b);
+  const nlohmann::json* sent = Row(rows, "messages.systemd.sent");
+  REQUIRE(sent != nullptr);
+  CHECK((*sent)["a"] == 65);
+  CHECK((*sent)["b"] == 1);  // main: the new unit's UnitNew only
+  CHECK((*sent)["ratio"].get<double>() == Approx(1.0 / 65));
+  CHECK(Row(rows, "logins.attempts") == nullptr);                         // no logins in either
+  CHECK(Row(rows, "queues.systemd.wqueue.enobufs_onset_s") == nullptr);  // no refusal in either
+  CHECK(Row(rows, "visibility.known_s.mean") != nullptr);
+}
+
+TEST_CASE("compare runs A and B on the same seed and writes compare.json", "[compare]") {
+  std::string dir = TempDir("compare");
+  test::CommandResult r = RunProgram({ProgramPath(), "compare", SourcePath("scenarios/incident-single-mount.json"),
+                                      "--b", R"({"name": "changed-only"})", "-o", dir});
+  REQUIRE(r.exit_status == 0);
+  CHECK(r.out.find("messages.systemd.sent") != std::string::npos);
+  nlohmann::json report = nlohmann::json::parse(test::ReadFile(dir + "/compare.json"));
+  CHECK(report["a"]["summary"]["seed"] == report["b"]["summary"]["seed"]);
+  CHECK(report["b"]["summary"]["patches"].size() == 1);
+  CHECK(report["a"]["summary"]["messages"]["systemd"]["sent"] == 65);
+  CHECK(report["b"]["summary"]["messages"]["systemd"]["sent"] == 1);
+  // Two scenario files instead of one with --a/--b.
+  test::CommandResult two = RunProgram({ProgramPath(), "compare", SourcePath("scenarios/pr15233-before.json"),
+                                        SourcePath("scenarios/pr15233-after.json")});
+  CHECK(two.exit_status == 0);
+  test::CommandResult bad = RunProgram({ProgramPath(), "compare", SourcePath("scenarios/incident-single-mount.json"),
+                                        "--b", "not-a-profile"});
+  CHECK(bad.exit_status == 2);
+  CHECK(bad.err.find("--b: expected a profile") != std::string::npos);
+}
