@@ -1,11 +1,13 @@
 // Reading scenario files: the JSON format of docs/SCENARIOS.md.
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "models/json_reader.h"
 #include "models/logind.h"
+#include "models/mountinfo_file.h"
 #include "models/policies/patch_registry.h"
 #include "models/profiles.h"
 #include "models/workload.h"
@@ -228,6 +230,18 @@ Scenario ParseScenarioInto(const nlohmann::json& doc, const std::string& file, P
   host.Finish();
 
   JsonReader table = r.Object("mount_table");
+  std::string mountinfo;
+  table.String("mountinfo_file", &mountinfo);
+  if (!mountinfo.empty()) {
+    // A real table (e.g. a copy of /proc/self/mountinfo), relative to the scenario file.
+    std::filesystem::path p = mountinfo;
+    if (p.is_relative()) p = std::filesystem::path(file).parent_path() / p;
+    try {
+      s.initial_mounts = ReadMountinfoFile(p.lexically_normal().string());
+    } catch (const InputError& e) {
+      throw InputError(file + ": /mount_table/mountinfo_file: " + e.what());
+    }
+  }
   table.ObjectArray("entries", [&](JsonReader& e) {
     MountSpec spec;
     ReadMountSpec(e, &spec, true);

@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages mountstorm needs to build and test (README.md, command 1).
 #
 # Besides the build dependencies it installs what the scale-out tests use (tests/slurm/):
-# slurm-wlm and munge for a real single-node Slurm cluster, GNU parallel, and iproute2 (ss).
+# slurm-wlm and munge for a real single-node Slurm cluster, GNU parallel, and iproute2 (ss); and
+# systemd for systemd-escape, against which tests/mountinfo_test.cc checks unit names.
 # Their package scripts would try to start slurmctld, slurmd and munged as system services; a
 # policy-rc.d that answers 101 ("action forbidden") keeps them from doing so while apt-get runs,
 # and whatever policy-rc.d was there before is put back afterwards. The tests start their own
@@ -36,4 +37,4 @@ $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-rec
   cmake ninja-build g++ make \
   libboost-dev libboost-graph-dev libboost-program-options-dev \
   nlohmann-json3-dev catch2 libeigen3-dev \
-  slurm-wlm munge parallel iproute2 procps coreutils >/dev/null
+  slurm-wlm munge parallel iproute2 procps coreutils systemd >/dev/null

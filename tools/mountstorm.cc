@@ -9,6 +9,7 @@
 // atomically.
 #include <charconv>
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -128,13 +129,15 @@ int RunCommand(const std::vector<std::string>& args) {
       ("output,o", po::value(&out_dir)->required(), "directory for summary.json and curves.csv (created if needed)")
       ("seed", po::value<std::string>(), "seed of the run (overrides the scenario's \"seed\")")
       ("profile", po::value<std::string>(), "systemd version whose defaults the scenario starts from (see mountstorm profiles)")
+      ("mountinfo", po::value<std::string>(), "start from this real mount table, e.g. /proc/self/mountinfo (before the scenario's own entries)")
       ("set", po::value(&sets)->composing(), "override a scenario value: /json/path=value (repeatable; value is JSON, else a string)")
       ("quiet,q", "print nothing on success");
   po::positional_options_description positional;
   positional.add("scenario", 1);
   po::variables_map vm;
   const char* usage =
-      "usage: mountstorm run SCENARIO.json -o DIR [--seed N] [--profile NAME] [--set /json/path=value ...]\n"
+      "usage: mountstorm run SCENARIO.json -o DIR [--seed N] [--profile NAME] [--mountinfo FILE]\n"
+      "                      [--set /json/path=value ...]\n"
       "\n"
       "Simulates the scenario and writes DIR/summary.json (deterministic: the same scenario and\n"
       "seed give byte-identical files) and DIR/curves.csv (the maximum depth of every queue per\n"
@@ -145,6 +148,10 @@ int RunCommand(const std::vector<std::string>& args) {
   std::optional<std::uint64_t> seed;
   if (vm.count("seed")) seed = ParseSeed(vm["seed"].as<std::string>());
   if (vm.count("profile")) sets.insert(sets.begin(), "/profile=" + vm["profile"].as<std::string>());
+  if (vm.count("mountinfo")) {
+    nlohmann::json path = std::filesystem::absolute(vm["mountinfo"].as<std::string>()).string();
+    sets.push_back("/mount_table/mountinfo_file=" + path.dump());
+  }
   Scenario scenario = LoadAndCheck(scenario_path, sets);
   if (seed) scenario.seed = *seed;
 
