@@ -30,6 +30,7 @@
 #include "tools/atomic_file.h"
 #include "tools/cli_util.h"
 #include "tools/compare.h"
+#include "tools/graph.h"
 #include "tools/sweep_runner.h"
 #include "tools/sweep_spec.h"
 
@@ -51,6 +52,7 @@ const char kUsage[] =
     "  validate SCENARIO.json     check a scenario file and print what it sets up\n"
     "  params [--json]            list every scenario parameter with its default\n"
     "  profiles [--json]          list the systemd versions a scenario can start from\n"
+    "  graph SCENARIO.json        print the bus topology as Graphviz DOT\n"
     "  patches                    list the patches of PID 1 a scenario can apply\n"
     "  compare SCENARIO --a X --b Y  run two variants side by side (profiles, patches)\n"
     "  sweep SWEEP.json -o DIR    run a parameter sweep (parallel, resumable, shardable)\n"
@@ -371,6 +373,7 @@ int Main(int argc, char** argv) {
   if (command == "profiles") return ProfilesCommand(rest);
   if (command == "sweep") return SweepCommand(rest);
   if (command == "compare") return CompareCommand(rest);
+  if (command == "graph") return GraphCommand(rest);
   if (command == "patches") return PatchesCommand(rest);
   if (command == "merge") return MergeCommand(rest);
   throw InputError("unknown command \"" + command + "\" (see mountstorm --help)");
