@@ -174,6 +174,7 @@ void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, Time now, Durati
   if (n == 0) ++unrouted_;
   ++routed_;
 
+  int delivered = 0;
   for (std::uint32_t r : scratch_recipients_) {
     Connection& to = *connections_[r];
     // bus_context_check_security_policy(): outgoing_size > max_outgoing_bytes rejects.
@@ -192,7 +193,9 @@ void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, Time now, Durati
       continue;
     }
     Deliver(r, m, live, t);
+    ++delivered;
   }
+  if (observer_) observer_(t, m, delivered);
   // Routing is done; a message routed nowhere (or dropped everywhere) is freed here.
   ReleaseLive(live, t);
 }

@@ -78,6 +78,11 @@ class DbusDaemon : public Server {
     return connections_[static_cast<std::size_t>(connection_of_peer_[peer])].get();
   }
 
+  // Called for every message routed, with the time and the number of recipients it was given
+  // to (for traces; nothing is called when unset).
+  using Observer = std::function<void(Time, const Message&, int recipients)>;
+  void set_observer(Observer observer) { observer_ = std::move(observer); }
+
   std::uint64_t routed() const { return routed_; }
   std::uint64_t unrouted() const { return unrouted_; }  // messages nobody matched
 
@@ -122,6 +127,7 @@ class DbusDaemon : public Server {
   std::vector<std::uint32_t> scratch_recipients_;
   std::uint64_t routed_ = 0;
   std::uint64_t unrouted_ = 0;
+  Observer observer_;
 };
 
 }  // namespace mountstorm

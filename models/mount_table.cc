@@ -70,11 +70,14 @@ void MountTable::Mount(Time t, const MountSpec& spec) {
   entries_.push_back(e);
   if (e.dev_backed) ++dev_lines_;
   ++mounts_;
+  log_.push_back(Operation{t, MountOp::kMount, e.path, true});
   Changed(t);
 }
 
 bool MountTable::Umount(Time t, std::string_view path) {
-  int i = FindLast(strings_->Intern(path));
+  std::uint32_t id = strings_->Intern(path);
+  int i = FindLast(id);
+  log_.push_back(Operation{t, MountOp::kUmount, id, i >= 0});
   if (i < 0) {
     ++failed_ops_;
     return false;
@@ -87,7 +90,9 @@ bool MountTable::Umount(Time t, std::string_view path) {
 }
 
 bool MountTable::Remount(Time t, std::string_view path, std::string_view options) {
-  int i = FindLast(strings_->Intern(path));
+  std::uint32_t id = strings_->Intern(path);
+  int i = FindLast(id);
+  log_.push_back(Operation{t, MountOp::kRemount, id, i >= 0});
   if (i < 0) {
     ++failed_ops_;
     return false;

@@ -82,6 +82,15 @@ class MountTable {
   std::uint64_t event_counter() const { return event_; }
   const StringTable& strings() const { return *strings_; }
 
+  // Every operation applied, in order: when, which, and on which path (for events.csv).
+  struct Operation {
+    Time at;
+    MountOp op;
+    std::uint32_t path;
+    bool applied;  // false: an umount or remount of a path not mounted
+  };
+  const std::vector<Operation>& log() const { return log_; }
+
   std::uint64_t mounts() const { return mounts_; }
   std::uint64_t umounts() const { return umounts_; }
   std::uint64_t remounts() const { return remounts_; }
@@ -96,6 +105,7 @@ class MountTable {
   std::size_t dev_lines_ = 0;
   std::uint64_t event_ = 0;
   std::vector<std::unique_ptr<MountinfoWatcher>> watchers_;
+  std::vector<Operation> log_;
   std::uint64_t mounts_ = 0, umounts_ = 0, remounts_ = 0, failed_ops_ = 0;
 };
 

@@ -4,6 +4,11 @@
 #include "models/unit_name.h"
 #include "mountstorm/error.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+#include <tuple>
+
 namespace mountstorm {
 
 Simulation::Simulation(const Scenario& scenario)
@@ -29,6 +34,7 @@ Simulation::Simulation(const Scenario& scenario)
   // The kernel mount table as it is when the run starts.
   for (const MountSpec& m : s.initial_mounts) table_.Mount(0, m);
   initial_lines_ = table_.lines();
+  initial_operations_ = table_.log().size();
 
   // PID 1, which already knows every unit of that table.
   systemd_ = std::make_unique<SystemdManager>(&sim_, &cpus_, s.systemd, s.message_sizes, &table_,
@@ -184,6 +190,113 @@ void Simulation::Run() {
   end_time_ = stopped_at_limit_ ? scenario_.stop_at : sim_.now();
   for (QueueGauge* g : tracked_) g->Finish(end_time_);
   recorder_.Finish(end_time_);
+}
+
+std::string Simulation::PeerName(std::uint16_t peer, bool well_known) const {
+  const PeerNode& p = topology_.graph[peer];
+  if (p.role == PeerRole::kBusDaemon) return "org.freedesktop.DBus";
+  if (well_known && !p.well_known_name.empty()) return p.well_known_name;
+  return p.unique_name;
+}
+
+TracedMessage Simulation::Resolve(Time t, const Message& m, int recipients) const {
+  TracedMessage out;
+  out.time = t;
+  out.bytes = m.bytes;
+  out.recipients = recipients;
+  out.sender = PeerName(m.sender, false);
+  switch (m.type) {
+    case MessageType::kSignal: out.type = "signal"; break;
+    case MessageType::kMethodCall: out.type = "method_call"; break;
+    case MessageType::kMethodReturn: out.type = "method_return"; break;
+    case MessageType::kError: out.type = "error"; break;
+  }
+  const bool reply = m.type == MessageType::kMethodReturn || m.type == MessageType::kError;
+  if (m.destination != kBroadcast) out.destination = PeerName(m.destination, !reply);
+  if (reply) {
+    // A reply carries the call's cookie; its own is not modelled: number replies apart from calls.
+    out.reply_serial = m.serial;
+    out.serial = 0x40000000u | m.serial;
+    if (m.type == MessageType::kError) {
+      out.error_name = m.error == ErrorName::kNoBufs           ? "System.Error.ENOBUFS"
+                       : m.error == ErrorName::kTimedOut       ? "System.Error.ETIMEDOUT"
+                       : m.error == ErrorName::kLimitsExceeded ? "org.freedesktop.DBus.Error.LimitsExceeded"
+                                                               : "org.freedesktop.DBus.Error.Failed";
+      out.signature = "s";
+    } else {
+      out.signature = "o";
+    }
+    return out;
+  }
+  out.serial = m.serial;
+  out.member = MemberName(m.member);
+  out.interface = InterfaceName(InterfaceOf(m.member));
+  switch (m.member) {
+    case Member::kPropertiesChanged:
+      out.path = UnitPath(m.object);
+      out.signature = "sa{sv}as";
+      break;
+    case Member::kCreateSession:
+      out.path = "/org/freedesktop/login1";
+      out.signature = "uusssssussbssa(sv)";
+      break;
+    case Member::kNameOwnerChanged:
+      out.path = "/org/freedesktop/DBus";
+      out.signature = "sss";
+      break;
+    default:
+      out.path = "/org/freedesktop/systemd1";
+      out.signature = m.member == Member::kUnitNew || m.member == Member::kUnitRemoved ? "so"
+                      : m.member == Member::kJobNew                                      ? "uos"
+                      : m.member == Member::kJobRemoved                                  ? "uoss"
+                      : m.member == Member::kStartTransientUnit                          ? "ssa(sv)a(sa(sv))"
+                                                                                         : "";
+      break;
+  }
+  return out;
+}
+
+void Simulation::AttachTap(MessageTap* tap) {
+  daemon_->set_observer([this, tap](Time t, const Message& m, int recipients) { tap->Routed(Resolve(t, m, recipients)); });
+}
+
+std::string Simulation::EventsCsv() const {
+  // (time, order within the time, text): mounts, scans and login outcomes, sorted by time.
+  std::vector<std::tuple<Time, int, std::string>> rows;
+  auto quote = [](const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  const auto& log = table_.log();
+  for (std::size_t i = initial_operations_; i < log.size(); ++i) {
+    const MountTable::Operation& op = log[i];
+    const char* kind = op.op == MountOp::kMount ? "mount" : op.op == MountOp::kUmount ? "umount" : "remount";
+    rows.emplace_back(op.at, 0, std::string(kind) + (op.applied ? "" : "_failed") + "," + quote(table_.strings().Get(op.path)));
+  }
+  for (const SystemdManager::ScanRecord& scan : systemd_->scan_log()) {
+    rows.emplace_back(scan.start, 1, "scan," + std::to_string(scan.lines) + " lines");
+  }
+  for (const auto& client : login_clients_) {
+    for (const LoginClient::Attempt& a : client->attempts()) {
+      rows.emplace_back(a.start, 2, "login_start," + quote(client->name()));
+      if (a.end != kNever) rows.emplace_back(a.end, 3, std::string("login_") + OutcomeName(a.outcome) + "," + quote(client->name()));
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
+    return std::get<0>(x) != std::get<0>(y) ? std::get<0>(x) < std::get<0>(y) : std::get<1>(x) < std::get<1>(y);
+  });
+  std::string out = "time_s,event,detail\n";
+  char t[32];
+  for (const auto& [time, order, text] : rows) {
+    std::snprintf(t, sizeof t, "%lld.%09lld", static_cast<long long>(time / kSecond), static_cast<long long>(time % kSecond));
+    out += t;
+    out += ',';
+    out += text;
+    out += '\n';
+  }
+  return out;
 }
 
 }  // namespace mountstorm

@@ -23,6 +23,7 @@
 #include "models/systemd_manager.h"
 #include "models/workload.h"
 #include "mountstorm/scenario.h"
+#include "mountstorm/trace.h"
 #include "sim/depth_recorder.h"
 #include "sim/server.h"
 #include "sim/simulator.h"
@@ -35,8 +36,15 @@ class Simulation {
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
+  // Hands every message dbus-daemon routes to `tap`, with names and paths resolved. Call before
+  // Run(); `tap` must outlive the run.
+  void AttachTap(MessageTap* tap);
+
   // Runs to quiescence or to the scenario's stop time.
   void Run();
+
+  // events.csv: every mount operation, scan and login outcome, in time order.
+  std::string EventsCsv() const;
 
   const Scenario& scenario() const { return scenario_; }
   const Simulator& simulator() const { return sim_; }
@@ -68,6 +76,8 @@ class Simulation {
                                  std::int64_t rqueue_max, KernelSocket* out, KernelSocket* in,
                                  const SdBusCosts& costs);
   void Track(QueueGauge* g);
+  TracedMessage Resolve(Time t, const Message& m, int recipients) const;
+  std::string PeerName(std::uint16_t peer, bool well_known) const;
 
   Scenario scenario_;
   std::vector<std::unique_ptr<Pid1Policy>> patches_;
@@ -77,6 +87,7 @@ class Simulation {
   StringTable strings_;
   MountTable table_;
   std::size_t initial_lines_ = 0;
+  std::size_t initial_operations_ = 0;  // entries of the table's log made before the run
   BusTopology topology_;
   std::vector<std::unique_ptr<KernelSocket>> sockets_;
   std::vector<std::unique_ptr<SdBusConnection>> connections_;

@@ -298,10 +298,11 @@ std::string CurvesCsv(const DepthRecorder& r) {
 
 const char* Version() { return MOUNTSTORM_VERSION; }
 
-RunResult RunScenario(const Scenario& scenario) {
+RunResult RunScenario(const Scenario& scenario, MessageTap* tap) {
   Simulation sim(scenario);
+  if (tap != nullptr) sim.AttachTap(tap);
   sim.Run();
-  return RunResult{BuildSummary(sim), CurvesCsv(sim.recorder())};
+  return RunResult{BuildSummary(sim), CurvesCsv(sim.recorder()), sim.EventsCsv()};
 }
 
 std::string SummaryText(const nlohmann::json& summary) { return summary.dump(2) + "\n"; }

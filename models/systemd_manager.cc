@@ -181,6 +181,7 @@ void SystemdManager::Scan(Time now, Duration* cost) {
   watcher_->Consume();
   ++stats_.scans;
   ++scan_id_;
+  scan_log_.push_back(ScanRecord{now, static_cast<std::uint32_t>(table_->lines())});
   stats_.lines_scanned += table_->lines();
   *cost += params_.scan_fixed +
            params_.scan_per_line * static_cast<Duration>(table_->lines()) +

@@ -112,6 +112,13 @@ class SystemdManager : public Server {
   const std::vector<Duration>& known_latency() const { return known_latency_; }
   const std::vector<Duration>& announced_latency() const { return announced_latency_; }
 
+  // Every scan: when it started and how many lines it read (for events.csv).
+  struct ScanRecord {
+    Time start;
+    std::uint32_t lines;
+  };
+  const std::vector<ScanRecord>& scan_log() const { return scan_log_; }
+
   // All connections, the API bus first.
   const std::vector<SdBusConnection*>& buses() const { return buses_; }
 
@@ -181,6 +188,7 @@ class SystemdManager : public Server {
   Stats stats_;
   std::vector<Duration> known_latency_;
   std::vector<Duration> announced_latency_;
+  std::vector<ScanRecord> scan_log_;
 };
 
 }  // namespace mountstorm

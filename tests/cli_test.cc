@@ -105,17 +105,17 @@ TEST_CASE("no arguments, an unknown command or a bad flag exit 2 with the reason
   RequireInputError(Mountstorm({"params", "extra"}));
 }
 
-TEST_CASE("run writes summary.json and curves.csv into a directory it creates", "[cli]") {
+TEST_CASE("run writes summary.json, curves.csv and events.csv into a directory it creates", "[cli]") {
   const std::string dir = TempDir("cli-run") + "/not/yet/there";
   CommandResult r = Mountstorm({"run", SingleMount(), "-o", dir});
   INFO("stderr: " << r.err);
   REQUIRE(r.exit_status == 0);
   CHECK(r.out.find("scenario  incident-single-mount") != std::string::npos);
-  CHECK(r.out.find("wrote " + dir + "/summary.json and " + dir + "/curves.csv") != std::string::npos);
+  CHECK(r.out.find("wrote " + dir + "/summary.json, " + dir + "/curves.csv and events.csv") != std::string::npos);
   CHECK(r.err.find("mountstorm:") == std::string::npos);
 
   // Nothing but the two results: no temporary file is left behind.
-  CHECK(FilesIn(dir) == std::vector<std::string>{"curves.csv", "summary.json"});
+  CHECK(FilesIn(dir) == std::vector<std::string>{"curves.csv", "events.csv", "summary.json"});
 
   nlohmann::json summary = nlohmann::json::parse(ReadFile(dir + "/summary.json"));
   CHECK(summary["scenario"] == "incident-single-mount");
@@ -145,11 +145,12 @@ TEST_CASE("run gives byte-identical files when repeated, and overwrites cleanly"
   const std::string summary = ReadFile(a + "/summary.json"), curves = ReadFile(a + "/curves.csv");
   CHECK(summary == ReadFile(b + "/summary.json"));
   CHECK(curves == ReadFile(b + "/curves.csv"));
+  CHECK(ReadFile(a + "/events.csv") == ReadFile(b + "/events.csv"));
   // Again into the same directory: replaced, same bytes, no temporary files.
   REQUIRE(Mountstorm({"run", SingleMount(), "-o", a, "-q"}).exit_status == 0);
   CHECK(summary == ReadFile(a + "/summary.json"));
   CHECK(curves == ReadFile(a + "/curves.csv"));
-  CHECK(FilesIn(a) == std::vector<std::string>{"curves.csv", "summary.json"});
+  CHECK(FilesIn(a) == std::vector<std::string>{"curves.csv", "events.csv", "summary.json"});
 }
 
 TEST_CASE("run --seed sets the summary's seed and is reproducible", "[cli]") {

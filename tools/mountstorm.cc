@@ -128,7 +128,7 @@ int RunCommand(const std::vector<std::string>& args) {
   options.add_options()
       ("help,h", "show this help")
       ("scenario", po::value(&scenario_path)->required(), "scenario file (JSON)")
-      ("output,o", po::value(&out_dir)->required(), "directory for summary.json and curves.csv (created if needed)")
+      ("output,o", po::value(&out_dir)->required(), "directory for summary.json, curves.csv and events.csv (created if needed)")
       ("seed", po::value<std::string>(), "seed of the run (overrides the scenario's \"seed\")")
       ("profile", po::value<std::string>(), "systemd version whose defaults the scenario starts from (see mountstorm profiles)")
       ("mountinfo", po::value<std::string>(), "start from this real mount table, e.g. /proc/self/mountinfo (before the scenario's own entries)")
@@ -166,13 +166,14 @@ int RunCommand(const std::vector<std::string>& args) {
   const std::string summary_path = out_dir + "/summary.json";
   const std::string curves_path = out_dir + "/curves.csv";
   if (!WriteFileAtomically(summary_path, SummaryText(result.summary), &error) ||
-      !WriteFileAtomically(curves_path, result.curves_csv, &error)) {
+      !WriteFileAtomically(curves_path, result.curves_csv, &error) ||
+      !WriteFileAtomically(out_dir + "/events.csv", result.events_csv, &error)) {
     std::cerr << "mountstorm: " << error << "\n";
     return kExitInput;
   }
   if (!vm.count("quiet")) {
     PrintSummary(result.summary, std::cout);
-    std::cout << "wrote " << summary_path << " and " << curves_path << std::endl;
+    std::cout << "wrote " << summary_path << ", " << curves_path << " and events.csv" << std::endl;
     std::fprintf(stderr, "(wall time %.2f s)\n", wall);
   }
   return kExitOk;

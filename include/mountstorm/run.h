@@ -2,7 +2,8 @@
 //
 // RunScenario() builds the pipeline a scenario describes, runs it until nothing is left to do or
 // the scenario's stop time, and returns what a run reports (MODEL-SPEC section 4): the summary
-// (written as summary.json) and the depth curves (written as curves.csv). Both are deterministic:
+// (written as summary.json), the depth curves (curves.csv) and the events (events.csv). All are
+// deterministic:
 // the same scenario and seed give byte-identical text, whatever the machine, thread or time.
 #ifndef MOUNTSTORM_INCLUDE_RUN_H_
 #define MOUNTSTORM_INCLUDE_RUN_H_
@@ -12,15 +13,18 @@
 #include <nlohmann/json.hpp>
 
 #include "mountstorm/scenario.h"
+#include "mountstorm/trace.h"
 
 namespace mountstorm {
 
 struct RunResult {
   nlohmann::json summary;
   std::string curves_csv;
+  std::string events_csv;  // mounts, scans and login outcomes in time order (events.csv)
 };
 
-RunResult RunScenario(const Scenario& scenario);
+// With a tap, every message dbus-daemon routes is handed to it as the run goes.
+RunResult RunScenario(const Scenario& scenario, MessageTap* tap = nullptr);
 
 // The text of summary.json: the summary with sorted keys, two-space indent, a final newline.
 std::string SummaryText(const nlohmann::json& summary);
