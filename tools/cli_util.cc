@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <system_error>
 
@@ -11,6 +13,27 @@
 namespace po = boost::program_options;
 
 namespace mountstorm {
+
+std::string ReadFileText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot read the file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw InputError(path + ": cannot read the file");
+  return text.str();
+}
+
+nlohmann::json ReadJsonFile(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open the " + what);
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    return nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path + ": not valid JSON: " + e.what());
+  }
+}
 
 // Parses the options of a command; returns false (after printing) when --help was asked.
 bool ParseCommand(const std::string& command, const std::vector<std::string>& args,
@@ -66,5 +89,13 @@ std::string FormatSeconds(const nlohmann::json& v) {
   std::snprintf(buf, sizeof buf, "%.3f", v.get<double>());
   return buf;
 }
+
+std::string FormatFixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string FormatPercent(double fraction) { return FormatFixed(100.0 * fraction, 1) + " %"; }
 
 }  // namespace mountstorm

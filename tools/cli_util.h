@@ -1,5 +1,5 @@
 // Pieces every command of the mountstorm program uses: option parsing with the project's error
-// style, reading a scenario as a run would, and number formatting for tables.
+// style, reading files and a scenario as a run would, and number formatting for tables.
 #ifndef MOUNTSTORM_TOOLS_CLI_UTIL_H_
 #define MOUNTSTORM_TOOLS_CLI_UTIL_H_
 
@@ -25,6 +25,12 @@ bool ParseCommand(const std::string& command, const std::vector<std::string>& ar
                   const boost::program_options::positional_options_description& positional, const char* usage,
                   boost::program_options::variables_map* vm);
 
+// The whole file at `path`; an InputError naming it when it cannot be read.
+std::string ReadFileText(const std::string& path);
+// The JSON document in `path`; an InputError naming the file (`what` says what it should be, e.g.
+// "sweep file") when it cannot be read or is not valid JSON.
+nlohmann::json ReadJsonFile(const std::string& path, const std::string& what);
+
 // Parses a seed given on the command line (not by program_options, which wraps "-1").
 std::uint64_t ParseSeed(const std::string& text);
 
@@ -36,6 +42,10 @@ Scenario LoadAndCheck(const std::string& path, const std::vector<std::string>& s
 std::string WithCommas(std::uint64_t n);
 // Seconds with 3 decimals, or "-" for null.
 std::string FormatSeconds(const nlohmann::json& v);
+// `v` with `decimals` decimals.
+std::string FormatFixed(double v, int decimals);
+// A fraction as a percentage with one decimal: 0.123 -> "12.3 %".
+std::string FormatPercent(double fraction);
 
 }  // namespace mountstorm
 

@@ -31,6 +31,7 @@
 #include "tools/cli_util.h"
 #include "tools/compare.h"
 #include "tools/graph.h"
+#include "tools/planner.h"
 #include "tools/sweep_runner.h"
 #include "tools/sweep_spec.h"
 
@@ -55,6 +56,10 @@ const char kUsage[] =
     "  graph SCENARIO.json        print the bus topology as Graphviz DOT\n"
     "  patches                    list the patches of PID 1 a scenario can apply\n"
     "  compare SCENARIO --a X --b Y  run two variants side by side (profiles, patches)\n"
+    "  headroom SCENARIO.json     each queue's peak against its limit, and the bottleneck\n"
+    "  critical SCENARIO.json --axis PATH   the smallest value at which a queue overflows\n"
+    "  size SCENARIO.json --queue NAME      the smallest limit with no refusal, and its memory\n"
+    "  scaling SCENARIO.json --axis PATH --from A --to B   message volume and safe storm vs limit\n"
     "  sweep SWEEP.json -o DIR    run a parameter sweep (parallel, resumable, shardable)\n"
     "  merge -o OUT DIR...        combine the directories of a sweep's shards\n"
     "\n"
@@ -375,6 +380,10 @@ int Main(int argc, char** argv) {
   if (command == "sweep") return SweepCommand(rest);
   if (command == "compare") return CompareCommand(rest);
   if (command == "graph") return GraphCommand(rest);
+  if (command == "headroom") return HeadroomCommand(rest);
+  if (command == "critical") return CriticalCommand(rest);
+  if (command == "size") return SizeCommand(rest);
+  if (command == "scaling") return ScalingCommand(rest);
   if (command == "patches") return PatchesCommand(rest);
   if (command == "merge") return MergeCommand(rest);
   throw InputError("unknown command \"" + command + "\" (see mountstorm --help)");

@@ -7,22 +7,11 @@
 
 #include "mountstorm/error.h"
 #include "sim/random_stream.h"
+#include "tools/cli_util.h"
 
 namespace mountstorm {
 
 namespace {
-
-nlohmann::json ReadJsonFile(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open the " + what);
-  std::ostringstream text;
-  text << in.rdbuf();
-  try {
-    return nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(path + ": not valid JSON: " + e.what());
-  }
-}
 
 [[noreturn]] void Fail(const std::string& file, const std::string& path, const std::string& what) {
   throw InputError(file + ": " + path + ": " + what);

@@ -1,0 +1,241 @@
+// Planner answers (docs/PLANNING.md): how close a scenario comes to each queue limit (headroom),
+// the smallest storm that overflows a queue (critical), the smallest limit that refuses nothing
+// (size), and how message volume and the safe storm scale with storm size and limit (scaling).
+//
+// Each answer comes from whole runs of the simulator with some values of the scenario changed,
+// searched by bisection. Every search is deterministic: the same scenario, overrides and options
+// give the same runs in the same order and the same answer, whatever the number of threads
+// (threads only run independent runs at once, and results are kept by index, not by finish time).
+#ifndef MOUNTSTORM_TOOLS_PLANNER_H_
+#define MOUNTSTORM_TOOLS_PLANNER_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mountstorm/scenario.h"
+
+namespace mountstorm {
+
+// The commands, as `mountstorm headroom|critical|size|scaling ARGS...` calls them. Each returns
+// the exit status; bad input is thrown as InputError.
+int HeadroomCommand(const std::vector<std::string>& args);
+int CriticalCommand(const std::vector<std::string>& args);
+int SizeCommand(const std::vector<std::string>& args);
+int ScalingCommand(const std::vector<std::string>& args);
+
+namespace planner {
+
+// "/json/pointer" -> value: changes made to the base scenario for one run.
+using Assignments = std::vector<std::pair<std::string, nlohmann::json>>;
+
+// The scenario every run of a command starts from: the file's JSON with the command line's
+// overrides applied (--profile first, then each --set), and that document parsed.
+struct Base {
+  std::string origin;  // names the scenario in messages (its file, or what built it)
+  nlohmann::json doc;
+  Scenario scenario;
+};
+
+// Reads `path` and applies `sets`; checks the result as `mountstorm run` would (InputError).
+Base LoadBase(const std::string& path, const std::vector<std::string>& sets);
+// The same for a scenario built in code (tests).
+Base BaseFromJson(nlohmann::json doc, const std::string& origin, const std::vector<std::string>& sets = {});
+
+// The base scenario with `a` applied. InputError if a path or value is not accepted.
+Scenario Apply(const Base& base, const Assignments& a);
+
+// The value at `path` in the base document, or, if the document does not set it, the default
+// `mountstorm params` lists for it under the base's profile; nullopt if neither exists.
+std::optional<nlohmann::json> CurrentValue(const Base& base, const std::string& path);
+
+// Runs scenarios made from one base, each distinct scenario once (a cache keyed by the whole
+// scenario document), on up to `jobs` threads. Safe to call from several threads.
+class Runner {
+ public:
+  Runner(Base base, int jobs);
+  const Base& base() const { return base_; }
+  int jobs() const { return jobs_; }
+  // The summary of the base with `a` applied.
+  nlohmann::json Summary(const Assignments& a);
+  // The summaries of several runs, run in parallel; in the order given.
+  std::vector<nlohmann::json> Summaries(const std::vector<Assignments>& runs);
+  // Distinct scenarios simulated so far.
+  int runs() const;
+
+ private:
+  Base base_;
+  int jobs_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<nlohmann::json>> cache_;
+};
+
+// Calls fn(0) ... fn(n - 1) on up to `jobs` threads; rethrows the first exception (lowest index).
+void ParallelFor(int n, int jobs, const std::function<void(int)>& fn);
+
+// --- queues -------------------------------------------------------------------------------------
+
+struct QueueInfo {
+  std::string unit;  // "messages" or "bytes"
+  std::int64_t limit = 0;
+};
+// Every bounded queue of the scenario (the keys of summary.json "queues"), with its unit and
+// limit: from a run stopped at time 0, which builds the pipeline and simulates nothing.
+std::map<std::string, QueueInfo> QueueInventory(const Scenario& s);
+// InputError naming `queue` and listing the queues that exist, unless it is one of them.
+void RequireQueue(const std::map<std::string, QueueInfo>& inventory, const std::string& queue);
+
+// dbus.in.<peer> never refuses: at its limit dbus-daemon stops reading the peer.
+bool BlocksInsteadOfRefusing(const std::string& queue);
+// Whether `queue` overflowed in a run: "refused" > 0, or for dbus.in.* "time_at_limit_s" > 0.
+bool Overflows(const nlohmann::json& summary, const std::string& queue);
+
+// The scenario value that sets a queue's limit.
+struct LimitParam {
+  std::string path;       // e.g. "/systemd/wqueue_max"
+  std::int64_t minimum;   // the smallest value the scenario reader accepts
+  std::int64_t maximum;   // the largest
+  std::vector<std::string> sharing;  // other queues of the scenario whose limit it also sets
+};
+// InputError for a queue whose limit no single scenario value sets.
+LimitParam LimitFor(const Base& base, const std::map<std::string, QueueInfo>& inventory, const std::string& queue);
+
+// --- headroom -----------------------------------------------------------------------------------
+
+struct QueueHeadroom {
+  std::string name;
+  std::string unit;
+  std::int64_t limit = 0;
+  std::int64_t peak = 0;
+  double fraction = 0;          // peak / limit
+  double peak_time_s = 0;
+  std::optional<double> first_at_limit_s;  // when the level first reached the limit
+  bool first_at_limit_exact = false;       // false: the start of the sample interval it happened in
+  std::uint64_t refused = 0;
+  double time_at_limit_s = 0;
+};
+struct ProcessLoad {
+  std::string name;
+  double busy_s = 0;
+  double fraction = 0;  // busy_s over the active part of the run
+};
+struct Headroom {
+  nlohmann::json summary;
+  double active_from_s = 0;  // the first workload operation (0 without a workload)
+  double end_time_s = 0;
+  std::vector<QueueHeadroom> queues;  // by peak / limit, highest first
+  std::vector<ProcessLoad> processes;  // by busy fraction, highest first
+  std::optional<QueueHeadroom> first_at_limit;
+  std::string answer;
+};
+Headroom AnalyzeHeadroom(const Scenario& s);
+// When the run's first workload operation is due (0 if there is none).
+double FirstOperationTime(const Scenario& s);
+
+// --- critical -----------------------------------------------------------------------------------
+
+struct Trial {
+  std::int64_t value = 0;
+  bool overflowed = false;
+  std::uint64_t refused = 0;
+  double time_at_limit_s = 0;
+  std::int64_t peak = 0;
+};
+
+struct CriticalQuery {
+  std::string axis;
+  std::string queue = "systemd.wqueue";
+  std::int64_t from = 1;
+  std::int64_t to = 0;
+  // Values between from and to tried, in order, before `to`, to find an overflow cheaply (runs
+  // grow with the axis); a value that does not overflow raises the lower end of the bisection.
+  std::vector<std::int64_t> probes;
+  Assignments fixed;  // set in every run (e.g. a queue limit)
+};
+struct CriticalResult {
+  enum class Outcome { kFound, kNoOverflow, kOverflowsAtFrom };
+  Outcome outcome = Outcome::kFound;
+  std::int64_t critical = 0;      // kFound: smallest value that overflows
+  std::int64_t largest_safe = 0;  // kFound: critical - 1
+  std::vector<Trial> tried;       // in the order tried (runs already made are reused)
+};
+// Smallest value of the integer axis in [from, to] at which `queue` overflows, by bisection
+// (assumes overflow is monotone in the axis). `known` holds trials already made at the same
+// fixed values, used to narrow the search before any run.
+CriticalResult FindCritical(Runner& runner, const CriticalQuery& q, const std::vector<Trial>& known = {});
+// The default probes when --to is not given: the current value and twice it, below `to`.
+std::vector<std::int64_t> DefaultProbes(std::int64_t from, std::int64_t to, std::int64_t current);
+
+// --- size ---------------------------------------------------------------------------------------
+
+struct SizeResult {
+  enum class Outcome { kFound, kRefusesAtMax, kSafeAtMinimum };
+  Outcome outcome = Outcome::kFound;
+  LimitParam param;
+  std::string unit;
+  std::int64_t limit = 0;             // smallest limit with no overflow
+  std::int64_t current = 0;           // the scenario's limit
+  std::int64_t unconstrained_peak = 0;
+  std::vector<Trial> tried;           // the limits tried, in order
+  double mean_message_bytes = 0;      // message queues: mean marshalled size in the run at `limit`
+  double bytes_per_entry = 0;         // message queues: 904 + mean_message_bytes; bytes: 1
+  std::map<std::string, std::uint64_t> sharing_refused;  // at `limit`, queues of `sharing` that overflowed
+};
+constexpr double kSdBusMessageStructBytes = 904;  // sizeof(struct sd_bus_message), systemd#8166
+SizeResult FindSize(Runner& runner, const std::string& queue, std::optional<std::int64_t> max);
+// Mean marshalled size of the messages that pass through a message queue in a run.
+double MeanMessageBytes(const nlohmann::json& summary, const Scenario& s, const std::string& queue);
+
+// --- scaling ------------------------------------------------------------------------------------
+
+struct LogLogFit {
+  double slope = 0;
+  double intercept = 0;
+  double r2 = 0;
+  int points = 0;
+};
+// Least squares (Eigen) of log(y) = intercept + slope log(x). Needs 2 points with distinct x.
+LogLogFit FitLogLog(const std::vector<double>& x, const std::vector<double>& y);
+// k integers from a to b, evenly spaced in log, rounded and without repeats (both ends included).
+std::vector<std::int64_t> LogSpaced(std::int64_t a, std::int64_t b, int k);
+
+struct VolumePoint {
+  std::int64_t value = 0;
+  std::uint64_t messages = 0;  // messages PID 1 produced: sent + dropped.enobufs
+  bool overflowed = false;
+  bool stopped_at_limit = false;  // the run hit run.stop_at_s: messages are truncated
+};
+struct LimitPoint {
+  std::int64_t limit = 0;
+  CriticalResult critical;
+};
+struct ScalingQuery {
+  std::string axis;
+  std::int64_t from = 0, to = 0;
+  int points = 8;
+  std::string queue = "systemd.wqueue";
+  std::vector<std::int64_t> limits;  // empty: 0.5, 1, 2 and 4 x the current limit
+  bool with_limits = true;           // false: only the volume fit
+};
+struct ScalingResult {
+  std::vector<VolumePoint> volume;
+  LogLogFit volume_fit;
+  LimitParam param;
+  std::int64_t current_limit = 0;
+  std::vector<LimitPoint> limits;
+  std::optional<LogLogFit> limit_fit;  // nullopt when fewer than 2 limits had a critical value
+};
+ScalingResult AnalyzeScaling(Runner& runner, const ScalingQuery& q);
+
+}  // namespace planner
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_TOOLS_PLANNER_H_
