@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -33,6 +34,7 @@
 #include "tools/graph.h"
 #include "tools/planner.h"
 #include "tools/sweep_runner.h"
+#include "tools/trace_writer.h"
 #include "tools/sweep_spec.h"
 
 namespace po = boost::program_options;
@@ -138,6 +140,10 @@ int RunCommand(const std::vector<std::string>& args) {
       ("profile", po::value<std::string>(), "systemd version whose defaults the scenario starts from (see mountstorm profiles)")
       ("mountinfo", po::value<std::string>(), "start from this real mount table, e.g. /proc/self/mountinfo (before the scenario's own entries)")
       ("set", po::value(&sets)->composing(), "override a scenario value: /json/path=value (repeatable; value is JSON, else a string)")
+      ("trace", po::value<std::string>(), "write every D-Bus message the bus routes to FILE: a pcap (D-Bus link type, for tshark and Wireshark), or text with --trace-text (- for stdout)")
+      ("trace-text", "write the trace as busctl-monitor-like text instead of pcap")
+      ("trace-window", po::value<std::string>(), "trace only messages routed from T0 up to T1 (simulated seconds, T0:T1, T0: or :T1)")
+      ("trace-max", po::value<std::string>(), "stop tracing after N messages (the rest are counted as left out)")
       ("quiet,q", "print nothing on success");
   po::positional_options_description positional;
   positional.add("scenario", 1);
@@ -145,11 +151,24 @@ int RunCommand(const std::vector<std::string>& args) {
   const char* usage =
       "usage: mountstorm run SCENARIO.json -o DIR [--seed N] [--profile NAME] [--mountinfo FILE]\n"
       "                      [--set /json/path=value ...]\n"
+      "                      [--trace FILE [--trace-text] [--trace-window T0:T1] [--trace-max N]]\n"
       "\n"
       "Simulates the scenario and writes DIR/summary.json (deterministic: the same scenario and\n"
       "seed give byte-identical files) and DIR/curves.csv (the maximum depth of every queue per\n"
-      "sample interval). Prints a short summary.\n";
+      "sample interval). Prints a short summary. --trace FILE also writes every D-Bus message the\n"
+      "bus routes, as a pcap for tshark and Wireshark (docs/TRACES.md).\n";
   if (!ParseCommand("run", args, options, positional, usage, &vm)) return kExitOk;
+  std::optional<TraceOptions> trace_options;
+  if (vm.count("trace")) {
+    TraceOptions t;
+    t.path = vm["trace"].as<std::string>();
+    if (vm.count("trace-text")) t.format = TraceFormat::kText;
+    if (vm.count("trace-window")) ParseTraceWindow(vm["trace-window"].as<std::string>(), &t);
+    if (vm.count("trace-max")) t.max_records = ParseTraceMax(vm["trace-max"].as<std::string>());
+    trace_options = t;
+  } else if (vm.count("trace-text") || vm.count("trace-window") || vm.count("trace-max")) {
+    throw InputError("run: --trace-text, --trace-window and --trace-max need --trace FILE");
+  }
 
   // The seed is checked first: a bad flag is reported before the scenario file is read.
   std::optional<std::uint64_t> seed;
@@ -164,8 +183,10 @@ int RunCommand(const std::vector<std::string>& args) {
 
   std::string error;
   if (!MakeDirectories(out_dir, &error)) throw InputError(error);
+  std::unique_ptr<TraceTap> trace;
+  if (trace_options) trace = OpenTrace(*trace_options);
   auto started = std::chrono::steady_clock::now();
-  RunResult result = RunScenario(scenario);
+  RunResult result = RunScenario(scenario, trace.get());
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   const std::string summary_path = out_dir + "/summary.json";
@@ -176,9 +197,14 @@ int RunCommand(const std::vector<std::string>& args) {
     std::cerr << "mountstorm: " << error << "\n";
     return kExitInput;
   }
+  if (trace && !trace->Finish(&error)) {
+    std::cerr << "mountstorm: " << error << "\n";
+    return kExitInput;
+  }
   if (!vm.count("quiet")) {
     PrintSummary(result.summary, std::cout);
     std::cout << "wrote " << summary_path << ", " << curves_path << " and events.csv" << std::endl;
+    if (trace) std::cout << trace->Report() << std::endl;
     std::fprintf(stderr, "(wall time %.2f s)\n", wall);
   }
   return kExitOk;
