@@ -4,7 +4,9 @@
 # Besides the build dependencies it installs what the scale-out tests use (tests/slurm/):
 # slurm-wlm and munge for a real single-node Slurm cluster, GNU parallel, and iproute2 (ss); and
 # systemd for systemd-escape, against which tests/mountinfo_test.cc checks unit names; and tshark,
-# which reads the pcap traces of `mountstorm run --trace` in tests/trace/tshark_test.sh.
+# which reads the pcap traces of `mountstorm run --trace` in tests/trace/tshark_test.sh; and
+# librsvg2-bin (rsvg-convert) and chromium, with which tests/render/render_test.sh renders the SVG
+# plots and the HTML report of `mountstorm plot` and `mountstorm report`.
 # Their package scripts would try to start slurmctld, slurmd and munged as system services; a
 # policy-rc.d that answers 101 ("action forbidden") keeps them from doing so while apt-get runs,
 # and whatever policy-rc.d was there before is put back afterwards. The tests start their own
@@ -42,4 +44,4 @@ $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-rec
   cmake ninja-build g++ make \
   libboost-dev libboost-graph-dev libboost-program-options-dev \
   nlohmann-json3-dev catch2 libeigen3-dev \
-  slurm-wlm munge parallel iproute2 procps coreutils systemd tshark >/dev/null
+  slurm-wlm munge parallel iproute2 procps coreutils systemd tshark librsvg2-bin chromium >/dev/null

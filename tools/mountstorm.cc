@@ -33,6 +33,8 @@
 #include "tools/compare.h"
 #include "tools/graph.h"
 #include "tools/planner.h"
+#include "tools/plot.h"
+#include "tools/report.h"
 #include "tools/sweep_runner.h"
 #include "tools/trace_writer.h"
 #include "tools/sweep_spec.h"
@@ -55,6 +57,8 @@ const char kUsage[] =
     "  validate SCENARIO.json     check a scenario file and print what it sets up\n"
     "  params [--json]            list every scenario parameter with its default\n"
     "  profiles [--json]          list the systemd versions a scenario can start from\n"
+    "  plot DIR -o FILE.svg       draw a run's queues over time, or a sweep's outcome (SVG)\n"
+    "  report DIR -o FILE.html    one self-contained page: summary tables, plots, scenario\n"
     "  graph SCENARIO.json        print the bus topology as Graphviz DOT\n"
     "  patches                    list the patches of PID 1 a scenario can apply\n"
     "  compare SCENARIO --a X --b Y  run two variants side by side (profiles, patches)\n"
@@ -406,6 +410,8 @@ int Main(int argc, char** argv) {
   if (command == "sweep") return SweepCommand(rest);
   if (command == "compare") return CompareCommand(rest);
   if (command == "graph") return GraphCommand(rest);
+  if (command == "plot") return PlotCommand(rest);
+  if (command == "report") return ReportCommand(rest);
   if (command == "headroom") return HeadroomCommand(rest);
   if (command == "critical") return CriticalCommand(rest);
   if (command == "size") return SizeCommand(rest);

@@ -1,0 +1,74 @@
+#include "tools/csv_table.h"
+
+#include <utility>
+
+#include "mountstorm/error.h"
+
+namespace mountstorm {
+
+int CsvTable::Column(const std::string& name) const {
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+CsvTable ParseCsv(const std::string& text, const std::string& origin) {
+  CsvTable table;
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false, field_started = false;
+  int line = 1;
+  auto end_row = [&] {
+    row.push_back(field);
+    field.clear();
+    if (table.header.empty()) {
+      table.header = std::move(row);
+    } else {
+      if (row.size() != table.header.size()) {
+        throw InputError(origin + ": line " + std::to_string(line) + ": " + std::to_string(row.size()) +
+                         " fields, expected " + std::to_string(table.header.size()) + " as in the header");
+      }
+      table.rows.push_back(std::move(row));
+    }
+    row.clear();
+    field_started = false;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else {
+          quoted = false;
+        }
+      } else {
+        if (c == '\n') ++line;
+        field += c;
+      }
+      continue;
+    }
+    if (c == '"') {
+      quoted = true;
+      field_started = true;
+    } else if (c == ',') {
+      row.push_back(field);
+      field.clear();
+      field_started = true;
+    } else if (c == '\n') {
+      end_row();
+      ++line;
+    } else if (c != '\r') {
+      field += c;
+      field_started = true;
+    }
+  }
+  if (quoted) throw InputError(origin + ": a quoted field is not closed");
+  if (field_started || !row.empty()) end_row();
+  if (table.header.empty()) throw InputError(origin + ": empty file (expected a header line)");
+  return table;
+}
+
+}  // namespace mountstorm

@@ -1,0 +1,43 @@
+// The directories `mountstorm plot` and `mountstorm report` read: a run's (summary.json,
+// curves.csv, events.csv, written by `mountstorm run`) and a sweep's (aggregate.csv, results.csv,
+// sweep.json, written by `mountstorm sweep` or `merge`), loaded and checked with errors that name
+// the file.
+#ifndef MOUNTSTORM_TOOLS_RESULT_DIR_H_
+#define MOUNTSTORM_TOOLS_RESULT_DIR_H_
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tools/csv_table.h"
+
+namespace mountstorm {
+
+enum class ResultDirKind { kRun, kSweep };
+// What `dir` holds: a run (summary.json) or a sweep (results.csv and aggregate.csv). Throws
+// InputError for anything else.
+ResultDirKind DetectResultDir(const std::string& dir);
+
+// The files of a run directory. events_csv is empty when the run predates events.csv.
+struct RunData {
+  nlohmann::json summary;
+  std::string curves_csv;
+  std::string events_csv;
+  std::string dir;  // for messages
+};
+RunData LoadRunDir(const std::string& dir);
+
+// The files of a sweep directory. `sweep` is null when there is no sweep.json.
+struct SweepData {
+  nlohmann::json sweep;
+  CsvTable aggregate;
+  std::string dir;
+};
+SweepData LoadSweepDir(const std::string& dir);
+
+// The axis paths of a sweep directory, in the order of the sweep (each zip axis a group of paths).
+std::vector<std::vector<std::string>> SweepAxisGroups(const SweepData& sweep);
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_TOOLS_RESULT_DIR_H_
