@@ -40,20 +40,12 @@ nlohmann::json SmallStorm(int count) {
   return doc;
 }
 
-// A host with a small table (the root on /dev/sda1 and an autofs map) and one NFS mount every
-// 100 ms, each scanned on its own. Under rhel7.7 scan k re-announces the k - 1 NFS mount units
-// before it and the root's device: N + 2 sum (k - 1 + 1) = N^2 + 2N messages, a log-log slope of
-// (2N + 2) / (N + 2), close to 2. Under v248 each mount is one UnitNew: N messages.
+// scenarios/steady-nfs-storm.json: a small table (the root on /dev/sda1 and an autofs map) and one
+// NFS mount every 100 ms, each scanned on its own. Under rhel7.7 scan k re-announces the k - 1 NFS
+// mount units before it and the root's device: N + 2 sum (k - 1 + 1) = N^2 + 2N messages, a
+// log-log slope of (2N + 2) / (N + 2), close to 2. Under v248 each mount is one UnitNew: N messages.
 nlohmann::json SteadyStorm() {
-  return {{"name", "steady-storm"},
-          {"run", {{"stop_at_s", 1000}, {"sample_interval_ms", 100}}},
-          {"mount_table",
-           {{"entries",
-             {{{"path", "/"}, {"source", "/dev/sda1"}, {"fstype", "xfs"}},
-              {{"path", "/nfs"}, {"source", "auto.nfs"}, {"fstype", "autofs"}}}}}},
-          {"workload",
-           {{{"kind", "interval"}, {"name", "storm"}, {"count", 100}, {"start_s", 1}, {"interval_ms", 100},
-             {"mount", NfsTemplate()}}}}};
+  return nlohmann::json::parse(ReadFile(SourcePath("scenarios/steady-nfs-storm.json")));
 }
 
 // The smallest value of `values` whose run overflows `queue`, trying each one (no search).
