@@ -13,25 +13,60 @@ namespace mountstorm {
 
 namespace {
 
-// umask() can only be read by setting it; the program is single-threaded, so setting it back at
-// once is safe.
-mode_t CurrentUmask() {
-  mode_t mask = umask(022);
-  umask(mask);
-  return mask;
+// The mode open() gives a new file: 0666 less the umask. umask() can only be read by setting it,
+// so it is read once, before any output is written, and the answer kept: a function-local static
+// is initialised exactly once even when a sweep's workers write files at the same time.
+mode_t OutputMode() {
+  static const mode_t mode = [] {
+    mode_t mask = umask(022);
+    umask(mask);
+    return static_cast<mode_t>(0666 & ~mask);
+  }();
+  return mode;
 }
 
 }  // namespace
 
-bool WriteFileAtomically(const std::string& path, const std::string& contents, std::string* error) {
+int CreateTempBeside(const std::string& path, std::string* temp, std::string* error) {
   std::string templ = path + ".tmp.XXXXXX";
   std::vector<char> name(templ.begin(), templ.end());
   name.push_back('\0');
   int fd = mkstemp(name.data());
   if (fd < 0) {
     *error = "cannot create a temporary file beside " + path + ": " + std::strerror(errno);
+    return -1;
+  }
+  *temp = name.data();
+  return fd;
+}
+
+bool SyncTemp(int fd, const std::string& path, std::string* error) {
+  // mkstemp creates the file 0600; an output file gets the mode open() would give it, so that a
+  // restrictive umask is honoured.
+  if (fchmod(fd, OutputMode()) != 0) {
+    *error = "cannot set the mode of " + path + ": " + std::strerror(errno);
     return false;
   }
+  if (fsync(fd) != 0) {
+    *error = "cannot flush " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+bool RenameTemp(const std::string& temp, const std::string& path, std::string* error) {
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    *error = "cannot rename the temporary file to " + path + ": " + std::strerror(errno);
+    unlink(temp.c_str());
+    return false;
+  }
+  return true;
+}
+
+bool WriteFileAtomically(const std::string& path, const std::string& contents, std::string* error) {
+  std::string temp;
+  int fd = CreateTempBeside(path, &temp, error);
+  if (fd < 0) return false;
   const char* p = contents.data();
   std::size_t left = contents.size();
   while (left > 0) {
@@ -40,31 +75,23 @@ bool WriteFileAtomically(const std::string& path, const std::string& contents, s
     if (n <= 0) {
       *error = "cannot write " + path + ": " + std::strerror(errno);
       close(fd);
-      unlink(name.data());
+      unlink(temp.c_str());
       return false;
     }
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  // mkstemp creates the file 0600; an output file gets the mode open() would give it, 0666 less the
-  // umask, so that a restrictive umask is honoured.
-  if (fchmod(fd, 0666 & ~CurrentUmask()) != 0) {
-    *error = "cannot set the mode of " + path + ": " + std::strerror(errno);
+  if (!SyncTemp(fd, path, error)) {
     close(fd);
-    unlink(name.data());
+    unlink(temp.c_str());
     return false;
   }
-  if (fsync(fd) != 0 || close(fd) != 0) {
+  if (close(fd) != 0) {
     *error = "cannot flush " + path + ": " + std::strerror(errno);
-    unlink(name.data());
+    unlink(temp.c_str());
     return false;
   }
-  if (std::rename(name.data(), path.c_str()) != 0) {
-    *error = "cannot rename the temporary file to " + path + ": " + std::strerror(errno);
-    unlink(name.data());
-    return false;
-  }
-  return true;
+  return RenameTemp(temp, path, error);
 }
 
 bool MakeDirectories(const std::string& dir, std::string* error) {

@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <iostream>
-#include <thread>
 
 #include "models/policies/patch_registry.h"
 #include "mountstorm/error.h"
@@ -10,6 +9,7 @@
 #include "mountstorm/run.h"
 #include "tools/atomic_file.h"
 #include "tools/cli_util.h"
+#include "tools/parallel_for.h"
 
 namespace po = boost::program_options;
 
@@ -164,9 +164,7 @@ int CompareCommand(const std::vector<std::string>& args) {
   }
   // The two runs are independent: run them at once.
   RunResult ra, rb;
-  std::thread other([&] { rb = RunScenario(b); });
-  ra = RunScenario(a);
-  other.join();
+  ParallelFor(2, 2, [&](int i) { (i == 0 ? ra : rb) = RunScenario(i == 0 ? a : b); });
 
   nlohmann::json rows = CompareRows(ra.summary, rb.summary);
   nlohmann::json report = {

@@ -78,9 +78,6 @@ class Runner {
   std::map<std::string, std::shared_ptr<nlohmann::json>> cache_;
 };
 
-// Calls fn(0) ... fn(n - 1) on up to `jobs` threads; rethrows the first exception (lowest index).
-void ParallelFor(int n, int jobs, const std::function<void(int)>& fn);
-
 // --- queues -------------------------------------------------------------------------------------
 
 struct QueueInfo {

@@ -375,15 +375,8 @@ std::unique_ptr<TraceTap> OpenTrace(const TraceOptions& options) {
     std::string error;
     std::filesystem::path parent = std::filesystem::path(options.path).parent_path();
     if (!parent.empty() && !MakeDirectories(parent.string(), &error)) throw InputError("--trace: " + error);
-    std::string templ = options.path + ".tmp.XXXXXX";
-    std::vector<char> name(templ.begin(), templ.end());
-    name.push_back('\0');
-    int fd = mkstemp(name.data());
-    if (fd < 0) {
-      throw InputError("--trace: cannot create a temporary file beside " + options.path + ": " +
-                       std::strerror(errno));
-    }
-    tap->temp_path_ = name.data();
+    int fd = CreateTempBeside(options.path, &tap->temp_path_, &error);
+    if (fd < 0) throw InputError("--trace: " + error);
     tap->file_ = fdopen(fd, "wb");
     if (tap->file_ == nullptr) {
       close(fd);
@@ -510,20 +503,14 @@ bool TraceTap::Finish(std::string* error) {
   }
   // Like every other output file (WriteFileAtomically): the mode open() would give, flushed to
   // disk, then renamed over the destination.
-  mode_t mask = umask(022);
-  umask(mask);
-  if (write_error_.empty() && fchmod(fileno(file_), 0666 & ~mask) != 0) {
-    write_error_ = "cannot set the mode of " + options_.path + ": " + std::strerror(errno);
-  }
-  if (write_error_.empty() && fsync(fileno(file_)) != 0) {
-    write_error_ = "cannot flush " + options_.path + ": " + std::strerror(errno);
-  }
+  if (write_error_.empty()) SyncTemp(fileno(file_), options_.path, &write_error_);
   if (std::fclose(file_) != 0 && write_error_.empty()) {
     write_error_ = "cannot close " + options_.path + ": " + std::strerror(errno);
   }
   file_ = nullptr;
-  if (write_error_.empty() && std::rename(temp_path_.c_str(), options_.path.c_str()) != 0) {
-    write_error_ = "cannot rename the temporary file to " + options_.path + ": " + std::strerror(errno);
+  if (write_error_.empty() && !RenameTemp(temp_path_, options_.path, &write_error_)) {
+    *error = write_error_;
+    return false;
   }
   if (!write_error_.empty()) {
     unlink(temp_path_.c_str());
