@@ -257,7 +257,9 @@ TracedMessage Simulation::Resolve(Time t, const Message& m, int recipients) cons
 }
 
 void Simulation::AttachTap(MessageTap* tap) {
-  daemon_->set_observer([this, tap](Time t, const Message& m, int recipients) { tap->Routed(Resolve(t, m, recipients)); });
+  daemon_->set_observer([this, tap](Time t, const Message& m, int recipients) {
+    if (tap->Wants(t)) tap->Routed(Resolve(t, m, recipients));
+  });
 }
 
 std::string Simulation::EventsCsv() const {

@@ -406,16 +406,20 @@ void TraceTap::Write(const void* data, std::size_t size) {
   }
 }
 
-void TraceTap::Routed(const TracedMessage& m) {
+bool TraceTap::Wants(Time t) {
   ++counts_.routed;
-  if (m.time < options_.window_start || m.time >= options_.window_end) {
+  if (t < options_.window_start || t >= options_.window_end) {
     ++counts_.outside_window;
-    return;
+    return false;
   }
   if (options_.max_records && counts_.written >= *options_.max_records) {
     ++counts_.left_out;
-    return;
+    return false;
   }
+  return true;
+}
+
+void TraceTap::Routed(const TracedMessage& m) {
   ++counts_.written;
   if (options_.format == TraceFormat::kPcap) {
     WritePcapRecord(m);

@@ -42,7 +42,7 @@ void ParseTraceWindow(const std::string& text, TraceOptions* options);
 std::uint64_t ParseTraceMax(const std::string& text);
 
 struct TraceCounts {
-  std::uint64_t routed = 0;          // messages handed to the tap
+  std::uint64_t routed = 0;          // messages offered to the tap (Wants)
   std::uint64_t outside_window = 0;  // routed outside --trace-window
   std::uint64_t left_out = 0;        // in the window, but after --trace-max records were written
   std::uint64_t written = 0;         // records written
@@ -60,6 +60,10 @@ class TraceTap : public MessageTap {
   TraceTap(const TraceTap&) = delete;
   TraceTap& operator=(const TraceTap&) = delete;
 
+  // Counts the message routed at t and says whether it is written: inside --trace-window and
+  // before --trace-max records.
+  bool Wants(Time t) override;
+  // Writes a message Wants() accepted.
   void Routed(const TracedMessage& m) override;
 
   // Flushes the trace and renames it into place. Returns false and sets *error on failure.

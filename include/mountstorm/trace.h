@@ -1,6 +1,6 @@
 // Tracing: every D-Bus message that crosses the bus, as a monitor (busctl capture, dbus-monitor)
 // would see it, handed to a MessageTap as dbus-daemon routes it. Names and object paths are
-// resolved only when a tap is attached, so a run without one pays nothing.
+// resolved only when a tap is attached and wants the message, so a run without one pays nothing.
 #ifndef MOUNTSTORM_INCLUDE_TRACE_H_
 #define MOUNTSTORM_INCLUDE_TRACE_H_
 
@@ -27,9 +27,13 @@ struct TracedMessage {
   int recipients = 0;           // connections it was delivered to (0: matched nobody)
 };
 
+// The simulation asks Wants(t) for every message dbus-daemon routes at time t and resolves the
+// message's names and paths into a TracedMessage for Routed() only when the answer is yes, so a
+// tap that keeps a window of the run spares the rest of it the string work.
 class MessageTap {
  public:
   virtual ~MessageTap() = default;
+  virtual bool Wants(Time t) = 0;
   virtual void Routed(const TracedMessage& m) = 0;
 };
 
