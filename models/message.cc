@@ -22,6 +22,26 @@ const char* MemberName(Member m) {
   return "?";
 }
 
+const char* MessageTypeName(MessageType t) {
+  switch (t) {
+    case MessageType::kSignal: return "signal";
+    case MessageType::kMethodCall: return "method_call";
+    case MessageType::kMethodReturn: return "method_return";
+    case MessageType::kError: return "error";
+  }
+  return "?";
+}
+
+const char* ErrorNameText(ErrorName e) {
+  switch (e) {
+    case ErrorName::kNoBufs: return "System.Error.ENOBUFS";
+    case ErrorName::kTimedOut: return "System.Error.ETIMEDOUT";
+    case ErrorName::kLimitsExceeded: return "org.freedesktop.DBus.Error.LimitsExceeded";
+    case ErrorName::kNone: break;
+  }
+  return "org.freedesktop.DBus.Error.Failed";
+}
+
 Interface InterfaceOf(Member m) {
   switch (m) {
     case Member::kUnitNew:

@@ -53,6 +53,10 @@ enum class ErrorName : std::uint8_t {
 enum class Interface : std::uint8_t { kSystemdManager, kLogindManager, kProperties, kDBus, kNone };
 Interface InterfaceOf(Member m);
 const char* InterfaceName(Interface i);
+// "signal", "method_call", "method_return" or "error", as busctl and dbus-monitor name them.
+const char* MessageTypeName(MessageType t);
+// The D-Bus error name an error reply carries (kNone: org.freedesktop.DBus.Error.Failed).
+const char* ErrorNameText(ErrorName e);
 
 // Object ids: a unit's or a job's id, or the manager object /org/freedesktop/systemd1.
 constexpr std::uint32_t kManagerObject = 0xffffffffu;

@@ -1,5 +1,6 @@
 #include "models/simulation.h"
 
+#include "models/csv_text.h"
 #include "models/policies/patch_registry.h"
 #include "models/unit_name.h"
 #include "mountstorm/error.h"
@@ -205,12 +206,7 @@ TracedMessage Simulation::Resolve(Time t, const Message& m, int recipients) cons
   out.bytes = m.bytes;
   out.recipients = recipients;
   out.sender = PeerName(m.sender, false);
-  switch (m.type) {
-    case MessageType::kSignal: out.type = "signal"; break;
-    case MessageType::kMethodCall: out.type = "method_call"; break;
-    case MessageType::kMethodReturn: out.type = "method_return"; break;
-    case MessageType::kError: out.type = "error"; break;
-  }
+  out.type = MessageTypeName(m.type);
   const bool reply = m.type == MessageType::kMethodReturn || m.type == MessageType::kError;
   if (m.destination != kBroadcast) out.destination = PeerName(m.destination, !reply);
   if (reply) {
@@ -218,10 +214,7 @@ TracedMessage Simulation::Resolve(Time t, const Message& m, int recipients) cons
     out.reply_serial = m.serial;
     out.serial = 0x40000000u | m.serial;
     if (m.type == MessageType::kError) {
-      out.error_name = m.error == ErrorName::kNoBufs           ? "System.Error.ENOBUFS"
-                       : m.error == ErrorName::kTimedOut       ? "System.Error.ETIMEDOUT"
-                       : m.error == ErrorName::kLimitsExceeded ? "org.freedesktop.DBus.Error.LimitsExceeded"
-                                                               : "org.freedesktop.DBus.Error.Failed";
+      out.error_name = ErrorNameText(m.error);
       out.signature = "s";
     } else {
       out.signature = "o";
@@ -265,35 +258,27 @@ void Simulation::AttachTap(MessageTap* tap) {
 std::string Simulation::EventsCsv() const {
   // (time, order within the time, text): mounts, scans and login outcomes, sorted by time.
   std::vector<std::tuple<Time, int, std::string>> rows;
-  auto quote = [](const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
   const auto& log = table_.log();
   for (std::size_t i = initial_operations_; i < log.size(); ++i) {
     const MountTable::Operation& op = log[i];
     const char* kind = op.op == MountOp::kMount ? "mount" : op.op == MountOp::kUmount ? "umount" : "remount";
-    rows.emplace_back(op.at, 0, std::string(kind) + (op.applied ? "" : "_failed") + "," + quote(table_.strings().Get(op.path)));
+    rows.emplace_back(op.at, 0, std::string(kind) + (op.applied ? "" : "_failed") + "," + CsvField(table_.strings().Get(op.path)));
   }
   for (const SystemdManager::ScanRecord& scan : systemd_->scan_log()) {
     rows.emplace_back(scan.start, 1, "scan," + std::to_string(scan.lines) + " lines");
   }
   for (const auto& client : login_clients_) {
     for (const LoginClient::Attempt& a : client->attempts()) {
-      rows.emplace_back(a.start, 2, "login_start," + quote(client->name()));
-      if (a.end != kNever) rows.emplace_back(a.end, 3, std::string("login_") + OutcomeName(a.outcome) + "," + quote(client->name()));
+      rows.emplace_back(a.start, 2, "login_start," + CsvField(client->name()));
+      if (a.end != kNever) rows.emplace_back(a.end, 3, std::string("login_") + OutcomeName(a.outcome) + "," + CsvField(client->name()));
     }
   }
   std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
     return std::get<0>(x) != std::get<0>(y) ? std::get<0>(x) < std::get<0>(y) : std::get<1>(x) < std::get<1>(y);
   });
   std::string out = "time_s,event,detail\n";
-  char t[32];
   for (const auto& [time, order, text] : rows) {
-    std::snprintf(t, sizeof t, "%lld.%09lld", static_cast<long long>(time / kSecond), static_cast<long long>(time % kSecond));
-    out += t;
+    out += FormatTime(time, 9);
     out += ',';
     out += text;
     out += '\n';

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "models/csv_text.h"
 #include "models/simulation.h"
 #include "mountstorm/run.h"
 
@@ -262,21 +263,6 @@ nlohmann::json BuildSummary(const Simulation& sim) {
   // How long the pipeline stayed busy after the workload's last operation.
   j["drain_s"] = ToSeconds(std::max<Time>(0, sim.end_time() - sim.last_operation_time()));
   return j;
-}
-
-// Seconds with as many decimals as the interval needs, by integer arithmetic.
-std::string FormatTime(Time t, int decimals) {
-  std::int64_t whole = t / kSecond;
-  std::int64_t frac = t % kSecond;
-  for (int d = 9; d > decimals; --d) frac /= 10;
-  char buf[64];
-  if (decimals == 0) {
-    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(whole));
-  } else {
-    std::snprintf(buf, sizeof buf, "%lld.%0*lld", static_cast<long long>(whole), decimals,
-                  static_cast<long long>(frac));
-  }
-  return buf;
 }
 
 std::string CurvesCsv(const DepthRecorder& r) {

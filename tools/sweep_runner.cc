@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "models/csv_text.h"
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
 #include "sim/random_stream.h"
@@ -94,16 +95,6 @@ std::string Cell(const nlohmann::json& v) {
   if (v.is_null()) return "";
   if (v.is_string()) return v.get<std::string>();
   return v.dump();
-}
-
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 // The key outcomes of a run, flattened, in a fixed order.
