@@ -13,6 +13,18 @@ int CsvTable::Column(const std::string& name) const {
   return -1;
 }
 
+std::vector<std::string> CsvHeader(const std::string& text) {
+  std::vector<std::string> header;
+  std::string line = text.substr(0, text.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  std::size_t start = 0;
+  for (std::size_t comma; (comma = line.find(',', start)) != std::string::npos; start = comma + 1) {
+    header.push_back(line.substr(start, comma - start));
+  }
+  if (!line.empty()) header.push_back(line.substr(start));
+  return header;
+}
+
 CsvTable ParseCsv(const std::string& text, const std::string& origin) {
   CsvTable table;
   std::vector<std::string> row;

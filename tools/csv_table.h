@@ -15,6 +15,10 @@ struct CsvTable {
   int Column(const std::string& name) const;
 };
 
+// The fields of the first line of `text` (the header), without quoting and without a final '\r':
+// for a large file whose header alone is wanted, or whose rows are read without ParseCsv.
+std::vector<std::string> CsvHeader(const std::string& text);
+
 // Parses `text`; throws InputError naming `origin` and the line for a row of the wrong width, an
 // unclosed quote or an empty file.
 CsvTable ParseCsv(const std::string& text, const std::string& origin);

@@ -16,6 +16,7 @@
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
 #include "tools/cli_util.h"
+#include "tools/csv_table.h"
 #include "tools/parallel_for.h"
 
 namespace mountstorm {
@@ -253,30 +254,18 @@ double FirstOperationTime(const Scenario& s) {
 
 namespace {
 
-std::vector<std::string> SplitCsvLine(const std::string& line) {
-  std::vector<std::string> cells;
-  std::stringstream in(line);
-  for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
-  return cells;
-}
-
 // At its limit: a level at or above it (outgoing queues and sockets overshoot by one message).
 bool AtLimit(std::int64_t level, std::int64_t limit) { return level >= limit && level > 0; }
 
 // The start of the first sample interval of curves.csv in which each queue was at its limit.
 std::map<std::string, double> FirstIntervalAtLimit(const std::string& csv, const nlohmann::json& queues) {
-  std::stringstream in(csv);
-  std::string line;
-  std::getline(in, line);
-  const std::vector<std::string> header = SplitCsvLine(line);
+  const CsvTable t = ParseCsv(csv, "curves.csv");
   std::map<std::string, double> first;
-  while (std::getline(in, line)) {
-    const std::vector<std::string> cells = SplitCsvLine(line);
-    for (std::size_t c = 1; c < cells.size() && c < header.size(); ++c) {
-      if (first.count(header[c]) || !queues.contains(header[c])) continue;
-      if (AtLimit(std::stoll(cells[c]), queues[header[c]]["limit"].get<std::int64_t>())) {
-        first[header[c]] = std::stod(cells[0]);
-      }
+  for (const std::vector<std::string>& row : t.rows) {
+    for (std::size_t c = 1; c < row.size(); ++c) {
+      const std::string& name = t.header[c];
+      if (first.count(name) || !queues.contains(name)) continue;
+      if (AtLimit(std::stoll(row[c]), queues[name]["limit"].get<std::int64_t>())) first[name] = std::stod(row[0]);
     }
   }
   return first;
@@ -364,7 +353,6 @@ std::string HeadroomAnswer(const Headroom& h) {
 Headroom AnalyzeHeadroom(const Scenario& s) {
   const RunResult r = RunScenario(s);
   Headroom h;
-  h.summary = r.summary;
   h.end_time_s = r.summary["end_time_s"].get<double>();
   h.active_from_s = std::min(FirstOperationTime(s), h.end_time_s);
   h.queues = QueueTable(r);

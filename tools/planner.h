@@ -125,7 +125,6 @@ struct ProcessLoad {
   double fraction = 0;  // busy_s over the active part of the run
 };
 struct Headroom {
-  nlohmann::json summary;
   double active_from_s = 0;  // the first workload operation (0 without a workload)
   double end_time_s = 0;
   std::vector<QueueHeadroom> queues;  // by peak / limit, highest first

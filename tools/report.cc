@@ -24,9 +24,10 @@ namespace po = boost::program_options;
 
 namespace mountstorm {
 
-std::string HtmlEscape(const std::string& text) { return svg::Escape(text); }
-
 namespace {
+
+// Text for HTML content and attribute values: XML's escaping serves HTML as well.
+std::string HtmlEscape(const std::string& text) { return svg::Escape(text); }
 
 // Print-friendly and self-contained: generic font families only, no images, no links.
 const char kStyle[] = R"(
@@ -118,9 +119,7 @@ std::string Figure(const std::string& svg, const std::string& caption) {
 // that curves.csv lacks.
 std::vector<std::string> QueueOrder(const RunData& run) {
   std::vector<std::string> order;
-  std::stringstream header(run.curves_csv.substr(0, run.curves_csv.find('\n')));
-  for (std::string f; std::getline(header, f, ',');) {
-    if (!f.empty() && f.back() == '\r') f.pop_back();
+  for (const std::string& f : CsvHeader(run.curves_csv)) {
     if (f != "time_s" && run.summary["queues"].contains(f)) order.push_back(f);
   }
   for (auto it = run.summary["queues"].begin(); it != run.summary["queues"].end(); ++it) {

@@ -16,9 +16,6 @@
 
 namespace mountstorm {
 
-// Text for HTML content and attribute values.
-std::string HtmlEscape(const std::string& text);
-
 // The page of a run directory.
 std::string RunReportHtml(const RunData& run, const RunPlotOptions& options);
 

@@ -78,7 +78,6 @@ struct Segment {
 };
 
 struct Curves {
-  std::vector<std::string> queues;  // the columns after time_s
   std::vector<double> times;
   std::vector<std::vector<double>> values;  // values[q][row], only for the columns asked for
   double interval = 0;
@@ -88,15 +87,8 @@ Curves ParseCurves(const std::string& text, const std::string& origin, const std
   Curves c;
   std::size_t pos = text.find('\n');
   if (pos == std::string::npos) throw InputError(origin + ": no header line");
-  std::vector<std::string> header;
-  {
-    std::string h = text.substr(0, pos);
-    if (!h.empty() && h.back() == '\r') h.pop_back();
-    std::stringstream hs(h);
-    for (std::string f; std::getline(hs, f, ',');) header.push_back(f);
-  }
+  const std::vector<std::string> header = CsvHeader(text);
   if (header.empty() || header[0] != "time_s") throw InputError(origin + ": the first column is not time_s");
-  c.queues.assign(header.begin() + 1, header.end());
   std::vector<int> column_of(header.size(), -1);  // csv column -> index into wanted
   c.values.resize(wanted.size());
   for (std::size_t w = 0; w < wanted.size(); ++w) {
@@ -279,33 +271,21 @@ struct EventTrack {
 EventTrack ParseEvents(const std::string& text, const std::string& origin) {
   EventTrack e;
   if (text.empty()) return e;
-  std::size_t start = text.find('\n');
-  if (start == std::string::npos) return e;
-  std::size_t line_no = 1;
-  for (++start; start < text.size();) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    ++line_no;
-    std::size_t c1 = text.find(',', start);
-    if (c1 == std::string::npos || c1 > end)
-      throw InputError(origin + ": line " + std::to_string(line_no) + ": expected time_s,event,detail");
-    std::size_t c2 = text.find(',', c1 + 1);
-    if (c2 == std::string::npos || c2 > end) c2 = end;
-    double t = 0;
-    auto [stop, ec] = std::from_chars(text.data() + start, text.data() + c1, t);
-    if (ec != std::errc() || stop != text.data() + c1) {
-      throw InputError(origin + ": line " + std::to_string(line_no) + ": the time is not a number");
+  const CsvTable t = ParseCsv(text, origin);
+  const int time = t.Column("time_s"), event = t.Column("event");
+  if (time < 0 || event < 0) throw InputError(origin + ": expected the columns time_s,event,detail");
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const std::optional<double> at = ParseNumber(t.rows[r][static_cast<std::size_t>(time)]);
+    if (!at) throw InputError(origin + ": line " + std::to_string(r + 2) + ": the time is not a number");
+    const std::string& name = t.rows[r][static_cast<std::size_t>(event)];
+    if (name == "mount") {
+      e.mounts.push_back(*at);
+    } else if (name == "scan") {
+      e.scans.push_back(*at);
+    } else if (name == "umount" || name == "remount" || name == "umount_failed" || name == "remount_failed" ||
+               name == "mount_failed") {
+      e.other_ops.push_back(*at);
     }
-    std::string event = text.substr(c1 + 1, c2 - c1 - 1);
-    if (event == "mount") {
-      e.mounts.push_back(t);
-    } else if (event == "scan") {
-      e.scans.push_back(t);
-    } else if (event == "umount" || event == "remount" || event == "umount_failed" || event == "remount_failed" ||
-               event == "mount_failed") {
-      e.other_ops.push_back(t);
-    }
-    start = end + 1;
   }
   return e;
 }
@@ -338,13 +318,8 @@ std::string PlotRun(const RunData& run, const RunPlotOptions& options, bool stan
   // The panels: the queues asked for, or every queue that held something, in curves.csv order
   // (the order a message meets them).
   std::vector<std::string> header_queues;
-  {
-    std::string h = run.curves_csv.substr(0, run.curves_csv.find('\n'));
-    std::stringstream hs(h);
-    for (std::string f; std::getline(hs, f, ',');) {
-      if (!f.empty() && f.back() == '\r') f.pop_back();
-      if (f != "time_s") header_queues.push_back(f);
-    }
+  for (const std::string& f : CsvHeader(run.curves_csv)) {
+    if (f != "time_s") header_queues.push_back(f);
   }
   std::vector<std::string> panels;
   if (!options.queues.empty()) {

@@ -29,8 +29,6 @@ class Document {
  public:
   Document(double width, double height);
 
-  double width() const { return width_; }
-  double height() const { return height_; }
   void set_height(double h) { height_ = h; }
 
   // <title> of the document (shown by viewers as its name).

@@ -24,7 +24,7 @@ namespace {
 
 struct Choice {
   std::string outcome;
-  int mean = -1, ci = -1, n = -1;
+  int mean = -1, ci = -1;
   int x = -1, series = -1, y_axis = -1;
   std::vector<std::size_t> rows;  // the rows plotted
 };
@@ -236,7 +236,6 @@ Choice Choose(const SweepData& sweep, const SweepPlotOptions& o, SweepPlotChoice
   c.outcome = outcome;
   c.mean = t.Column(outcome + ".mean");
   c.ci = t.Column(outcome + ".ci95");
-  c.n = t.Column(outcome + ".n");
   if (c.mean < 0) {
     std::vector<std::string> known;
     for (const std::string& h : t.header) {
