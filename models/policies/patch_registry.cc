@@ -116,17 +116,18 @@ std::vector<std::pair<std::string, std::string>> ListPatches() {
   return out;
 }
 
+PatchFactory FindPatch(const std::string& name) {
+  std::lock_guard<std::mutex> lock(RegistryMutex());
+  auto it = Registry().find(name);
+  return it == Registry().end() ? PatchFactory() : it->second.factory;
+}
+
 std::unique_ptr<Pid1Policy> MakePatch(const PatchSpec& spec, const std::string& file) {
-  PatchFactory factory;
-  {
-    std::lock_guard<std::mutex> lock(RegistryMutex());
-    auto it = Registry().find(spec.name);
-    if (it == Registry().end()) {
-      std::string known;
-      for (const auto& [name, e] : Registry()) known += (known.empty() ? "" : ", ") + name;
-      throw InputError(file + ": " + spec.path + "/name: unknown patch \"" + spec.name + "\" (known: " + known + ")");
-    }
-    factory = it->second.factory;
+  PatchFactory factory = FindPatch(spec.name);
+  if (!factory) {
+    std::string known;
+    for (const auto& [name, description] : ListPatches()) known += (known.empty() ? "" : ", ") + name;
+    throw InputError(file + ": " + spec.path + "/name: unknown patch \"" + spec.name + "\" (known: " + known + ")");
   }
   JsonReader reader(&spec.params, file, spec.path, nullptr);
   std::string name;

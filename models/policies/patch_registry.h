@@ -16,6 +16,9 @@
 
 namespace mountstorm {
 
+// The factory registered under `name`, or an empty function.
+PatchFactory FindPatch(const std::string& name);
+
 // Makes the patch `spec` describes. Throws InputError for an unknown name or bad parameters.
 std::unique_ptr<Pid1Policy> MakePatch(const PatchSpec& spec, const std::string& file);
 
