@@ -162,7 +162,7 @@ Duration SystemdManager::Step(Time now) {
     }
   }
   // The run queue: an event source of idle priority (manager_dispatch_run_queue).
-  if (run_queue_head_ < run_queue_.size()) {
+  if (!run_queue_.empty()) {
     cost += params_.loop_iteration_cost;
     RunJob(now, &cost);
     stats_.job_time += cost;
@@ -383,7 +383,7 @@ void SystemdManager::HandleCall(std::size_t b, const Message& call, Time now, Du
   std::uint32_t job = static_cast<std::uint32_t>(jobs_.size() - 1);
   jobs_[job].in_dbus_queue = true;
   job_dbus_queue_.push_back(job);
-  run_queue_.push_back(job);
+  run_queue_.PushBack(job);
   // The reply names the job; it queues behind every signal already waiting to be written.
   Message reply = NewMessage(Member::kMethodReturn, MessageType::kMethodReturn, job);
   reply.serial = call.serial;
@@ -401,11 +401,7 @@ void SystemdManager::HandleCall(std::size_t b, const Message& call, Time now, Du
 }
 
 void SystemdManager::RunJob(Time now, Duration* cost) {
-  std::uint32_t j = run_queue_[run_queue_head_++];
-  if (run_queue_head_ == run_queue_.size()) {
-    run_queue_.clear();
-    run_queue_head_ = 0;
-  }
+  std::uint32_t j = run_queue_.PopFront();
   ++stats_.jobs_run;
   *cost += params_.job_run_cost;
   // The scope starts: its state changes, and the finished job is announced and removed.

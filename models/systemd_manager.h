@@ -47,6 +47,7 @@
 #include "mountstorm/policy.h"
 #include "models/sdbus_connection.h"
 #include "mountstorm/scenario.h"
+#include "sim/ring_buffer.h"
 #include "sim/server.h"
 
 namespace mountstorm {
@@ -174,8 +175,7 @@ class SystemdManager : public Server {
   };
   std::vector<Job> jobs_;
   std::vector<std::uint32_t> job_dbus_queue_;
-  std::vector<std::uint32_t> run_queue_;  // FIFO by index
-  std::size_t run_queue_head_ = 0;
+  RingBuffer<std::uint32_t> run_queue_;  // jobs, first in first out
   std::uint64_t scan_id_ = 0;
   bool dispatch_call_open_ = false;
   int call_units_left_ = 0;
