@@ -34,41 +34,18 @@ fail() {
   exit 1
 }
 
-cp "$src/scenarios/poisson-automounts.json" "$work/base.json"
-cat >"$work/sweep.json" <<'EOF'
-{
-  "name": "parallel-test",
-  "description": "Poisson automounts at three rates on two systemd versions.",
-  "base": "base.json",
-  "seed": 42,
-  "replications": 2,
-  "axes": [
-    {"path": "/workload/0/rate_per_s", "values": [2, 5, 10]},
-    {"path": "/profile", "values": ["rhel7.7", "v248"]}
-  ]
-}
-EOF
+# shellcheck source=tests/slurm/sweep_lib.sh
+. "$src/tests/slurm/sweep_lib.sh"
+write_test_sweep "$work" parallel-test "$src"
 cd "$work"
 "$mountstorm" sweep sweep.json -o reference --jobs 2 --quiet || fail "the single-machine sweep failed"
 export MOUNTSTORM=$mountstorm
 
 check() {  # NAME: checks the shards NAME/shard-* and compares their merge with the reference
-  local name=$1 d n f shards=0
-  for d in "$name"/shard-*; do
-    n=$(find "$d/runs" -name '*.json' 2>/dev/null | wc -l)
-    [ "$n" -eq 4 ] || fail "$d holds $n runs, expected 4 (12 runs in 3 shards)"
-    shards=$((shards + 1))
-  done
-  [ "$shards" -eq 3 ] || fail "$name: $shards shard directories, expected 3"
-  [ "$(find "$name"/shard-*/runs -name '*.json' -printf '%f\n' | sort | uniq -d | wc -l)" -eq 0 ] ||
-    fail "$name: a run was run by more than one shard"
+  local name=$1
+  check_shards "$name"
   "$mountstorm" merge -o "$name/merged" "$name"/shard-* >/dev/null || fail "$name: mountstorm merge failed"
-  for f in results.csv results.jsonl aggregate.csv sweep.json; do
-    if ! cmp "reference/$f" "$name/merged/$f"; then
-      diff "reference/$f" "$name/merged/$f" | head -n 20 || true
-      fail "$name: merged/$f differs from the single-machine sweep's"
-    fi
-  done
+  check_merged reference "$name/merged"
   echo "ok: $name"
 }
 

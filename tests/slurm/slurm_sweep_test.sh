@@ -16,7 +16,9 @@ src=${2:?usage: slurm_sweep_test.sh MOUNTSTORM_BINARY SOURCE_DIR}
 mountstorm=$(cd "$(dirname "$mountstorm")" && pwd)/$(basename "$mountstorm")
 src=$(cd "$src" && pwd)
 SN=$src/tests/slurm/single-node.sh
-SHARDS=3
+# shellcheck source=tests/slurm/sweep_lib.sh
+. "$src/tests/slurm/sweep_lib.sh"
+SHARDS=$SWEEP_SHARDS
 WAIT_S=${SLURM_SWEEP_TEST_WAIT_S:-120}
 
 skip() {
@@ -66,21 +68,8 @@ started=1
 eval "$env"
 echo "cluster up after $(elapsed) s"
 
-# A small sweep: 3 storm rates x 2 profiles x 2 replications = 12 runs, well under a second.
-cp "$src/scenarios/poisson-automounts.json" "$work/base.json"
-cat >"$work/sweep.json" <<'EOF'
-{
-  "name": "slurm-test",
-  "description": "Poisson automounts at three rates on two systemd versions.",
-  "base": "base.json",
-  "seed": 42,
-  "replications": 2,
-  "axes": [
-    {"path": "/workload/0/rate_per_s", "values": [2, 5, 10]},
-    {"path": "/profile", "values": ["rhel7.7", "v248"]}
-  ]
-}
-EOF
+# The small sweep of sweep_lib.sh: 12 runs, well under a second.
+write_test_sweep "$work" slurm-test "$src"
 
 # Submit right away: a fresh slurmctld schedules its first job ~3 s after it starts anyway.
 ids=$(cd "$work" && MOUNTSTORM_BIN=$mountstorm "$src/tools/slurm/submit-sweep.sh" sweep.json out "$SHARDS") ||
@@ -111,25 +100,9 @@ done
 tasks=$(scontrol -o show job "$array_id" | grep -c 'JobState=COMPLETED')
 [ "$tasks" -eq "$SHARDS" ] || fail "array job $array_id: $tasks tasks completed, expected $SHARDS"
 
-# The array really was sharded: 3 shard directories, each with a third of the runs, none twice.
-total=0
-for i in $(seq 0 $((SHARDS - 1))); do
-  n=$(find "$work/out/shard-$i/runs" -name '*.json' 2>/dev/null | wc -l)
-  [ "$n" -eq 4 ] || fail "out/shard-$i holds $n runs, expected 4 (12 runs in 3 shards)"
-  total=$((total + n))
-done
-dups=$(find "$work"/out/shard-*/runs -name '*.json' -printf '%f\n' | sort | uniq -d | wc -l)
-[ "$dups" -eq 0 ] || fail "$dups runs were run by more than one shard"
+# The array really was sharded (a third of the runs per shard, none twice), and the merged result
+# is the single-machine result, byte for byte.
+check_shards "$work/out"
+check_merged "$work/reference" "$work/out/merged"
 
-# The merged result is the single-machine result, byte for byte.
-for f in results.csv results.jsonl aggregate.csv sweep.json; do
-  [ -f "$work/out/merged/$f" ] || fail "out/merged/$f was not written"
-  if ! cmp "$work/reference/$f" "$work/out/merged/$f"; then
-    diff "$work/reference/$f" "$work/out/merged/$f" | head -n 20 || true
-    fail "out/merged/$f differs from the single-machine sweep's"
-  fi
-done
-rows=$(($(wc -l <"$work/out/merged/results.csv") - 1))
-[ "$rows" -eq 12 ] || fail "out/merged/results.csv has $rows rows, expected 12"
-
-echo "PASS: a $SHARDS-task Slurm array and its merge job wrote exactly the single-machine results (12 runs) in $(elapsed) s"
+echo "PASS: a $SHARDS-task Slurm array and its merge job wrote exactly the single-machine results ($SWEEP_RUNS runs) in $(elapsed) s"
