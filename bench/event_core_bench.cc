@@ -33,6 +33,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_args.h"
 #include "mountstorm/time.h"
 #include "sim/event_list.h"
 #include "sim/simulator.h"
@@ -141,18 +142,28 @@ class HoldTarget final : public EventTarget {
   std::uint64_t checksum_ = kChecksumInit;
 };
 
+// Runs the warm-up holds, then times `holds` holds; hold(n) performs n holds. The caller fills in
+// the checksum.
+template <typename Hold>
+RunOutcome TimeHolds(std::size_t pending, std::uint64_t holds, Hold hold) {
+  const std::uint64_t warmup = WarmupHolds(pending);
+  hold(warmup);
+  auto started = Clock::now();
+  hold(holds);
+  RunOutcome out;
+  out.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  out.popped = warmup + holds;
+  return out;
+}
+
 template <typename Delays>
 RunOutcome RunSimulator(std::size_t pending, std::uint64_t holds, Delays delays) {
   Simulator sim;
   HoldTarget<Delays> target(&sim, delays);
   target.Start(pending);
-  target.Run(WarmupHolds(pending));
-  auto started = Clock::now();
-  target.Run(holds);
-  RunOutcome out;
-  out.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  RunOutcome out = TimeHolds(pending, holds, [&](std::uint64_t n) { target.Run(n); });
   out.checksum = target.checksum();
-  out.popped = sim.events_run();
+  out.popped = sim.events_run();  // what the simulator itself counted, rather than what was asked
   return out;
 }
 
@@ -176,14 +187,8 @@ RunOutcome RunEventList(std::size_t pending, std::uint64_t holds, Delays delays)
       list.Push(e.time + delays.Next(), 0, e.target, e.tag);
     }
   };
-  const std::uint64_t warmup = WarmupHolds(pending);
-  hold(warmup);
-  auto started = Clock::now();
-  hold(holds);
-  RunOutcome out;
-  out.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  RunOutcome out = TimeHolds(pending, holds, hold);
   out.checksum = checksum;
-  out.popped = warmup + holds;
   return out;
 }
 
@@ -215,14 +220,8 @@ RunOutcome RunPriorityQueue(std::size_t pending, std::uint64_t holds, Delays del
       queue.push(Event{e.time + delays.Next(), 0, e.tag, seq++, e.target});
     }
   };
-  const std::uint64_t warmup = WarmupHolds(pending);
-  hold(warmup);
-  auto started = Clock::now();
-  hold(holds);
-  RunOutcome out;
-  out.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  RunOutcome out = TimeHolds(pending, holds, hold);
   out.checksum = checksum;
-  out.popped = warmup + holds;
   return out;
 }
 
@@ -269,20 +268,8 @@ std::uint64_t ParseCount(const std::string& flag, const std::string& text) {
 
 Options ParseOptions(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    std::string value;
-    bool has_value = false;
-    if (std::size_t eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-      value = arg.substr(eq + 1);
-      arg = arg.substr(0, eq);
-      has_value = true;
-    }
-    auto next = [&]() -> std::string {
-      if (has_value) return value;
-      if (i + 1 >= argc) Usage(arg + " needs a value");
-      return argv[++i];
-    };
+  for (bench::ArgReader a(argc, argv, Usage); a.Next();) {
+    const std::string& arg = a.arg();
     if (arg == "-h" || arg == "--help") {
       std::cout << kUsage;
       std::exit(0);
@@ -290,19 +277,19 @@ Options ParseOptions(int argc, char** argv) {
       o.json = true;
     } else if (arg == "--pending") {
       o.pending.clear();
-      for (const std::string& p : SplitComma(next())) o.pending.push_back(ParseCount("--pending", p));
+      for (const std::string& p : SplitComma(a.Value())) o.pending.push_back(ParseCount("--pending", p));
     } else if (arg == "--events") {
-      o.events = ParseCount(arg, next());
+      o.events = ParseCount(arg, a.Value());
     } else if (arg == "--reps") {
-      o.reps = static_cast<int>(std::min<std::uint64_t>(ParseCount(arg, next()), 1000));
+      o.reps = static_cast<int>(std::min<std::uint64_t>(ParseCount(arg, a.Value()), 1000));
     } else if (arg == "--mean-ns") {
-      o.mean_ns = static_cast<double>(ParseCount(arg, next()));
+      o.mean_ns = static_cast<double>(ParseCount(arg, a.Value()));
     } else if (arg == "--delays") {
-      std::string kind = next();
+      std::string kind = a.Value();
       if (kind != "table" && kind != "inline") Usage("--delays wants table or inline, got '" + kind + "'");
       o.inline_delays = kind == "inline";
     } else if (arg == "--impl") {
-      o.impls = SplitComma(next());
+      o.impls = SplitComma(a.Value());
       for (const std::string& impl : o.impls)
         if (impl != "simulator" && impl != "eventlist" && impl != "priority_queue")
           Usage("unknown --impl '" + impl + "'");
@@ -332,11 +319,7 @@ int Main(int argc, char** argv) {
   const std::string delays_text =
       o.inline_delays ? "inline: one mt19937_64 + std::exponential_distribution draw per hold (included in the time)"
                       : "table: 65,536 exponential delays drawn up front (mt19937_64, seed 1), read cyclically";
-#ifdef NDEBUG
-  const bool optimized = true;
-#else
-  const bool optimized = false;
-#endif
+  const bool optimized = bench::kOptimized;
 
   nlohmann::json results = nlohmann::json::array();
   bool all_match = true;
@@ -364,9 +347,8 @@ int Main(int argc, char** argv) {
         checksum = out.checksum;
         popped = out.popped;
       }
-      std::sort(rates.begin(), rates.end());
-      const double median = rates.size() % 2 == 1 ? rates[rates.size() / 2]
-                                                  : (rates[rates.size() / 2 - 1] + rates[rates.size() / 2]) / 2;
+      std::sort(rates.begin(), rates.end());  // front() and back() are the slowest and fastest runs
+      const double median = bench::Median(rates);
       const bool matches = !have_reference || checksum == reference_checksum;
       if (!have_reference) {
         reference_checksum = checksum;

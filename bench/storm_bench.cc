@@ -22,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_args.h"
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
@@ -60,29 +61,17 @@ struct Options {
 Options ParseOptions(int argc, char** argv) {
   Options o;
   bool have_scenario = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    std::string value;
-    bool has_value = false;
-    if (std::size_t eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-      value = arg.substr(eq + 1);
-      arg = arg.substr(0, eq);
-      has_value = true;
-    }
-    auto next = [&]() -> std::string {
-      if (has_value) return value;
-      if (i + 1 >= argc) Usage(arg + " needs a value");
-      return argv[++i];
-    };
+  for (bench::ArgReader a(argc, argv, Usage); a.Next();) {
+    const std::string& arg = a.arg();
     if (arg == "-h" || arg == "--help") {
       std::cout << kUsage;
       std::exit(0);
     } else if (arg == "--json") {
       o.json = true;
     } else if (arg == "--set") {
-      o.sets.push_back(next());
+      o.sets.push_back(a.Value());
     } else if (arg == "--reps") {
-      std::string text = next();
+      std::string text = a.Value();
       char* end = nullptr;
       long v = std::strtol(text.c_str(), &end, 10);
       if (text.empty() || *end != '\0' || v < 1 || v > 1000) Usage("--reps wants an integer from 1 to 1000");
@@ -97,12 +86,6 @@ Options ParseOptions(int argc, char** argv) {
     }
   }
   return o;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int Run(const Options& o) {
@@ -129,15 +112,11 @@ int Run(const Options& o) {
 
   const std::uint64_t events = summary.at("events").get<std::uint64_t>();
   const std::uint64_t sent = summary.at("messages").at("systemd").at("sent").get<std::uint64_t>();
-  const double median = Median(seconds);
+  const double median = bench::Median(seconds);
   const double fastest = *std::min_element(seconds.begin(), seconds.end());
   const double slowest = *std::max_element(seconds.begin(), seconds.end());
   const double rate = static_cast<double>(events) / median;
-#ifdef NDEBUG
-  const bool optimized = true;
-#else
-  const bool optimized = false;
-#endif
+  const bool optimized = bench::kOptimized;
 
   if (o.json) {
     nlohmann::json doc = {{"benchmark", "storm_bench"},
