@@ -195,9 +195,10 @@ TEST_CASE("a --set override changes a value, and a bad or misspelled one exits 2
       {"/run/stop_at_s=-5", "/run/stop_at_s", "from 0 to 1000000"},
       {"/run/stop_at_s=soon", "/run/stop_at_s", "\"soon\" (a string)"},
       {"/run/stop_at=5", "/run/stop_at", "did you mean \"stop_at_s\""},
-      {"/systmd/scan_per_line_us=3", "/systmd", ""},
-      {"/workload/0/kind/x=1", "/workload/0/kind/x", ""},
-      {"/mount_table/entries/999/path=\"/x\"", "/mount_table/entries/999", ""},
+      {"/systmd/scan_per_line_us=3", "/systmd", "unknown key (did you mean \"systemd\"?)"},
+      {"/workload/0/kind/x=1", "/workload/0/kind/x", "not a valid JSON pointer into the scenario"},
+      {"/mount_table/entries/999/path=\"/x\"", "/mount_table/entries/999",
+       "the parent /mount_table/entries/999 does not exist"},
       {"/mount_table/entries/-=1", "/mount_table/entries/-", "no such array element"},
       {"/run/stop_at_s", "/run/stop_at_s", "expected /json/path=value"},
       {"run/stop_at_s=5", "run/stop_at_s", "expected /json/path=value"},
@@ -221,8 +222,18 @@ TEST_CASE("a --set override changes a value, and a bad or misspelled one exits 2
 }
 
 TEST_CASE("validate accepts every shipped scenario", "[cli]") {
-  for (const char* name : {"incident-single-mount", "incident-storm", "poisson-automounts"}) {
-    const std::string path = SourcePath(std::string("scenarios/") + name + ".json");
+  // Every scenarios/*.json (the sweeps in scenarios/sweeps/ are not scenarios).
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(SourcePath("scenarios"))) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json") names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  for (const char* shipped : {"incident-single-mount.json", "incident-storm.json", "poisson-automounts.json"}) {
+    INFO(shipped);
+    CHECK(std::find(names.begin(), names.end(), shipped) != names.end());
+  }
+  for (const std::string& name : names) {
+    const std::string path = SourcePath("scenarios/" + name);
     CommandResult r = Mountstorm({"validate", path});
     INFO(name << ": " << r.err);
     CHECK(r.exit_status == 0);
@@ -352,10 +363,22 @@ TEST_CASE("an array index beyond 64 bits in --set exits 2", "[cli]") {
 }
 
 TEST_CASE("README's --set /systemd/wqueue_max works on a scenario without a systemd section", "[cli]") {
-  CommandResult r = Mountstorm({"validate", SourcePath("scenarios/incident-storm.json"), "--set",
-                                "/systemd/wqueue_max=393216", "--set", "/workload/0/count=3000"});
+  const std::string path = SourcePath("scenarios/poisson-automounts.json");
+  // The point of the test: the file has no "systemd" object, so --set must create it.
+  REQUIRE_FALSE(nlohmann::json::parse(ReadFile(path)).contains("systemd"));
+  CommandResult r = Mountstorm({"validate", path, "--set", "/systemd/wqueue_max=393216", "--set",
+                                "/workload/0/count=3000"});
   INFO(r.err);
   CHECK(r.exit_status == 0);
+  CHECK(r.out.find("3000 operation(s)") != std::string::npos);
+  // The created object is the one PID 1 reads its limit from (the default is 196608).
+  const std::string dir = TempDir("cli-set-created") + "/out";
+  CommandResult run = Mountstorm({"run", path, "-o", dir, "--set", "/systemd/wqueue_max=393216", "--set",
+                                  "/run/stop_at_s=0"});
+  INFO(run.err);
+  REQUIRE(run.exit_status == 0);
+  nlohmann::json summary = nlohmann::json::parse(ReadFile(dir + "/summary.json"));
+  CHECK(summary["queues"]["systemd.wqueue"]["limit"] == 393216);
 }
 
 TEST_CASE("a key given twice in a scenario file exits 2", "[cli]") {

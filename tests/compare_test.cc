@@ -62,10 +62,16 @@ TEST_CASE("compare runs A and B on the same seed and writes compare.json", "[com
   CHECK(report["b"]["summary"]["patches"].size() == 1);
   CHECK(report["a"]["summary"]["messages"]["systemd"]["sent"] == 65);
   CHECK(report["b"]["summary"]["messages"]["systemd"]["sent"] == 1);
-  // Two scenario files instead of one with --a/--b.
+  // Two scenario files instead of one with --a/--b: A is the first file, B the second.
+  const std::string two_dir = TempDir("compare-two");
   test::CommandResult two = RunProgram({ProgramPath(), "compare", SourcePath("scenarios/pr15233-before.json"),
-                                        SourcePath("scenarios/pr15233-after.json")});
-  CHECK(two.exit_status == 0);
+                                        SourcePath("scenarios/pr15233-after.json"), "-o", two_dir});
+  REQUIRE(two.exit_status == 0);
+  nlohmann::json two_report = nlohmann::json::parse(test::ReadFile(two_dir + "/compare.json"));
+  CHECK(two_report["a"]["summary"]["scenario"] == "pr15233-before");
+  CHECK(two_report["b"]["summary"]["scenario"] == "pr15233-after");
+  CHECK(two_report["a"]["summary"]["messages"]["systemd"]["sent"] == 40600);
+  CHECK(two_report["b"]["summary"]["messages"]["systemd"]["sent"] == 200);
   test::CommandResult bad = RunProgram({ProgramPath(), "compare", SourcePath("scenarios/incident-single-mount.json"),
                                         "--b", "not-a-profile"});
   CHECK(bad.exit_status == 2);

@@ -206,10 +206,22 @@ TEST_CASE("size: the limit of each kind of queue is the scenario value that sets
     INFO(queue);
     CHECK(LimitFor(base, inventory, queue).path == path);
   }
-  // Every queue the model reports has a limit the planner can set.
+  // Every queue the model reports has a limit the planner can set: a scenario value whose current
+  // value is the queue's limit, within the range the planner searches, shared with queues whose
+  // limit the same value sets.
   for (const auto& [queue, info] : inventory) {
     INFO(queue);
-    CHECK_NOTHROW(LimitFor(base, inventory, queue));
+    const LimitParam p = LimitFor(base, inventory, queue);
+    const std::optional<nlohmann::json> current = CurrentValue(base, p.path);
+    REQUIRE(current.has_value());
+    CHECK(*current == info.limit);
+    CHECK(p.minimum <= info.limit);
+    CHECK(info.limit <= p.maximum);
+    for (const std::string& other : p.sharing) {
+      INFO("shared with " << other);
+      CHECK(other != queue);
+      CHECK(LimitFor(base, inventory, other).path == p.path);
+    }
   }
   const LimitParam shared = LimitFor(base, inventory, "systemd.wqueue");
   CHECK(shared.sharing == std::vector<std::string>{"systemd.private.agent.wqueue"});

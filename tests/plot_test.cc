@@ -240,6 +240,7 @@ TEST_CASE("thousands of samples per pixel keep every peak", "[plot]") {
   CHECK(svg.size() < 40000);
   const double ly = std::stod(Attribute(svg, "limit-q.wqueue", "y1"));
   std::vector<double> ys = VerticalTargets(AreaPath(svg, "q.wqueue"));
+  REQUIRE(!ys.empty());
   const double bottom = *std::max_element(ys.begin(), ys.end());
   const double top = *std::min_element(ys.begin(), ys.end());
   // The spike is half the limit: half as high above the baseline as the limit line.

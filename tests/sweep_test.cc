@@ -183,9 +183,29 @@ TEST_CASE("ranges, zipped axes and seeds", "[sweep]") {
   CHECK(points[1].assignments[1].second == 2048);
   CHECK(points[1].assignments[2].second == 20.0);
   // A run's seed depends on the point's values and the replication, nothing else.
-  CHECK(RunSeed(1, points[3].key, 0) == RunSeed(1, ExpandSweep(Spec(doc))[3].key, 0));
+  CHECK(points[3].key == R"({"/seed":10,"/systemd/rqueue_max":20.0,"/systemd/wqueue_max":2048})");
+  CHECK(RunSeed(1, points[3].key, 0) == 13499202622345832107u);
   CHECK(RunSeed(1, points[3].key, 0) != RunSeed(1, points[3].key, 1));
   CHECK(RunSeed(1, points[3].key, 0) != RunSeed(2, points[3].key, 0));
+
+  // The seeds docs/SWEEPS.md shows in results.csv of its first sweep (wqueue-vs-storm, seed 2019).
+  const nlohmann::json example = {
+      {"name", "wqueue-vs-storm"},
+      {"base", SourcePath("scenarios/incident-enobufs.json")},
+      {"seed", 2019},
+      {"replications", 2},
+      {"axes",
+       {{{"path", "/systemd/wqueue_max"}, {"values", {98304, 196608, 393216}}},
+        {{"path", "/workload/0/count"}, {"values", {1000, 2148}}}}},
+  };
+  const SweepSpec spec = Spec(example);
+  const std::vector<SweepPoint> rows = ExpandSweep(spec);
+  REQUIRE(rows.size() == 6);
+  CHECK(rows[0].key == R"({"/systemd/wqueue_max":98304,"/workload/0/count":1000})");
+  CHECK(RunSeed(spec.seed, rows[0].key, 0) == 14135502958997953645u);  // 98304,1000,0
+  CHECK(RunSeed(spec.seed, rows[0].key, 1) == 812633433872078537u);    // 98304,1000,1
+  CHECK(rows[1].key == R"({"/systemd/wqueue_max":98304,"/workload/0/count":2148})");
+  CHECK(RunSeed(spec.seed, rows[1].key, 0) == 11061081661452304046u);  // 98304,2148,0
 }
 
 TEST_CASE("bad sweeps are input errors naming the file and the path", "[sweep]") {
@@ -228,38 +248,46 @@ TEST_CASE("the shard comes from the flag, else from Slurm, else from Kubernetes"
   unsetenv("SLURM_ARRAY_TASK_STEP");
   unsetenv("JOB_COMPLETION_INDEX");
   unsetenv("MOUNTSTORM_SHARDS");
-  SweepOptions o;
-  ChooseShard("", &o);
+  // Each case starts from options whose shard fields differ from every expected answer (even the
+  // default 0 of 1), so a case passes only if ChooseShard itself set them.
+  auto choose = [](const std::string& flag) {
+    SweepOptions fresh;
+    fresh.shard = 7;
+    fresh.shards = 9;
+    ChooseShard(flag, &fresh);
+    return fresh;
+  };
+  SweepOptions o = choose("");
   CHECK((o.shard == 0 && o.shards == 1));
-  ChooseShard("2/5", &o);
+  o = choose("2/5");
   CHECK((o.shard == 2 && o.shards == 5));
-  CHECK_THROWS_AS(ChooseShard("5/5", &o), InputError);
-  CHECK_THROWS_AS(ChooseShard("x", &o), InputError);
+  CHECK_THROWS_AS(choose("5/5"), InputError);
+  CHECK_THROWS_AS(choose("x"), InputError);
   setenv("SLURM_ARRAY_TASK_ID", "4", 1);
   setenv("SLURM_ARRAY_TASK_COUNT", "4", 1);
   setenv("SLURM_ARRAY_TASK_MIN", "1", 1);  // --array=1-4
-  ChooseShard("", &o);
+  o = choose("");
   CHECK((o.shard == 3 && o.shards == 4));
   setenv("SLURM_ARRAY_TASK_ID", "6", 1);  // --array=0-6:2: tasks 0, 2, 4, 6
   setenv("SLURM_ARRAY_TASK_MIN", "0", 1);
   setenv("SLURM_ARRAY_TASK_MAX", "6", 1);
   setenv("SLURM_ARRAY_TASK_STEP", "2", 1);
-  ChooseShard("", &o);
+  o = choose("");
   CHECK((o.shard == 3 && o.shards == 4));
   setenv("SLURM_ARRAY_TASK_ID", "5", 1);  // --array=0,3,5: MIN 0, MAX 5, STEP 1, COUNT 3
   setenv("SLURM_ARRAY_TASK_MAX", "5", 1);
   setenv("SLURM_ARRAY_TASK_STEP", "1", 1);
   setenv("SLURM_ARRAY_TASK_COUNT", "3", 1);
-  CHECK_THROWS_AS(ChooseShard("", &o), InputError);
+  CHECK_THROWS_AS(choose(""), InputError);
   unsetenv("SLURM_ARRAY_TASK_MAX");
   unsetenv("SLURM_ARRAY_TASK_STEP");
   unsetenv("SLURM_ARRAY_TASK_ID");
   unsetenv("SLURM_ARRAY_TASK_COUNT");
   unsetenv("SLURM_ARRAY_TASK_MIN");
   setenv("JOB_COMPLETION_INDEX", "1", 1);
-  CHECK_THROWS_AS(ChooseShard("", &o), InputError);  // the count must be given
+  CHECK_THROWS_AS(choose(""), InputError);  // the count must be given
   setenv("MOUNTSTORM_SHARDS", "3", 1);
-  ChooseShard("", &o);
+  o = choose("");
   CHECK((o.shard == 1 && o.shards == 3));
   unsetenv("JOB_COMPLETION_INDEX");
   unsetenv("MOUNTSTORM_SHARDS");

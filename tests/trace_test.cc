@@ -331,8 +331,10 @@ TEST_CASE("a size no marshalling fits gives an opaque body, a size below the hea
   CHECK(d.fields.count(8) == 0);
   CHECK(d.body_length == 400 - d.header_length);
 
-  // Smaller than the header alone.
+  // Smaller than the header alone. Both flags start false, so each CHECK below can fail.
   m = PropertiesChanged(0, 1, 40);
+  opaque = false;
+  longer = false;
   wire = MarshalTracedMessage(m, &opaque, &longer);
   CHECK(opaque);
   CHECK(longer);
