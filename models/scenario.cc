@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "models/bus_topology.h"
 #include "models/json_reader.h"
 #include "models/logind.h"
 #include "models/mountinfo_file.h"
@@ -328,7 +329,12 @@ Scenario ParseScenarioInto(const nlohmann::json& doc, const std::string& file, P
 }  // namespace
 
 Scenario ParseScenario(const nlohmann::json& doc, const std::string& file) {
-  return ParseScenarioInto(doc, file, nullptr);
+  Scenario s = ParseScenarioInto(doc, file, nullptr);
+  // What only the wiring reads (client names, match rules, logins without logind) is checked here
+  // too, so that every caller (run, validate, a sweep's points, the planner) meets the error before
+  // anything runs or is written.
+  BuildTopology(s);
+  return s;
 }
 
 namespace {
@@ -428,17 +434,20 @@ nlohmann::json ParseJsonText(const std::string& text, const std::string& path) {
 
 }  // namespace
 
-Scenario LoadScenarioFile(const std::string& path, const std::vector<std::string>& overrides) {
+nlohmann::json ReadJsonFile(const std::string& path, const std::string& what) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open the scenario file");
+  if (!in) throw InputError(path + ": cannot open the " + what);
   std::ostringstream text;
   text << in.rdbuf();
-  nlohmann::json doc;
   try {
-    doc = ParseJsonText(text.str(), path);
+    return ParseJsonText(text.str(), path);
   } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e400
     throw InputError(path + ": not valid JSON: " + e.what());
   }
+}
+
+Scenario LoadScenarioFile(const std::string& path, const std::vector<std::string>& overrides) {
+  nlohmann::json doc = ReadJsonFile(path, "scenario file");
   for (const std::string& o : overrides) ApplyOverride(doc, o, "--set " + o);
   return ParseScenario(doc, path);
 }

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "mountstorm/error.h"
@@ -238,6 +239,24 @@ TEST_CASE("bad sweeps are input errors naming the file and the path", "[sweep]")
   doc = good;
   doc["axes"][1]["values"] = {"fast"};
   CHECK(error(doc).find("/workload/0/rate_per_s") != std::string::npos);
+  // What only the wiring of a run checks is checked at every point too: a subscriber named like
+  // logind is an error before any run starts, not in a worker.
+  doc = good;
+  doc["axes"][2] = {{"path", "/subscribers"}, {"values", {nlohmann::json::array({{{"name", "logind"}}})}}};
+  CHECK(error(doc).find("/name: the name \"logind\" is used twice or is reserved") != std::string::npos);
+}
+
+TEST_CASE("a base scenario with a key given twice is an input error, as for mountstorm run", "[sweep]") {
+  const std::string dir = TempDir("sweep-duplicate-key");
+  std::ofstream(dir + "/base.json") << R"({"name": "a", "name": "b"})";
+  std::ofstream(dir + "/sweep.json") << R"({"name": "d", "base": "base.json", "axes": [{"path": "/seed", "values": [1]}]})";
+  try {
+    LoadSweepFile(dir + "/sweep.json");
+    FAIL("no error");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find(dir + "/base.json") == 0);
+    CHECK(std::string(e.what()).find("/name: the key is given twice") != std::string::npos);
+  }
 }
 
 TEST_CASE("the shard comes from the flag, else from Slurm, else from Kubernetes", "[sweep]") {

@@ -7,7 +7,6 @@
 #include <iostream>
 #include <system_error>
 
-#include "models/bus_topology.h"
 #include "mountstorm/error.h"
 
 namespace po = boost::program_options;
@@ -21,18 +20,6 @@ std::string ReadFileText(const std::string& path) {
   text << in.rdbuf();
   if (in.bad()) throw InputError(path + ": cannot read the file");
   return text.str();
-}
-
-nlohmann::json ReadJsonFile(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open the " + what);
-  std::ostringstream text;
-  text << in.rdbuf();
-  try {
-    return nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(path + ": not valid JSON: " + e.what());
-  }
 }
 
 // Parses the options of a command; returns false (after printing) when --help was asked.
@@ -62,15 +49,6 @@ std::uint64_t ParseSeed(const std::string& text) {
     throw InputError("run: --seed: expected an integer from 0 to 18446744073709551615, found \"" + text + "\"");
   }
   return seed;
-}
-
-// Reads a scenario and checks what ParseScenario() leaves to the wiring of a run: client names and
-// match rules (BuildTopology). Done before anything is written, so that `validate` catches every
-// input error a run would meet and a run with bad input does not create its output directory.
-Scenario LoadAndCheck(const std::string& path, const std::vector<std::string>& sets) {
-  Scenario s = LoadScenarioFile(path, sets);
-  BuildTopology(s);
-  return s;
 }
 
 std::string WithCommas(std::uint64_t n) {

@@ -1,5 +1,5 @@
 // Pieces every command of the mountstorm program uses: option parsing with the project's error
-// style, reading files and a scenario as a run would, and number formatting for tables.
+// style, reading a whole file, and number formatting for tables.
 #ifndef MOUNTSTORM_TOOLS_CLI_UTIL_H_
 #define MOUNTSTORM_TOOLS_CLI_UTIL_H_
 
@@ -27,16 +27,11 @@ bool ParseCommand(const std::string& command, const std::vector<std::string>& ar
 
 // The whole file at `path`; an InputError naming it when it cannot be read.
 std::string ReadFileText(const std::string& path);
-// The JSON document in `path`; an InputError naming the file (`what` says what it should be, e.g.
-// "sweep file") when it cannot be read or is not valid JSON.
-nlohmann::json ReadJsonFile(const std::string& path, const std::string& what);
+// (A JSON file is read with ReadJsonFile(), mountstorm/scenario.h: strictly, as scenarios are.)
 
 // Parses a seed given on the command line (not by program_options, which wraps "-1").
 std::uint64_t ParseSeed(const std::string& text);
 
-// Reads a scenario with its overrides and checks what only the wiring of a run would otherwise
-// catch (client names, match rules), so that bad input fails before anything is written.
-Scenario LoadAndCheck(const std::string& path, const std::vector<std::string>& sets);
 
 // 1234567 -> "1,234,567".
 std::string WithCommas(std::uint64_t n);

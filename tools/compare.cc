@@ -46,10 +46,10 @@ std::string Cell(const nlohmann::json& v) {
 
 Scenario ScenarioWithSpec(const std::string& path, std::vector<std::string> sets, const std::string& spec,
                           const std::string& origin) {
-  if (spec.empty() || spec == "none") return LoadAndCheck(path, sets);
+  if (spec.empty() || spec == "none") return LoadScenarioFile(path, sets);
   if (IsProfile(spec)) {
     sets.insert(sets.begin(), "/profile=" + spec);
-    return LoadAndCheck(path, sets);
+    return LoadScenarioFile(path, sets);
   }
   nlohmann::json j = nlohmann::json::parse(spec, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !(j.is_object() || j.is_array())) {
@@ -58,7 +58,7 @@ Scenario ScenarioWithSpec(const std::string& path, std::vector<std::string> sets
     throw InputError(origin + ": expected a profile (" + profiles +
                      "), a patch as a JSON object, a JSON array of patches, or none; found \"" + spec + "\"");
   }
-  Scenario s = LoadAndCheck(path, sets);
+  Scenario s = LoadScenarioFile(path, sets);
   if (j.is_object()) j = nlohmann::json::array({j});
   for (std::size_t i = 0; i < j.size(); ++i) {
     const nlohmann::json& p = j[i];

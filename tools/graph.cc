@@ -91,7 +91,7 @@ int GraphCommand(const std::vector<std::string>& args) {
       "Prints the scenario's bus topology as Graphviz DOT: processes, connections (bus or private\n"
       "to PID 1), match rules and limits. Render it with e.g. dot -Tsvg topology.dot > topology.svg.\n";
   if (!ParseCommand("graph", args, options, positional, usage, &vm)) return kExitOk;
-  WriteTopologyDot(LoadAndCheck(path, sets), std::cout);
+  WriteTopologyDot(LoadScenarioFile(path, sets), std::cout);
   return kExitOk;
 }
 

@@ -24,7 +24,6 @@
 
 #include <boost/program_options.hpp>
 
-#include "models/bus_topology.h"
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
@@ -182,7 +181,7 @@ int RunCommand(const std::vector<std::string>& args) {
     nlohmann::json path = std::filesystem::absolute(vm["mountinfo"].as<std::string>()).string();
     sets.push_back("/mount_table/mountinfo_file=" + path.dump());
   }
-  Scenario scenario = LoadAndCheck(scenario_path, sets);
+  Scenario scenario = LoadScenarioFile(scenario_path, sets);
   if (seed) scenario.seed = *seed;
 
   std::string error;
@@ -233,7 +232,7 @@ int ValidateCommand(const std::vector<std::string>& args) {
       "and prints an overview if it is valid, 2 with the file, JSON path and problem if not.\n";
   if (!ParseCommand("validate", args, options, positional, usage, &vm)) return kExitOk;
   if (vm.count("profile")) sets.insert(sets.begin(), "/profile=" + vm["profile"].as<std::string>());
-  Scenario s = LoadAndCheck(scenario_path, sets);
+  Scenario s = LoadScenarioFile(scenario_path, sets);
   std::size_t ops = 0;
   for (const WorkloadGenerator& g : s.workload) {
     ops += g.kind == WorkloadGenerator::Kind::kList ? g.ops.size() : static_cast<std::size_t>(g.count);

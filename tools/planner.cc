@@ -12,7 +12,6 @@
 
 #include <Eigen/Dense>
 
-#include "models/bus_topology.h"
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
 #include "tools/cli_util.h"
@@ -44,14 +43,9 @@ nlohmann::json AppliedDocument(const Base& base, const Assignments& a) {
 }  // namespace
 
 Base LoadBase(const std::string& path, const std::vector<std::string>& sets) {
-  // LoadAndCheck reports every input error exactly as `mountstorm run` would (duplicate keys,
-  // types, ranges, client names); the document is then read again to be modified per run.
-  Base base;
-  base.scenario = LoadAndCheck(path, sets);
-  base.origin = path;
-  base.doc = ReadJsonFile(path, "scenario file");
-  for (const std::string& o : sets) ApplyOverride(base.doc, o, "--set " + o);
-  return base;
+  // Read, overridden and parsed as `mountstorm run` reads a scenario (LoadScenarioFile), so that
+  // every input error is reported as a run would report it.
+  return BaseFromJson(ReadJsonFile(path, "scenario file"), path, sets);
 }
 
 Base BaseFromJson(nlohmann::json doc, const std::string& origin, const std::vector<std::string>& sets) {
@@ -60,7 +54,6 @@ Base BaseFromJson(nlohmann::json doc, const std::string& origin, const std::vect
   base.doc = std::move(doc);
   for (const std::string& o : sets) ApplyOverride(base.doc, o, "--set " + o);
   base.scenario = ParseScenario(base.doc, origin);
-  BuildTopology(base.scenario);  // client names and match rules, as LoadAndCheck checks them
   return base;
 }
 

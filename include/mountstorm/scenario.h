@@ -234,6 +234,11 @@ Scenario DefaultScenario(const std::string& profile);
 // Reads a scenario from `doc`; `file` names its origin in error messages.
 Scenario ParseScenario(const nlohmann::json& doc, const std::string& file);
 
+// The JSON document in `path`, read as strictly as a scenario: a key given twice, invalid JSON or a
+// number beyond a double is an InputError naming the file (`what` says what it should be, e.g.
+// "sweep file").
+nlohmann::json ReadJsonFile(const std::string& path, const std::string& what);
+
 // Reads and parses a scenario file, after applying `overrides` ("/json/pointer=value"; the value
 // is JSON if it parses as JSON, else a string).
 Scenario LoadScenarioFile(const std::string& path, const std::vector<std::string>& overrides = {});
