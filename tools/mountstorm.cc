@@ -52,7 +52,7 @@ const char kUsage[] =
     "queue fills, and when sends fail with ENOBUFS.\n"
     "\n"
     "commands:\n"
-    "  run SCENARIO.json -o DIR   simulate; write DIR/summary.json and DIR/curves.csv\n"
+    "  run SCENARIO.json -o DIR   simulate; write DIR/summary.json, curves.csv and events.csv\n"
     "  validate SCENARIO.json     check a scenario file and print what it sets up\n"
     "  params [--json]            list every scenario parameter with its default\n"
     "  profiles [--json]          list the systemd versions a scenario can start from\n"
@@ -156,10 +156,11 @@ int RunCommand(const std::vector<std::string>& args) {
       "                      [--set /json/path=value ...]\n"
       "                      [--trace FILE [--trace-text] [--trace-window T0:T1] [--trace-max N]]\n"
       "\n"
-      "Simulates the scenario and writes DIR/summary.json (deterministic: the same scenario and\n"
-      "seed give byte-identical files) and DIR/curves.csv (the maximum depth of every queue per\n"
-      "sample interval). Prints a short summary. --trace FILE also writes every D-Bus message the\n"
-      "bus routes, as a pcap for tshark and Wireshark (docs/TRACES.md).\n";
+      "Simulates the scenario and writes DIR/summary.json, DIR/curves.csv (the maximum depth of\n"
+      "every queue per sample interval) and DIR/events.csv (mounts, scans and logins in time\n"
+      "order); the same scenario and seed give byte-identical files (docs/OUTPUTS.md). Prints a\n"
+      "short summary. --trace FILE also writes every D-Bus message the bus routes, as a pcap for\n"
+      "tshark and Wireshark (docs/TRACES.md).\n";
   if (!ParseCommand("run", args, options, positional, usage, &vm)) return kExitOk;
   std::optional<TraceOptions> trace_options;
   if (vm.count("trace")) {
