@@ -19,32 +19,51 @@ struct Version {
   int pam_timeout_s;        // dbus.md 7.4: pam_systemd's CreateSession, 25 s, 120 s from v243
 };
 
+// Every profile, oldest first, with what `mountstorm profiles` says of it.
+struct Profile {
+  const char* name;
+  const char* description;
+  Version version;
+};
+
+const Profile kProfiles[] = {
+    {"rhel7.7",
+     "systemd 219 as shipped in RHEL/CentOS 7.7 (the incident): network mounts and /dev devices "
+     "re-announced every scan, whole D-Bus queue per iteration, queues 192K/192K",
+     {true, true, false, 192 * 1024, 192 * 1024, false, 600, 884, 25}},
+    {"v219", "upstream systemd 219: network mounts re-announced, whole queue, queues 1024/64K",
+     {true, false, false, 1024, 64 * 1024, false, 600, 884, 25}},
+    {"v239",
+     "systemd 239 (RHEL 8.0/8.1): network mounts and /dev devices re-announced, 100 units per "
+     "iteration and none over 1024 queued writes, queues 192K/192K",
+     {true, true, true, 192 * 1024, 192 * 1024, false, 636, 972, 25}},
+    {"v245", "systemd 245: /dev devices re-announced, 100 units / 1024, queues 384K/384K",
+     {false, true, true, 384 * 1024, 384 * 1024, false, 636, 972, 120}},
+    {"v248",
+     "systemd 248: nothing unchanged re-announced, 100 units / 1024, queues 384K/384K, "
+     "mountinfo rate limit of 5 scans per 1 s window",
+     {false, false, true, 384 * 1024, 384 * 1024, true, 636, 972, 120}},
+    {"main", "upstream main (v261): as v248, with the larger Unit-interface signal of current versions",
+     {false, false, true, 384 * 1024, 384 * 1024, true, 636, 1104, 120}},
+};
+
 Version VersionOf(const std::string& profile) {
-  if (profile == "rhel7.7") return {true, true, false, 192 * 1024, 192 * 1024, false, 600, 884, 25};
-  if (profile == "v219") return {true, false, false, 1024, 64 * 1024, false, 600, 884, 25};
-  if (profile == "v239") return {true, true, true, 192 * 1024, 192 * 1024, false, 636, 972, 25};
-  if (profile == "v245") return {false, true, true, 384 * 1024, 384 * 1024, false, 636, 972, 120};
-  if (profile == "v248") return {false, false, true, 384 * 1024, 384 * 1024, true, 636, 972, 120};
-  if (profile == "main") return {false, false, true, 384 * 1024, 384 * 1024, true, 636, 1104, 120};
+  for (const Profile& p : kProfiles) {
+    if (profile == p.name) return p.version;
+  }
   std::string known;
-  for (const ProfileInfo& p : Profiles()) known += (known.empty() ? "" : ", ") + p.name;
+  for (const Profile& p : kProfiles) known += (known.empty() ? "" : ", ") + std::string(p.name);
   throw InputError("unknown profile \"" + profile + "\" (known: " + known + ")");
 }
 
 }  // namespace
 
 const std::vector<ProfileInfo>& Profiles() {
-  static const std::vector<ProfileInfo> profiles = {
-      {"rhel7.7", "systemd 219 as shipped in RHEL/CentOS 7.7 (the incident): network mounts and /dev devices "
-                  "re-announced every scan, whole D-Bus queue per iteration, queues 192K/192K"},
-      {"v219", "upstream systemd 219: network mounts re-announced, whole queue, queues 1024/64K"},
-      {"v239", "systemd 239 (RHEL 8.0/8.1): network mounts and /dev devices re-announced, 100 units per "
-               "iteration and none over 1024 queued writes, queues 192K/192K"},
-      {"v245", "systemd 245: /dev devices re-announced, 100 units / 1024, queues 384K/384K"},
-      {"v248", "systemd 248: nothing unchanged re-announced, 100 units / 1024, queues 384K/384K, "
-               "mountinfo rate limit of 5 scans per 1 s window"},
-      {"main", "upstream main (v261): as v248, with the larger Unit-interface signal of current versions"},
-  };
+  static const std::vector<ProfileInfo> profiles = [] {
+    std::vector<ProfileInfo> v;
+    for (const Profile& p : kProfiles) v.push_back({p.name, p.description});
+    return v;
+  }();
   return profiles;
 }
 
