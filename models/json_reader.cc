@@ -10,10 +10,10 @@ namespace mountstorm {
 
 const nlohmann::json JsonReader::kEmptyObject = nlohmann::json::object();
 
-void ParameterSink::Add(const std::string& path, const std::string& default_value,
-                        const std::string& unit) {
+void ParameterSink::Add(const std::string& path, const std::string& default_value, const std::string& unit,
+                        std::optional<std::int64_t> minimum, std::optional<std::int64_t> maximum) {
   if (!seen_.insert(path).second) return;
-  parameters_.push_back(ParameterInfo{path, default_value, unit});
+  parameters_.push_back(ParameterInfo{path, default_value, unit, minimum, maximum});
 }
 
 namespace {
@@ -132,8 +132,9 @@ const nlohmann::json* JsonReader::Find(const char* key) {
   return it == value_->end() ? nullptr : &*it;
 }
 
-void JsonReader::Document(const char* key, const std::string& default_value, const std::string& unit) {
-  if (sink_ != nullptr) sink_->Add(pattern_ + "/" + key, default_value, unit);
+void JsonReader::Document(const char* key, const std::string& default_value, const std::string& unit,
+                          std::optional<std::int64_t> minimum, std::optional<std::int64_t> maximum) {
+  if (sink_ != nullptr) sink_->Add(pattern_ + "/" + key, default_value, unit, minimum, maximum);
 }
 
 void JsonReader::String(const char* key, std::string* out) {
@@ -193,7 +194,7 @@ void JsonReader::Int(const char* key, int* out, std::int64_t min, std::int64_t m
 }
 
 void JsonReader::Int64(const char* key, std::int64_t* out, std::int64_t min, std::int64_t max, const char* unit) {
-  Document(key, std::to_string(*out), unit);
+  Document(key, std::to_string(*out), unit, min, max);
   const nlohmann::json* v = Find(key);
   if (v == nullptr) return;
   *out = Integer(key, *v, min, max);

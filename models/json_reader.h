@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -26,7 +27,8 @@ namespace mountstorm {
 
 class ParameterSink {
  public:
-  void Add(const std::string& path, const std::string& default_value, const std::string& unit);
+  void Add(const std::string& path, const std::string& default_value, const std::string& unit,
+           std::optional<std::int64_t> minimum = std::nullopt, std::optional<std::int64_t> maximum = std::nullopt);
   const std::vector<ParameterInfo>& parameters() const { return parameters_; }
 
  private:
@@ -77,7 +79,8 @@ class JsonReader {
 
  private:
   const nlohmann::json* Find(const char* key);
-  void Document(const char* key, const std::string& default_value, const std::string& unit);
+  void Document(const char* key, const std::string& default_value, const std::string& unit,
+                std::optional<std::int64_t> minimum = std::nullopt, std::optional<std::int64_t> maximum = std::nullopt);
   std::string PathOf(const std::string& key) const;
   double Number(const char* key, const nlohmann::json& v, double min, double max);
   std::int64_t Integer(const char* key, const nlohmann::json& v, std::int64_t min, std::int64_t max);

@@ -156,57 +156,43 @@ bool Overflows(const nlohmann::json& summary, const std::string& queue) {
 
 namespace {
 
-// Bounds of the limits as models/scenario.cc reads them (kMaxMessages, kMaxBytes and each key's
-// minimum).
-constexpr std::int64_t kMaxMessages = std::int64_t{1} << 32;
-constexpr std::int64_t kMaxBytes = std::int64_t{1} << 40;
-
-struct LimitPath {
-  std::string path;
-  std::int64_t minimum;
-  std::int64_t maximum;
-};
-
-LimitPath Messages(const std::string& path) { return {path, 1, kMaxMessages}; }
-LimitPath Bytes(const std::string& path, std::int64_t minimum) { return {path, minimum, kMaxBytes}; }
-
 // The queues that pass through dbus-daemon for peer `name` and the scenario values that limit them.
-void AddDaemonQueues(const std::string& name, std::map<std::string, LimitPath>* out) {
-  (*out)["dbus.in." + name] = Bytes("/dbus/max_incoming_bytes", 1);
-  (*out)["dbus.out." + name] = Bytes("/dbus/max_outgoing_bytes", 0);
-  (*out)["dbus.socket." + name] = Bytes("/dbus/socket_sndbuf_bytes", 2048);
+void AddDaemonQueues(const std::string& name, std::map<std::string, std::string>* out) {
+  (*out)["dbus.in." + name] = "/dbus/max_incoming_bytes";
+  (*out)["dbus.out." + name] = "/dbus/max_outgoing_bytes";
+  (*out)["dbus.socket." + name] = "/dbus/socket_sndbuf_bytes";
 }
 
 // Queue name -> the scenario value that sets its limit, from the scenario's structure (the same
 // wiring as models/simulation.cc).
-std::map<std::string, LimitPath> LimitPaths(const Scenario& s) {
-  std::map<std::string, LimitPath> out;
-  out["systemd.wqueue"] = Messages("/systemd/wqueue_max");
-  out["systemd.rqueue"] = Messages("/systemd/rqueue_max");
-  out["systemd.socket"] = Bytes("/systemd/socket_sndbuf_bytes", 2048);
+std::map<std::string, std::string> LimitPaths(const Scenario& s) {
+  std::map<std::string, std::string> out;
+  out["systemd.wqueue"] = "/systemd/wqueue_max";
+  out["systemd.rqueue"] = "/systemd/rqueue_max";
+  out["systemd.socket"] = "/systemd/socket_sndbuf_bytes";
   AddDaemonQueues("systemd", &out);
   if (s.logind_enabled) {
-    out["logind.rqueue"] = out["logind.wqueue"] = Messages("/logind/rqueue_max");
-    out["logind.socket"] = Bytes("/logind/socket_sndbuf_bytes", 2048);
+    out["logind.rqueue"] = out["logind.wqueue"] = "/logind/rqueue_max";
+    out["logind.socket"] = "/logind/socket_sndbuf_bytes";
     AddDaemonQueues("logind", &out);
   }
   for (std::size_t i = 0; i < s.subscribers.size(); ++i) {
     const ClientParams& c = s.subscribers[i];
     const std::string prefix = "/subscribers/" + std::to_string(i) + "/";
-    out[c.name + ".rqueue"] = out[c.name + ".wqueue"] = Messages(prefix + "rqueue_max");
-    out[c.name + ".socket"] = Bytes(prefix + "socket_sndbuf_bytes", 2048);
+    out[c.name + ".rqueue"] = out[c.name + ".wqueue"] = prefix + "rqueue_max";
+    out[c.name + ".socket"] = prefix + "socket_sndbuf_bytes";
     if (c.private_connection) {
-      out["systemd.private." + c.name + ".wqueue"] = Messages("/systemd/wqueue_max");
-      out["systemd.private." + c.name + ".rqueue"] = Messages("/systemd/rqueue_max");
-      out["systemd.private." + c.name + ".socket"] = Bytes("/systemd/socket_sndbuf_bytes", 2048);
+      out["systemd.private." + c.name + ".wqueue"] = "/systemd/wqueue_max";
+      out["systemd.private." + c.name + ".rqueue"] = "/systemd/rqueue_max";
+      out["systemd.private." + c.name + ".socket"] = "/systemd/socket_sndbuf_bytes";
     } else {
       AddDaemonQueues(c.name, &out);
     }
   }
   for (const LoginGenerator& g : s.logins) {
-    out[g.name + ".socket"] = Bytes("/logind/socket_sndbuf_bytes", 2048);
-    out["dbus.out." + g.name] = Bytes("/dbus/max_outgoing_bytes", 0);
-    out["dbus.socket." + g.name] = Bytes("/dbus/socket_sndbuf_bytes", 2048);
+    out[g.name + ".socket"] = "/logind/socket_sndbuf_bytes";
+    out["dbus.out." + g.name] = "/dbus/max_outgoing_bytes";
+    out["dbus.socket." + g.name] = "/dbus/socket_sndbuf_bytes";
   }
   return out;
 }
@@ -215,15 +201,23 @@ std::map<std::string, LimitPath> LimitPaths(const Scenario& s) {
 
 LimitParam LimitFor(const Base& base, const std::map<std::string, QueueInfo>& inventory, const std::string& queue) {
   RequireQueue(inventory, queue);
-  const std::map<std::string, LimitPath> paths = LimitPaths(base.scenario);
+  const std::map<std::string, std::string> paths = LimitPaths(base.scenario);
   auto it = paths.find(queue);
   if (it == paths.end()) {
     throw InputError("--queue " + queue + ": no single scenario value sets the limit of this queue");
   }
-  LimitParam p{it->second.path, it->second.minimum, it->second.maximum, {}};
+  // The range the scenario reader accepts for it, from the reader itself.
+  LimitParam p{it->second, 0, 0, {}};
+  for (const ParameterInfo& info : ListParameters()) {
+    if (!MatchesPattern(p.path, info.path)) continue;
+    Check(info.minimum.has_value() && info.maximum.has_value(), "a queue limit is an integer parameter");
+    p.minimum = *info.minimum;
+    p.maximum = *info.maximum;
+  }
+  Check(p.maximum > 0, "every queue limit is a scenario parameter");
   for (const auto& [name, info] : inventory) {
     auto other = paths.find(name);
-    if (name != queue && other != paths.end() && other->second.path == p.path) p.sharing.push_back(name);
+    if (name != queue && other != paths.end() && other->second == p.path) p.sharing.push_back(name);
   }
   return p;
 }

@@ -9,6 +9,7 @@
 #define MOUNTSTORM_INCLUDE_SCENARIO_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -251,6 +252,8 @@ struct ParameterInfo {
   std::string path;
   std::string default_value;  // as JSON text
   std::string unit;
+  // An integer parameter: the smallest and largest value the scenario reader accepts.
+  std::optional<std::int64_t> minimum, maximum;
 };
 // Every parameter a scenario may set, in document order, with its default under `profile`.
 std::vector<ParameterInfo> ListParameters(const std::string& profile = "rhel7.7");
