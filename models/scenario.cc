@@ -275,15 +275,7 @@ Scenario ParseScenarioInto(const nlohmann::json& doc, const std::string& file, P
   if (const nlohmann::json* patches = r.Raw("patches")) {
     if (!patches->is_array()) r.Fail("patches", "an array of patches such as {\"name\": \"ratelimit\", \"burst\": 5}");
     for (std::size_t i = 0; i < patches->size(); ++i) {
-      const nlohmann::json& p = (*patches)[i];
-      const std::string where = "/patches/" + std::to_string(i);
-      if (!p.is_object() || !p.contains("name") || !p["name"].is_string()) {
-        throw InputError(file + ": " + where + ": expected an object with a \"name\" (see mountstorm patches), found " +
-                         DescribeJson(p));
-      }
-      PatchSpec spec{p["name"].get<std::string>(), p, where};
-      MakePatch(spec, file);  // checks the name and the parameters now, before anything runs
-      s.patches.push_back(std::move(spec));
+      s.patches.push_back(ReadPatchSpec((*patches)[i], file, "/patches/" + std::to_string(i)));
     }
   }
   ReadMessageSizes(r.Object("message_sizes"), &s.message_sizes);

@@ -60,16 +60,7 @@ Scenario ScenarioWithSpec(const std::string& path, std::vector<std::string> sets
   }
   Scenario s = LoadScenarioFile(path, sets);
   if (j.is_object()) j = nlohmann::json::array({j});
-  for (std::size_t i = 0; i < j.size(); ++i) {
-    const nlohmann::json& p = j[i];
-    const std::string where = "/" + std::to_string(i);
-    if (!p.is_object() || !p.contains("name") || !p["name"].is_string()) {
-      throw InputError(origin + ": " + where + ": expected a patch object with a \"name\" (see mountstorm patches)");
-    }
-    PatchSpec patch{p["name"].get<std::string>(), p, where};
-    MakePatch(patch, origin);
-    s.patches.push_back(std::move(patch));
-  }
+  for (std::size_t i = 0; i < j.size(); ++i) s.patches.push_back(ReadPatchSpec(j[i], origin, "/" + std::to_string(i)));
   return s;
 }
 

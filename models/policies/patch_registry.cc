@@ -122,6 +122,16 @@ PatchFactory FindPatch(const std::string& name) {
   return it == Registry().end() ? PatchFactory() : it->second.factory;
 }
 
+PatchSpec ReadPatchSpec(const nlohmann::json& p, const std::string& file, const std::string& where) {
+  if (!p.is_object() || !p.contains("name") || !p["name"].is_string()) {
+    throw InputError(file + ": " + where + ": expected an object with a \"name\" (see mountstorm patches), found " +
+                     DescribeJson(p));
+  }
+  PatchSpec spec{p["name"].get<std::string>(), p, where};
+  MakePatch(spec, file);  // checks the name and the parameters now, before anything runs
+  return spec;
+}
+
 std::unique_ptr<Pid1Policy> MakePatch(const PatchSpec& spec, const std::string& file) {
   PatchFactory factory = FindPatch(spec.name);
   if (!factory) {

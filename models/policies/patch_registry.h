@@ -19,6 +19,11 @@ namespace mountstorm {
 // The factory registered under `name`, or an empty function.
 PatchFactory FindPatch(const std::string& name);
 
+// The patch that JSON object `p` (at `where` in `file`) describes, its name and parameters checked
+// by making it once. Throws InputError naming file and path for anything but an object with a
+// "name", an unknown name or bad parameters.
+PatchSpec ReadPatchSpec(const nlohmann::json& p, const std::string& file, const std::string& where);
+
 // Makes the patch `spec` describes. Throws InputError for an unknown name or bad parameters.
 std::unique_ptr<Pid1Policy> MakePatch(const PatchSpec& spec, const std::string& file);
 
