@@ -1,11 +1,13 @@
 #include "tools/cli_util.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <iostream>
 #include <system_error>
+#include <thread>
 
 #include "mountstorm/error.h"
 
@@ -20,6 +22,15 @@ std::string ReadFileText(const std::string& path) {
   text << in.rdbuf();
   if (in.bad()) throw InputError(path + ": cannot read the file");
   return text.str();
+}
+
+int JobsOption(const po::variables_map& vm, int jobs) {
+  if (vm.count("jobs") && jobs < 1) throw InputError("--jobs: expected a positive integer");
+  return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+void AddProfileOverride(const po::variables_map& vm, std::vector<std::string>* sets) {
+  if (vm.count("profile")) sets->insert(sets->begin(), "/profile=" + vm["profile"].as<std::string>());
 }
 
 // Parses the options of a command; returns false (after printing) when --help was asked.

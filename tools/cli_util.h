@@ -29,6 +29,12 @@ bool ParseCommand(const std::string& command, const std::vector<std::string>& ar
 std::string ReadFileText(const std::string& path);
 // (A JSON file is read with ReadJsonFile(), mountstorm/scenario.h: strictly, as scenarios are.)
 
+// The threads of --jobs: the value given (an InputError unless positive), else one per CPU.
+int JobsOption(const boost::program_options::variables_map& vm, int jobs);
+
+// --profile NAME as the first override (/profile=NAME), so that --set may still change anything.
+void AddProfileOverride(const boost::program_options::variables_map& vm, std::vector<std::string>* sets);
+
 // Parses a seed given on the command line (not by program_options, which wraps "-1").
 std::uint64_t ParseSeed(const std::string& text);
 

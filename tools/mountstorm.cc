@@ -17,7 +17,6 @@
 #include <sstream>
 #include <string>
 #include <system_error>
-#include <thread>
 #include <vector>
 
 #include <unistd.h>
@@ -177,7 +176,7 @@ int RunCommand(const std::vector<std::string>& args) {
   // The seed is checked first: a bad flag is reported before the scenario file is read.
   std::optional<std::uint64_t> seed;
   if (vm.count("seed")) seed = ParseSeed(vm["seed"].as<std::string>());
-  if (vm.count("profile")) sets.insert(sets.begin(), "/profile=" + vm["profile"].as<std::string>());
+  AddProfileOverride(vm, &sets);
   if (vm.count("mountinfo")) {
     nlohmann::json path = std::filesystem::absolute(vm["mountinfo"].as<std::string>()).string();
     sets.push_back("/mount_table/mountinfo_file=" + path.dump());
@@ -232,7 +231,7 @@ int ValidateCommand(const std::vector<std::string>& args) {
       "Checks a scenario: every key known, every value of the right type and in range. Exits 0\n"
       "and prints an overview if it is valid, 2 with the file, JSON path and problem if not.\n";
   if (!ParseCommand("validate", args, options, positional, usage, &vm)) return kExitOk;
-  if (vm.count("profile")) sets.insert(sets.begin(), "/profile=" + vm["profile"].as<std::string>());
+  AddProfileOverride(vm, &sets);
   Scenario s = LoadScenarioFile(scenario_path, sets);
   std::size_t ops = 0;
   for (const WorkloadGenerator& g : s.workload) {
@@ -304,8 +303,7 @@ int SweepCommand(const std::vector<std::string>& args) {
   if (!ParseCommand("sweep", args, options, positional, usage, &vm)) return kExitOk;
   SweepOptions o;
   ChooseShard(shard, &o);
-  if (vm.count("jobs") && jobs < 1) throw InputError("--jobs: expected a positive integer");
-  o.jobs = jobs > 0 ? jobs : std::max(1u, std::thread::hardware_concurrency());
+  o.jobs = JobsOption(vm, jobs);
   o.progress = !vm.count("quiet") && isatty(2);
   SweepSpec spec = LoadSweepFile(sweep_path);
   SweepReport r = RunSweep(spec, out_dir, o);

@@ -2,7 +2,6 @@
 #include <cstdio>
 #include <algorithm>
 #include <iostream>
-#include <thread>
 
 #include <boost/program_options.hpp>
 
@@ -45,7 +44,6 @@ using planner::Runner;
 struct CommonArgs {
   std::string scenario;
   std::vector<std::string> sets;
-  std::string profile;
   int jobs = 0;
 };
 
@@ -53,21 +51,18 @@ void AddCommonOptions(po::options_description* options, CommonArgs* c, bool with
   options->add_options()
       ("help,h", "show this help")
       ("scenario", po::value(&c->scenario)->required(), "scenario file (JSON)")
-      ("profile", po::value(&c->profile), "systemd version whose defaults the scenario starts from (an override of /profile placed first)")
+      ("profile", po::value<std::string>(), "systemd version whose defaults the scenario starts from (an override of /profile placed first)")
       ("set", po::value(&c->sets)->composing(), "override a scenario value: /json/path=value (repeatable)")
       ("json", "print JSON instead of a table");
   if (with_jobs) options->add_options()("jobs,j", po::value(&c->jobs), "runs at once (default: the number of CPUs; the answer is the same)");
 }
 
 Base LoadCommonBase(CommonArgs* c, const po::variables_map& vm) {
-  if (vm.count("profile")) c->sets.insert(c->sets.begin(), "/profile=" + c->profile);
+  AddProfileOverride(vm, &c->sets);
   return planner::LoadBase(c->scenario, c->sets);
 }
 
-int Jobs(const CommonArgs& c, const po::variables_map& vm) {
-  if (vm.count("jobs") && c.jobs < 1) throw InputError("--jobs: expected a positive integer");
-  return c.jobs > 0 ? c.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
+int Jobs(const CommonArgs& c, const po::variables_map& vm) { return JobsOption(vm, c.jobs); }
 
 std::string Title(const std::string& what, const Base& b) {
   return what + " " + b.scenario.name + " (profile " + b.scenario.profile + ", seed " + std::to_string(b.scenario.seed) + ")";
