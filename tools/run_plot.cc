@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include "mountstorm/error.h"
 #include "tools/csv_table.h"
@@ -49,27 +50,31 @@ struct Layout {
 
 // What a queue is, by its name (docs/OUTPUTS.md, "Names").
 std::string DescribeQueue(const std::string& q) {
-  auto ends = [&](const std::string& suffix) {
-    return q.size() > suffix.size() && q.compare(q.size() - suffix.size(), suffix.size(), suffix) == 0;
+  // The name without `prefix` (or `suffix`), if it has it and something more.
+  auto after = [&](std::string_view prefix) -> std::optional<std::string> {
+    if (q.size() <= prefix.size() || !q.starts_with(prefix)) return std::nullopt;
+    return q.substr(prefix.size());
   };
-  auto starts = [&](const std::string& prefix) { return q.rfind(prefix, 0) == 0 && q.size() > prefix.size(); };
+  auto before = [&](std::string_view suffix) -> std::optional<std::string> {
+    if (q.size() <= suffix.size() || !q.ends_with(suffix)) return std::nullopt;
+    return q.substr(0, q.size() - suffix.size());
+  };
   if (q == "systemd.wqueue") return "PID 1's sd-bus write queue (API bus)";
   if (q == "systemd.rqueue") return "PID 1's sd-bus read queue (API bus)";
   if (q == "systemd.socket") return "socket PID 1 -> dbus-daemon";
-  if (starts("systemd.private.")) {
-    std::string rest = q.substr(16);
-    std::size_t dot = rest.rfind('.');
-    std::string client = rest.substr(0, dot), kind = dot == std::string::npos ? "" : rest.substr(dot + 1);
+  if (const auto rest = after("systemd.private.")) {
+    std::size_t dot = rest->rfind('.');
+    std::string client = rest->substr(0, dot), kind = dot == std::string::npos ? "" : rest->substr(dot + 1);
     if (kind == "wqueue") return "PID 1's write queue to " + client + " (private connection)";
     if (kind == "rqueue") return "PID 1's read queue from " + client + " (private connection)";
     if (kind == "socket") return "socket PID 1 -> " + client + " (private connection)";
   }
-  if (starts("dbus.in.")) return "dbus-daemon: bytes from " + q.substr(8) + " not yet written to every recipient";
-  if (starts("dbus.out.")) return "dbus-daemon's outgoing queue for " + q.substr(9);
-  if (starts("dbus.socket.")) return "socket dbus-daemon -> " + q.substr(12);
-  if (ends(".rqueue")) return q.substr(0, q.size() - 7) + "'s sd-bus read queue";
-  if (ends(".wqueue")) return q.substr(0, q.size() - 7) + "'s sd-bus write queue";
-  if (ends(".socket")) return "socket " + q.substr(0, q.size() - 7) + " -> bus";
+  if (const auto peer = after("dbus.in.")) return "dbus-daemon: bytes from " + *peer + " not yet written to every recipient";
+  if (const auto peer = after("dbus.out.")) return "dbus-daemon's outgoing queue for " + *peer;
+  if (const auto peer = after("dbus.socket.")) return "socket dbus-daemon -> " + *peer;
+  if (const auto owner = before(".rqueue")) return *owner + "'s sd-bus read queue";
+  if (const auto owner = before(".wqueue")) return *owner + "'s sd-bus write queue";
+  if (const auto owner = before(".socket")) return "socket " + *owner + " -> bus";
   return "";
 }
 

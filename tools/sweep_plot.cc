@@ -37,18 +37,14 @@ std::string Join(const std::vector<std::string>& v, const std::string& sep) {
 
 // The unit of an outcome, from its name (docs/SWEEPS.md, results.csv).
 std::string OutcomeUnit(const std::string& outcome) {
-  auto ends = [&](const std::string& suffix) {
-    return outcome.size() >= suffix.size() &&
-           outcome.compare(outcome.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  if (ends("_s")) return "s";
-  if (outcome.rfind("messages.", 0) == 0) return "messages";
-  if (outcome.rfind("logins.", 0) == 0) return "logins";
+  if (outcome.ends_with("_s")) return "s";
+  if (outcome.starts_with("messages.")) return "messages";
+  if (outcome.starts_with("logins.")) return "logins";
   if (outcome == "scans.count") return "scans";
-  if (outcome.rfind("queues.", 0) == 0 && ends(".peak")) {
-    return (ends("queue.peak") && outcome.find(".socket") == std::string::npos) ? "messages" : "bytes";
+  if (outcome.starts_with("queues.") && outcome.ends_with(".peak")) {
+    return (outcome.ends_with("queue.peak") && outcome.find(".socket") == std::string::npos) ? "messages" : "bytes";
   }
-  if (outcome.rfind("queues.", 0) == 0 && ends(".refused")) return "refusals";
+  if (outcome.starts_with("queues.") && outcome.ends_with(".refused")) return "refusals";
   return "";
 }
 
