@@ -5,11 +5,13 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
 #include <string_view>
 
+#include "models/login_client.h"
 #include "mountstorm/error.h"
 #include "tools/csv_table.h"
 #include "tools/plot_scale.h"
@@ -33,13 +35,32 @@ constexpr const char* kMount = "#3d3d3d";
 constexpr const char* kOtherOp = "#8c8c8c";
 constexpr const char* kScan = "#0072b2";
 constexpr const char* kLoginLine = "#b0b0b0";
-// Login outcomes (Okabe-Ito colours, which stay apart for colour-blind readers), each with its
-// own shape for black-and-white prints.
-constexpr const char* kSucceeded = "#009e73";
-constexpr const char* kEnobufs = "#d55e00";
-constexpr const char* kTimeout = "#e69f00";
-constexpr const char* kLimitsExceeded = "#cc79a7";
-constexpr const char* kPending = "#7f7f7f";
+
+// How each login outcome is drawn and named, in the legend's order: Okabe-Ito colours, which stay
+// apart for colour-blind readers, each with its own shape for black-and-white prints. The outcome
+// is matched by its name in summary.json (OutcomeName, models/login_client.h).
+enum class Shape { kDisc, kCross, kSquare, kDiamond, kRing };
+struct LoginStyle {
+  LoginClient::Outcome outcome;
+  const char* label;
+  Shape shape;
+  const char* colour;
+};
+constexpr LoginStyle kLoginStyles[] = {
+    {LoginClient::Outcome::kSucceeded, "login succeeded", Shape::kDisc, "#009e73"},
+    {LoginClient::Outcome::kNoBufs, "failed: ENOBUFS", Shape::kCross, "#d55e00"},
+    {LoginClient::Outcome::kTimedOut, "failed: timeout", Shape::kSquare, "#e69f00"},
+    {LoginClient::Outcome::kLimitsExceeded, "failed: LimitsExceeded", Shape::kDiamond, "#cc79a7"},
+    {LoginClient::Outcome::kPending, "pending at the end", Shape::kRing, "#7f7f7f"},
+};
+
+// The style of an outcome named in summary.json; anything unknown is drawn as pending.
+const LoginStyle& StyleOf(const std::string& outcome) {
+  for (const LoginStyle& s : kLoginStyles) {
+    if (outcome == OutcomeName(s.outcome)) return s;
+  }
+  return kLoginStyles[std::size(kLoginStyles) - 1];
+}
 
 struct Layout {
   double width = 1000;
@@ -190,37 +211,47 @@ struct LegendItem {
 
 // The shape of a login outcome at (x, y).
 void LoginMarker(svg::Document& doc, const std::string& outcome, double x, double y) {
-  if (outcome == "succeeded") {
-    doc.Add("circle", {{"cx", N(x)},
-                       {"cy", N(y)},
-                       {"r", "4.5"},
-                       {"fill", kSucceeded},
+  const LoginStyle& style = StyleOf(outcome);
+  switch (style.shape) {
+    case Shape::kDisc:
+      doc.Add("circle", {{"cx", N(x)},
+                         {"cy", N(y)},
+                         {"r", "4.5"},
+                         {"fill", style.colour},
+                         {"stroke", "#ffffff"},
+                         {"stroke-width", "0.8"}});
+      break;
+    case Shape::kCross:
+      doc.Add("path", {{"d", "M" + N(x - 4.5) + " " + N(y - 4.5) + "L" + N(x + 4.5) + " " + N(y + 4.5) + "M" +
+                                 N(x - 4.5) + " " + N(y + 4.5) + "L" + N(x + 4.5) + " " + N(y - 4.5)},
+                       {"stroke", style.colour},
+                       {"stroke-width", "2.6"},
+                       {"fill", "none"}});
+      break;
+    case Shape::kSquare:
+      doc.Add("rect", {{"x", N(x - 4)},
+                       {"y", N(y - 4)},
+                       {"width", "8"},
+                       {"height", "8"},
+                       {"fill", style.colour},
                        {"stroke", "#ffffff"},
                        {"stroke-width", "0.8"}});
-  } else if (outcome == "enobufs") {
-    doc.Add("path", {{"d", "M" + N(x - 4.5) + " " + N(y - 4.5) + "L" + N(x + 4.5) + " " + N(y + 4.5) + "M" +
-                               N(x - 4.5) + " " + N(y + 4.5) + "L" + N(x + 4.5) + " " + N(y - 4.5)},
-                     {"stroke", kEnobufs},
-                     {"stroke-width", "2.6"},
-                     {"fill", "none"}});
-  } else if (outcome == "timeout") {
-    doc.Add("rect", {{"x", N(x - 4)},
-                     {"y", N(y - 4)},
-                     {"width", "8"},
-                     {"height", "8"},
-                     {"fill", kTimeout},
-                     {"stroke", "#ffffff"},
-                     {"stroke-width", "0.8"}});
-  } else if (outcome == "limits_exceeded") {
-    doc.Add("path", {{"d", "M" + N(x) + " " + N(y - 5.5) + "L" + N(x + 5.5) + " " + N(y) + "L" + N(x) + " " +
-                               N(y + 5.5) + "L" + N(x - 5.5) + " " + N(y) + "Z"},
-                     {"fill", kLimitsExceeded},
-                     {"stroke", "#ffffff"},
-                     {"stroke-width", "0.8"}});
-  } else {
-    doc.Add(
-        "circle",
-        {{"cx", N(x)}, {"cy", N(y)}, {"r", "4"}, {"fill", "#ffffff"}, {"stroke", kPending}, {"stroke-width", "1.8"}});
+      break;
+    case Shape::kDiamond:
+      doc.Add("path", {{"d", "M" + N(x) + " " + N(y - 5.5) + "L" + N(x + 5.5) + " " + N(y) + "L" + N(x) + " " +
+                                 N(y + 5.5) + "L" + N(x - 5.5) + " " + N(y) + "Z"},
+                       {"fill", style.colour},
+                       {"stroke", "#ffffff"},
+                       {"stroke-width", "0.8"}});
+      break;
+    case Shape::kRing:
+      doc.Add("circle", {{"cx", N(x)},
+                         {"cy", N(y)},
+                         {"r", "4"},
+                         {"fill", "#ffffff"},
+                         {"stroke", style.colour},
+                         {"stroke-width", "1.8"}});
+      break;
   }
 }
 
@@ -293,14 +324,6 @@ EventTrack ParseEvents(const std::string& text, const std::string& origin) {
     }
   }
   return e;
-}
-
-std::string OutcomeLabel(const std::string& outcome) {
-  if (outcome == "succeeded") return "login succeeded";
-  if (outcome == "enobufs") return "failed: ENOBUFS";
-  if (outcome == "timeout") return "failed: timeout";
-  if (outcome == "limits_exceeded") return "failed: LimitsExceeded";
-  return "pending at the end";
 }
 
 double JsonNumber(const nlohmann::json& j, const char* key, double fallback = 0) {
@@ -407,10 +430,11 @@ std::string PlotRun(const RunData& run, const RunPlotOptions& options, bool stan
   if (!events.mounts.empty()) legend.push_back({std::string("tick:") + kMount, "mount"});
   if (!events.other_ops.empty()) legend.push_back({std::string("tick:") + kOtherOp, "umount/remount"});
   if (!events.scans.empty()) legend.push_back({std::string("tick:") + kScan, "mountinfo scan by PID 1"});
-  for (const char* o : {"succeeded", "enobufs", "timeout", "limits_exceeded", "pending"}) {
+  for (const LoginStyle& style : kLoginStyles) {
+    const std::string o = OutcomeName(style.outcome);
     auto it = outcome_count.find(o);
     if (it != outcome_count.end())
-      legend.push_back({std::string("login:") + o, OutcomeLabel(o) + " (" + std::to_string(it->second) + ")"});
+      legend.push_back({"login:" + o, std::string(style.label) + " (" + std::to_string(it->second) + ")"});
   }
   doc.Begin({{"id", id + "legend"}});
   double y = DrawLegend(doc, legend, L.left - 100, 86, L.width - L.right) + 8;
