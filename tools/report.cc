@@ -439,8 +439,7 @@ std::string SweepReportHtml(const SweepData& sweep, const SweepReportOptions& op
     probe.outcome = outcomes[0];
     probe.x = options.x;
     probe.series = options.series;
-    SweepPlotChoices ch;
-    PlotSweep(sweep, probe, &ch, false);
+    const SweepPlotChoices ch = ChooseSweepPlot(sweep, probe);
     for (const auto& g : groups) {
       if (std::find(g.begin(), g.end(), ch.x) != g.end() || std::find(g.begin(), g.end(), ch.series) != g.end())
         continue;
@@ -457,6 +456,16 @@ std::string SweepReportHtml(const SweepData& sweep, const SweepReportOptions& op
       break;
     }
   }
+  // A plot of the page; counts spanning orders of magnitude are drawn again on a log scale, which
+  // reads better (so.log_y then says so for the command line under the plot).
+  auto draw = [&](SweepPlotOptions& so, SweepPlotChoices* ch) {
+    std::string svg = PlotSweep(sweep, so, ch, false);
+    if (ch->suggest_log) {
+      so.log_y = true;
+      svg = PlotSweep(sweep, so, ch, false);
+    }
+    return svg;
+  };
   b += "<h2>Plots</h2>\n";
   int k = 0;
   std::vector<std::string> skipped;
@@ -469,11 +478,7 @@ std::string SweepReportHtml(const SweepData& sweep, const SweepReportOptions& op
       so.fixed = fixed;
       so.id_prefix = "p" + std::to_string(k++) + "-";
       SweepPlotChoices ch;
-      std::string svg = PlotSweep(sweep, so, &ch, false);
-      if (ch.suggest_log) {  // counts spanning orders of magnitude: a log scale reads better
-        so.log_y = true;
-        svg = PlotSweep(sweep, so, &ch, false);
-      }
+      const std::string svg = draw(so, &ch);
       std::string where;
       for (const std::string& f : fixed) where += (where.empty() ? "" : ", ") + f;
       if (ch.nothing_to_show) {
@@ -497,11 +502,7 @@ std::string SweepReportHtml(const SweepData& sweep, const SweepReportOptions& op
     so.fixed = options.fixed;
     so.id_prefix = "hm-";
     SweepPlotChoices ch;
-    std::string svg = PlotSweep(sweep, so, &ch, false);
-    if (ch.suggest_log) {
-      so.log_y = true;
-      svg = PlotSweep(sweep, so, &ch, false);
-    }
+    const std::string svg = draw(so, &ch);
     if (!ch.nothing_to_show) b += Figure(svg, "The same plot alone: " + PlotCommandLine(sweep.dir, so, ch));
   }
 

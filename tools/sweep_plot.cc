@@ -733,6 +733,12 @@ std::string HeatMap(const SweepData& sweep, const SweepPlotOptions& o, const Cho
 
 }  // namespace
 
+SweepPlotChoices ChooseSweepPlot(const SweepData& sweep, const SweepPlotOptions& options) {
+  SweepPlotChoices ch;
+  Choose(sweep, options, &ch);
+  return ch;
+}
+
 std::string PlotSweep(const SweepData& sweep, const SweepPlotOptions& options, SweepPlotChoices* choices,
                       bool standalone) {
   SweepPlotChoices local;

@@ -29,6 +29,10 @@ struct SweepPlotChoices {
   bool suggest_log = false;      // the values span two orders of magnitude or more and log_y was off
   bool nothing_to_show = false;  // every value plotted is 0 or empty
 };
+// The axes and outcome PlotSweep would choose for `options`, without drawing (notes and
+// suggest_log are filled in only by drawing).
+SweepPlotChoices ChooseSweepPlot(const SweepData& sweep, const SweepPlotOptions& options);
+
 std::string PlotSweep(const SweepData& sweep, const SweepPlotOptions& options, SweepPlotChoices* choices,
                       bool standalone = true);
 
