@@ -57,6 +57,20 @@ nlohmann::json PeerJson(const PeerCounts& p) {
   return j;
 }
 
+// A client's counts: what its sd-bus connection sent, refused and received, and what dbus-daemon
+// dropped for it. `Client` is a Subscriber (logind included) or a LoginClient.
+template <typename Client>
+nlohmann::json ClientPeerJson(const Client& c, const DbusDaemon& daemon) {
+  PeerCounts p;
+  AddTo(p.sent, c.bus()->sent());
+  AddTo(p.enobufs, c.bus()->enobufs());
+  AddTo(p.received, c.bus()->received());
+  for (const auto& dc : daemon.connections()) {
+    if (dc->name == c.name()) AddTo(p.full_queue, dc->dropped);
+  }
+  return PeerJson(p);
+}
+
 nlohmann::json QueueJson(const QueueGauge& g) {
   return {
       {"unit", QueueUnitName(g.unit())},
@@ -149,7 +163,6 @@ nlohmann::json BuildSummary(const Simulation& sim) {
     AddTo(systemd.received, bus->received());
   }
   PeerCounts daemon;
-  std::vector<PeerCounts> clients(sim.clients().size());
   for (const auto& c : sim.daemon().connections()) {
     AddTo(daemon.received, c->received);
     AddTo(daemon.sent, c->delivered);
@@ -158,27 +171,8 @@ nlohmann::json BuildSummary(const Simulation& sim) {
   nlohmann::json messages;
   messages["systemd"] = PeerJson(systemd);
   messages["dbus-daemon"] = PeerJson(daemon);
-  for (std::size_t i = 0; i < sim.clients().size(); ++i) {
-    const Subscriber& c = *sim.clients()[i];
-    PeerCounts p;
-    AddTo(p.sent, c.bus()->sent());
-    AddTo(p.enobufs, c.bus()->enobufs());
-    AddTo(p.received, c.bus()->received());
-    for (const auto& dc : sim.daemon().connections()) {
-      if (dc->name == c.name()) AddTo(p.full_queue, dc->dropped);
-    }
-    messages[c.name()] = PeerJson(p);
-  }
-  for (const auto& lc : sim.login_clients()) {
-    PeerCounts p;
-    AddTo(p.sent, lc->bus()->sent());
-    AddTo(p.enobufs, lc->bus()->enobufs());
-    AddTo(p.received, lc->bus()->received());
-    for (const auto& dc : sim.daemon().connections()) {
-      if (dc->name == lc->name()) AddTo(p.full_queue, dc->dropped);
-    }
-    messages[lc->name()] = PeerJson(p);
-  }
+  for (const auto& c : sim.clients()) messages[c->name()] = ClientPeerJson(*c, sim.daemon());
+  for (const auto& lc : sim.login_clients()) messages[lc->name()] = ClientPeerJson(*lc, sim.daemon());
   j["messages"] = messages;
 
   // Scans.
