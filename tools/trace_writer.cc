@@ -31,12 +31,14 @@ void Align(std::string* out, std::size_t n) {
   while (out->size() % n != 0) out->push_back('\0');
 }
 
-void PutU32(std::string* out, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xffu));
+// `v` little-endian at p[0..3]: the byte order of the traced messages and of the pcap file.
+void PutLe32(char* p, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<char>((v >> (8 * i)) & 0xffu);
 }
-
-void SetU32(std::string* out, std::size_t at, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) (*out)[at + static_cast<std::size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xffu);
+void SetU32(std::string* out, std::size_t at, std::uint32_t v) { PutLe32(&(*out)[at], v); }
+void PutU32(std::string* out, std::uint32_t v) {
+  out->append(4, '\0');
+  SetU32(out, out->size() - 4, v);
 }
 
 enum HeaderField : char {
@@ -298,10 +300,6 @@ std::string Marshal(const TracedMessage& m, GetBody get_body, bool* opaque, bool
   SetU32(&header, 4, static_cast<std::uint32_t>(body->size()));
   header.append(*body);
   return header;
-}
-
-void PutLe32(char* p, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = static_cast<char>((v >> (8 * i)) & 0xffu);
 }
 
 double ParseSeconds(const std::string& text, const std::string& flag) {
