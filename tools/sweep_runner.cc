@@ -236,8 +236,11 @@ SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepO
       if (static_cast<int>(i % static_cast<std::size_t>(options.shards)) == options.shard) shard_runs.push_back(all[i]);
     }
   }
-  // Every point must make a valid scenario before anything runs.
-  for (const SweepPoint& p : points) PointScenario(spec, p, 0);
+  // Every point must make a valid scenario before anything runs; each run then starts from its
+  // point's scenario with the run's own seed.
+  std::vector<Scenario> scenarios;
+  scenarios.reserve(points.size());
+  for (const SweepPoint& p : points) scenarios.push_back(PointScenario(spec, p, 0));
   PrepareDirectory(spec, dir);
 
   SweepReport report;
@@ -268,8 +271,10 @@ SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepO
       const RunId& r = shard_runs[i];
       const SweepPoint& p = points[r.point];
       try {
-        std::uint64_t seed = RunSeed(spec.seed, p.key, r.replication);
-        RunResult result = RunScenario(PointScenario(spec, p, seed));
+        Scenario scenario = scenarios[r.point];
+        scenario.seed = RunSeed(spec.seed, p.key, r.replication);
+        const std::uint64_t seed = scenario.seed;
+        RunResult result = RunScenario(scenario);
         nlohmann::json run = {{"point", nlohmann::json::parse(p.key)},
                               {"replication", r.replication},
                               {"seed", seed},
