@@ -316,10 +316,9 @@ bool SystemdManager::DispatchDbusQueue(Time now, Duration* cost) {
   while (dbus_queue_.empty() && call_units_left_ > 0 && !job_dbus_queue_.empty() && *cost < params_.quantum) {
     std::uint32_t j = job_dbus_queue_.back();
     job_dbus_queue_.pop_back();
-    if (!jobs_[j].in_dbus_queue) continue;
-    jobs_[j].in_dbus_queue = false;
+    if (jobs_[j].announced) continue;  // announced already when its job ran
     --call_units_left_;
-    if (!jobs_[j].announced) SendJobSignal(j, Member::kJobNew, now, cost);
+    SendJobSignal(j, Member::kJobNew, now, cost);
   }
   if (call_units_left_ == 0 || (dbus_queue_.empty() && job_dbus_queue_.empty())) dispatch_call_open_ = false;
   return true;
@@ -381,7 +380,6 @@ void SystemdManager::HandleCall(std::size_t b, const Message& call, Time now, Du
   Queue(scope, QueueReason::kNew, now);
   jobs_.push_back(Job{scope});
   std::uint32_t job = static_cast<std::uint32_t>(jobs_.size() - 1);
-  jobs_[job].in_dbus_queue = true;
   job_dbus_queue_.push_back(job);
   run_queue_.PushBack(job);
   // The reply names the job; it queues behind every signal already waiting to be written.
@@ -406,7 +404,6 @@ void SystemdManager::RunJob(Time now, Duration* cost) {
   *cost += params_.job_run_cost;
   // The scope starts: its state changes, and the finished job is announced and removed.
   Queue(jobs_[j].unit, QueueReason::kChanged, now);
-  jobs_[j].in_dbus_queue = false;
   if (!jobs_[j].announced) SendJobSignal(j, Member::kJobNew, now, cost);
   SendJobSignal(j, Member::kJobRemoved, now, cost);
 }

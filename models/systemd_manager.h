@@ -170,8 +170,7 @@ class SystemdManager : public Server {
   // Jobs: the start job of each transient scope.
   struct Job {
     std::uint32_t unit;
-    bool announced = false;  // JobNew sent
-    bool in_dbus_queue = false;
+    bool announced = false;  // JobNew sent; until then the job waits in job_dbus_queue_
   };
   std::vector<Job> jobs_;
   std::vector<std::uint32_t> job_dbus_queue_;
