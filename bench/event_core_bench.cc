@@ -13,7 +13,7 @@
 // exactly the same sequence; a checksum of every popped (time, tag) shows it. The delays are drawn
 // up front into a table (default) so the random number generator does not dominate, or with
 // --delays=inline one std::exponential_distribution draw per hold (as in the bare hold model of
-// research/anchors.md A4).
+// docs/research/anchors.md A4).
 //
 // Each measurement fills N events, runs an untimed warm-up of max(10 N, 1,000,000) holds, then
 // times --events holds with std::chrono::steady_clock; it is repeated --reps times and the median,

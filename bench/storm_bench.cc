@@ -2,11 +2,12 @@
 //
 // Loads a scenario (default: the source tree's scenarios/incident-storm.json) once with
 // LoadScenarioFile(), then times --reps calls of RunScenario() with std::chrono::steady_clock:
-// building the pipeline, running it to the end and producing the summary and the curves. Reports
+// building the pipeline, running it to the end and producing the summary and the curves (the text
+// of summary.json and curves.csv: SummaryJsonText(), CurvesCsvText()). Reports
 // the median, minimum and maximum wall time per run, the simulated events per run
 // (summary["events"]), events per second and the messages systemd sent
 // (summary["messages"]["systemd"]["sent"]), and checks that every run gave the same summary
-// (SummaryText() equal) and the same curves. Writes no files.
+// (SummaryJsonText() equal) and the same curves. Writes no files.
 //
 //   storm_bench [SCENARIO.json] [--set /json/path=value ...] [--reps N] [--json]
 #include <algorithm>
@@ -24,6 +25,7 @@
 
 #include "bench/bench_args.h"
 #include "mountstorm/error.h"
+#include "mountstorm/result_files.h"
 #include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
 
@@ -99,16 +101,17 @@ int Run(const Options& o) {
   for (int r = 0; r < o.reps; ++r) {
     auto started = Clock::now();
     RunResult result = RunScenario(scenario);
+    std::string text = SummaryJsonText(result);
+    std::string curves = CurvesCsvText(result.curves);
     seconds.push_back(std::chrono::duration<double>(Clock::now() - started).count());
-    std::string text = SummaryText(result.summary);
     if (r == 0) {
       first_summary = std::move(text);
-      first_curves = std::move(result.curves_csv);
-      summary = std::move(result.summary);
-    } else if (text != first_summary || result.curves_csv != first_curves) {
+      first_curves = std::move(curves);
+    } else if (text != first_summary || curves != first_curves) {
       identical = false;
     }
   }
+  summary = nlohmann::json::parse(first_summary);
 
   const std::uint64_t events = summary.at("events").get<std::uint64_t>();
   const std::uint64_t sent = summary.at("messages").at("systemd").at("sent").get<std::uint64_t>();

@@ -16,16 +16,12 @@
 #include <cstdint>
 #include <string>
 
+#include "mountstorm/queue_limit.h"
 #include "mountstorm/time.h"
 
 namespace mountstorm {
 
 class DepthRecorder;
-
-enum class QueueUnit { kMessages, kBytes };
-enum class LimitRule { kNone, kRefuseAtLimit, kRefuseAboveLimit };
-
-const char* QueueUnitName(QueueUnit unit);
 
 class QueueGauge {
  public:

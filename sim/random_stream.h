@@ -13,10 +13,9 @@
 
 #include <boost/random/mersenne_twister.hpp>
 
-namespace mountstorm {
+#include "mountstorm/seed.h"
 
-// The 64-bit seed of the stream named `name` in a run seeded with `seed`.
-std::uint64_t StreamSeed(std::uint64_t seed, std::string_view name);
+namespace mountstorm {
 
 class RandomStream {
  public:

@@ -1,10 +1,11 @@
 // mountstorm compare: A and B on the same workload and seed, and the ratios.
 #include <catch2/catch.hpp>
 
+#include "cli/compare_command.h"
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
+#include "planner/compare.h"
 #include "tests/test_support.h"
-#include "tools/compare.h"
 
 using namespace mountstorm;
 using mountstorm::test::ProgramPath;
@@ -37,10 +38,9 @@ TEST_CASE("a comparison spec is a profile, a patch, a list of patches or none", 
 }
 
 TEST_CASE("the rows give A, B and B over A, leaving out what neither run has", "[compare]") {
-  nlohmann::json a = RunScenario(LoadScenarioFile(SourcePath("scenarios/incident-single-mount.json"))).summary;
-  nlohmann::json b = RunScenario(LoadScenarioFile(SourcePath("scenarios/incident-single-mount.json"),
-                                                  {"/profile=main"})).summary;
-  nlohmann::json rows = CompareRows(a, b);
+  RunResult a = RunScenario(LoadScenarioFile(SourcePath("scenarios/incident-single-mount.json")));
+  RunResult b = RunScenario(LoadScenarioFile(SourcePath("scenarios/incident-single-mount.json"), {"/profile=main"}));
+  nlohmann::json rows = CompareRowsJson(CompareRows(a, b));
   const nlohmann::json* sent = Row(rows, "messages.systemd.sent");
   REQUIRE(sent != nullptr);
   CHECK((*sent)["a"] == 65);

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "mountstorm/run.h"
+#include "tests/test_support.h"
 
 using namespace mountstorm;
 
@@ -20,7 +21,7 @@ nlohmann::json BindLoop(int cpus) {
 }
 
 double LoopSeconds(const nlohmann::json& doc) {
-  return RunScenario(ParseScenario(doc, "cpu")).summary["workload"]["last_operation_s"];
+  return RunTest(ParseScenario(doc, "cpu")).summary["workload"]["last_operation_s"];
 }
 
 }  // namespace
@@ -34,7 +35,7 @@ TEST_CASE("a sequence of operations takes CPU plus latency each when it has a CP
 
 TEST_CASE("on one CPU the mounting process waits while PID 1 scans", "[cpu]") {
   nlohmann::json doc = BindLoop(1);
-  RunResult r = RunScenario(ParseScenario(doc, "cpu"));
+  RunOutput r = RunTest(ParseScenario(doc, "cpu"));
   double shared = r.summary["workload"]["last_operation_s"];
   double pid1 = r.summary["processes"]["systemd"]["busy_s"];
   double dbus = r.summary["processes"]["dbus-daemon"]["busy_s"];

@@ -1,9 +1,10 @@
 // dbus-daemon: back-pressure onto the sender versus dropping for a recipient, and the cost of
 // routing by recipients and rules. The two regimes are the ones measured in
-// research/dbus.md section 2.4 with scaled-down limits.
+// docs/research/dbus.md section 2.4 with scaled-down limits.
 #include <catch2/catch.hpp>
 
 #include "mountstorm/run.h"
+#include "tests/test_support.h"
 
 using namespace mountstorm;
 
@@ -29,7 +30,7 @@ TEST_CASE("a stalled logind with equal limits blocks systemd and loses nothing",
   nlohmann::json doc = Storm();
   doc["dbus"] = {{"max_incoming_bytes", 4 * kMiB}, {"max_outgoing_bytes", 4 * kMiB}};
   doc["logind"] = {{"busy", {{{"start_s", 0}, {"length_s", 30}}}}};
-  RunResult r = RunScenario(ParseScenario(doc, "backpressure"));
+  RunOutput r = RunTest(ParseScenario(doc, "backpressure"));
   const nlohmann::json& q = r.summary["queues"];
   // A message stays charged to systemd until logind's copy is written out, so systemd's
   // incoming limit is reached first and the daemon stops reading it.
@@ -47,7 +48,7 @@ TEST_CASE("with a smaller outgoing limit the daemon drops for logind instead", "
   nlohmann::json doc = Storm();
   doc["dbus"] = {{"max_incoming_bytes", 8 * kMiB}, {"max_outgoing_bytes", 4 * kMiB}};
   doc["logind"] = {{"busy", {{{"start_s", 0}, {"length_s", 30}}}}};
-  RunResult r = RunScenario(ParseScenario(doc, "drops"));
+  RunOutput r = RunTest(ParseScenario(doc, "drops"));
   const nlohmann::json& m = r.summary["messages"];
   std::uint64_t dropped = m["dbus-daemon"]["dropped"]["full_queue"];
   CHECK(dropped > 1000);
@@ -62,7 +63,7 @@ TEST_CASE("routing costs more per rule scanned and per extra recipient", "[model
   nlohmann::json base = Storm();
   base["dbus"] = {{"iteration_us", 0}};
   auto busy = [](const nlohmann::json& doc) {
-    RunResult r = RunScenario(ParseScenario(doc, "routing"));
+    RunOutput r = RunTest(ParseScenario(doc, "routing"));
     return std::make_pair(r.summary["processes"]["dbus-daemon"]["busy_s"].get<double>(),
                           r.summary["messages"]["dbus-daemon"]["received"].get<std::uint64_t>());
   };
@@ -81,7 +82,7 @@ TEST_CASE("routing costs more per rule scanned and per extra recipient", "[model
     nlohmann::json doc = base;
     doc["subscribers"] = {{{"name", "agent"},
                            {"match_rules", {"type='signal',interface='org.freedesktop.DBus.Properties'"}}}};
-    RunResult r = RunScenario(ParseScenario(doc, "routing"));
+    RunOutput r = RunTest(ParseScenario(doc, "routing"));
     std::uint64_t pc = r.summary["messages"]["systemd"]["by_member"]["PropertiesChanged"]["sent"];
     CHECK(r.summary["messages"]["agent"]["received"] == pc);
     double busy_s = r.summary["processes"]["dbus-daemon"]["busy_s"];

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "models/policies/patch_registry.h"
+#include "models/systemd/policies/patch_registry.h"
 #include "mountstorm/policy.h"
 #include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
@@ -207,7 +207,7 @@ TEST_CASE("every example scenario in docs/SCENARIOS.md parses and runs", "[docs]
     try {
       nlohmann::json doc = nlohmann::json::parse(block.body);
       Scenario scenario = ParseScenario(doc, origin);
-      RunResult result = RunScenario(scenario);
+      RunOutput result = RunTest(scenario);
       CHECK(result.summary["events"].get<std::uint64_t>() > 0);
       CHECK(!result.curves_csv.empty());
     } catch (const std::exception& e) {

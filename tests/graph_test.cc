@@ -1,10 +1,9 @@
 // mountstorm graph: the topology as DOT, from the graph dbus-daemon routes by.
 #include <catch2/catch.hpp>
 
-#include <sstream>
-
+#include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
-#include "tools/graph.h"
+#include "tests/test_support.h"
 
 using namespace mountstorm;
 
@@ -17,9 +16,7 @@ TEST_CASE("the DOT graph shows every process, connection, match rule and limit",
         {{"name", "monitor"}, {"private_connection", true}}}},
       {"logins", {{{"name", "sshd"}, {"at_s", {1}}}}},
   };
-  std::ostringstream dot;
-  WriteTopologyDot(ParseScenario(doc, "t.json"), dot);
-  const std::string g = dot.str();
+  const std::string g = TopologyDot(ParseScenario(doc, "t.json"));
   CHECK(g.rfind("graph G {", 0) == 0);
   for (const char* text : {"systemd\\norg.freedesktop.systemd1", "dbus-daemon", "logind", "agent", "monitor", "sshd",
                            "wqueue 196,608", "max_outgoing 127 MiB", "sndbuf 16 MiB",

@@ -2,7 +2,7 @@
 // quarter full; messages visible from the time they were written.
 #include <catch2/catch.hpp>
 
-#include "models/kernel_socket.h"
+#include "models/kernel/kernel_socket.h"
 #include "sim/server.h"
 
 using namespace mountstorm;
@@ -45,7 +45,7 @@ TEST_CASE("an skb is charged its truesize", "[model][socket]") {
 }
 
 TEST_CASE("socket capacities match the ones measured on Linux", "[model][socket]") {
-  // research/dbus.md section 5.1: a socketpair with SO_SNDBUF 212,992 took 167 messages of 636 B
+  // docs/research/dbus.md section 5.1: a socketpair with SO_SNDBUF 212,992 took 167 messages of 636 B
   // and 93 of 870-1,120 B before EAGAIN; with 8,388,608, 6,554 and 3,641.
   CHECK(Capacity(212992, 636) == 167);
   CHECK(Capacity(212992, 1104) == 93);

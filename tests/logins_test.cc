@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "mountstorm/run.h"
+#include "tests/test_support.h"
 
 using namespace mountstorm;
 
@@ -22,12 +23,12 @@ nlohmann::json Host(int mounts) {
   };
 }
 
-const nlohmann::json& Logins(const RunResult& r) { return r.summary["logins"]; }
+const nlohmann::json& Logins(const RunOutput& r) { return r.summary["logins"]; }
 
 }  // namespace
 
 TEST_CASE("on a quiet host a login succeeds once the scope's job is done", "[logins]") {
-  RunResult r = RunScenario(ParseScenario(Host(0), "quiet"));
+  RunOutput r = RunTest(ParseScenario(Host(0), "quiet"));
   const nlohmann::json& l = Logins(r);
   CHECK(l["attempts"] == 1);
   CHECK(l["succeeded"] == 1);
@@ -46,7 +47,7 @@ TEST_CASE("a login fails with ENOBUFS when logind's read queue overflows during 
   // in sd_bus_call, queues every signal: 5,000 fit.
   nlohmann::json doc = Host(400);
   doc["logind"] = {{"rqueue_max", 5000}};
-  RunResult r = RunScenario(ParseScenario(doc, "rqueue"));
+  RunOutput r = RunTest(ParseScenario(doc, "rqueue"));
   CHECK(Logins(r)["failed"]["enobufs"] == 1);
   CHECK(Logins(r)["logind"]["scope_calls_enobufs"] == 1);
   CHECK(r.summary["queues"]["logind.rqueue"]["peak"] == 5000);
@@ -58,7 +59,7 @@ TEST_CASE("a login times out when PID 1 does not answer within 25 s", "[logins]"
   nlohmann::json doc = Host(6000);
   doc["profile"] = "v245";
   doc["systemd"] = {{"scan_fixed_us", 100000}};
-  RunResult r = RunScenario(ParseScenario(doc, "timeout"));
+  RunOutput r = RunTest(ParseScenario(doc, "timeout"));
   CHECK(Logins(r)["failed"]["timeout"] == 1);
   CHECK(Logins(r)["logind"]["scope_calls_timeout"] == 1);
   // logind's sd_bus_call gives up after 25 s and fails CreateSession; pam_systemd (v243+) would
@@ -71,7 +72,7 @@ TEST_CASE("dbus-daemon answers LimitsExceeded when logind's queue is full", "[lo
   nlohmann::json doc = Host(400);
   doc["dbus"] = {{"max_outgoing_bytes", 100000}, {"max_incoming_bytes", 100000}};
   doc["logind"] = {{"busy", {{{"start_s", 1.0}, {"length_s", 5.0}}}}};
-  RunResult r = RunScenario(ParseScenario(doc, "limits"));
+  RunOutput r = RunTest(ParseScenario(doc, "limits"));
   CHECK(Logins(r)["failed"]["limits_exceeded"] == 1);
   CHECK(r.summary["messages"]["sshd"]["received"] == 1);  // the error, from the bus itself
 }

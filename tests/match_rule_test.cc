@@ -6,9 +6,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "models/logind.h"
-#include "models/match_rule.h"
-#include "models/unit_name.h"
+#include "models/clients/logind.h"
+#include "models/dbus/match_rule.h"
+#include "models/message/unit_name.h"
 #include "mountstorm/error.h"
 
 using namespace mountstorm;

@@ -6,8 +6,8 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "models/mountinfo_file.h"
-#include "models/unit_name.h"
+#include "models/io/mountinfo_file.h"
+#include "models/message/unit_name.h"
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
 #include "tests/test_support.h"

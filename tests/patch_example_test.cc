@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "mountstorm/run.h"
+#include "tests/test_support.h"
 
 // BEGIN EXAMPLE
 #include <map>
@@ -21,7 +22,7 @@ class ReannounceAtMostEvery : public Pid1Policy {
  public:
   explicit ReannounceAtMostEvery(Duration period) : period_(period) {}
 
-  bool QueueUnit(const UnitQueueRequest& r) override {
+  bool AdmitToDbusQueue(const UnitQueueRequest& r) override {
     if (r.reason == QueueReason::kNew || r.reason == QueueReason::kChanged) return true;
     auto it = last_.find(r.unit);
     if (it != last_.end() && r.now - it->second < period_) return false;
@@ -59,7 +60,7 @@ std::uint64_t Sent(const std::string& patches) {
        {{{"kind", "interval"}, {"count", 200}, {"start_s", 1.0}, {"interval_ms", 20},
          {"mount", {{"path", "/new/{i}"}, {"source", "srv:/new/{i}"}, {"fstype", "nfs4"}}}}}},
   };
-  return RunScenario(ParseScenario(doc, "example.json")).summary["messages"]["systemd"]["sent"];
+  return RunTest(ParseScenario(doc, "example.json")).summary["messages"]["systemd"]["sent"];
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "mountstorm/error.h"
 #include "mountstorm/policy.h"
 #include "mountstorm/run.h"
+#include "tests/test_support.h"
 
 using namespace mountstorm;
 
@@ -25,7 +26,7 @@ nlohmann::json Storm(const std::string& profile, nlohmann::json patches) {
 }
 
 nlohmann::json Run(const std::string& profile, nlohmann::json patches) {
-  return RunScenario(ParseScenario(Storm(profile, std::move(patches)), "patched.json")).summary;
+  return RunTest(ParseScenario(Storm(profile, std::move(patches)), "patched.json")).summary;
 }
 
 std::uint64_t Sent(const nlohmann::json& s) { return s["messages"]["systemd"]["sent"]; }
@@ -51,7 +52,7 @@ TEST_CASE("the ratelimit patch gives RHEL 7.7 v248's scan rate", "[patch]") {
 TEST_CASE("the dispatch-budget patch keeps RHEL 7.7's write queue near its threshold", "[patch]") {
   nlohmann::json doc = Storm("rhel7.7", {{{"name", "dispatch-budget"}, {"units", 100}, {"threshold", 1024}}});
   doc["systemd"] = {{"socket_sndbuf_bytes", 65536}, {"scan_fixed_us", 3000}};
-  nlohmann::json s = RunScenario(ParseScenario(doc, "budget.json")).summary;
+  nlohmann::json s = RunTest(ParseScenario(doc, "budget.json")).summary;
   std::int64_t peak = s["queues"]["systemd.wqueue"]["peak"];
   CHECK(peak > 1024);
   CHECK(peak <= 1024 + 2 * 100);

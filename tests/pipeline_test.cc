@@ -2,6 +2,7 @@
 // coalescing of mountinfo changes, and determinism of whole runs.
 #include <catch2/catch.hpp>
 
+#include "mountstorm/result_files.h"
 #include "mountstorm/run.h"
 #include "tests/test_support.h"
 
@@ -28,7 +29,7 @@ nlohmann::json SmallScenario(const std::vector<double>& mount_times) {
 }  // namespace
 
 TEST_CASE("one NFS mount on the incident's host sends 65 messages", "[pipeline][incident]") {
-  RunResult r = RunScenario(LoadShipped("incident-single-mount"));
+  RunOutput r = RunTest(LoadShipped("incident-single-mount"));
   const nlohmann::json& m = r.summary["messages"];
   // 1 UnitNew for the new unit + 2 PropertiesChanged for each of 26 NFS mount units and 6 device units.
   CHECK(m["systemd"]["sent"] == 65);
@@ -45,7 +46,7 @@ TEST_CASE("changes during a scan lead to exactly one further scan", "[pipeline][
   // The first mount starts a 50 ms scan; five more land while it runs.
   nlohmann::json doc = SmallScenario({1.0, 1.010, 1.020, 1.030, 1.035, 1.040});
   doc["systemd"] = {{"scan_fixed_us", 50000}};
-  RunResult r = RunScenario(ParseScenario(doc, "coalescing"));
+  RunOutput r = RunTest(ParseScenario(doc, "coalescing"));
   CHECK(r.summary["scans"]["count"] == 2);
   CHECK(r.summary["scans"]["changes"] == 6);
   CHECK(r.summary["scans"]["changes_coalesced"] == 4);
@@ -54,7 +55,7 @@ TEST_CASE("changes during a scan lead to exactly one further scan", "[pipeline][
 
 TEST_CASE("changes between scans each get a scan of their own", "[pipeline][coalescing]") {
   nlohmann::json doc = SmallScenario({1.0, 2.0, 3.0});
-  RunResult r = RunScenario(ParseScenario(doc, "spread"));
+  RunOutput r = RunTest(ParseScenario(doc, "spread"));
   CHECK(r.summary["scans"]["count"] == 3);
   CHECK(r.summary["scans"]["changes_coalesced"] == 0);
   // Each scan re-announces the NFS units known before it: 0 + 1 + 2 existing mounts, plus /home/a
@@ -66,24 +67,24 @@ TEST_CASE("changes between scans each get a scan of their own", "[pipeline][coal
 TEST_CASE("a run is byte-for-byte reproducible", "[pipeline][determinism]") {
   SECTION("explicit workload") {
     Scenario s = LoadShipped("incident-single-mount");
-    RunResult a = RunScenario(s), b = RunScenario(s);
-    CHECK(SummaryText(a.summary) == SummaryText(b.summary));
+    RunOutput a = RunTest(s), b = RunTest(s);
+    CHECK(SummaryJsonText(a) == SummaryJsonText(b));
     CHECK(a.curves_csv == b.curves_csv);
   }
   SECTION("a mounting process, logins and every queue overflowing") {
     Scenario s = LoadShipped("incident-enobufs");
-    RunResult a = RunScenario(s), b = RunScenario(s);
-    CHECK(SummaryText(a.summary) == SummaryText(b.summary));
+    RunOutput a = RunTest(s), b = RunTest(s);
+    CHECK(SummaryJsonText(a) == SummaryJsonText(b));
     CHECK(a.curves_csv == b.curves_csv);
   }
   SECTION("Poisson arrivals, and a seed given on top") {
     Scenario s = LoadShipped("poisson-automounts");
     s.seed = 12345;
-    RunResult a = RunScenario(s), b = RunScenario(s);
-    CHECK(SummaryText(a.summary) == SummaryText(b.summary));
+    RunOutput a = RunTest(s), b = RunTest(s);
+    CHECK(SummaryJsonText(a) == SummaryJsonText(b));
     CHECK(a.curves_csv == b.curves_csv);
     s.seed = 54321;
-    RunResult c = RunScenario(s);
-    CHECK(SummaryText(a.summary) != SummaryText(c.summary));  // the seed matters
+    RunOutput c = RunTest(s);
+    CHECK(SummaryJsonText(a) != SummaryJsonText(c));  // the seed matters
   }
 }

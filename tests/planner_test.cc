@@ -12,10 +12,11 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/commands.h"
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
+#include "planner/planner.h"
 #include "tests/test_support.h"
-#include "tools/planner.h"
 
 using namespace mountstorm;
 using namespace mountstorm::planner;
@@ -57,11 +58,16 @@ std::optional<std::int64_t> BruteForceSmallest(Runner& runner, const std::string
     a.emplace_back(path, v);
     runs.push_back(a);
   }
-  const std::vector<nlohmann::json> summaries = runner.Summaries(runs);
+  const std::vector<RunResult> summaries = runner.Summaries(runs);
   for (std::size_t i = 0; i < summaries.size(); ++i) {
     if (Overflows(summaries[i], queue)) return from + static_cast<std::int64_t>(i);
   }
   return std::nullopt;
+}
+
+// The planner's base for a scenario document built in code, named `origin` in messages.
+Base BaseFromJson(const nlohmann::json& doc, const std::string& origin, const std::vector<std::string>& sets = {}) {
+  return BaseFromDocument(ScenarioDocument::FromText(doc.dump(), origin), sets);
 }
 
 std::vector<std::int64_t> Values(const std::vector<Trial>& tried) {
@@ -139,7 +145,7 @@ TEST_CASE("size: the smallest write-queue limit with no refusal is the one brute
   Runner brute(base, 2);
   std::vector<Assignments> runs;
   for (std::int64_t limit = 1; limit <= r.unconstrained_peak + 2; ++limit) runs.push_back({{"/systemd/wqueue_max", limit}});
-  const std::vector<nlohmann::json> summaries = brute.Summaries(runs);
+  const std::vector<RunResult> summaries = brute.Summaries(runs);
   std::optional<std::int64_t> smallest_safe;
   for (std::size_t i = 0; i < summaries.size() && !smallest_safe; ++i) {
     if (!Overflows(summaries[i], "systemd.wqueue")) smallest_safe = static_cast<std::int64_t>(i) + 1;
@@ -174,7 +180,7 @@ TEST_CASE("size: a byte queue's limit is exact to the byte, and a shared limit i
   for (int k = 1; k <= 8; ++k) limits.push_back(r.unconstrained_peak * k / 8);
   std::vector<Assignments> runs;
   for (std::int64_t l : limits) runs.push_back({{"/dbus/max_outgoing_bytes", l}});
-  const std::vector<nlohmann::json> summaries = brute.Summaries(runs);
+  const std::vector<RunResult> summaries = brute.Summaries(runs);
   for (std::size_t i = 0; i < limits.size(); ++i) {
     INFO("limit " << limits[i] << ", answer " << r.limit);
     CHECK(Overflows(summaries[i], "dbus.out.logind") == (limits[i] < r.limit));
@@ -204,14 +210,14 @@ TEST_CASE("size: the limit of each kind of queue is the scenario value that sets
   };
   for (const auto& [queue, path] : expected) {
     INFO(queue);
-    CHECK(LimitFor(base, inventory, queue).path == path);
+    CHECK(LimitFor(inventory, queue).path == path);
   }
   // Every queue the model reports has a limit the planner can set: a scenario value whose current
   // value is the queue's limit, within the range the planner searches, shared with queues whose
   // limit the same value sets.
   for (const auto& [queue, info] : inventory) {
     INFO(queue);
-    const LimitParam p = LimitFor(base, inventory, queue);
+    const LimitParam p = LimitFor(inventory, queue);
     const std::optional<nlohmann::json> current = CurrentValue(base, p.path);
     REQUIRE(current.has_value());
     CHECK(*current == info.limit);
@@ -220,10 +226,10 @@ TEST_CASE("size: the limit of each kind of queue is the scenario value that sets
     for (const std::string& other : p.sharing) {
       INFO("shared with " << other);
       CHECK(other != queue);
-      CHECK(LimitFor(base, inventory, other).path == p.path);
+      CHECK(LimitFor(inventory, other).path == p.path);
     }
   }
-  const LimitParam shared = LimitFor(base, inventory, "systemd.wqueue");
+  const LimitParam shared = LimitFor(inventory, "systemd.wqueue");
   CHECK(shared.sharing == std::vector<std::string>{"systemd.private.agent.wqueue"});
 }
 

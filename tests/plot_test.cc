@@ -1,13 +1,13 @@
-// mountstorm plot and report (tools/run_plot.h, tools/sweep_plot.h, tools/report.h): what the SVG of a run shows (a panel
+// mountstorm plot and report (tools/render/run_plot.h, sweep_plot.h, report.h): what the SVG of a run shows (a panel
 // per queue that held something, the limit, the first refusal where the summary says, peaks kept
 // when thousands of samples share a pixel), the choices and errors of the sweep plots, the
 // self-contained report, and determinism. tests/render/render_test.sh checks the rendered pictures.
-#include "tools/csv_table.h"
-#include "tools/plot.h"
-#include "tools/plot_scale.h"
-#include "tools/result_dir.h"
-#include "tools/run_plot.h"
-#include "tools/sweep_plot.h"
+#include "cli/commands.h"
+#include "io/result_dir.h"
+#include "mountstorm/csv.h"
+#include "render/plot_scale.h"
+#include "render/run_plot.h"
+#include "render/sweep_plot.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -20,9 +20,10 @@
 #include <vector>
 
 #include "mountstorm/error.h"
+#include "mountstorm/result_files.h"
 #include "mountstorm/run.h"
 #include "tests/test_support.h"
-#include "tools/report.h"
+#include "render/report.h"
 
 using namespace mountstorm;
 using mountstorm::test::LoadShipped;
@@ -34,11 +35,9 @@ namespace {
 // The incident-enobufs run, once for all the tests (0.2 s).
 const RunData& Enobufs() {
   static const RunData run = [] {
-    RunResult r = RunScenario(LoadShipped("incident-enobufs"));
     RunData d;
-    d.summary = r.summary;
-    d.curves_csv = r.curves_csv;
-    d.events_csv = r.events_csv;
+    d.result = RunScenario(LoadShipped("incident-enobufs"));  // with its curves and events
+    d.has_events = true;
     d.dir = "incident-enobufs";
     return d;
   }();
@@ -129,11 +128,11 @@ TEST_CASE("a run plot has a panel for each queue that held something, in pipelin
   const RunData& run = Enobufs();
   const std::string svg = PlotRun(run, {});
   std::size_t held = 0;
-  for (auto it = run.summary["queues"].begin(); it != run.summary["queues"].end(); ++it) {
-    const bool had = it.value()["peak"].get<double>() > 0;
+  for (const QueueResult& q : run.result.queues) {
+    const bool had = q.peak > 0;
     held += had ? 1 : 0;
-    INFO("queue " << it.key());
-    CHECK((svg.find("id=\"panel-" + it.key() + "\"") != std::string::npos) == had);
+    INFO("queue " << q.name);
+    CHECK((svg.find("id=\"panel-" + q.name + "\"") != std::string::npos) == had);
   }
   CHECK(held == 16);
   CHECK(Count(svg, "class=\"panel\"") == held);
@@ -158,8 +157,9 @@ TEST_CASE("a run plot has a panel for each queue that held something, in pipelin
 TEST_CASE("the limit line and the ENOBUFS marker sit where the summary puts them", "[plot]") {
   const RunData& run = Enobufs();
   const std::string svg = PlotRun(run, {});
-  const nlohmann::json& q = run.summary["queues"]["systemd.wqueue"];
-  REQUIRE(q["enobufs_onset_s"].is_number());
+  const QueueResult* q = run.result.Queue("systemd.wqueue");
+  REQUIRE(q != nullptr);
+  REQUIRE(q->first_refusal.has_value());
   CHECK(svg.find(">limit 196,608</text>") != std::string::npos);
   CHECK(svg.find(">ENOBUFS 28.9 s</text>") != std::string::npos);
   // The limit line spans the panel: its ends are the time axis' 0 and end.
@@ -170,7 +170,7 @@ TEST_CASE("the limit line and the ENOBUFS marker sit where the summary puts them
   // The time axis ends with the last sample interval of curves.csv.
   const double x_max = 140.01;
   const double ox = std::stod(Attribute(svg, "onset-systemd.wqueue", "x1"));
-  CHECK(ox == Approx(x0 + q["enobufs_onset_s"].get<double>() / x_max * (x1 - x0)).margin(1.0));
+  CHECK(ox == Approx(x0 + ToSeconds(*q->first_refusal) / x_max * (x1 - x0)).margin(1.0));
   CHECK(Attribute(svg, "onset-systemd.wqueue", "stroke") == "#6a3d9a");
   // The curve reaches the limit line (the queue was full) and no higher.
   std::vector<double> ys = VerticalTargets(AreaPath(svg, "systemd.wqueue"));
@@ -218,24 +218,26 @@ TEST_CASE("thousands of samples per pixel keep every peak", "[plot]") {
   }
   RunData run;
   run.dir = "synthetic";
-  run.curves_csv = curves;
-  run.summary = {{"scenario", "synthetic"},
-                 {"seed", 3},
-                 {"profile", "v248"},
-                 {"end_time_s", 100.0},
-                 {"mountstorm_version", "0.1.0"},
-                 {"stopped_by", "quiescence"},
-                 {"queues",
-                  {{"q.wqueue",
-                    {{"unit", "messages"},
-                     {"limit", 1000},
-                     {"peak", 500},
-                     {"peak_time_s", 61.234},
-                     {"enobufs_onset_s", nullptr},
-                     {"refused", 0},
-                     {"time_at_limit_s", 0.0},
-                     {"drained_s", 61.235},
-                     {"level_at_end", 0}}}}}};
+  run.has_events = false;
+  run.result.curves = ParseCurvesCsv(curves, "synthetic/curves.csv");
+  run.result.scenario = "synthetic";
+  run.result.seed = 3;
+  run.result.profile = "v248";
+  run.result.end_time = 100 * kSecond;
+  run.result.version = "0.1.0";
+  run.result.stopped_by = StopReason::kQuiescence;
+  QueueResult q;
+  q.name = "q.wqueue";
+  q.unit = QueueUnit::kMessages;
+  q.limit = 1000;
+  q.peak = 500;
+  q.peak_time = FromSeconds(61.234);
+  q.first_refusal = std::nullopt;
+  q.refused = 0;
+  q.time_at_limit = 0;
+  q.drained = FromSeconds(61.235);
+  q.level_at_end = 0;
+  run.result.queues = {q};
   const std::string svg = PlotRun(run, {});
   CHECK(svg.size() < 40000);
   const double ly = std::stod(Attribute(svg, "limit-q.wqueue", "y1"));
@@ -360,8 +362,12 @@ TEST_CASE("a directory that is neither a run nor a sweep is an input error", "[p
   CHECK_THROWS_AS(PlotCommand({dir, "-o", dir + "/x.svg", "-q"}), InputError);
   CHECK_THROWS_AS(ReportCommand({dir, "-o", dir + "/x.html", "-q"}), InputError);
   CHECK(!std::filesystem::exists(dir + "/x.svg"));
-  // A run directory without curves.csv.
+  // A run directory whose summary.json is not one mountstorm writes: refused, naming the file.
   std::ofstream(dir + "/summary.json") << "{\"queues\": {}, \"scenario\": \"s\", \"end_time_s\": 1.0}";
+  CHECK(DetectResultDir(dir) == ResultDirKind::kRun);
+  CHECK_THROWS_WITH(LoadRunDir(dir), Catch::Contains(dir + "/summary.json: "));
+  // A run directory without curves.csv.
+  std::ofstream(dir + "/summary.json") << SummaryJsonText(Enobufs().result);
   CHECK(DetectResultDir(dir) == ResultDirKind::kRun);
   CHECK_THROWS_WITH(LoadRunDir(dir), Catch::Contains("curves.csv: missing"));
 }
@@ -369,9 +375,9 @@ TEST_CASE("a directory that is neither a run nor a sweep is an input error", "[p
 TEST_CASE("plot and report commands write files from a run directory", "[plot]") {
   const std::string dir = TempDir("plot-run");
   const RunData& run = Enobufs();
-  std::ofstream(dir + "/summary.json") << SummaryText(run.summary);
-  std::ofstream(dir + "/curves.csv") << run.curves_csv;
-  std::ofstream(dir + "/events.csv") << run.events_csv;
+  std::ofstream(dir + "/summary.json") << SummaryJsonText(run.result);
+  std::ofstream(dir + "/curves.csv") << CurvesCsvText(run.result.curves);
+  std::ofstream(dir + "/events.csv") << EventsCsvText(run.result.event_log);
   REQUIRE(PlotCommand({dir, "-o", dir + "/plot.svg", "-q"}) == 0);
   RunData loaded = LoadRunDir(dir);
   loaded.dir = run.dir;

@@ -1,9 +1,10 @@
 // When PID 1 may scan: the v248 rate limit and PR #10268's back-off.
 #include <catch2/catch.hpp>
 
-#include "models/policies/adaptive_backoff.h"
-#include "models/policies/rate_limit.h"
+#include "models/systemd/policies/adaptive_backoff.h"
+#include "models/systemd/policies/rate_limit.h"
 #include "mountstorm/run.h"
+#include "tests/test_support.h"
 
 using namespace mountstorm;
 
@@ -50,8 +51,8 @@ nlohmann::json Burst(const std::string& profile) {
 }  // namespace
 
 TEST_CASE("under v248 a storm is scanned at most 5 times per second, each scan covering all pending", "[policy]") {
-  RunResult v245 = RunScenario(ParseScenario(Burst("v245"), "v245"));
-  RunResult v248 = RunScenario(ParseScenario(Burst("v248"), "v248"));
+  RunOutput v245 = RunTest(ParseScenario(Burst("v245"), "v245"));
+  RunOutput v248 = RunTest(ParseScenario(Burst("v248"), "v248"));
   // The mounts span 1.0-2.0 s: without the limit nearly every one gets its own scan.
   CHECK(v245.summary["scans"]["count"].get<int>() > 150);
   // With it: 5 in the window that opens at 1.0 s, 5 in the one at 2.0 s (the rest pending), no more.

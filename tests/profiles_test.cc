@@ -1,10 +1,11 @@
-// Profiles: the defaults of each systemd version, as MODEL-SPEC section 3 tabulates them, and the
+// Profiles: the defaults of each systemd version, as docs/research/MODEL-SPEC.md section 3 tabulates them, and the
 // behaviour they switch.
 #include <catch2/catch.hpp>
 
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
+#include "tests/test_support.h"
 
 using namespace mountstorm;
 
@@ -62,7 +63,7 @@ std::uint64_t Messages(const std::string& profile, int n) {
        {{{"kind", "interval"}, {"count", n}, {"start_s", 1.0}, {"interval_ms", 20},
          {"mount", {{"path", "/new/{i}"}, {"source", "srv:/new/{i}"}, {"fstype", "nfs4"}}}}}},
   };
-  return RunScenario(ParseScenario(doc, profile)).summary["messages"]["systemd"]["sent"];
+  return RunTest(ParseScenario(doc, profile)).summary["messages"]["systemd"]["sent"];
 }
 
 }  // namespace

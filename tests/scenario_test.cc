@@ -15,7 +15,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "models/json_reader.h"
+#include "models/json/json_reader.h"
+#include "models/json/json_text.h"
 #include "mountstorm/error.h"
 #include "mountstorm/scenario.h"
 #include "tests/test_support.h"

@@ -1,7 +1,7 @@
 // SdBusConnection: direct writes, the write queue, ENOBUFS, and the cost of draining.
 #include <catch2/catch.hpp>
 
-#include "models/sdbus_connection.h"
+#include "models/systemd/sdbus_connection.h"
 
 using namespace mountstorm;
 
@@ -12,7 +12,7 @@ struct Fixture {
   KernelSocket out{"out", 2304 * 4, sizes};  // room for 4 messages of 1,104 B
   KernelSocket in{"in", 212992, sizes};
   SdBusCosts costs{3 * kMicrosecond, 2 * kMicrosecond, 1.0};
-  SdBusConnection bus{"c", /*wqueue_max=*/10, /*rqueue_max=*/10, &out, &in, costs};
+  SdBusConnection bus{QueueId{QueueKind::kSdBusWrite, "c", ""}, /*wqueue_max=*/10, /*rqueue_max=*/10, &out, &in, costs};
   Message Signal() {
     Message m;
     m.bytes = 1104;

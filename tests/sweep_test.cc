@@ -14,8 +14,8 @@
 
 #include "mountstorm/error.h"
 #include "tests/test_support.h"
-#include "tools/sweep_runner.h"
-#include "tools/sweep_spec.h"
+#include "sweep/sweep_runner.h"
+#include "sweep/sweep_spec.h"
 
 using namespace mountstorm;
 namespace fs = std::filesystem;

@@ -2,9 +2,10 @@
 // writes before reads.
 #include <catch2/catch.hpp>
 
-#include "models/mount_table.h"
-#include "models/systemd_manager.h"
+#include "models/kernel/mount_table.h"
+#include "models/systemd/systemd_manager.h"
 #include "mountstorm/run.h"
+#include "tests/test_support.h"
 
 using namespace mountstorm;
 
@@ -24,7 +25,7 @@ nlohmann::json Host(int nfs, int mounts, double interval_ms) {
   };
 }
 
-const nlohmann::json& Queue(const RunResult& r, const char* name) { return r.summary["queues"][name]; }
+const nlohmann::json& Queue(const RunOutput& r, const char* name) { return r.summary["queues"][name]; }
 
 }  // namespace
 
@@ -33,7 +34,7 @@ TEST_CASE("while scans keep coming, PID 1 does not drain its write queue", "[mod
   // bus I/O (priority 0) never runs until the storm is over. A 64 KiB socket fills at once.
   nlohmann::json doc = Host(200, 100, 2.0);
   doc["systemd"] = {{"scan_fixed_us", 3000}, {"socket_sndbuf_bytes", 65536}};
-  RunResult r = RunScenario(ParseScenario(doc, "priority"));
+  RunOutput r = RunTest(ParseScenario(doc, "priority"));
   const nlohmann::json& wq = Queue(r, "systemd.wqueue");
   double last_mount = r.summary["workload"]["last_operation_s"];
   CHECK(wq["peak"].get<int>() > 10000);
@@ -46,7 +47,7 @@ TEST_CASE("v238's budget and threshold keep the write queue near 1024", "[model]
   nlohmann::json doc = Host(200, 100, 2.0);
   doc["systemd"] = {{"scan_fixed_us", 3000}, {"socket_sndbuf_bytes", 65536},
                     {"dbus_queue_budget", 100}, {"bus_busy_threshold", 1024}};
-  RunResult r = RunScenario(ParseScenario(doc, "budget"));
+  RunOutput r = RunTest(ParseScenario(doc, "budget"));
   const nlohmann::json& wq = Queue(r, "systemd.wqueue");
   // A call starts only at <= 1024 queued and sends at most 100 units x 2 messages.
   CHECK(wq["peak"].get<int>() > 1024);
@@ -61,7 +62,7 @@ TEST_CASE("ENOBUFS loses the rest of a unit's update and the unit leaves the que
   doc["systemd"] = {{"socket_sndbuf_bytes", 2048}, {"wqueue_max", 4}};
   doc["dbus"] = {{"route_base_us", 1e6}};
   doc["run"] = {{"stop_at_s", 1.5}};
-  RunResult r = RunScenario(ParseScenario(doc, "enobufs"));
+  RunOutput r = RunTest(ParseScenario(doc, "enobufs"));
   const nlohmann::json& sd = r.summary["messages"]["systemd"];
   // LIFO, newest first. The UnitNew (1,280 bytes of skb) and the next unit's first
   // PropertiesChanged go into the socket, which is then full; its second one fails with EAGAIN
@@ -86,9 +87,16 @@ struct Pid1 {
   SystemdParams params;
   KernelSocket out{"out", 4 * 2304, sizes};
   KernelSocket in{"in", 212992, sizes};
-  SdBusConnection bus{"systemd", 100, 100, &out, &in, SdBusCosts{kMicrosecond, kMicrosecond, 0}};
-  SystemdManager pid1{&sim, &cpus, params, sizes, &table, 0};
-  Pid1() { pid1.AttachApiBus(&bus, true); }
+  SdBusConnection bus{QueueId{QueueKind::kSdBusWrite, "systemd", ""}, 100, 100, &out, &in,
+                      SdBusCosts{kMicrosecond, kMicrosecond, 0}};
+  SystemdManager pid1{&sim, &cpus, params, sizes, 0};
+  Pid1() {
+    // As the wiring does (models/run/wiring.cc): PID 1 writes `out` and reads `in`.
+    pid1.WatchMountTable(&table);
+    pid1.AttachApiBus(&bus, true);
+    out.set_writer(&pid1);
+    in.set_reader(&pid1);
+  }
 };
 
 }  // namespace

@@ -9,6 +9,28 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "models/io/scenario_json.h"
+#include "mountstorm/result_files.h"
+#include "mountstorm/run.h"
+
+namespace mountstorm {
+
+RunOutput RunTest(const Scenario& s, MessageTap* tap) {
+  RunOutput out;
+  static_cast<RunResult&>(out) = RunScenario(s, tap);
+  out.summary = nlohmann::json::parse(SummaryJsonText(out));
+  out.curves_csv = CurvesCsvText(out.curves);
+  out.events_csv = EventsCsvText(out.event_log);
+  return out;
+}
+
+Scenario ParseScenario(const nlohmann::json& doc, const std::string& file) {
+  // The JSON value itself, not its text: a test may hand it what no JSON text can hold (infinity).
+  return ParseScenarioJson(doc, file);
+}
+
+}  // namespace mountstorm
+
 namespace mountstorm::test {
 
 std::string SourcePath(const std::string& relative) { return std::string(MOUNTSTORM_SOURCE_DIR) + "/" + relative; }

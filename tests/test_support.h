@@ -1,12 +1,35 @@
 // Helpers shared by the tests: paths of the source tree and the built program, running the
-// program, reading files and shipped scenarios.
+// program, reading files and shipped scenarios, and runs together with the text of their files.
 #ifndef MOUNTSTORM_TESTS_TEST_SUPPORT_H_
 #define MOUNTSTORM_TESTS_TEST_SUPPORT_H_
 
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "mountstorm/result.h"
 #include "mountstorm/scenario.h"
+#include "mountstorm/trace.h"
+
+namespace mountstorm {
+
+// A run's result together with the text of its files, exactly as `mountstorm run` writes them:
+// summary.json (parsed, for assertions on its JSON paths), curves.csv and events.csv.
+struct RunOutput : RunResult {
+  nlohmann::json summary;
+  std::string curves_csv;
+  std::string events_csv;
+};
+
+// RunScenario() and the three texts of its result.
+RunOutput RunTest(const Scenario& s, MessageTap* tap = nullptr);
+
+// The scenario a JSON document describes, read as strictly as a scenario file (ParseScenarioJson,
+// models/io/scenario_json.h); `file` names it in errors.
+Scenario ParseScenario(const nlohmann::json& doc, const std::string& file);
+
+}  // namespace mountstorm
 
 namespace mountstorm::test {
 

@@ -15,7 +15,7 @@
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
 #include "tests/test_support.h"
-#include "tools/trace_writer.h"
+#include "trace/trace_writer.h"
 
 using namespace mountstorm;
 using mountstorm::test::LoadShipped;

@@ -6,7 +6,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "models/unit_name.h"
+#include "models/message/unit_name.h"
 #include "tests/test_support.h"
 
 using mountstorm::UnitNameFromPath;
@@ -19,7 +19,7 @@ const std::string kUnitPrefix = "/org/freedesktop/systemd1/unit/";
 }  // namespace
 
 TEST_CASE("the incident's names: a mount unit and a device-mapper device", "[unit_name]") {
-  // /work/shared/docs/incident-article.txt: the dbus-monitor captures of the storm.
+  // The names in the dbus-monitor captures of the incident (README.md, "Why it exists").
   CHECK(UnitNameFromPath("/usr/mount/app/bucket1", ".mount") == "usr-mount-app-bucket1.mount");
   CHECK(UnitObjectPath("usr-mount-app-bucket1.mount") == kUnitPrefix + "usr_2dmount_2dapp_2dbucket1_2emount");
 

@@ -11,7 +11,7 @@ using mountstorm::test::LoadShipped;
 
 namespace {
 
-nlohmann::json Run(const std::string& name) { return RunScenario(LoadShipped(name)).summary; }
+nlohmann::json Run(const std::string& name) { return RunTest(LoadShipped(name)).summary; }
 
 std::uint64_t Sent(const nlohmann::json& s) { return s["messages"]["systemd"]["sent"]; }
 
@@ -53,7 +53,7 @@ TEST_CASE("incident-enobufs: the write queue fills, sends fail, logins fail, the
   CHECK(wq["level_at_end"] == 0);
   const nlohmann::json& failed = s["logins"]["failed"];
   CHECK(failed["enobufs"].get<int>() + failed["timeout"].get<int>() >= 1);
-  // research/dbus.md 2.3-2.4: with equal limits a stalled logind makes dbus-daemon stop reading
+  // docs/research/dbus.md 2.3-2.4: with equal limits a stalled logind makes dbus-daemon stop reading
   // PID 1 (back-pressure) once logind's queue holds max_outgoing_bytes.
   const nlohmann::json& q = s["queues"];
   CHECK(q["dbus.out.logind"]["peak"].get<std::int64_t>() >= q["dbus.out.logind"]["limit"].get<std::int64_t>());

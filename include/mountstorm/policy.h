@@ -19,11 +19,12 @@
 #include <utility>
 #include <vector>
 
+#include "mountstorm/scenario.h"
 #include "mountstorm/time.h"
 
 namespace mountstorm {
 
-// Why a scan wants to announce a unit (research/systemd.md section 2.4).
+// Why a scan wants to announce a unit (docs/research/systemd.md section 2.4).
 enum class QueueReason {
   kNew,                     // a unit the scan created
   kChanged,                 // what, options or fstype changed
@@ -45,13 +46,6 @@ struct DispatchBudget {
   std::int64_t pause_above_queued_writes = -1;  // the call sits out above this many queued writes
 };
 
-// PID 1's sd-bus limits and the send buffer of its sockets.
-struct QueueLimits {
-  std::int64_t wqueue_max;
-  std::int64_t rqueue_max;
-  std::int64_t socket_sndbuf_bytes;
-};
-
 class Pid1Policy {
  public:
   virtual ~Pid1Policy() = default;
@@ -64,7 +58,7 @@ class Pid1Policy {
   virtual void MountinfoDispatched(Time /*start*/, Time /*end*/) {}
 
   // 2. A scan is about to queue a unit for announcement. Return false to leave it out.
-  virtual bool QueueUnit(const UnitQueueRequest& /*request*/) { return true; }
+  virtual bool AdmitToDbusQueue(const UnitQueueRequest& /*request*/) { return true; }
 
   // 3. A dispatch call of the unit queue starts with `queued_writes` messages waiting in PID 1's
   //    write queues; the policy may narrow `budget`.
@@ -75,8 +69,10 @@ class Pid1Policy {
   //    They were sent at `when`.
   virtual void Sent(Time /*when*/, int /*messages*/) {}
 
-  // 4. Before the run: PID 1's queue limits and socket buffer.
-  virtual void AdjustLimits(QueueLimits* /*limits*/) {}
+  // 4. Before the run: PID 1's parameters that the patch owns. A patch of a mechanism the profile
+  //    already has (the v248 rate limit, the dispatch budget, the queue limits) changes its
+  //    parameters here instead of adding a second one beside it: each mechanism has one owner.
+  virtual void Configure(SystemdParams* /*params*/) {}
 };
 
 // The parameters of one patch in a scenario. Each accessor reads a key (or keeps the default),

@@ -1,35 +1,34 @@
 // Running a scenario: the library's entry point.
 //
 // RunScenario() builds the pipeline a scenario describes, runs it until nothing is left to do or
-// the scenario's stop time, and returns what a run reports (MODEL-SPEC section 4): the summary
-// (written as summary.json), the depth curves (curves.csv) and the events (events.csv). All are
-// deterministic:
-// the same scenario and seed give byte-identical text, whatever the machine, thread or time.
+// until the scenario's stop time, and returns what the run reports (mountstorm/result.h). It is
+// deterministic: the same scenario and seed give the same result, whatever the machine, thread
+// or time; mountstorm/result_files.h turns it into summary.json, curves.csv and events.csv.
 #ifndef MOUNTSTORM_INCLUDE_RUN_H_
 #define MOUNTSTORM_INCLUDE_RUN_H_
 
 #include <string>
+#include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "mountstorm/queues.h"
+#include "mountstorm/result.h"
 #include "mountstorm/scenario.h"
 #include "mountstorm/trace.h"
 
 namespace mountstorm {
 
-struct RunResult {
-  nlohmann::json summary;
-  std::string curves_csv;
-  std::string events_csv;  // mounts, scans and login outcomes in time order (events.csv)
-};
-
-// With a tap, every message dbus-daemon routes is handed to it as the run goes.
+// With a tap, every message the relay routes is handed to it as the run goes.
 RunResult RunScenario(const Scenario& scenario, MessageTap* tap = nullptr);
 
-// The text of summary.json: the summary with sorted keys, two-space indent, a final newline.
-std::string SummaryText(const nlohmann::json& summary);
+// Every bounded queue of the scenario's pipeline, in the order a message meets them, with its
+// limit and the scenario value that sets it. Nothing is simulated.
+std::vector<QueueDescription> DescribeQueues(const Scenario& scenario);
 
-// The version of mountstorm, as recorded in every summary.
+// The scenario's bus topology as Graphviz DOT: processes, connections (bus or private to PID 1),
+// match rules and limits.
+std::string TopologyDot(const Scenario& scenario);
+
+// The version of mountstorm, as recorded in every result.
 const char* Version();
 
 }  // namespace mountstorm

@@ -9,12 +9,11 @@
 #define MOUNTSTORM_INCLUDE_SCENARIO_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "mountstorm/time.h"
 
@@ -89,7 +88,7 @@ struct SystemdParams {
   Duration scan_fixed = 200 * kMicrosecond;
   Duration scan_per_line = 8 * kMicrosecond;
   Duration scan_per_device_line = 0;
-  // Unchanged units that a scan queues again (research/systemd.md section 2.4).
+  // Unchanged units that a scan queues again (docs/research/systemd.md section 2.4).
   bool reannounce_network_mounts = true;
   bool reannounce_dev_devices = true;
   // manager_dispatch_dbus_queue(): units per call (0: whole queue, v219) and the number of queued
@@ -146,7 +145,7 @@ struct MessageSizeParams {
 };
 
 // dbus-daemon. Defaults: bus/config-parser.c and dbus/dbus-transport-socket.c (dbus 1.10/1.14);
-// costs measured on a 2-vCPU EPYC VM (research/dbus.md section 3.3).
+// costs measured on a 2-vCPU EPYC VM (docs/research/dbus.md section 3.3).
 struct DbusDaemonParams {
   std::int64_t max_incoming_bytes = 133169152;
   std::int64_t max_outgoing_bytes = 133169152;
@@ -197,7 +196,7 @@ struct LoginGenerator {
 // keys are its parameters. `path` is its JSON path in the scenario, for messages.
 struct PatchSpec {
   std::string name;
-  nlohmann::json params;
+  std::string params_json;  // the whole object, "name" included, as compact JSON text
   std::string path;
 };
 
@@ -232,20 +231,58 @@ struct Scenario {
 // The defaults of every field, for the named profile. Throws InputError for an unknown profile.
 Scenario DefaultScenario(const std::string& profile);
 
-// Reads a scenario from `doc`; `file` names its origin in error messages.
-Scenario ParseScenario(const nlohmann::json& doc, const std::string& file);
+// The text of the JSON file at `path`, checked as strictly as a scenario: a key given twice in an
+// object, invalid JSON or a number beyond a double is an InputError naming the file and the JSON
+// path (`what` says what the file should be, e.g. "sweep file").
+std::string ReadJsonFileText(const std::string& path, const std::string& what);
+// The same check of JSON text that came from `origin`.
+void CheckJsonText(const std::string& text, const std::string& origin);
 
-// The JSON document in `path`, read as strictly as a scenario: a key given twice, invalid JSON or a
-// number beyond a double is an InputError naming the file (`what` says what it should be, e.g.
-// "sweep file").
-nlohmann::json ReadJsonFile(const std::string& path, const std::string& what);
+// A scenario's JSON document before it is read: what --set, a sweep's axes and the planner change.
+// A value type; copies are independent.
+class ScenarioDocument {
+ public:
+  // The scenario file at `path`, read as ReadJsonFileText reads it; its path names it in messages.
+  static ScenarioDocument Read(const std::string& path, const std::string& what = "scenario file");
+  // JSON text that came from `origin` (a file name, or what made it), checked like a file.
+  static ScenarioDocument FromText(const std::string& text, const std::string& origin);
 
-// Reads and parses a scenario file, after applying `overrides` ("/json/pointer=value"; the value
-// is JSON if it parses as JSON, else a string).
+  ScenarioDocument(const ScenarioDocument& other);
+  ScenarioDocument& operator=(const ScenarioDocument& other);
+  ScenarioDocument(ScenarioDocument&&) noexcept;
+  ScenarioDocument& operator=(ScenarioDocument&&) noexcept;
+  ~ScenarioDocument();
+
+  const std::string& origin() const;
+
+  // Applies "/json/pointer=value": the value is JSON if it parses as JSON, else a string. Missing
+  // objects on the way are created (every section is optional); array elements never are.
+  // `origin` names the assignment in errors.
+  void Override(const std::string& assignment, const std::string& origin);
+  // The JSON text of the value at `pointer`, or nullopt if the document does not set it (or the
+  // pointer is not one).
+  std::optional<std::string> Get(const std::string& pointer) const;
+  // The whole document as compact JSON text with sorted keys: equal texts, equal scenarios.
+  std::string Text() const;
+
+  // The scenario, read strictly; errors name `origin` (the document's own by default).
+  Scenario Parse() const;
+  Scenario Parse(const std::string& origin) const;
+
+ private:
+  struct Impl;
+  explicit ScenarioDocument(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Reads and parses a scenario file, after applying `overrides` ("/json/pointer=value"; each is
+// named "--set ASSIGNMENT" in errors).
 Scenario LoadScenarioFile(const std::string& path, const std::vector<std::string>& overrides = {});
 
-// Applies one "/json/pointer=value" override to `doc`. `origin` names it in errors.
-void ApplyOverride(nlohmann::json& doc, const std::string& assignment, const std::string& origin);
+// The patch that the JSON object `json_text` describes (at `where` in `file`, for messages), its
+// name and parameters checked by making it once: an InputError for anything but an object with a
+// registered "name" and parameters the patch accepts.
+PatchSpec ParsePatchSpec(const std::string& json_text, const std::string& file, const std::string& where);
 
 // One documented parameter: its JSON path ("*" for any array index), default and unit.
 struct ParameterInfo {

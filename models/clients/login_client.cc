@@ -1,16 +1,16 @@
-#include "models/login_client.h"
+#include "models/clients/login_client.h"
 
 #include <algorithm>
 
 namespace mountstorm {
 
-const char* OutcomeName(LoginClient::Outcome o) {
+const char* LoginOutcomeName(LoginOutcome o) {
   switch (o) {
-    case LoginClient::Outcome::kPending: return "pending";
-    case LoginClient::Outcome::kSucceeded: return "succeeded";
-    case LoginClient::Outcome::kNoBufs: return "enobufs";
-    case LoginClient::Outcome::kTimedOut: return "timeout";
-    case LoginClient::Outcome::kLimitsExceeded: return "limits_exceeded";
+    case LoginOutcome::kPending: return "pending";
+    case LoginOutcome::kSucceeded: return "succeeded";
+    case LoginOutcome::kNoBufs: return "enobufs";
+    case LoginOutcome::kTimedOut: return "timeout";
+    case LoginOutcome::kLimitsExceeded: return "limits_exceeded";
   }
   return "?";
 }
@@ -24,8 +24,6 @@ LoginClient::LoginClient(Simulator* sim, CpuPool* cpus, const LoginGenerator& ge
       sizes_(&sizes),
       peer_id_(peer_id),
       logind_peer_(logind_peer) {
-  if (bus_->in() != nullptr) bus_->in()->set_reader(this);
-  bus_->out()->set_writer(this);
   std::vector<Time> times = g_.at;
   for (int k = 0; k < g_.count; ++k) times.push_back(g_.start + g_.interval * k);
   std::stable_sort(times.begin(), times.end());
@@ -43,7 +41,7 @@ void LoginClient::OnOwnEvent(Time now, std::uint32_t tag) {
   std::size_t k = (tag - kFirstOwnTag) / 2;
   Attempt& a = attempts_[k];
   if ((tag - kFirstOwnTag) % 2 == 1) {
-    if (a.outcome == Outcome::kPending) Finish(k, Outcome::kTimedOut, now);
+    if (a.outcome == LoginOutcome::kPending) Finish(k, LoginOutcome::kTimedOut, now);
     return;
   }
   // pam_systemd: CreateSession, then wait.
@@ -51,9 +49,10 @@ void LoginClient::OnOwnEvent(Time now, std::uint32_t tag) {
   m.destination = logind_peer_;
   m.object = static_cast<std::uint32_t>(k);
   a.serial = m.serial;
+  attempt_of_serial_.push_back(k);  // cookies are 1, 2, 3, ... in the order of the calls
   Duration cost = 0;
   if (bus_->Send(now, m, &cost) == SdBusConnection::SendResult::kNoBufs) {
-    Finish(k, Outcome::kNoBufs, now);
+    Finish(k, LoginOutcome::kNoBufs, now);
     return;
   }
   sim()->Schedule(now + g_.timeout, this, tag + 1);
@@ -64,24 +63,24 @@ Duration LoginClient::Step(Time now) {
   Message m;
   while (bus_->ReadOne(now, &m, &cost)) {
     if (m.type != MessageType::kMethodReturn && m.type != MessageType::kError) continue;
-    for (std::size_t k = 0; k < attempts_.size(); ++k) {
-      if (attempts_[k].serial != m.serial || attempts_[k].outcome != Outcome::kPending) continue;
-      Outcome o = Outcome::kSucceeded;
-      if (m.type == MessageType::kError) {
-        o = m.error == ErrorName::kNoBufs           ? Outcome::kNoBufs
-            : m.error == ErrorName::kLimitsExceeded ? Outcome::kLimitsExceeded
-                                                    : Outcome::kTimedOut;
-      }
-      Finish(k, o, now + cost);
-      break;
+    // A reply carries its call's cookie: the attempt that sent it, if it still waits.
+    if (m.serial == 0 || m.serial > attempt_of_serial_.size()) continue;
+    const std::size_t k = attempt_of_serial_[m.serial - 1];
+    if (attempts_[k].outcome != LoginOutcome::kPending) continue;
+    LoginOutcome o = LoginOutcome::kSucceeded;
+    if (m.type == MessageType::kError) {
+      o = m.error == ErrorName::kNoBufs           ? LoginOutcome::kNoBufs
+          : m.error == ErrorName::kLimitsExceeded ? LoginOutcome::kLimitsExceeded
+                                                  : LoginOutcome::kTimedOut;
     }
+    Finish(k, o, now + cost);
   }
   if (cost > 0) return cost;
   if (!bus_->in()->empty()) WakeAt(std::max(now, bus_->in()->next_ready()));
   return kNoWork;
 }
 
-void LoginClient::Finish(std::size_t k, Outcome outcome, Time t) {
+void LoginClient::Finish(std::size_t k, LoginOutcome outcome, Time t) {
   attempts_[k].outcome = outcome;
   attempts_[k].end = t;
 }

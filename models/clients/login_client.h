@@ -4,13 +4,14 @@
 // since, src/login/pam_systemd.c). The reply comes only once logind's scope job is done; an error
 // reply carries the cause: ENOBUFS ("Failed to create session: No buffer space available"),
 // ETIMEDOUT, or dbus-daemon's LimitsExceeded.
-#ifndef MOUNTSTORM_MODELS_LOGIN_CLIENT_H_
-#define MOUNTSTORM_MODELS_LOGIN_CLIENT_H_
+#ifndef MOUNTSTORM_MODELS_CLIENTS_LOGIN_CLIENT_H_
+#define MOUNTSTORM_MODELS_CLIENTS_LOGIN_CLIENT_H_
 
 #include <cstdint>
 #include <vector>
 
-#include "models/sdbus_connection.h"
+#include "models/systemd/sdbus_connection.h"
+#include "mountstorm/result.h"
 #include "mountstorm/scenario.h"
 #include "sim/server.h"
 
@@ -18,12 +19,11 @@ namespace mountstorm {
 
 class LoginClient : public Server {
  public:
-  enum class Outcome { kPending, kSucceeded, kNoBufs, kTimedOut, kLimitsExceeded };
   struct Attempt {
     Time start = 0;
     Time end = kNever;
     std::uint32_t serial = 0;
-    Outcome outcome = Outcome::kPending;
+    LoginOutcome outcome = LoginOutcome::kPending;
   };
 
   LoginClient(Simulator* sim, CpuPool* cpus, const LoginGenerator& generator, SdBusConnection* bus,
@@ -40,7 +40,7 @@ class LoginClient : public Server {
   void OnOwnEvent(Time now, std::uint32_t tag) override;
 
  private:
-  void Finish(std::size_t attempt, Outcome outcome, Time t);
+  void Finish(std::size_t attempt, LoginOutcome outcome, Time t);
 
   LoginGenerator g_;
   SdBusConnection* bus_;
@@ -48,11 +48,10 @@ class LoginClient : public Server {
   std::uint16_t peer_id_;
   std::uint16_t logind_peer_;
   std::vector<Attempt> attempts_;
+  std::vector<std::size_t> attempt_of_serial_;  // [cookie - 1]: the attempt whose call it was
   std::uint32_t next_serial_ = 1;
 };
 
-const char* OutcomeName(LoginClient::Outcome o);
-
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_LOGIN_CLIENT_H_
+#endif  // MOUNTSTORM_MODELS_CLIENTS_LOGIN_CLIENT_H_

@@ -1,4 +1,4 @@
-#include "models/logind.h"
+#include "models/clients/logind.h"
 
 #include <algorithm>
 

@@ -16,13 +16,13 @@
 // may answer LimitsExceeded instead of PID 1. CreateSession then fails. On success the reply to
 // pam_systemd waits until JobRemoved of the scope's job arrives (match_job_removed ->
 // session_jobs_reply).
-#ifndef MOUNTSTORM_MODELS_LOGIND_H_
-#define MOUNTSTORM_MODELS_LOGIND_H_
+#ifndef MOUNTSTORM_MODELS_CLIENTS_LOGIND_H_
+#define MOUNTSTORM_MODELS_CLIENTS_LOGIND_H_
 
 #include <cstdint>
 #include <vector>
 
-#include "models/subscriber.h"
+#include "models/clients/subscriber.h"
 #include "mountstorm/scenario.h"
 
 namespace mountstorm {
@@ -81,4 +81,4 @@ class Logind : public Subscriber {
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_LOGIND_H_
+#endif  // MOUNTSTORM_MODELS_CLIENTS_LOGIND_H_

@@ -1,4 +1,4 @@
-#include "models/subscriber.h"
+#include "models/clients/subscriber.h"
 
 #include <algorithm>
 
@@ -6,10 +6,7 @@ namespace mountstorm {
 
 Subscriber::Subscriber(Simulator* sim, CpuPool* cpus, const ClientParams& params,
                        SdBusConnection* bus)
-    : Server(sim, cpus, params.name), params_(params), bus_(bus) {
-  if (bus_->in() != nullptr) bus_->in()->set_reader(this);
-  bus_->out()->set_writer(this);
-}
+    : Server(sim, cpus, params.name), params_(params), bus_(bus) {}
 
 void Subscriber::Start() {
   for (std::size_t i = 0; i < params_.busy.size(); ++i) {

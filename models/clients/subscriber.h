@@ -8,12 +8,12 @@
 // nothing, so its socket and dbus-daemon's outgoing queue for it fill up. A busy period is spent
 // blocked off the CPU, or on it if the scenario says so (then it counts as CPU time and holds a
 // CPU of the host).
-#ifndef MOUNTSTORM_MODELS_SUBSCRIBER_H_
-#define MOUNTSTORM_MODELS_SUBSCRIBER_H_
+#ifndef MOUNTSTORM_MODELS_CLIENTS_SUBSCRIBER_H_
+#define MOUNTSTORM_MODELS_CLIENTS_SUBSCRIBER_H_
 
 #include <cstdint>
 
-#include "models/sdbus_connection.h"
+#include "models/systemd/sdbus_connection.h"
 #include "mountstorm/scenario.h"
 #include "sim/server.h"
 
@@ -48,4 +48,4 @@ class Subscriber : public Server {
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_SUBSCRIBER_H_
+#endif  // MOUNTSTORM_MODELS_CLIENTS_SUBSCRIBER_H_

@@ -6,8 +6,8 @@
 //
 // The graph is built once from the scenario, and dbus-daemon reads its routing from it. A vertex's
 // index is the peer id that messages carry as their sender.
-#ifndef MOUNTSTORM_MODELS_BUS_TOPOLOGY_H_
-#define MOUNTSTORM_MODELS_BUS_TOPOLOGY_H_
+#ifndef MOUNTSTORM_MODELS_DBUS_BUS_TOPOLOGY_H_
+#define MOUNTSTORM_MODELS_DBUS_BUS_TOPOLOGY_H_
 
 #include <cstdint>
 #include <string>
@@ -15,7 +15,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 
-#include "models/match_rule.h"
+#include "models/dbus/match_rule.h"
 #include "mountstorm/scenario.h"
 
 namespace mountstorm {
@@ -61,4 +61,4 @@ BusTopology BuildTopology(const Scenario& s);
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_BUS_TOPOLOGY_H_
+#endif  // MOUNTSTORM_MODELS_DBUS_BUS_TOPOLOGY_H_

@@ -1,9 +1,10 @@
-#include "models/dbus_daemon.h"
+#include "models/dbus/dbus_daemon.h"
 
 #include <algorithm>
 #include <utility>
 
-#include "models/unit_name.h"
+#include "models/dbus/traced_message.h"
+#include "mountstorm/queues.h"
 #include "mountstorm/error.h"
 
 namespace mountstorm {
@@ -15,27 +16,36 @@ DbusDaemon::Connection::Connection(std::uint16_t peer_id, const std::string& pee
       name(peer_name),
       in(in_socket),
       out(out_socket),
-      incoming("dbus.in." + peer_name, QueueUnit::kBytes, p.max_incoming_bytes, LimitRule::kRefuseAtLimit),
-      outgoing("dbus.out." + peer_name, QueueUnit::kBytes, p.max_outgoing_bytes, LimitRule::kRefuseAboveLimit) {}
+      incoming(QueueName({QueueKind::kRelayIncoming, "dbus", peer_name}), QueueUnit::kBytes, p.max_incoming_bytes,
+               LimitRule::kRefuseAtLimit),
+      outgoing(QueueName({QueueKind::kRelayOutgoing, "dbus", peer_name}), QueueUnit::kBytes, p.max_outgoing_bytes,
+               LimitRule::kRefuseAboveLimit) {}
 
 DbusDaemon::DbusDaemon(Simulator* sim, CpuPool* cpus, const DbusDaemonParams& params,
-                       const MessageSizeParams& sizes, const BusTopology* topology, UnitPathFn unit_path)
+                       const MessageSizeParams& sizes, const BusTopology* topology, const ObjectPaths* paths)
     : Server(sim, cpus, "dbus-daemon"),
       params_(params),
       sizes_(&sizes),
       topology_(topology),
-      unit_path_(std::move(unit_path)) {}
+      paths_(paths) {}
 
 void DbusDaemon::AddConnection(std::uint16_t peer, KernelSocket* in, KernelSocket* out) {
   const PeerNode& node = topology_->graph[peer];
   connections_.push_back(std::make_unique<Connection>(peer, node.name, in, out, params_));
   if (connection_of_peer_.size() <= peer) connection_of_peer_.resize(peer + 1, -1);
   connection_of_peer_[peer] = static_cast<std::int32_t>(connections_.size() - 1);
-  in->set_reader(this);
-  out->set_writer(this);
   // The match rules this peer registered are on its edge to the daemon.
   auto [e, found] = boost::edge(peer, topology_->daemon, topology_->graph);
   if (found) connections_.back()->rules = topology_->graph[e].rules;
+}
+
+std::vector<QueueGauge*> DbusDaemon::gauges() {
+  std::vector<QueueGauge*> out;
+  for (const auto& c : connections_) {
+    out.push_back(&c->incoming);
+    out.push_back(&c->outgoing.gauge());
+  }
+  return out;
 }
 
 void DbusDaemon::BuildRoutes() {
@@ -157,7 +167,7 @@ void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, Time now, Durati
     scratch_recipients_ = route.recipients;
     rules_scanned = route.rules_scanned;
     if (!route.unit_rules.empty()) {
-      const std::string path = unit_path_(m.object);
+      const std::string path = paths_->UnitPath(m.object);
       for (const Route::UnitRule& r : route.unit_rules) {
         bool match = r.is_namespace ? PathInNamespace(path, r.path) : path == r.path;
         if (match && std::find(scratch_recipients_.begin(), scratch_recipients_.end(), r.connection) ==
@@ -195,7 +205,7 @@ void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, Time now, Durati
     Deliver(r, m, live, t);
     ++delivered;
   }
-  if (observer_) observer_(t, m, delivered);
+  if (tap_ != nullptr && tap_->Wants(t)) tap_->Routed(DescribeRouted(t, m, delivered, *topology_, *paths_));
   // Routing is done; a message routed nowhere (or dropped everywhere) is freed here.
   ReleaseLive(live, t);
 }

@@ -19,19 +19,20 @@
 //     a broadcast signal is dropped for it alone ("Rejected: destination has a full message
 //     queue"), the sender is not told; a method call gets the error LimitsExceeded back from the
 //     bus; a reply is dropped. Queue "dbus.out.<recipient>".
-#ifndef MOUNTSTORM_MODELS_DBUS_DAEMON_H_
-#define MOUNTSTORM_MODELS_DBUS_DAEMON_H_
+#ifndef MOUNTSTORM_MODELS_DBUS_DBUS_DAEMON_H_
+#define MOUNTSTORM_MODELS_DBUS_DBUS_DAEMON_H_
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "models/bus_topology.h"
-#include "models/kernel_socket.h"
-#include "models/message.h"
+#include "models/dbus/bus_topology.h"
+#include "models/kernel/kernel_socket.h"
+#include "models/message/message.h"
+#include "models/dbus/object_paths.h"
 #include "mountstorm/scenario.h"
+#include "mountstorm/trace.h"
 #include "sim/bounded_queue.h"
 #include "sim/queue_gauge.h"
 #include "sim/server.h"
@@ -40,14 +41,13 @@ namespace mountstorm {
 
 class DbusDaemon : public Server {
  public:
-  // Gives the object path of a unit, for rules that name one unit's path.
-  using UnitPathFn = std::function<std::string(std::uint32_t unit)>;
-
+  // `paths` gives the object path of a unit, for rules that name one unit's path.
   DbusDaemon(Simulator* sim, CpuPool* cpus, const DbusDaemonParams& params,
-             const MessageSizeParams& sizes, const BusTopology* topology, UnitPathFn unit_path);
+             const MessageSizeParams& sizes, const BusTopology* topology, const ObjectPaths* paths);
 
   // The daemon's side of the connection of `peer`: `in` is written by the peer, `out` by the
-  // daemon. Call for every bus connection, then BuildRoutes().
+  // daemon (the wiring makes the daemon their reader and writer). Call for every bus
+  // connection, then BuildRoutes().
   void AddConnection(std::uint16_t peer, KernelSocket* in, KernelSocket* out);
   // Precomputes, per (sender, member), the recipients and the number of rules scanned.
   void BuildRoutes();
@@ -72,16 +72,17 @@ class DbusDaemon : public Server {
     MemberCounts dropped{};         // rejected for this peer: its queue was full
   };
   const std::vector<std::unique_ptr<Connection>>& connections() const { return connections_; }
+  // The relay's own bounded queues: each connection's incoming bytes and outgoing queue.
+  std::vector<QueueGauge*> gauges();
   // The connection of `peer`, or null if it has none to the bus.
   Connection* connection(std::uint16_t peer) {
     if (peer >= connection_of_peer_.size() || connection_of_peer_[peer] < 0) return nullptr;
     return connections_[static_cast<std::size_t>(connection_of_peer_[peer])].get();
   }
 
-  // Called for every message routed, with the time and the number of recipients it was given
-  // to (for traces; nothing is called when unset).
-  using Observer = std::function<void(Time, const Message&, int recipients)>;
-  void set_observer(Observer observer) { observer_ = std::move(observer); }
+  // Every message routed is offered to `tap` (a monitor), with the number of recipients it was
+  // given to; its names are resolved only if the tap wants it.
+  void AttachTap(MessageTap* tap) { tap_ = tap; }
 
   std::uint64_t routed() const { return routed_; }
   std::uint64_t unrouted() const { return unrouted_; }  // messages nobody matched
@@ -118,7 +119,7 @@ class DbusDaemon : public Server {
   DbusDaemonParams params_;
   const MessageSizeParams* sizes_;
   const BusTopology* topology_;
-  UnitPathFn unit_path_;
+  const ObjectPaths* paths_;
   std::vector<std::unique_ptr<Connection>> connections_;
   std::vector<std::int32_t> connection_of_peer_;  // peer id -> connection index or -1
   std::vector<Route> routes_;                     // [peer * kMemberCount + member]
@@ -127,9 +128,9 @@ class DbusDaemon : public Server {
   std::vector<std::uint32_t> scratch_recipients_;
   std::uint64_t routed_ = 0;
   std::uint64_t unrouted_ = 0;
-  Observer observer_;
+  MessageTap* tap_ = nullptr;
 };
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_DBUS_DAEMON_H_
+#endif  // MOUNTSTORM_MODELS_DBUS_DBUS_DAEMON_H_

@@ -1,8 +1,8 @@
-#include "models/match_rule.h"
+#include "models/dbus/match_rule.h"
 
 #include <set>
 
-#include "models/unit_name.h"
+#include "models/message/unit_name.h"
 #include "mountstorm/error.h"
 
 namespace mountstorm {

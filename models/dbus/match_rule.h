@@ -13,14 +13,14 @@
 // What a rule is tested against, and how much routing it costs, follows dbus-daemon:
 // bus_matchmaker_get_recipients() scans, linearly, the rules filed under (the message's type or
 // any type) x (the message's interface or no interface). RulesScanned() counts exactly those.
-#ifndef MOUNTSTORM_MODELS_MATCH_RULE_H_
-#define MOUNTSTORM_MODELS_MATCH_RULE_H_
+#ifndef MOUNTSTORM_MODELS_DBUS_MATCH_RULE_H_
+#define MOUNTSTORM_MODELS_DBUS_MATCH_RULE_H_
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "models/message.h"
+#include "models/message/message.h"
 
 namespace mountstorm {
 
@@ -54,4 +54,4 @@ bool RuleScannedFor(const MatchRule& rule, MessageType type, Member m);
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_MATCH_RULE_H_
+#endif  // MOUNTSTORM_MODELS_DBUS_MATCH_RULE_H_

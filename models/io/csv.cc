@@ -8,6 +8,7 @@
 #include "mountstorm/error.h"
 
 namespace mountstorm {
+
 std::string FormatTime(Time t, int decimals) {
   std::int64_t whole = t / kSecond;
   std::int64_t frac = t % kSecond;

@@ -1,4 +1,4 @@
-#include "models/mountinfo_file.h"
+#include "models/io/mountinfo_file.h"
 
 #include <fstream>
 #include <sstream>

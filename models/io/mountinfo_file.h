@@ -6,8 +6,8 @@
 // show_mountinfo() does; they are unescaped here, as libmount does before systemd sees them. The
 // options systemd compares are libmount's merged ones, the mount options then the superblock
 // options (mnt_fs_get_options()).
-#ifndef MOUNTSTORM_MODELS_MOUNTINFO_FILE_H_
-#define MOUNTSTORM_MODELS_MOUNTINFO_FILE_H_
+#ifndef MOUNTSTORM_MODELS_IO_MOUNTINFO_FILE_H_
+#define MOUNTSTORM_MODELS_IO_MOUNTINFO_FILE_H_
 
 #include <string>
 #include <string_view>
@@ -28,4 +28,4 @@ std::vector<MountSpec> ReadMountinfoFile(const std::string& path);
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_MOUNTINFO_FILE_H_
+#endif  // MOUNTSTORM_MODELS_IO_MOUNTINFO_FILE_H_

@@ -5,13 +5,14 @@
 #include <set>
 #include <sstream>
 
-#include "models/bus_topology.h"
-#include "models/json_reader.h"
-#include "models/logind.h"
-#include "models/mountinfo_file.h"
-#include "models/policies/patch_registry.h"
-#include "models/profiles.h"
-#include "models/workload.h"
+#include "models/dbus/bus_topology.h"
+#include "models/json/json_reader.h"
+#include "models/io/scenario_json.h"
+#include "models/clients/logind.h"
+#include "models/io/mountinfo_file.h"
+#include "models/systemd/policies/patch_registry.h"
+#include "models/systemd/profiles.h"
+#include "models/kernel/workload.h"
 #include "mountstorm/error.h"
 #include "mountstorm/scenario.h"
 
@@ -197,56 +198,57 @@ Scenario DefaultScenario(const std::string& profile) {
 
 namespace {
 
-Scenario ParseScenarioInto(const nlohmann::json& doc, const std::string& file, ParameterSink* sink) {
+// The defaults of the profile the document names (before any key is read, so that every default
+// the document does not override is the profile's).
+Scenario ProfileDefaults(const nlohmann::json& doc, const std::string& file) {
   if (!doc.is_object()) throw InputError(file + ": /: expected a scenario object, found " + DescribeJson(doc));
   std::string profile = "rhel7.7";
-  if (doc.contains("profile") && doc["profile"].is_string()) profile = doc["profile"].get<std::string>();
-  Scenario s;
+  if (doc.contains("profile") && doc.at("profile").is_string()) profile = doc.at("profile").get<std::string>();
   try {
-    s = DefaultScenario(profile);
+    Scenario s = DefaultScenario(profile);
+    s.file = file;
+    return s;
   } catch (const InputError& e) {
     throw InputError(file + ": /profile: " + e.what());
   }
-  s.file = file;
-  const std::int64_t profile_rqueue_max = s.systemd.rqueue_max;
+}
 
-  JsonReader r(&doc, file, "", sink);
-  r.String("name", &s.name);
-  r.String("description", &s.description);
-  r.String("profile", &s.profile);
-  r.Uint64("seed", &s.seed);
-
+void ReadRunAndHost(JsonReader& r, Scenario* s) {
   JsonReader run = r.Object("run");
-  run.Duration("stop_at_s", &s.stop_at, 1e9, 0, kMaxSeconds);
-  run.Duration("sample_interval_ms", &s.sample_interval, 1e6, 0.001, 1e6);
+  run.Duration("stop_at_s", &s->stop_at, 1e9, 0, kMaxSeconds);
+  run.Duration("sample_interval_ms", &s->sample_interval, 1e6, 0.001, 1e6);
   run.Finish();
-  if (s.stop_at / s.sample_interval > 20'000'000) {
+  if (s->stop_at / s->sample_interval > 20'000'000) {
     r.FailHere("run.stop_at_s / run.sample_interval_ms gives more than 20,000,000 samples; "
                "raise sample_interval_ms");
   }
-
   JsonReader host = r.Object("host");
-  host.Int("cpus", &s.cpus, 0, 4096, "CPUs");
-  host.Duration("timeslice_ms", &s.timeslice, 1e6, 0, 1e6);
+  host.Int("cpus", &s->cpus, 0, 4096, "CPUs");
+  host.Duration("timeslice_ms", &s->timeslice, 1e6, 0, 1e6);
   host.Finish();
+}
 
-  JsonReader table = r.Object("mount_table");
+// A real table (e.g. a copy of /proc/self/mountinfo), relative to the scenario file.
+void ReadMountinfo(JsonReader& table, Scenario* s) {
   std::string mountinfo;
   table.String("mountinfo_file", &mountinfo);
-  if (!mountinfo.empty()) {
-    // A real table (e.g. a copy of /proc/self/mountinfo), relative to the scenario file.
-    std::filesystem::path p = mountinfo;
-    if (p.is_relative()) p = std::filesystem::path(file).parent_path() / p;
-    try {
-      s.initial_mounts = ReadMountinfoFile(p.lexically_normal().string());
-    } catch (const InputError& e) {
-      throw InputError(file + ": /mount_table/mountinfo_file: " + e.what());
-    }
+  if (mountinfo.empty()) return;
+  std::filesystem::path p = mountinfo;
+  if (p.is_relative()) p = std::filesystem::path(s->file).parent_path() / p;
+  try {
+    s->initial_mounts = ReadMountinfoFile(p.lexically_normal().string());
+  } catch (const InputError& e) {
+    throw InputError(s->file + ": /mount_table/mountinfo_file: " + e.what());
   }
+}
+
+void ReadMountTable(JsonReader& r, Scenario* s) {
+  JsonReader table = r.Object("mount_table");
+  ReadMountinfo(table, s);
   table.ObjectArray("entries", [&](JsonReader& e) {
     MountSpec spec;
     ReadMountSpec(e, &spec, true);
-    s.initial_mounts.push_back(spec);
+    s->initial_mounts.push_back(spec);
   });
   table.ObjectArray("generate", [&](JsonReader& g) {
     MountTemplate t;
@@ -256,192 +258,104 @@ Scenario ParseScenarioInto(const nlohmann::json& doc, const std::string& file, P
     if (!g.Has("count")) g.Fail("count", "the number of entries to generate");
     for (int k = 0; k < t.count; ++k) {
       int i = t.first_index + k;
-      s.initial_mounts.push_back(MountSpec{ExpandIndex(t.spec.path, i), ExpandIndex(t.spec.source, i),
-                                           ExpandIndex(t.spec.fstype, i), ExpandIndex(t.spec.options, i)});
+      s->initial_mounts.push_back(MountSpec{ExpandIndex(t.spec.path, i), ExpandIndex(t.spec.source, i),
+                                            ExpandIndex(t.spec.fstype, i), ExpandIndex(t.spec.options, i)});
     }
   });
   table.Finish();
+}
 
+void ReadWorkload(JsonReader& r, Scenario* s) {
   int index = 0;
-  std::set<std::string> generator_names;
+  std::set<std::string> names;
   r.ObjectArray("workload", [&](JsonReader& g) {
     WorkloadGenerator w;
     ReadGenerator(g, index++, &w);
-    if (!generator_names.insert(w.name).second) g.Fail("name", "a name no other generator has");
-    s.workload.push_back(std::move(w));
+    if (!names.insert(w.name).second) g.Fail("name", "a name no other generator has");
+    s->workload.push_back(std::move(w));
   });
+}
 
-  ReadSystemd(r.Object("systemd"), &s.systemd);
-  if (const nlohmann::json* patches = r.Raw("patches")) {
-    if (!patches->is_array()) r.Fail("patches", "an array of patches such as {\"name\": \"ratelimit\", \"burst\": 5}");
-    for (std::size_t i = 0; i < patches->size(); ++i) {
-      s.patches.push_back(ReadPatchSpec((*patches)[i], file, "/patches/" + std::to_string(i)));
-    }
+void ReadPatches(JsonReader& r, Scenario* s) {
+  const nlohmann::json* patches = r.Raw("patches");
+  if (patches == nullptr) return;
+  if (!patches->is_array()) r.Fail("patches", "an array of patches such as {\"name\": \"ratelimit\", \"burst\": 5}");
+  for (std::size_t i = 0; i < patches->size(); ++i) {
+    s->patches.push_back(ReadPatchSpec(patches->at(i), s->file, "/patches/" + std::to_string(i)));
   }
-  ReadMessageSizes(r.Object("message_sizes"), &s.message_sizes);
-  ReadDbus(r.Object("dbus"), &s.dbus);
+}
 
+void ReadLogindAndSubscribers(JsonReader& r, std::int64_t profile_rqueue_max, Scenario* s) {
   JsonReader logind = r.Object("logind");
-  logind.Bool("enabled", &s.logind_enabled);
-  ReadClient(logind, &s.logind, true);
-  logind.Duration("create_session_us", &s.logind.create_session_cost, 1e3, 0, 1e9);
-  logind.Duration("call_timeout_s", &s.logind.call_timeout, 1e9, 0, kMaxSeconds);
+  logind.Bool("enabled", &s->logind_enabled);
+  ReadClient(logind, &s->logind, true);
+  logind.Duration("create_session_us", &s->logind.create_session_cost, 1e3, 0, 1e9);
+  logind.Duration("call_timeout_s", &s->logind.call_timeout, 1e9, 0, kMaxSeconds);
   logind.Finish();
-
   r.ObjectArray("subscribers", [&](JsonReader& c) {
     ClientParams p;
     p.rqueue_max = profile_rqueue_max;  // every client links the profile's sd-bus
     ReadClient(c, &p, false);
     if (!c.Has("name")) c.Fail("name", "a name for the subscriber");
     if (p.name.empty()) c.Fail("name", "a non-empty name");
-    s.subscribers.push_back(p);
+    s->subscribers.push_back(p);
   });
-  std::set<std::string> login_names;
+}
+
+LoginGenerator ReadLogin(JsonReader& l, Duration default_timeout) {
+  LoginGenerator g;
+  g.timeout = default_timeout;
+  l.String("name", &g.name);
+  if (!l.Has("name") || g.name.empty()) l.Fail("name", "the name of the process that logs in, e.g. \"sshd\"");
+  std::vector<double> at;
+  l.DoubleList("at_s", &at, 0, kMaxSeconds);
+  for (double t : at) g.at.push_back(FromSeconds(t));
+  l.Duration("start_s", &g.start, 1e9, 0, kMaxSeconds);
+  l.Duration("interval_s", &g.interval, 1e9, 0, kMaxSeconds);
+  l.Int("count", &g.count, 0, 10000000, "logins");
+  l.Duration("timeout_s", &g.timeout, 1e9, 0, kMaxSeconds);
+  if (g.count > 0 && g.interval == 0 && g.count > 1) l.Fail("interval_s", "a positive interval between the logins");
+  if (g.at.empty() && g.count == 0) l.Fail("at_s", "login times (at_s) or a series (start_s, interval_s, count)");
+  return g;
+}
+
+void ReadLogins(JsonReader& r, Scenario* s) {
+  std::set<std::string> names;
   r.ObjectArray("logins", [&](JsonReader& l) {
-    LoginGenerator g;
-    g.timeout = s.pam_timeout;
-    l.String("name", &g.name);
-    if (!l.Has("name") || g.name.empty()) l.Fail("name", "the name of the process that logs in, e.g. \"sshd\"");
-    if (!login_names.insert(g.name).second) l.Fail("name", "a name no other login generator has");
-    std::vector<double> at;
-    l.DoubleList("at_s", &at, 0, kMaxSeconds);
-    for (double t : at) g.at.push_back(FromSeconds(t));
-    l.Duration("start_s", &g.start, 1e9, 0, kMaxSeconds);
-    l.Duration("interval_s", &g.interval, 1e9, 0, kMaxSeconds);
-    l.Int("count", &g.count, 0, 10000000, "logins");
-    l.Duration("timeout_s", &g.timeout, 1e9, 0, kMaxSeconds);
-    if (g.count > 0 && g.interval == 0 && g.count > 1) l.Fail("interval_s", "a positive interval between the logins");
-    if (g.at.empty() && g.count == 0) l.Fail("at_s", "login times (at_s) or a series (start_s, interval_s, count)");
-    s.logins.push_back(g);
+    LoginGenerator g = ReadLogin(l, s->pam_timeout);
+    if (!names.insert(g.name).second) l.Fail("name", "a name no other login generator has");
+    s->logins.push_back(g);
   });
+}
+
+// Reads `doc` in the order of docs/SCENARIOS.md, which is also the order ListParameters() lists.
+Scenario ParseScenarioInto(const nlohmann::json& doc, const std::string& file, ParameterSink* sink) {
+  Scenario s = ProfileDefaults(doc, file);
+  const std::int64_t profile_rqueue_max = s.systemd.rqueue_max;
+  JsonReader r(&doc, file, "", sink);
+  r.String("name", &s.name);
+  r.String("description", &s.description);
+  r.String("profile", &s.profile);
+  r.Uint64("seed", &s.seed);
+  ReadRunAndHost(r, &s);
+  ReadMountTable(r, &s);
+  ReadWorkload(r, &s);
+  ReadSystemd(r.Object("systemd"), &s.systemd);
+  ReadPatches(r, &s);
+  ReadMessageSizes(r.Object("message_sizes"), &s.message_sizes);
+  ReadDbus(r.Object("dbus"), &s.dbus);
+  ReadLogindAndSubscribers(r, profile_rqueue_max, &s);
+  ReadLogins(r, &s);
   r.Finish();
   return s;
 }
 
 }  // namespace
 
-Scenario ParseScenario(const nlohmann::json& doc, const std::string& file) {
+Scenario ParseScenarioJson(const nlohmann::json& doc, const std::string& file) {
   Scenario s = ParseScenarioInto(doc, file, nullptr);
-  // What only the wiring reads (client names, match rules, logins without logind) is checked here
-  // too, so that every caller (run, validate, a sweep's points, the planner) meets the error before
-  // anything runs or is written.
-  BuildTopology(s);
+  BuildTopology(s);  // checks what only the wiring reads
   return s;
-}
-
-namespace {
-
-// Creates the objects missing on the way to `parent`. Every section of a scenario is optional, so
-// --set /systemd/wqueue_max=... must work on a file without "systemd". Only object keys are
-// created, never array elements; a misspelled section is still refused, by the strict reader
-// ("unknown key (did you mean ...)"). Creates nothing if it throws.
-void CreateParents(nlohmann::json& doc, const nlohmann::json::json_pointer& parent, const std::string& origin,
-                   const std::string& pointer) {
-  std::vector<nlohmann::json::json_pointer> chain;  // parent, its parent, ... (root excluded)
-  for (nlohmann::json::json_pointer p = parent; !p.empty(); p = p.parent_pointer()) chain.push_back(p);
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    if (doc.contains(*it)) continue;
-    if (!doc.at(it->parent_pointer()).is_object()) {
-      throw InputError(origin + ": " + pointer + ": the parent " + it->to_string() + " does not exist");
-    }
-    doc[*it] = nlohmann::json::object();
-  }
-}
-
-}  // namespace
-
-void ApplyOverride(nlohmann::json& doc, const std::string& assignment, const std::string& origin) {
-  std::size_t eq = assignment.find('=');
-  if (eq == std::string::npos || eq == 0 || assignment[0] != '/') {
-    throw InputError(origin + ": \"" + assignment + "\": expected /json/path=value");
-  }
-  std::string pointer = assignment.substr(0, eq);
-  std::string text = assignment.substr(eq + 1);
-  nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) value = text;  // not JSON: a plain string
-  try {
-    nlohmann::json::json_pointer ptr(pointer);
-    nlohmann::json::json_pointer parent = ptr.parent_pointer();
-    CreateParents(doc, parent, origin, pointer);
-    if (!parent.empty() && doc.at(parent).is_array()) {
-      const std::string& last = ptr.back();
-      // At most 18 digits: no array is that long, and std::stoull would throw beyond 64 bits.
-      bool digits = !last.empty() && last.size() <= 18 && last.find_first_not_of("0123456789") == std::string::npos;
-      if (!digits || std::stoull(last) >= doc.at(parent).size()) {
-        throw InputError(origin + ": " + pointer + ": no such array element");
-      }
-    }
-    doc[ptr] = value;
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(origin + ": " + pointer + ": not a valid JSON pointer into the scenario (" + e.what() + ")");
-  }
-}
-
-namespace {
-
-// Parses JSON text, refusing a key given twice in one object: nlohmann::json keeps the last one
-// silently, and a scenario with two "wqueue_max" would run with whichever came last.
-nlohmann::json ParseJsonText(const std::string& text, const std::string& path) {
-  struct Frame {
-    bool object;
-    std::set<std::string> keys;
-    std::string key;        // objects: the key being read
-    std::size_t index = 0;  // arrays: the element being read
-  };
-  std::vector<Frame> stack;
-  auto pointer = [&] {
-    std::string p;
-    for (const Frame& f : stack) p += "/" + (f.object ? f.key : std::to_string(f.index));
-    return p;
-  };
-  using Event = nlohmann::json::parse_event_t;
-  auto callback = [&](int, Event event, nlohmann::json& parsed) {
-    switch (event) {
-      case Event::object_start: stack.push_back(Frame{true, {}, "", 0}); break;
-      case Event::array_start: stack.push_back(Frame{false, {}, "", 0}); break;
-      case Event::key:
-        stack.back().key = parsed.get<std::string>();
-        if (!stack.back().keys.insert(stack.back().key).second) {
-          throw InputError(path + ": " + pointer() + ": the key is given twice in its object");
-        }
-        break;
-      case Event::object_end:
-      case Event::array_end:
-        stack.pop_back();
-        if (!stack.empty() && !stack.back().object) ++stack.back().index;
-        break;
-      case Event::value:
-        if (!stack.empty() && !stack.back().object) ++stack.back().index;
-        break;
-    }
-    return true;
-  };
-  try {
-    return nlohmann::json::parse(text, callback);
-  } catch (const nlohmann::json::out_of_range& e) {
-    // A number such as 1e400 that no double holds; the stack still says where it was.
-    throw InputError(path + ": " + pointer() + ": expected a number within the range of a double (" + e.what() + ")");
-  }
-}
-
-}  // namespace
-
-nlohmann::json ReadJsonFile(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open the " + what);
-  std::ostringstream text;
-  text << in.rdbuf();
-  try {
-    return ParseJsonText(text.str(), path);
-  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e400
-    throw InputError(path + ": not valid JSON: " + e.what());
-  }
-}
-
-Scenario LoadScenarioFile(const std::string& path, const std::vector<std::string>& overrides) {
-  nlohmann::json doc = ReadJsonFile(path, "scenario file");
-  for (const std::string& o : overrides) ApplyOverride(doc, o, "--set " + o);
-  return ParseScenario(doc, path);
 }
 
 std::vector<std::pair<std::string, std::string>> ListProfiles() {

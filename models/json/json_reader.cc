@@ -1,4 +1,4 @@
-#include "models/json_reader.h"
+#include "models/json/json_reader.h"
 
 #include <algorithm>
 #include <cmath>

@@ -8,8 +8,8 @@
 //
 // A ParameterSink, when given, is told every parameter with its path ("*" for array indices),
 // its default and its unit: this is how ListParameters() documents the format from the code.
-#ifndef MOUNTSTORM_MODELS_JSON_READER_H_
-#define MOUNTSTORM_MODELS_JSON_READER_H_
+#ifndef MOUNTSTORM_MODELS_JSON_JSON_READER_H_
+#define MOUNTSTORM_MODELS_JSON_JSON_READER_H_
 
 #include <cstdint>
 #include <functional>
@@ -99,4 +99,4 @@ std::string DescribeJson(const nlohmann::json& v);
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_JSON_READER_H_
+#endif  // MOUNTSTORM_MODELS_JSON_JSON_READER_H_

@@ -1,4 +1,4 @@
-#include "models/kernel_socket.h"
+#include "models/kernel/kernel_socket.h"
 
 #include <utility>
 

@@ -5,7 +5,7 @@
 // the sender's sk_sndbuf and queues it on the peer; the receiver's SO_RCVBUF plays no part
 // (net/unix/af_unix.c unix_stream_sendmsg()). Each message is one skb and is charged its truesize,
 // the payload plus skb_shared_info rounded up to a power of two, plus the sk_buff: 636 B -> 1,280,
-// 1,104 B -> 2,304 (this reproduces the capacities measured in research/dbus.md section 5.1).
+// 1,104 B -> 2,304 (this reproduces the capacities measured in docs/research/dbus.md section 5.1).
 // sendmsg() succeeds while the charged bytes are below the buffer, so the last message may
 // overshoot it. poll() reports the socket writable only when at most a quarter of the buffer is in
 // use (unix_writable(): wmem_alloc << 2 <= sndbuf), so a writer that waits for POLLOUT resumes when
@@ -13,13 +13,13 @@
 //
 // A message carries the time at which it was written ("ready"): a step that writes many messages
 // stamps each one with its moment inside the step, and the reader sees a message only from then on.
-#ifndef MOUNTSTORM_MODELS_KERNEL_SOCKET_H_
-#define MOUNTSTORM_MODELS_KERNEL_SOCKET_H_
+#ifndef MOUNTSTORM_MODELS_KERNEL_KERNEL_SOCKET_H_
+#define MOUNTSTORM_MODELS_KERNEL_KERNEL_SOCKET_H_
 
 #include <cstdint>
 #include <string>
 
-#include "models/message.h"
+#include "models/message/message.h"
 #include "sim/queue_gauge.h"
 #include "sim/ring_buffer.h"
 
@@ -77,4 +77,4 @@ class KernelSocket {
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_KERNEL_SOCKET_H_
+#endif  // MOUNTSTORM_MODELS_KERNEL_KERNEL_SOCKET_H_

@@ -1,4 +1,4 @@
-#include "models/mount_table.h"
+#include "models/kernel/mount_table.h"
 
 #include <array>
 #include <string>

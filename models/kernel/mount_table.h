@@ -9,15 +9,15 @@
 //
 // Entries keep mount order, as mountinfo lists them. "Network" and "/dev-backed" are derived from
 // each entry as systemd derives them (see IsNetworkMount and IsDevBacked).
-#ifndef MOUNTSTORM_MODELS_MOUNT_TABLE_H_
-#define MOUNTSTORM_MODELS_MOUNT_TABLE_H_
+#ifndef MOUNTSTORM_MODELS_KERNEL_MOUNT_TABLE_H_
+#define MOUNTSTORM_MODELS_KERNEL_MOUNT_TABLE_H_
 
 #include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
 
-#include "models/string_table.h"
+#include "models/kernel/string_table.h"
 #include "mountstorm/scenario.h"
 #include "mountstorm/time.h"
 
@@ -111,4 +111,4 @@ class MountTable {
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_MOUNT_TABLE_H_
+#endif  // MOUNTSTORM_MODELS_KERNEL_MOUNT_TABLE_H_

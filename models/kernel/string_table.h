@@ -2,8 +2,8 @@
 //
 // The pipeline moves ids, never strings; a string is looked up only where a person reads it.
 // Interning happens when a mount operation is made, not per message.
-#ifndef MOUNTSTORM_MODELS_STRING_TABLE_H_
-#define MOUNTSTORM_MODELS_STRING_TABLE_H_
+#ifndef MOUNTSTORM_MODELS_KERNEL_STRING_TABLE_H_
+#define MOUNTSTORM_MODELS_KERNEL_STRING_TABLE_H_
 
 #include <cstdint>
 #include <string>
@@ -33,4 +33,4 @@ class StringTable {
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_STRING_TABLE_H_
+#endif  // MOUNTSTORM_MODELS_KERNEL_STRING_TABLE_H_

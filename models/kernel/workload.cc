@@ -1,10 +1,10 @@
-#include "models/workload.h"
+#include "models/kernel/workload.h"
 
 #include <algorithm>
 #include <string>
 #include <utility>
 
-#include "models/mount_table.h"
+#include "models/kernel/mount_table.h"
 #include "sim/random_stream.h"
 
 namespace mountstorm {

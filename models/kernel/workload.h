@@ -7,8 +7,8 @@
 // "workload.<generator name>", so adding a generator changes no other generator's times. All
 // operations are kept in one list sorted by (time, generator, index), and only the next one is
 // pending in the event list.
-#ifndef MOUNTSTORM_MODELS_WORKLOAD_H_
-#define MOUNTSTORM_MODELS_WORKLOAD_H_
+#ifndef MOUNTSTORM_MODELS_KERNEL_WORKLOAD_H_
+#define MOUNTSTORM_MODELS_KERNEL_WORKLOAD_H_
 
 #include <cstdint>
 #include <vector>
@@ -99,4 +99,4 @@ class MountingProcess : public Server {
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_WORKLOAD_H_
+#endif  // MOUNTSTORM_MODELS_KERNEL_WORKLOAD_H_

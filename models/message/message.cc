@@ -1,4 +1,4 @@
-#include "models/message.h"
+#include "models/message/message.h"
 
 #include "mountstorm/error.h"
 

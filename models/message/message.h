@@ -5,8 +5,8 @@
 // person reads them (summary keys, traces). This keeps a queued message at 20 bytes, so that a
 // queue of 196,608 messages costs 4 MiB, not a heap node per message, and so that a run of
 // identical messages can later be treated as one item.
-#ifndef MOUNTSTORM_MODELS_MESSAGE_H_
-#define MOUNTSTORM_MODELS_MESSAGE_H_
+#ifndef MOUNTSTORM_MODELS_MESSAGE_MESSAGE_H_
+#define MOUNTSTORM_MODELS_MESSAGE_MESSAGE_H_
 
 #include <array>
 #include <cstdint>
@@ -88,4 +88,4 @@ using MemberCounts = std::array<std::uint64_t, kMemberCount>;
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_MESSAGE_H_
+#endif  // MOUNTSTORM_MODELS_MESSAGE_MESSAGE_H_

@@ -1,4 +1,4 @@
-#include "models/unit_name.h"
+#include "models/message/unit_name.h"
 
 #include <vector>
 

@@ -10,8 +10,8 @@
 // [A-Za-z0-9], and a digit in first place, becomes "_NN" (two lower-case hex digits) under
 // /org/freedesktop/systemd1/unit/; the empty name becomes "_".
 //   usr-mount-app-bucket1.mount -> /org/freedesktop/systemd1/unit/usr_2dmount_2dapp_2dbucket1_2emount
-#ifndef MOUNTSTORM_MODELS_UNIT_NAME_H_
-#define MOUNTSTORM_MODELS_UNIT_NAME_H_
+#ifndef MOUNTSTORM_MODELS_MESSAGE_UNIT_NAME_H_
+#define MOUNTSTORM_MODELS_MESSAGE_UNIT_NAME_H_
 
 #include <string>
 #include <string_view>
@@ -29,4 +29,4 @@ inline constexpr std::string_view kManagerObjectPath = "/org/freedesktop/systemd
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_UNIT_NAME_H_
+#endif  // MOUNTSTORM_MODELS_MESSAGE_UNIT_NAME_H_

@@ -1,27 +1,31 @@
 // Simulation: the pipeline of one scenario, wired together and run.
 //
-// Construction follows the message path: the mount table (with its initial entries) and the
-// workload that changes it; PID 1 watching it; PID 1's sd-bus connections and sockets; the bus
-// topology (Boost.Graph) and dbus-daemon routing by it; logind and the other subscribers reading
-// their sockets. Every bounded queue records its depth curve into one DepthRecorder.
-#ifndef MOUNTSTORM_MODELS_SIMULATION_H_
-#define MOUNTSTORM_MODELS_SIMULATION_H_
+// The wiring (models/run/wiring.cc) follows the message path and is the one place that says who
+// is connected to whom: the mount table (with its initial entries) and the workload that changes
+// it; PID 1 watching it; PID 1's sd-bus connections and sockets; the bus topology (Boost.Graph)
+// and dbus-daemon routing by it; logind, the other subscribers and the login processes. It names
+// the reader and the writer of every socket, and records the depth of every bounded queue the
+// queue plan (models/run/queue_plan.h) lists, in the plan's order, into one DepthRecorder.
+#ifndef MOUNTSTORM_MODELS_RUN_SIMULATION_H_
+#define MOUNTSTORM_MODELS_RUN_SIMULATION_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "models/bus_topology.h"
-#include "models/dbus_daemon.h"
-#include "models/kernel_socket.h"
-#include "models/login_client.h"
-#include "models/logind.h"
-#include "models/mount_table.h"
-#include "models/sdbus_connection.h"
-#include "models/string_table.h"
-#include "models/subscriber.h"
-#include "models/systemd_manager.h"
-#include "models/workload.h"
+#include "models/clients/login_client.h"
+#include "models/clients/logind.h"
+#include "models/clients/subscriber.h"
+#include "models/dbus/bus_topology.h"
+#include "models/dbus/dbus_daemon.h"
+#include "models/kernel/kernel_socket.h"
+#include "models/kernel/mount_table.h"
+#include "models/kernel/string_table.h"
+#include "models/kernel/workload.h"
+#include "models/systemd/sdbus_connection.h"
+#include "models/systemd/systemd_manager.h"
+#include "mountstorm/queues.h"
 #include "mountstorm/scenario.h"
 #include "mountstorm/trace.h"
 #include "sim/depth_recorder.h"
@@ -38,20 +42,19 @@ class Simulation {
 
   // Hands every message dbus-daemon routes to `tap`, with names and paths resolved. Call before
   // Run(); `tap` must outlive the run.
-  void AttachTap(MessageTap* tap);
+  void AttachTap(MessageTap* tap) { daemon_->AttachTap(tap); }
 
   // Runs to quiescence or to the scenario's stop time.
   void Run();
 
-  // events.csv: every mount operation, scan and login outcome, in time order.
-  std::string EventsCsv() const;
-
+  // The scenario as run: with the limits its patches set.
   const Scenario& scenario() const { return scenario_; }
   const Simulator& simulator() const { return sim_; }
   Time end_time() const { return end_time_; }
   bool stopped_at_limit() const { return stopped_at_limit_; }
   const MountTable& mount_table() const { return table_; }
   std::size_t initial_lines() const { return initial_lines_; }
+  std::size_t initial_operations() const { return initial_operations_; }  // entries of the table's log made before the run
   const Workload& workload() const { return *workload_; }
   const std::vector<std::unique_ptr<MountingProcess>>& mounters() const { return mounters_; }
   // Time of the last operation of the workload, timed or made by a process.
@@ -63,21 +66,22 @@ class Simulation {
   const Logind* logind() const { return logind_; }
   const std::vector<std::unique_ptr<LoginClient>>& login_clients() const { return login_clients_; }
   const BusTopology& topology() const { return topology_; }
-  // Every bounded queue, in pipeline order.
+  // Every bounded queue, in the plan's (pipeline) order.
   const std::vector<const QueueGauge*>& gauges() const { return gauges_; }
   const DepthRecorder& recorder() const { return recorder_; }
 
-  // The D-Bus object path of a unit of PID 1.
-  std::string UnitPath(std::uint32_t unit) const;
-
  private:
-  KernelSocket* NewSocket(const std::string& name, std::int64_t sndbuf);
-  SdBusConnection* NewConnection(const std::string& prefix, std::int64_t wqueue_max,
-                                 std::int64_t rqueue_max, KernelSocket* out, KernelSocket* in,
-                                 const SdBusCosts& costs);
-  void Track(QueueGauge* g);
-  TracedMessage Resolve(Time t, const Message& m, int recipients) const;
-  std::string PeerName(std::uint16_t peer, bool well_known) const;
+  // wiring.cc: one function per stretch of the pipeline.
+  void WireMountTable();
+  void WirePid1();
+  void WireClient(std::size_t i);
+  void WireLogin(std::size_t i);
+  void WireWorkload();
+  void TrackPlannedQueues();
+  KernelSocket* NewSocket(const QueueId& id, std::int64_t sndbuf, Server* writer, Server* reader);
+  SdBusConnection* NewConnection(const QueueId& write_queue, std::int64_t wqueue_max, std::int64_t rqueue_max,
+                                 KernelSocket* out, KernelSocket* in, const SdBusCosts& costs);
+  void Register(QueueGauge* g);
 
   Scenario scenario_;
   std::vector<std::unique_ptr<Pid1Policy>> patches_;
@@ -87,7 +91,7 @@ class Simulation {
   StringTable strings_;
   MountTable table_;
   std::size_t initial_lines_ = 0;
-  std::size_t initial_operations_ = 0;  // entries of the table's log made before the run
+  std::size_t initial_operations_ = 0;
   BusTopology topology_;
   std::vector<std::unique_ptr<KernelSocket>> sockets_;
   std::vector<std::unique_ptr<SdBusConnection>> connections_;
@@ -98,6 +102,7 @@ class Simulation {
   std::vector<std::unique_ptr<LoginClient>> login_clients_;
   std::unique_ptr<Workload> workload_;
   std::vector<std::unique_ptr<MountingProcess>> mounters_;
+  std::map<std::string, QueueGauge*> built_;  // every gauge the wiring made, by name
   std::vector<QueueGauge*> tracked_;
   std::vector<const QueueGauge*> gauges_;
   Time end_time_ = 0;
@@ -106,4 +111,4 @@ class Simulation {
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_SIMULATION_H_
+#endif  // MOUNTSTORM_MODELS_RUN_SIMULATION_H_

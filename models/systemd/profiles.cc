@@ -1,4 +1,4 @@
-#include "models/profiles.h"
+#include "models/systemd/profiles.h"
 
 #include "mountstorm/error.h"
 
@@ -6,7 +6,7 @@ namespace mountstorm {
 
 namespace {
 
-// Version-dependent values, with their sources in research/systemd.md and research/dbus.md.
+// Version-dependent values, with their sources in docs/research/systemd.md and docs/research/dbus.md.
 struct Version {
   bool reannounce_network;  // systemd.md 2.4 (A): until v240 (PR #10980)
   bool reannounce_devices;  // systemd.md 2.4 (B), (B'): RHEL 7.7 and v220-v245, until PR #15233

@@ -1,11 +1,11 @@
-// Profiles: the defaults of a scenario for one systemd version (MODEL-SPEC section 3).
+// Profiles: the defaults of a scenario for one systemd version (docs/research/MODEL-SPEC.md section 3).
 //
 // A profile sets what differs between versions: which unchanged units a scan re-announces, how
 // the unit D-Bus queue is dispatched, the sd-bus queue limits, the mountinfo rate limit and the
 // size of the PropertiesChanged signals. Everything else keeps the defaults of scenario.h. A
 // scenario names its profile and may then override any field.
-#ifndef MOUNTSTORM_MODELS_PROFILES_H_
-#define MOUNTSTORM_MODELS_PROFILES_H_
+#ifndef MOUNTSTORM_MODELS_SYSTEMD_PROFILES_H_
+#define MOUNTSTORM_MODELS_SYSTEMD_PROFILES_H_
 
 #include <string>
 #include <vector>
@@ -27,4 +27,4 @@ void ApplyProfile(const std::string& profile, Scenario* s);
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_PROFILES_H_
+#endif  // MOUNTSTORM_MODELS_SYSTEMD_PROFILES_H_

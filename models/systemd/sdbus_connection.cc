@@ -1,14 +1,20 @@
-#include "models/sdbus_connection.h"
+#include "models/systemd/sdbus_connection.h"
 
 #include <cmath>
 
 namespace mountstorm {
 
-SdBusConnection::SdBusConnection(const std::string& queue_prefix, std::int64_t wqueue_max,
-                                 std::int64_t rqueue_max, KernelSocket* out, KernelSocket* in,
-                                 const SdBusCosts& costs)
-    : wqueue_(queue_prefix + ".wqueue", QueueUnit::kMessages, wqueue_max, LimitRule::kRefuseAtLimit),
-      rqueue_(queue_prefix + ".rqueue", QueueUnit::kMessages, rqueue_max, LimitRule::kRefuseAtLimit),
+namespace {
+QueueId ReadQueueOf(QueueId id) {
+  id.kind = QueueKind::kSdBusRead;
+  return id;
+}
+}  // namespace
+
+SdBusConnection::SdBusConnection(const QueueId& write_queue, std::int64_t wqueue_max, std::int64_t rqueue_max,
+                                 KernelSocket* out, KernelSocket* in, const SdBusCosts& costs)
+    : wqueue_(QueueName(write_queue), QueueUnit::kMessages, wqueue_max, LimitRule::kRefuseAtLimit),
+      rqueue_(QueueName(ReadQueueOf(write_queue)), QueueUnit::kMessages, rqueue_max, LimitRule::kRefuseAtLimit),
       out_(out),
       in_(in),
       costs_(costs) {}

@@ -17,14 +17,15 @@
 //
 // All costs are CPU time of the owning process; each function adds what it spends to *cost and
 // stamps its effects at t + *cost.
-#ifndef MOUNTSTORM_MODELS_SDBUS_CONNECTION_H_
-#define MOUNTSTORM_MODELS_SDBUS_CONNECTION_H_
+#ifndef MOUNTSTORM_MODELS_SYSTEMD_SDBUS_CONNECTION_H_
+#define MOUNTSTORM_MODELS_SYSTEMD_SDBUS_CONNECTION_H_
 
 #include <cstdint>
 #include <string>
 
-#include "models/kernel_socket.h"
-#include "models/message.h"
+#include "models/kernel/kernel_socket.h"
+#include "models/message/message.h"
+#include "mountstorm/queues.h"
 #include "sim/bounded_queue.h"
 
 namespace mountstorm {
@@ -37,8 +38,9 @@ struct SdBusCosts {
 
 class SdBusConnection {
  public:
-  // `queue_prefix` names the queues: "<prefix>.wqueue", "<prefix>.rqueue".
-  SdBusConnection(const std::string& queue_prefix, std::int64_t wqueue_max,
+  // `write_queue` identifies the write queue (its owner, and the peer of a private connection);
+  // the read queue is its twin.
+  SdBusConnection(const QueueId& write_queue, std::int64_t wqueue_max,
                   std::int64_t rqueue_max, KernelSocket* out, KernelSocket* in,
                   const SdBusCosts& costs);
 
@@ -95,4 +97,4 @@ class SdBusConnection {
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_SDBUS_CONNECTION_H_
+#endif  // MOUNTSTORM_MODELS_SYSTEMD_SDBUS_CONNECTION_H_

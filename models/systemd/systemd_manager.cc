@@ -1,23 +1,19 @@
-#include "models/systemd_manager.h"
+#include "models/systemd/systemd_manager.h"
 
 #include <algorithm>
 #include <limits>
 
-#include "models/policies/adaptive_backoff.h"
-#include "models/policies/rate_limit.h"
+#include "models/systemd/policies/adaptive_backoff.h"
+#include "models/systemd/policies/rate_limit.h"
+#include "models/message/unit_name.h"
 #include "mountstorm/error.h"
 
 namespace mountstorm {
 
 SystemdManager::SystemdManager(Simulator* sim, CpuPool* cpus, const SystemdParams& params,
-                               const MessageSizeParams& sizes, MountTable* table,
-                               std::uint16_t peer_id, std::vector<Pid1Policy*> patches)
-    : Server(sim, cpus, "systemd"),
-      params_(params),
-      sizes_(&sizes),
-      table_(table),
-      watcher_(table->Watch(params.watch_mountinfo ? this : nullptr)),
-      peer_id_(peer_id) {
+                               const MessageSizeParams& sizes, std::uint16_t peer_id,
+                               std::vector<Pid1Policy*> patches)
+    : Server(sim, cpus, "systemd"), params_(params), sizes_(&sizes), peer_id_(peer_id) {
   if (params_.mountinfo_backoff_factor > 0) {
     own_policies_.push_back(std::make_unique<AdaptiveBackoff>(params_.mountinfo_backoff_factor));
   }
@@ -29,18 +25,26 @@ SystemdManager::SystemdManager(Simulator* sim, CpuPool* cpus, const SystemdParam
   for (Pid1Policy* p : patches) policies_.push_back(p);
 }
 
+void SystemdManager::WatchMountTable(MountTable* table) {
+  // mount_setup(): /proc/self/mountinfo is opened and watched only if the profile watches it;
+  // unwatched, the table is still read once at start-up (AdoptInitialTable).
+  table_ = table;
+  watcher_ = table->Watch(params_.watch_mountinfo ? this : nullptr);
+}
+
 void SystemdManager::AttachApiBus(SdBusConnection* bus, bool subscribed) {
   api_bus_ = buses_.size();
   api_subscribed_ = subscribed;
   buses_.push_back(bus);
-  bus->out()->set_writer(this);
-  if (bus->in() != nullptr) bus->in()->set_reader(this);
 }
 
-void SystemdManager::AttachPrivateBus(SdBusConnection* bus) {
-  buses_.push_back(bus);
-  bus->out()->set_writer(this);
-  if (bus->in() != nullptr) bus->in()->set_reader(this);
+void SystemdManager::AttachPrivateBus(SdBusConnection* bus) { buses_.push_back(bus); }
+
+std::string SystemdManager::UnitPath(std::uint32_t unit) const {
+  const Unit& u = units_[unit];
+  if (u.kind == UnitKind::kScope) return UnitObjectPath("session-" + std::to_string(u.key) + ".scope");
+  const std::string& key = table_->strings().Get(u.key);
+  return UnitObjectPath(UnitNameFromPath(key, u.kind == UnitKind::kMount ? ".mount" : ".device"));
 }
 
 std::uint32_t& SystemdManager::UnitOfPath(std::uint32_t path) {
@@ -91,7 +95,7 @@ void SystemdManager::Queue(std::uint32_t unit, QueueReason reason, Time now) {
   if (!policies_.empty()) {
     UnitQueueRequest request{now, unit, reason, u.kind == UnitKind::kDevice, u.network};
     for (Pid1Policy* p : policies_) {
-      if (!p->QueueUnit(request)) {
+      if (!p->AdmitToDbusQueue(request)) {
         ++stats_.units_left_out;
         return;
       }
@@ -111,7 +115,6 @@ std::int64_t SystemdManager::QueuedWrites() const {
 
 Duration SystemdManager::Step(Time now) {
   Duration cost = 0;
-
   // A write loop cut short by the quantum goes on before anything else.
   if (writing_bus_ >= 0) {
     std::size_t b = static_cast<std::size_t>(writing_bus_);
@@ -120,7 +123,6 @@ Duration SystemdManager::Step(Time now) {
     stats_.bus_io_time += cost;
     return cost;
   }
-
   // manager_loop(): the queues run before every sd_event_run(), and the loop restarts while
   // they do work.
   if (!gc_queue_.empty()) {
@@ -132,17 +134,26 @@ Duration SystemdManager::Step(Time now) {
     stats_.dispatch_time += cost;
     return cost;
   }
-
   // sd_event_run(): the ready source of highest priority, one per iteration.
+  if (StepEventSources(now, &cost)) return cost;
+  // Nothing to do now; a message still in flight towards PID 1 wakes it when it lands.
+  for (SdBusConnection* bus : buses_) {
+    if (bus->in() != nullptr && !bus->in()->empty()) WakeAt(std::max(now, bus->in()->next_ready()));
+  }
+  return kNoWork;
+}
+
+bool SystemdManager::StepEventSources(Time now, Duration* cost) {
+  // The mountinfo source (priority -10), unless a policy keeps it offline for now.
   if (params_.watch_mountinfo && watcher_->ready()) {
     Time online = now;
     for (Pid1Policy* p : policies_) online = std::max(online, p->MountinfoDispatchTime(now, watcher_->ready_since()));
     if (online == now) {
-      cost += params_.loop_iteration_cost;
-      Scan(now, &cost);
-      for (Pid1Policy* p : policies_) p->MountinfoDispatched(now, now + cost);
-      stats_.scan_time += cost;
-      return cost;
+      *cost += params_.loop_iteration_cost;
+      Scan(now, cost);
+      for (Pid1Policy* p : policies_) p->MountinfoDispatched(now, now + *cost);
+      stats_.scan_time += *cost;
+      return true;
     }
     // Offline until then; the other sources run meanwhile.
     if (deferred_until_ != online) {
@@ -151,28 +162,25 @@ Duration SystemdManager::Step(Time now) {
       WakeAt(online);
     }
   }
+  // Bus I/O (priority 0), round robin among the ready buses.
   for (std::size_t k = 0; k < buses_.size(); ++k) {
     std::size_t b = (next_bus_ + k) % buses_.size();
     if (buses_[b]->io_ready(now)) {
       next_bus_ = (b + 1) % buses_.size();
-      cost += params_.loop_iteration_cost;
-      BusProcess(b, now, &cost);
-      stats_.bus_io_time += cost;
-      return cost;
+      *cost += params_.loop_iteration_cost;
+      BusProcess(b, now, cost);
+      stats_.bus_io_time += *cost;
+      return true;
     }
   }
   // The run queue: an event source of idle priority (manager_dispatch_run_queue).
   if (!run_queue_.empty()) {
-    cost += params_.loop_iteration_cost;
-    RunJob(now, &cost);
-    stats_.job_time += cost;
-    return cost;
+    *cost += params_.loop_iteration_cost;
+    RunJob(now, cost);
+    stats_.job_time += *cost;
+    return true;
   }
-  // Nothing to do now; a message still in flight towards PID 1 wakes it when it lands.
-  for (SdBusConnection* bus : buses_) {
-    if (bus->in() != nullptr && !bus->in()->empty()) WakeAt(std::max(now, bus->in()->next_ready()));
-  }
-  return kNoWork;
+  return false;
 }
 
 void SystemdManager::Scan(Time now, Duration* cost) {
@@ -186,55 +194,61 @@ void SystemdManager::Scan(Time now, Duration* cost) {
   *cost += params_.scan_fixed +
            params_.scan_per_line * static_cast<Duration>(table_->lines()) +
            params_.scan_per_device_line * static_cast<Duration>(table_->dev_lines());
-
   for (const MountEntry& e : table_->entries()) {
-    if (e.dev_backed) {
-      // device_found_node() -> device_setup_unit(), which ends in an unconditional
-      // unit_add_to_dbus_queue() on RHEL 7.7 and v220-v245.
-      std::uint32_t& d = UnitOfSource(e.source);
-      bool created = d == kNoUnit;
-      if (created) d = NewUnit(UnitKind::kDevice, e.source);
-      if (created) {
-        Queue(d, QueueReason::kNew, now);
-      } else if (params_.reannounce_dev_devices) {
-        Queue(d, QueueReason::kUnchangedDevice, now);
-      }
-    }
-    if (e.autofs) continue;  // autofs mount points are skipped
-    std::uint32_t& slot = UnitOfPath(e.path);
-    if (slot == kNoUnit) {
-      std::uint32_t u = NewUnit(UnitKind::kMount, e.path);
-      slot = u;
-      Unit& unit = units_[u];
-      unit.source = e.source;
-      unit.fstype = e.fstype;
-      unit.options = e.options;
-      unit.network = e.network;
-      unit.seen_scan = scan_id_;
-      unit.mounted_at = e.mounted_at;
-      known_latency_.push_back(now + *cost - e.mounted_at);  // known once the scan is done
-      active_mounts_.push_back(u);
-      ++stats_.new_mount_units;
-      Queue(u, QueueReason::kNew, now);
-      continue;
-    }
-    Unit& unit = units_[slot];
-    if (unit.seen_scan == scan_id_) continue;  // a second line on the same path
-    unit.seen_scan = scan_id_;
-    bool changed = unit.source != e.source || unit.fstype != e.fstype || unit.options != e.options;
+    if (e.dev_backed) ScanDevice(e, now);
+    if (!e.autofs) ScanMount(e, now, cost);  // autofs mount points are skipped
+  }
+  CollectGoneMounts();
+}
+
+void SystemdManager::ScanDevice(const MountEntry& e, Time now) {
+  // device_found_node() -> device_setup_unit(), which ends in an unconditional
+  // unit_add_to_dbus_queue() on RHEL 7.7 and v220-v245.
+  std::uint32_t& d = UnitOfSource(e.source);
+  if (d == kNoUnit) {
+    d = NewUnit(UnitKind::kDevice, e.source);
+    Queue(d, QueueReason::kNew, now);
+  } else if (params_.reannounce_dev_devices) {
+    Queue(d, QueueReason::kUnchangedDevice, now);
+  }
+}
+
+void SystemdManager::ScanMount(const MountEntry& e, Time now, Duration* cost) {
+  std::uint32_t& slot = UnitOfPath(e.path);
+  if (slot == kNoUnit) {
+    std::uint32_t u = NewUnit(UnitKind::kMount, e.path);
+    slot = u;
+    Unit& unit = units_[u];
     unit.source = e.source;
     unit.fstype = e.fstype;
     unit.options = e.options;
     unit.network = e.network;
-    if (changed) {
-      Queue(slot, QueueReason::kChanged, now);
-    } else if (unit.network && params_.reannounce_network_mounts) {
-      // mount_setup_unit() on an existing network mount: unit_add_dependency_by_name(
-      // remote-fs.target) ends in an unconditional unit_add_to_dbus_queue() (v219 ... v239).
-      Queue(slot, QueueReason::kUnchangedNetworkMount, now);
-    }
+    unit.seen_scan = scan_id_;
+    unit.mounted_at = e.mounted_at;
+    known_latency_.push_back(now + *cost - e.mounted_at);  // known once the scan is done
+    active_mounts_.push_back(u);
+    ++stats_.new_mount_units;
+    Queue(u, QueueReason::kNew, now);
+    return;
   }
+  Unit& unit = units_[slot];
+  if (unit.seen_scan == scan_id_) return;  // a second line on the same path
+  unit.seen_scan = scan_id_;
+  bool changed = unit.source != e.source || unit.fstype != e.fstype || unit.options != e.options;
+  unit.source = e.source;
+  unit.fstype = e.fstype;
+  unit.options = e.options;
+  unit.network = e.network;
+  if (changed) {
+    Queue(slot, QueueReason::kChanged, now);
+  } else if (unit.network && params_.reannounce_network_mounts) {
+    // mount_setup_unit() on an existing network mount: unit_add_dependency_by_name(
+    // remote-fs.target) ends in an unconditional unit_add_to_dbus_queue() (v219 ... v239).
+    Queue(slot, QueueReason::kUnchangedNetworkMount, now);
+  }
+}
 
+void SystemdManager::CollectGoneMounts() {
   // Mount units whose line is gone are dead; with nothing referencing them they are freed.
   std::size_t kept = 0;
   for (std::uint32_t u : active_mounts_) {

@@ -10,7 +10,7 @@
 // since the last scan. The whole table is parsed; cost = scan_fixed + scan_per_line x lines +
 // scan_per_device_line x /dev-backed lines. For each line in table order the device unit of a
 // /dev source is set up, then the mount unit: new and changed units are queued; unchanged network
-// mount units and device units are queued again when the profile re-announces them (research/
+// mount units and device units are queued again when the profile re-announces them (docs/research/
 // systemd.md section 2.4). Mount units whose line is gone are collected and freed.
 //
 // Unit D-Bus queue (unit_add_to_dbus_queue): a set (a unit is queued once) dispatched LIFO.
@@ -35,29 +35,35 @@
 // fail with ENOBUFS, and then so does the error reply sd-bus tries instead, and the caller hears
 // nothing. The job runs from the run queue, an idle-priority source (behind mountinfo and bus
 // I/O), and ends with JobRemoved (preceded by JobNew if that was never sent).
-#ifndef MOUNTSTORM_MODELS_SYSTEMD_MANAGER_H_
-#define MOUNTSTORM_MODELS_SYSTEMD_MANAGER_H_
+#ifndef MOUNTSTORM_MODELS_SYSTEMD_SYSTEMD_MANAGER_H_
+#define MOUNTSTORM_MODELS_SYSTEMD_SYSTEMD_MANAGER_H_
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
-#include "models/message.h"
-#include "models/mount_table.h"
+#include "models/message/message.h"
+#include "models/dbus/object_paths.h"
+#include "models/kernel/mount_table.h"
 #include "mountstorm/policy.h"
-#include "models/sdbus_connection.h"
+#include "models/systemd/sdbus_connection.h"
 #include "mountstorm/scenario.h"
 #include "sim/ring_buffer.h"
 #include "sim/server.h"
 
 namespace mountstorm {
 
-class SystemdManager : public Server {
+class SystemdManager : public Server, public ObjectPaths {
  public:
   // `patches` (owned by the caller, may be empty) apply on top of the profile's own behaviour.
   SystemdManager(Simulator* sim, CpuPool* cpus, const SystemdParams& params,
-                 const MessageSizeParams& sizes, MountTable* table, std::uint16_t peer_id,
+                 const MessageSizeParams& sizes, std::uint16_t peer_id,
                  std::vector<Pid1Policy*> patches = {});
+
+  // Opens /proc/self/mountinfo of `table`: PID 1 is woken when it changes (if the profile
+  // watches it). Call before AdoptInitialTable().
+  void WatchMountTable(MountTable* table);
 
   // The API bus connection (to dbus-daemon). `subscribed`: someone called Subscribe(), so signals
   // are sent there (logind always does).
@@ -120,6 +126,9 @@ class SystemdManager : public Server {
   };
   const std::vector<ScanRecord>& scan_log() const { return scan_log_; }
 
+  // The D-Bus object path of one of its units (ObjectPaths).
+  std::string UnitPath(std::uint32_t unit) const override;
+
   // All connections, the API bus first.
   const std::vector<SdBusConnection*>& buses() const { return buses_; }
 
@@ -134,7 +143,12 @@ class SystemdManager : public Server {
   std::uint32_t& UnitOfSource(std::uint32_t source);
   // unit_add_to_dbus_queue(), unless a patch leaves the unit out.
   void Queue(std::uint32_t unit, QueueReason reason, Time now);
+  // sd_event_run(): dispatches the ready event source of highest priority; false if none is.
+  bool StepEventSources(Time now, Duration* cost);
   void Scan(Time now, Duration* cost);
+  void ScanDevice(const MountEntry& e, Time now);
+  void ScanMount(const MountEntry& e, Time now, Duration* cost);
+  void CollectGoneMounts();
   bool DispatchDbusQueue(Time now, Duration* cost);
   void DispatchGcQueue(Time now, Duration* cost);
   void Announce(std::uint32_t unit, Time now, Duration* cost);
@@ -151,8 +165,8 @@ class SystemdManager : public Server {
 
   SystemdParams params_;
   const MessageSizeParams* sizes_;
-  MountTable* table_;
-  MountinfoWatcher* watcher_;
+  MountTable* table_ = nullptr;
+  MountinfoWatcher* watcher_ = nullptr;
   std::uint16_t peer_id_;
 
   std::vector<SdBusConnection*> buses_;
@@ -192,4 +206,4 @@ class SystemdManager : public Server {
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_SYSTEMD_MANAGER_H_
+#endif  // MOUNTSTORM_MODELS_SYSTEMD_SYSTEMD_MANAGER_H_

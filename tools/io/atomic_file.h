@@ -1,7 +1,7 @@
 // Writing output files so that a reader never sees half a file: the text goes to a temporary
 // file in the same directory, is flushed to disk, and is renamed over the destination.
-#ifndef MOUNTSTORM_TOOLS_ATOMIC_FILE_H_
-#define MOUNTSTORM_TOOLS_ATOMIC_FILE_H_
+#ifndef MOUNTSTORM_TOOLS_IO_ATOMIC_FILE_H_
+#define MOUNTSTORM_TOOLS_IO_ATOMIC_FILE_H_
 
 #include <string>
 
@@ -24,4 +24,4 @@ bool MakeDirectories(const std::string& dir, std::string* error);
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_TOOLS_ATOMIC_FILE_H_
+#endif  // MOUNTSTORM_TOOLS_IO_ATOMIC_FILE_H_

@@ -1,4 +1,4 @@
-#include "tools/parallel_for.h"
+#include "io/parallel_for.h"
 
 #include <algorithm>
 #include <atomic>

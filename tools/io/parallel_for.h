@@ -1,8 +1,7 @@
-// Independent runs of the simulator on a few threads: the planner's searches and compare's two
-// variants. (A sweep has its own pool, tools/sweep_runner.cc, because it records and reports each
-// run as it finishes.)
-#ifndef MOUNTSTORM_TOOLS_PARALLEL_FOR_H_
-#define MOUNTSTORM_TOOLS_PARALLEL_FOR_H_
+// Independent runs of the simulator on a few threads: a sweep's runs, the planner's searches and
+// compare's two variants.
+#ifndef MOUNTSTORM_TOOLS_IO_PARALLEL_FOR_H_
+#define MOUNTSTORM_TOOLS_IO_PARALLEL_FOR_H_
 
 #include <functional>
 
@@ -15,4 +14,4 @@ void ParallelFor(int n, int jobs, const std::function<void(int)>& fn);
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_TOOLS_PARALLEL_FOR_H_
+#endif  // MOUNTSTORM_TOOLS_IO_PARALLEL_FOR_H_

@@ -1,11 +1,12 @@
-#include "tools/result_dir.h"
+#include "io/result_dir.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <set>
 
 #include "mountstorm/error.h"
-#include "tools/cli_util.h"
+#include "mountstorm/result_files.h"
+#include "io/text_io.h"
 
 namespace mountstorm {
 namespace {
@@ -30,23 +31,18 @@ ResultDirKind DetectResultDir(const std::string& dir) {
 RunData LoadRunDir(const std::string& dir) {
   RunData run;
   run.dir = dir;
-  const std::string summary_path = dir + "/summary.json";
-  run.summary = nlohmann::json::parse(ReadFileText(summary_path), nullptr, /*allow_exceptions=*/false);
-  if (run.summary.is_discarded() || !run.summary.is_object()) {
-    throw InputError(summary_path + ": not a JSON object (expected the summary.json of mountstorm run)");
-  }
-  for (const char* key : {"queues", "scenario", "end_time_s"}) {
-    if (!run.summary.contains(key)) {
-      throw InputError(summary_path + ": no \"" + key + "\" (expected the summary.json of mountstorm run)");
+  run.result = ParseSummaryJson(ReadFileText(dir + "/summary.json"), dir + "/summary.json");
+  if (!IsFile(dir + "/curves.csv")) throw InputError(dir + "/curves.csv: missing (the depth curves of the run)");
+  run.result.curves = ParseCurvesCsv(ReadFileText(dir + "/curves.csv"), dir + "/curves.csv");
+  for (const std::string& column : run.result.curves.columns) {
+    if (run.result.Queue(column) == nullptr) {
+      throw InputError(dir + "/curves.csv: the column " + column + " is no queue of " + dir + "/summary.json");
     }
   }
-  if (!run.summary["queues"].is_object()) throw InputError(summary_path + ": /queues: expected an object");
-  for (auto it = run.summary["queues"].begin(); it != run.summary["queues"].end(); ++it) {
-    if (!it.value().is_object()) throw InputError(summary_path + ": /queues/" + it.key() + ": expected an object");
+  if (IsFile(dir + "/events.csv")) {
+    run.result.event_log = ParseEventsCsv(ReadFileText(dir + "/events.csv"), dir + "/events.csv");
+    run.has_events = true;
   }
-  if (!IsFile(dir + "/curves.csv")) throw InputError(dir + "/curves.csv: missing (the depth curves of the run)");
-  run.curves_csv = ReadFileText(dir + "/curves.csv");
-  if (IsFile(dir + "/events.csv")) run.events_csv = ReadFileText(dir + "/events.csv");
   return run;
 }
 
@@ -69,11 +65,11 @@ std::vector<std::vector<std::string>> SweepAxisGroups(const SweepData& sweep) {
   std::vector<std::string> columns(sweep.aggregate.header.begin(), sweep.aggregate.header.begin() + runs);
   std::vector<std::vector<std::string>> groups;
   std::set<std::string> placed;
-  if (sweep.sweep.is_object() && sweep.sweep.contains("axes") && sweep.sweep["axes"].is_array()) {
-    for (const nlohmann::json& axis : sweep.sweep["axes"]) {
-      if (!axis.contains("paths") || !axis["paths"].is_array()) continue;
+  if (sweep.sweep.is_object() && sweep.sweep.contains("axes") && sweep.sweep.at("axes").is_array()) {
+    for (const nlohmann::json& axis : sweep.sweep.at("axes")) {
+      if (!axis.contains("paths") || !axis.at("paths").is_array()) continue;
       std::vector<std::string> g;
-      for (const nlohmann::json& p : axis["paths"]) {
+      for (const nlohmann::json& p : axis.at("paths")) {
         if (p.is_string() && std::find(columns.begin(), columns.end(), p.get<std::string>()) != columns.end() &&
             placed.insert(p.get<std::string>()).second) {
           g.push_back(p.get<std::string>());

@@ -2,14 +2,16 @@
 // curves.csv, events.csv, written by `mountstorm run`) and a sweep's (aggregate.csv, results.csv,
 // sweep.json, written by `mountstorm sweep` or `merge`), loaded and checked with errors that name
 // the file.
-#ifndef MOUNTSTORM_TOOLS_RESULT_DIR_H_
-#define MOUNTSTORM_TOOLS_RESULT_DIR_H_
+#ifndef MOUNTSTORM_TOOLS_IO_RESULT_DIR_H_
+#define MOUNTSTORM_TOOLS_IO_RESULT_DIR_H_
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "tools/csv_table.h"
+#include <nlohmann/json.hpp>
+
+#include "mountstorm/csv.h"
+#include "mountstorm/result.h"
 
 namespace mountstorm {
 
@@ -18,11 +20,11 @@ enum class ResultDirKind { kRun, kSweep };
 // InputError for anything else.
 ResultDirKind DetectResultDir(const std::string& dir);
 
-// The files of a run directory. events_csv is empty when the run predates events.csv.
+// The files of a run directory, read back into the run's result. has_events is false when the
+// run predates events.csv.
 struct RunData {
-  nlohmann::json summary;
-  std::string curves_csv;
-  std::string events_csv;
+  RunResult result;
+  bool has_events = false;
   std::string dir;  // for messages
 };
 RunData LoadRunDir(const std::string& dir);
@@ -40,4 +42,4 @@ std::vector<std::vector<std::string>> SweepAxisGroups(const SweepData& sweep);
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_TOOLS_RESULT_DIR_H_
+#endif  // MOUNTSTORM_TOOLS_IO_RESULT_DIR_H_

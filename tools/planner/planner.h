@@ -6,8 +6,11 @@
 // searched by bisection. Every search is deterministic: the same scenario, overrides and options
 // give the same runs in the same order and the same answer, whatever the number of threads
 // (threads only run independent runs at once, and results are kept by index, not by finish time).
-#ifndef MOUNTSTORM_TOOLS_PLANNER_H_
-#define MOUNTSTORM_TOOLS_PLANNER_H_
+//
+// One file per part below: base.cc (the base scenario and the runs), queues.cc, headroom.cc,
+// critical.cc, size.cc and scaling.cc.
+#ifndef MOUNTSTORM_TOOLS_PLANNER_PLANNER_H_
+#define MOUNTSTORM_TOOLS_PLANNER_PLANNER_H_
 
 #include <cstdint>
 #include <functional>
@@ -21,16 +24,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mountstorm/result.h"
 #include "mountstorm/scenario.h"
 
 namespace mountstorm {
-
-// The commands, as `mountstorm headroom|critical|size|scaling ARGS...` calls them. Each returns
-// the exit status; bad input is thrown as InputError.
-int HeadroomCommand(const std::vector<std::string>& args);
-int CriticalCommand(const std::vector<std::string>& args);
-int SizeCommand(const std::vector<std::string>& args);
-int ScalingCommand(const std::vector<std::string>& args);
 
 namespace planner {
 
@@ -41,14 +38,14 @@ using Assignments = std::vector<std::pair<std::string, nlohmann::json>>;
 // overrides applied (--profile first, then each --set), and that document parsed.
 struct Base {
   std::string origin;  // names the scenario in messages (its file, or what built it)
-  nlohmann::json doc;
+  ScenarioDocument doc;
   Scenario scenario;
 };
 
 // Reads `path` and applies `sets`; checks the result as `mountstorm run` would (InputError).
 Base LoadBase(const std::string& path, const std::vector<std::string>& sets);
-// The same for a scenario built in code (tests).
-Base BaseFromJson(nlohmann::json doc, const std::string& origin, const std::vector<std::string>& sets = {});
+// The same for a document built in code (tests).
+Base BaseFromDocument(ScenarioDocument doc, const std::vector<std::string>& sets = {});
 
 // The base scenario with `a` applied. InputError if a path or value is not accepted.
 Scenario Apply(const Base& base, const Assignments& a);
@@ -64,10 +61,10 @@ class Runner {
   Runner(Base base, int jobs);
   const Base& base() const { return base_; }
   int jobs() const { return jobs_; }
-  // The summary of the base with `a` applied.
-  nlohmann::json Summary(const Assignments& a);
-  // The summaries of several runs, run in parallel; in the order given.
-  std::vector<nlohmann::json> Summaries(const std::vector<Assignments>& runs);
+  // The result of the base with `a` applied (without its curves and events).
+  RunResult Summary(const Assignments& a);
+  // The results of several runs, run in parallel; in the order given.
+  std::vector<RunResult> Summaries(const std::vector<Assignments>& runs);
   // Distinct scenarios simulated so far.
   int runs() const;
 
@@ -75,7 +72,7 @@ class Runner {
   Base base_;
   int jobs_;
   mutable std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<nlohmann::json>> cache_;
+  std::map<std::string, std::shared_ptr<RunResult>> cache_;
 };
 
 // --- queues -------------------------------------------------------------------------------------
@@ -83,17 +80,18 @@ class Runner {
 struct QueueInfo {
   std::string unit;  // "messages" or "bytes"
   std::int64_t limit = 0;
+  std::string limit_parameter;  // the scenario value that sets the limit
 };
-// Every bounded queue of the scenario (the keys of summary.json "queues"), with its unit and
-// limit: from a run stopped at time 0, which builds the pipeline and simulates nothing.
+// Every bounded queue of the scenario (the keys of summary.json "queues"), with its unit, limit
+// and limiting value, as the model describes them (DescribeQueues).
 std::map<std::string, QueueInfo> QueueInventory(const Scenario& s);
 // InputError naming `queue` and listing the queues that exist, unless it is one of them.
 void RequireQueue(const std::map<std::string, QueueInfo>& inventory, const std::string& queue);
 
-// dbus.in.<peer> never refuses: at its limit dbus-daemon stops reading the peer.
-bool BlocksInsteadOfRefusing(const std::string& queue);
-// Whether `queue` overflowed in a run: "refused" > 0, or for dbus.in.* "time_at_limit_s" > 0.
-bool Overflows(const nlohmann::json& summary, const std::string& queue);
+// The queue `queue` of a run (InternalError if the run has none: the inventory lists it).
+const QueueResult& QueueOf(const RunResult& r, const std::string& queue);
+// Whether `queue` overflowed in a run (QueueResult::Overflowed).
+bool Overflows(const RunResult& r, const std::string& queue);
 
 // The scenario value that sets a queue's limit.
 struct LimitParam {
@@ -103,7 +101,7 @@ struct LimitParam {
   std::vector<std::string> sharing;  // other queues of the scenario whose limit it also sets
 };
 // InputError for a queue whose limit no single scenario value sets.
-LimitParam LimitFor(const Base& base, const std::map<std::string, QueueInfo>& inventory, const std::string& queue);
+LimitParam LimitFor(const std::map<std::string, QueueInfo>& inventory, const std::string& queue);
 
 // --- headroom -----------------------------------------------------------------------------------
 
@@ -188,7 +186,7 @@ struct SizeResult {
 constexpr double kSdBusMessageStructBytes = 904;  // sizeof(struct sd_bus_message), systemd#8166
 SizeResult FindSize(Runner& runner, const std::string& queue, std::optional<std::int64_t> max);
 // Mean marshalled size of the messages that pass through a message queue in a run.
-double MeanMessageBytes(const nlohmann::json& summary, const Scenario& s, const std::string& queue);
+double MeanMessageBytes(const RunResult& r, const Scenario& s, const std::string& queue);
 
 // --- scaling ------------------------------------------------------------------------------------
 
@@ -234,4 +232,4 @@ ScalingResult AnalyzeScaling(Runner& runner, const ScalingQuery& q);
 }  // namespace planner
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_TOOLS_PLANNER_H_
+#endif  // MOUNTSTORM_TOOLS_PLANNER_PLANNER_H_

@@ -1,11 +1,11 @@
-#include "tools/plot_scale.h"
+#include "render/plot_scale.h"
 
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 
-#include "tools/cli_util.h"
+#include "io/text_io.h"
 
 namespace mountstorm {
 namespace plot {

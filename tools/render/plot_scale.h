@@ -1,8 +1,8 @@
 // Scales, ticks, number labels and colours shared by the plots of `mountstorm plot` and
-// `mountstorm report` (tools/run_plot.h, tools/sweep_plot.h). Labels are printed with fixed
+// `mountstorm report` (render/run_plot.h, render/sweep_plot.h). Labels are printed with fixed
 // decimals so that the same inputs give the same bytes.
-#ifndef MOUNTSTORM_TOOLS_PLOT_SCALE_H_
-#define MOUNTSTORM_TOOLS_PLOT_SCALE_H_
+#ifndef MOUNTSTORM_TOOLS_RENDER_PLOT_SCALE_H_
+#define MOUNTSTORM_TOOLS_RENDER_PLOT_SCALE_H_
 
 #include <optional>
 #include <string>
@@ -44,4 +44,4 @@ std::vector<double> TicksUpTo(double lo, double hi, double step);
 }  // namespace plot
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_TOOLS_PLOT_SCALE_H_
+#endif  // MOUNTSTORM_TOOLS_RENDER_PLOT_SCALE_H_

@@ -5,14 +5,14 @@
 //
 //   mountstorm report DIR -o report.html [--queue NAME ...]                       (a run)
 //   mountstorm report DIR -o report.html [--y OUTCOME ...] [--x PATH] [--series PATH] [--fix PATH=VALUE ...]
-#ifndef MOUNTSTORM_TOOLS_REPORT_H_
-#define MOUNTSTORM_TOOLS_REPORT_H_
+#ifndef MOUNTSTORM_TOOLS_RENDER_REPORT_H_
+#define MOUNTSTORM_TOOLS_RENDER_REPORT_H_
 
 #include <string>
 #include <vector>
 
-#include "tools/result_dir.h"
-#include "tools/run_plot.h"
+#include "io/result_dir.h"
+#include "render/run_plot.h"
 
 namespace mountstorm {
 
@@ -27,8 +27,6 @@ struct SweepReportOptions {
 // The page of a sweep directory.
 std::string SweepReportHtml(const SweepData& sweep, const SweepReportOptions& options);
 
-int ReportCommand(const std::vector<std::string>& args);
-
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_TOOLS_REPORT_H_
+#endif  // MOUNTSTORM_TOOLS_RENDER_REPORT_H_

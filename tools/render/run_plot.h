@@ -2,13 +2,13 @@
 // queue that held something, stacked on a shared time axis, each with its per-interval maximum
 // depth, its limit and its first refusal (ENOBUFS); below them a rug of mounts, scans and logins
 // (succeeded or failed, by cause). The SVG is self-contained and deterministic.
-#ifndef MOUNTSTORM_TOOLS_RUN_PLOT_H_
-#define MOUNTSTORM_TOOLS_RUN_PLOT_H_
+#ifndef MOUNTSTORM_TOOLS_RENDER_RUN_PLOT_H_
+#define MOUNTSTORM_TOOLS_RENDER_RUN_PLOT_H_
 
 #include <string>
 #include <vector>
 
-#include "tools/result_dir.h"
+#include "io/result_dir.h"
 
 namespace mountstorm {
 
@@ -21,4 +21,4 @@ std::string PlotRun(const RunData& run, const RunPlotOptions& options, bool stan
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_TOOLS_RUN_PLOT_H_
+#endif  // MOUNTSTORM_TOOLS_RENDER_RUN_PLOT_H_

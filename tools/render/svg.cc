@@ -1,4 +1,4 @@
-#include "tools/svg.h"
+#include "render/svg.h"
 
 #include <cmath>
 #include <cstdio>

@@ -1,8 +1,8 @@
 // A small SVG writer for the plots of `mountstorm plot` and `mountstorm report`: elements with
 // attributes, text escaped for XML, numbers printed with a fixed number of decimals so that the
 // same inputs give the same bytes. No fonts, scripts or references to anything outside the file.
-#ifndef MOUNTSTORM_TOOLS_SVG_H_
-#define MOUNTSTORM_TOOLS_SVG_H_
+#ifndef MOUNTSTORM_TOOLS_RENDER_SVG_H_
+#define MOUNTSTORM_TOOLS_RENDER_SVG_H_
 
 #include <string>
 #include <utility>
@@ -65,4 +65,4 @@ Attributes Frame(double x, double y, double w, double h, const std::string& stro
 
 }  // namespace mountstorm::svg
 
-#endif  // MOUNTSTORM_TOOLS_SVG_H_
+#endif  // MOUNTSTORM_TOOLS_RENDER_SVG_H_

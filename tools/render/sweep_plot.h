@@ -1,13 +1,13 @@
 // The pictures of a sweep (`mountstorm plot SWEEP_DIR`, docs/PLOTS.md): an outcome's mean and
 // 95 % interval over replications against one axis, a line per value of a second axis; or a heat
 // map over two axes. The SVG is self-contained and deterministic.
-#ifndef MOUNTSTORM_TOOLS_SWEEP_PLOT_H_
-#define MOUNTSTORM_TOOLS_SWEEP_PLOT_H_
+#ifndef MOUNTSTORM_TOOLS_RENDER_SWEEP_PLOT_H_
+#define MOUNTSTORM_TOOLS_RENDER_SWEEP_PLOT_H_
 
 #include <string>
 #include <vector>
 
-#include "tools/result_dir.h"
+#include "io/result_dir.h"
 
 namespace mountstorm {
 
@@ -38,4 +38,4 @@ std::string PlotSweep(const SweepData& sweep, const SweepPlotOptions& options, S
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_TOOLS_SWEEP_PLOT_H_
+#endif  // MOUNTSTORM_TOOLS_RENDER_SWEEP_PLOT_H_

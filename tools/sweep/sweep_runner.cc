@@ -1,8 +1,7 @@
-#include "tools/sweep_runner.h"
+#include "sweep/sweep_runner.h"
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -17,11 +16,13 @@
 #include <sstream>
 #include <thread>
 
-#include "models/csv_text.h"
+#include "mountstorm/csv.h"
 #include "mountstorm/error.h"
+#include "mountstorm/result_files.h"
 #include "mountstorm/run.h"
-#include "sim/random_stream.h"
-#include "tools/atomic_file.h"
+#include "mountstorm/seed.h"
+#include "io/atomic_file.h"
+#include "io/parallel_for.h"
 
 namespace mountstorm {
 
@@ -57,15 +58,37 @@ std::string ReadText(const std::string& path) {
   return s.str();
 }
 
-// The saved run, if `path` holds a complete one for this point and replication.
-bool LoadRun(const std::string& path, const SweepPoint& point, int replication, nlohmann::json* run) {
+// A finished run as saved in runs/: the record as written (point, replication, seed, summary)
+// and its summary read back.
+struct SavedRun {
+  nlohmann::json record;
+  RunResult result;
+};
+
+// The record of a run as saved in its file.
+std::string RunRecordText(const SweepPoint& p, int replication, std::uint64_t seed, const RunResult& result) {
+  nlohmann::json run = {{"point", nlohmann::json::parse(p.key)},
+                        {"replication", replication},
+                        {"seed", seed},
+                        {"summary", nlohmann::json::parse(SummaryJsonText(result))}};
+  return run.dump() + "\n";
+}
+
+// The saved run, if `path` holds a complete one for this point and replication. A record that
+// is cut short or damaged counts as missing: a sweep runs it again, a merge reports it missing.
+bool LoadRun(const std::string& path, const SweepPoint& point, int replication, SavedRun* run) {
   if (!fs::exists(path)) return false;
   nlohmann::json j = nlohmann::json::parse(ReadText(path), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.contains("point") || j["point"].dump() != point.key || j["replication"] != replication ||
-      !j.contains("summary")) {
+  if (j.is_discarded() || !j.is_object() || !j.contains("point") || j.at("point").dump() != point.key ||
+      j.value("replication", -1) != replication || !j.contains("summary") || !j.at("seed").is_number_unsigned()) {
     return false;
   }
-  *run = std::move(j);
+  try {
+    run->result = ParseSummaryJson(j.at("summary").dump(), path);
+  } catch (const InputError&) {
+    return false;
+  }
+  run->record = std::move(j);
   return true;
 }
 
@@ -97,31 +120,31 @@ std::string Cell(const nlohmann::json& v) {
   return v.dump();
 }
 
+// Seconds as summary.json writes them, or null.
+nlohmann::json Secs(std::optional<Time> t) { return t ? nlohmann::json(ToSeconds(*t)) : nlohmann::json(nullptr); }
+
 // The key outcomes of a run, flattened, in a fixed order.
-std::vector<std::pair<std::string, nlohmann::json>> Outcomes(const nlohmann::json& s) {
+std::vector<std::pair<std::string, nlohmann::json>> Outcomes(const RunResult& s) {
   std::vector<std::pair<std::string, nlohmann::json>> o;
-  o.emplace_back("end_time_s", s["end_time_s"]);
-  o.emplace_back("scans.count", s["scans"]["count"]);
-  o.emplace_back("scans.mean_new_mounts_per_scan", s["scans"]["mean_new_mounts_per_scan"]);
-  for (auto it = s["messages"].begin(); it != s["messages"].end(); ++it) {
-    const nlohmann::json& m = it.value();
-    std::uint64_t dropped = 0;
-    for (auto d = m["dropped"].begin(); d != m["dropped"].end(); ++d) dropped += d.value().get<std::uint64_t>();
-    o.emplace_back("messages." + it.key() + ".sent", m["sent"]);
-    o.emplace_back("messages." + it.key() + ".received", m["received"]);
-    o.emplace_back("messages." + it.key() + ".dropped", dropped);
+  o.emplace_back("end_time_s", ToSeconds(s.end_time));
+  o.emplace_back("scans.count", s.scans.count);
+  o.emplace_back("scans.mean_new_mounts_per_scan", s.scans.mean_new_mounts_per_scan);
+  for (const PeerMessages& m : s.messages) {
+    o.emplace_back("messages." + m.peer + ".sent", m.sent);
+    o.emplace_back("messages." + m.peer + ".received", m.received);
+    o.emplace_back("messages." + m.peer + ".dropped", m.dropped());
   }
-  for (auto it = s["queues"].begin(); it != s["queues"].end(); ++it) {
-    o.emplace_back("queues." + it.key() + ".peak", it.value()["peak"]);
-    o.emplace_back("queues." + it.key() + ".enobufs_onset_s", it.value()["enobufs_onset_s"]);
-    o.emplace_back("queues." + it.key() + ".refused", it.value()["refused"]);
+  for (const QueueResult& q : s.queues) {
+    o.emplace_back("queues." + q.name + ".peak", q.peak);
+    o.emplace_back("queues." + q.name + ".enobufs_onset_s", Secs(q.first_refusal));
+    o.emplace_back("queues." + q.name + ".refused", q.refused);
   }
-  const nlohmann::json& l = s["logins"];
-  o.emplace_back("logins.attempts", l["attempts"]);
-  o.emplace_back("logins.succeeded", l["succeeded"]);
-  for (const char* cause : {"enobufs", "timeout", "limits_exceeded"}) {
-    o.emplace_back(std::string("logins.failed.") + cause, l["failed"][cause]);
-  }
+  const LoginResult& l = s.logins;
+  o.emplace_back("logins.attempts", l.attempts);
+  o.emplace_back("logins.succeeded", l.succeeded);
+  o.emplace_back("logins.failed.enobufs", l.failed_enobufs);
+  o.emplace_back("logins.failed.timeout", l.failed_timeout);
+  o.emplace_back("logins.failed.limits_exceeded", l.failed_limits_exceeded);
   return o;
 }
 
@@ -139,83 +162,125 @@ double T95(std::size_t df) {
 
 std::string Number(double v) { return nlohmann::json(v).dump(); }
 
-// Writes the three tables for `runs` (in sweep order) into `out`.
-void WriteTables(const SweepSpec& spec, const std::vector<SweepPoint>& points, const std::vector<RunId>& runs,
-                 const std::vector<nlohmann::json>& saved, const std::string& out) {
-  std::vector<std::string> axis_paths;
-  for (const SweepAxis& a : spec.axes) axis_paths.insert(axis_paths.end(), a.paths.begin(), a.paths.end());
-
-  // Outcome columns: their union over all runs, in order of first appearance.
+// The outcomes of each run by column, and the columns: their union over all runs, in order of
+// first appearance.
+struct OutcomeTable {
   std::vector<std::string> columns;
+  std::vector<std::map<std::string, nlohmann::json>> values;  // one map per run
+};
+
+OutcomeTable CollectOutcomes(const std::vector<SavedRun>& saved) {
+  OutcomeTable t;
   std::set<std::string> seen;
-  std::vector<std::map<std::string, nlohmann::json>> values(runs.size());
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    for (auto& [name, v] : Outcomes(saved[i]["summary"])) {
-      if (seen.insert(name).second) columns.push_back(name);
-      values[i][name] = v;
+  t.values.resize(saved.size());
+  for (std::size_t i = 0; i < saved.size(); ++i) {
+    for (auto& [name, v] : Outcomes(saved[i].result)) {
+      if (seen.insert(name).second) t.columns.push_back(name);
+      t.values[i][name] = v;
     }
   }
+  return t;
+}
 
-  std::ostringstream csv, jsonl;
-  for (const std::string& p : axis_paths) csv << CsvField(p) << ',';
-  csv << "replication,seed";
-  for (const std::string& c : columns) csv << ',' << CsvField(c);
+// The first cells of a header: the axes' paths, each followed by a comma.
+std::string AxisHeaderCells(const SweepSpec& spec) {
+  std::string cells;
+  for (const SweepAxis& a : spec.axes) {
+    for (const std::string& p : a.paths) cells += CsvField(p) + ',';
+  }
+  return cells;
+}
+
+// The first cells of a row: the point's value of each axis path, each followed by a comma.
+std::string AxisCells(const SweepPoint& point) {
+  std::string cells;
+  for (const auto& [path, v] : point.assignments) cells += CsvField(Cell(v)) + ',';
+  return cells;
+}
+
+// results.csv: one row per run, its axis values, replication, seed and outcomes.
+std::string ResultsCsv(const SweepSpec& spec, const std::vector<SweepPoint>& points, const std::vector<RunId>& runs,
+                       const std::vector<SavedRun>& saved, const OutcomeTable& table) {
+  std::ostringstream csv;
+  csv << AxisHeaderCells(spec) << "replication,seed";
+  for (const std::string& c : table.columns) csv << ',' << CsvField(c);
   csv << '\n';
   for (std::size_t i = 0; i < runs.size(); ++i) {
-    for (const auto& [path, v] : points[runs[i].point].assignments) csv << CsvField(Cell(v)) << ',';
-    csv << runs[i].replication << ',' << saved[i]["seed"].get<std::uint64_t>();
-    for (const std::string& c : columns) {
-      auto it = values[i].find(c);
-      csv << ',' << (it == values[i].end() ? "" : CsvField(Cell(it->second)));
+    csv << AxisCells(points[runs[i].point]);
+    csv << runs[i].replication << ',' << saved[i].record.at("seed").get<std::uint64_t>();
+    for (const std::string& c : table.columns) {
+      auto it = table.values[i].find(c);
+      csv << ',' << (it == table.values[i].end() ? "" : CsvField(Cell(it->second)));
     }
     csv << '\n';
-    jsonl << saved[i].dump() << '\n';
   }
+  return csv.str();
+}
 
-  // Per point: the statistics of every outcome over its replications present here.
+// results.jsonl: the record of each run as saved, one per line.
+std::string ResultsJsonl(const std::vector<SavedRun>& saved) {
+  std::ostringstream jsonl;
+  for (const SavedRun& run : saved) jsonl << run.record.dump() << '\n';
+  return jsonl.str();
+}
+
+// The aggregate cells of outcome `column` over the runs [first, last) of one point:
+// ",mean,sd,ci95,n" over the runs where it is a number; the cells that fewer than two values (sd,
+// ci95) or none (mean too) cannot give are left empty.
+std::string StatisticsCells(const OutcomeTable& table, std::size_t first, std::size_t last, const std::string& column) {
+  std::vector<double> xs;
+  for (std::size_t k = first; k < last; ++k) {
+    auto it = table.values[k].find(column);
+    if (it != table.values[k].end() && it->second.is_number()) xs.push_back(it->second.get<double>());
+  }
+  if (xs.empty()) return ",,,,0";
+  double mean = 0;
+  for (double x : xs) mean += x;
+  mean /= static_cast<double>(xs.size());
+  std::ostringstream cells;
+  cells << ',' << Number(mean);
+  if (xs.size() < 2) {
+    cells << ",,," << xs.size();
+    return cells.str();
+  }
+  double ss = 0;
+  for (double x : xs) ss += (x - mean) * (x - mean);
+  double sd = std::sqrt(ss / static_cast<double>(xs.size() - 1));
+  double ci = T95(xs.size() - 1) * sd / std::sqrt(static_cast<double>(xs.size()));
+  cells << ',' << Number(sd) << ',' << Number(ci) << ',' << xs.size();
+  return cells.str();
+}
+
+// aggregate.csv: one row per point, the statistics of every outcome over its replications present
+// in `runs` (which holds each point's runs together).
+std::string AggregateCsv(const SweepSpec& spec, const std::vector<SweepPoint>& points, const std::vector<RunId>& runs,
+                         const OutcomeTable& table) {
   std::ostringstream agg;
-  for (const std::string& p : axis_paths) agg << CsvField(p) << ',';
-  agg << "runs";
-  for (const std::string& c : columns) agg << ',' << CsvField(c + ".mean") << ',' << CsvField(c + ".sd") << ','
-                                            << CsvField(c + ".ci95") << ',' << CsvField(c + ".n");
+  agg << AxisHeaderCells(spec) << "runs";
+  for (const std::string& c : table.columns) agg << ',' << CsvField(c + ".mean") << ',' << CsvField(c + ".sd") << ','
+                                                  << CsvField(c + ".ci95") << ',' << CsvField(c + ".n");
   agg << '\n';
   for (std::size_t i = 0; i < runs.size();) {
     std::size_t j = i;
     while (j < runs.size() && runs[j].point == runs[i].point) ++j;
-    for (const auto& [path, v] : points[runs[i].point].assignments) agg << CsvField(Cell(v)) << ',';
-    agg << (j - i);
-    for (const std::string& c : columns) {
-      std::vector<double> xs;
-      for (std::size_t k = i; k < j; ++k) {
-        auto it = values[k].find(c);
-        if (it != values[k].end() && it->second.is_number()) xs.push_back(it->second.get<double>());
-      }
-      if (xs.empty()) {
-        agg << ",,,,0";
-        continue;
-      }
-      double mean = 0;
-      for (double x : xs) mean += x;
-      mean /= static_cast<double>(xs.size());
-      agg << ',' << Number(mean);
-      if (xs.size() < 2) {
-        agg << ",,," << xs.size();
-        continue;
-      }
-      double ss = 0;
-      for (double x : xs) ss += (x - mean) * (x - mean);
-      double sd = std::sqrt(ss / static_cast<double>(xs.size() - 1));
-      double ci = T95(xs.size() - 1) * sd / std::sqrt(static_cast<double>(xs.size()));
-      agg << ',' << Number(sd) << ',' << Number(ci) << ',' << xs.size();
-    }
+    agg << AxisCells(points[runs[i].point]) << (j - i);
+    for (const std::string& c : table.columns) agg << StatisticsCells(table, i, j, c);
     agg << '\n';
     i = j;
   }
-
-  Write(out + "/results.csv", csv.str());
-  Write(out + "/results.jsonl", jsonl.str());
-  Write(out + "/aggregate.csv", agg.str());
+  return agg.str();
 }
+
+// Writes the three tables for `runs` (in sweep order; saved[i] is the run runs[i]) into `out`.
+void WriteTables(const SweepSpec& spec, const std::vector<SweepPoint>& points, const std::vector<RunId>& runs,
+                 const std::vector<SavedRun>& saved, const std::string& out) {
+  const OutcomeTable table = CollectOutcomes(saved);
+  Write(out + "/results.csv", ResultsCsv(spec, points, runs, saved, table));
+  Write(out + "/results.jsonl", ResultsJsonl(saved));
+  Write(out + "/aggregate.csv", AggregateCsv(spec, points, runs, table));
+}
+
+// ---- running a shard ----
 
 // A progress line on stderr, redrawn in place.
 void ShowProgress(std::size_t done, std::size_t total, double seconds) {
@@ -225,95 +290,144 @@ void ShowProgress(std::size_t done, std::size_t total, double seconds) {
   std::fflush(stderr);
 }
 
-}  // namespace
+// What a shard runs: the sweep's points, the scenario of each, and the shard's runs.
+struct ShardPlan {
+  std::vector<SweepPoint> points;
+  std::vector<Scenario> scenarios;  // one per point, with seed 0
+  std::vector<RunId> runs;          // in sweep order
+};
 
-SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepOptions& options) {
-  const std::vector<SweepPoint> points = ExpandSweep(spec);
-  std::vector<RunId> shard_runs;
-  {
-    std::vector<RunId> all = AllRuns(points, spec.replications);
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      if (static_cast<int>(i % static_cast<std::size_t>(options.shards)) == options.shard) shard_runs.push_back(all[i]);
-    }
+// The plan of the shard `options` names: the runs whose index in the whole sweep is `shard` modulo
+// `shards`. Every point must make a valid scenario before anything runs (else the InputError of
+// the first that does not); each run then starts from its point's scenario with its own seed.
+ShardPlan PlanShard(const SweepSpec& spec, const SweepOptions& options) {
+  ShardPlan plan;
+  plan.points = ExpandSweep(spec);
+  const std::vector<RunId> all = AllRuns(plan.points, spec.replications);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (static_cast<int>(i % static_cast<std::size_t>(options.shards)) == options.shard) plan.runs.push_back(all[i]);
   }
-  // Every point must make a valid scenario before anything runs; each run then starts from its
-  // point's scenario with the run's own seed.
-  std::vector<Scenario> scenarios;
-  scenarios.reserve(points.size());
-  for (const SweepPoint& p : points) scenarios.push_back(PointScenario(spec, p, 0));
-  PrepareDirectory(spec, dir);
+  plan.scenarios.reserve(plan.points.size());
+  for (const SweepPoint& p : plan.points) plan.scenarios.push_back(PointScenario(spec, p, 0));
+  return plan;
+}
 
-  SweepReport report;
-  report.runs_in_shard = shard_runs.size();
-  std::vector<nlohmann::json> saved(shard_runs.size());
+// Reads into (*saved)[i] each run plan.runs[i] that `dir` already holds; returns the indexes of
+// the others, in order.
+std::vector<std::size_t> LoadFinishedRuns(const std::string& dir, const ShardPlan& plan, std::vector<SavedRun>* saved) {
   std::vector<std::size_t> todo;
-  for (std::size_t i = 0; i < shard_runs.size(); ++i) {
-    const RunId& r = shard_runs[i];
-    if (LoadRun(RunFile(dir, points[r.point], r.replication), points[r.point], r.replication, &saved[i])) {
-      ++report.already_done;
-    } else {
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    const RunId& r = plan.runs[i];
+    const SweepPoint& p = plan.points[r.point];
+    if (!LoadRun(RunFile(dir, p, r.replication), p, r.replication, &(*saved)[i])) {
       todo.push_back(i);
     }
   }
+  return todo;
+}
 
-  std::atomic<std::size_t> next{0}, finished{0};
-  std::mutex error_mutex;
-  std::exception_ptr error;
-  auto worker = [&] {
-    for (;;) {
-      {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (error) return;
-      }
-      std::size_t k = next.fetch_add(1);
-      if (k >= todo.size()) return;
-      const std::size_t i = todo[k];
-      const RunId& r = shard_runs[i];
-      const SweepPoint& p = points[r.point];
-      try {
-        Scenario scenario = scenarios[r.point];
-        scenario.seed = RunSeed(spec.seed, p.key, r.replication);
-        const std::uint64_t seed = scenario.seed;
-        RunResult result = RunScenario(scenario);
-        nlohmann::json run = {{"point", nlohmann::json::parse(p.key)},
-                              {"replication", r.replication},
-                              {"seed", seed},
-                              {"summary", result.summary}};
-        // Saved as text and read back as the merge will, so both give identical tables.
-        std::string text = run.dump() + "\n";
-        Write(RunFile(dir, p, r.replication), text);
-        saved[i] = nlohmann::json::parse(text);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = std::current_exception();
-      }
-      finished.fetch_add(1);
-    }
-  };
-  const int threads = std::max(1, std::min<int>(options.jobs, static_cast<int>(todo.size())));
-  std::vector<std::thread> pool;
-  auto started = std::chrono::steady_clock::now();
-  for (int t = 0; t < threads && !todo.empty(); ++t) pool.emplace_back(worker);
-  if (options.progress && !todo.empty()) {
-    while (finished.load() < todo.size()) {
-      {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (error) break;
-      }
-      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      ShowProgress(report.already_done + finished.load(), shard_runs.size(), seconds);
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
+// Runs replication `replication` of point `p` (whose scenario is `point_scenario`) with its own seed,
+// saves its file in `dir`, and reads the file's text back into *saved as a merge will, so that both
+// give identical tables.
+void RunAndSave(const SweepSpec& spec, const std::string& dir, const SweepPoint& p, const Scenario& point_scenario,
+                int replication, SavedRun* saved) {
+  Scenario scenario = point_scenario;
+  scenario.seed = RunSeed(spec.seed, p.key, replication);
+  const std::uint64_t seed = scenario.seed;
+  const std::string text = RunRecordText(p, replication, seed, RunScenario(scenario));
+  Write(RunFile(dir, p, replication), text);
+  saved->record = nlohmann::json::parse(text);
+  saved->result = ParseSummaryJson(saved->record.at("summary").dump(), RunFile(dir, p, replication));
+}
+
+// How the runs of RunMissing stand, shared by its threads: how many have finished, and the first
+// error, after which no run starts.
+class RunState {
+ public:
+  std::atomic<std::size_t> finished{0};
+
+  bool Failed() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return error_ != nullptr;
   }
-  for (std::thread& t : pool) t.join();
-  if (options.progress && !todo.empty()) {
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    ShowProgress(report.already_done + finished.load(), shard_runs.size(), seconds);
+  // Keeps `e` unless an error is already kept.
+  void Fail(std::exception_ptr e) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!error_) error_ = e;
+  }
+  // Rethrows the kept error, if any.
+  void RethrowError() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::exception_ptr error_;
+};
+
+double SecondsSince(std::chrono::steady_clock::time_point started) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+// Redraws the progress line every 200 ms until the `todo` runs have finished or one has failed.
+void ShowProgressUntilDone(const RunState& state, std::size_t already_done, std::size_t todo, std::size_t total,
+                           std::chrono::steady_clock::time_point started) {
+  while (state.finished.load() < todo) {
+    if (state.Failed()) break;
+    ShowProgress(already_done + state.finished.load(), total, SecondsSince(started));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+// Runs and saves the run plan.runs[i] for each i of `todo`, on options.jobs threads, into
+// (*saved)[i]; with options.progress, a progress line counts them after the `already_done` ones.
+// After an error no further run starts, and the first error is rethrown once the started runs
+// are done.
+void RunMissing(const SweepSpec& spec, const std::string& dir, const ShardPlan& plan,
+                const std::vector<std::size_t>& todo, std::size_t already_done, const SweepOptions& options,
+                std::vector<SavedRun>* saved) {
+  RunState state;
+  const bool show_progress = options.progress && !todo.empty();
+  const auto started = std::chrono::steady_clock::now();
+  std::thread progress;
+  if (show_progress) {
+    progress = std::thread(ShowProgressUntilDone, std::cref(state), already_done, todo.size(), plan.runs.size(),
+                           started);
+  }
+  ParallelFor(static_cast<int>(todo.size()), options.jobs, [&](int k) {
+    if (state.Failed()) return;
+    const std::size_t i = todo[static_cast<std::size_t>(k)];
+    const RunId& r = plan.runs[i];
+    try {
+      RunAndSave(spec, dir, plan.points[r.point], plan.scenarios[r.point], r.replication, &(*saved)[i]);
+    } catch (...) {
+      state.Fail(std::current_exception());
+    }
+    state.finished.fetch_add(1);
+  });
+  if (show_progress) {
+    progress.join();
+    ShowProgress(already_done + state.finished.load(), plan.runs.size(), SecondsSince(started));
     std::fprintf(stderr, "\n");
   }
-  if (error) std::rethrow_exception(error);
+  state.RethrowError();
+}
+
+}  // namespace
+
+SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepOptions& options) {
+  const ShardPlan plan = PlanShard(spec, options);
+  PrepareDirectory(spec, dir);
+
+  SweepReport report;
+  report.runs_in_shard = plan.runs.size();
+  std::vector<SavedRun> saved(plan.runs.size());
+  const std::vector<std::size_t> todo = LoadFinishedRuns(dir, plan, &saved);
+  report.already_done = plan.runs.size() - todo.size();
+  RunMissing(spec, dir, plan, todo, report.already_done, options, &saved);
   report.ran = todo.size();
-  WriteTables(spec, points, shard_runs, saved, dir);
+  WriteTables(spec, plan.points, plan.runs, saved, dir);
   return report;
 }
 
@@ -327,21 +441,10 @@ void MergeSweep(const std::vector<std::string>& dirs, const std::string& out) {
     if (canonical.empty()) canonical = text;
     if (text != canonical) throw InputError(d + ": holds a different sweep than " + dirs[0]);
   }
-  nlohmann::json c = nlohmann::json::parse(canonical);
-  SweepSpec spec;
-  spec.name = c["name"];
-  spec.base = c["base"];
-  spec.seed = c["seed"];
-  spec.replications = c["replications"];
-  for (const nlohmann::json& a : c["axes"]) {
-    SweepAxis axis;
-    axis.paths = a["paths"].get<std::vector<std::string>>();
-    for (const nlohmann::json& t : a["values"]) axis.values.push_back(std::vector<nlohmann::json>(t.begin(), t.end()));
-    spec.axes.push_back(axis);
-  }
+  const SweepSpec spec = ParseCanonicalSweep(canonical, dirs[0] + "/sweep.json");
   const std::vector<SweepPoint> points = ExpandSweep(spec);
   const std::vector<RunId> runs = AllRuns(points, spec.replications);
-  std::vector<nlohmann::json> saved(runs.size());
+  std::vector<SavedRun> saved(runs.size());
   std::size_t missing = 0;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     bool found = false;

@@ -11,14 +11,14 @@
 //   results.jsonl   one line per run: the same with the full summary
 //   aggregate.csv   one row per point: mean, standard deviation and 95 % confidence interval
 //                   of each outcome over the replications
-#ifndef MOUNTSTORM_TOOLS_SWEEP_RUNNER_H_
-#define MOUNTSTORM_TOOLS_SWEEP_RUNNER_H_
+#ifndef MOUNTSTORM_TOOLS_SWEEP_SWEEP_RUNNER_H_
+#define MOUNTSTORM_TOOLS_SWEEP_SWEEP_RUNNER_H_
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "tools/sweep_spec.h"
+#include "sweep/sweep_spec.h"
 
 namespace mountstorm {
 
@@ -50,4 +50,4 @@ void ChooseShard(const std::string& flag, SweepOptions* options);
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_TOOLS_SWEEP_RUNNER_H_
+#endif  // MOUNTSTORM_TOOLS_SWEEP_SWEEP_RUNNER_H_

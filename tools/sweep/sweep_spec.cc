@@ -1,4 +1,4 @@
-#include "tools/sweep_spec.h"
+#include "sweep/sweep_spec.h"
 
 #include <cmath>
 #include <filesystem>
@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "mountstorm/error.h"
-#include "sim/random_stream.h"
-#include "tools/cli_util.h"
+#include "mountstorm/seed.h"
+#include "io/text_io.h"
 
 namespace mountstorm {
 
@@ -23,11 +23,11 @@ std::vector<nlohmann::json> AxisValues(const nlohmann::json& a, const std::strin
     Fail(file, where, "expected exactly one of \"values\" (a list) and \"range\" (from, to, steps)");
   }
   if (a.contains("values")) {
-    const nlohmann::json& v = a["values"];
+    const nlohmann::json& v = a.at("values");
     if (!v.is_array() || v.empty()) Fail(file, where + "/values", "expected a non-empty array of values");
     return std::vector<nlohmann::json>(v.begin(), v.end());
   }
-  const nlohmann::json& r = a["range"];
+  const nlohmann::json& r = a.at("range");
   const std::string rw = where + "/range";
   if (!r.is_object()) Fail(file, rw, "expected an object {\"from\", \"to\", \"steps\", \"scale\", \"integer\"}");
   for (auto it = r.begin(); it != r.end(); ++it) {
@@ -40,17 +40,17 @@ std::vector<nlohmann::json> AxisValues(const nlohmann::json& a, const std::strin
       Fail(file, rw + "/" + k, "expected a finite number");
     }
   }
-  if (!r.contains("steps") || !r["steps"].is_number_integer() || r["steps"].get<std::int64_t>() < 2 ||
-      r["steps"].get<std::int64_t>() > 100000) {
+  if (!r.contains("steps") || !r.at("steps").is_number_integer() || r.at("steps").get<std::int64_t>() < 2 ||
+      r.at("steps").get<std::int64_t>() > 100000) {
     Fail(file, rw + "/steps", "expected an integer from 2 to 100000 (the number of values, both ends included)");
   }
   std::string scale = r.value("scale", "linear");
   if (scale != "linear" && scale != "log") Fail(file, rw + "/scale", "expected \"linear\" or \"log\"");
-  if (r.contains("integer") && !r["integer"].is_boolean()) Fail(file, rw + "/integer", "expected true or false");
+  if (r.contains("integer") && !r.at("integer").is_boolean()) Fail(file, rw + "/integer", "expected true or false");
   bool integer = r.value("integer", false);
-  double from = r["from"], to = r["to"];
+  double from = r.at("from"), to = r.at("to");
   if (scale == "log" && (from <= 0 || to <= 0)) Fail(file, rw, "a log range needs from and to above 0");
-  int steps = r["steps"];
+  int steps = r.at("steps");
   std::vector<nlohmann::json> values;
   for (int k = 0; k < steps; ++k) {
     double f = static_cast<double>(k) / (steps - 1);
@@ -67,11 +67,117 @@ std::vector<nlohmann::json> AxisValues(const nlohmann::json& a, const std::strin
 }
 
 std::string CheckPath(const nlohmann::json& a, const std::string& file, const std::string& where) {
-  if (!a.contains("path") || !a["path"].is_string() || a["path"].get<std::string>().empty() ||
-      a["path"].get<std::string>()[0] != '/') {
+  if (!a.contains("path") || !a.at("path").is_string() || a.at("path").get<std::string>().empty() ||
+      a.at("path").get<std::string>()[0] != '/') {
     Fail(file, where + "/path", "expected a JSON path into the scenario, such as \"/systemd/wqueue_max\"");
   }
-  return a["path"];
+  return a.at("path");
+}
+
+// Fails on a key of the sweep object that a sweep does not have.
+void CheckSweepKeys(const nlohmann::json& doc, const std::string& file) {
+  for (auto it = doc.begin(); it != doc.end(); ++it) {
+    static const char* known[] = {"name", "description", "base", "seed", "replications", "axes"};
+    bool ok = false;
+    for (const char* k : known) ok = ok || it.key() == k;
+    if (!ok) Fail(file, "/" + it.key(), "unknown key; expected one of: name, description, base, seed, replications, axes");
+  }
+}
+
+// Sets s->base and s->base_origin: the scenario file "base" names (relative to the sweep file),
+// or the scenario object it holds.
+void ReadBase(const nlohmann::json& doc, const std::string& file, SweepSpec* s) {
+  if (!doc.contains("base")) Fail(file, "/base", "expected the base scenario: a path (relative to this file) or an object");
+  if (doc.at("base").is_string()) {
+    std::filesystem::path p = doc.at("base").get<std::string>();
+    if (p.is_relative()) p = std::filesystem::path(file).parent_path() / p;
+    s->base_origin = p.lexically_normal().string();
+    s->base = nlohmann::json::parse(ReadJsonFileText(s->base_origin, "base scenario"));
+  } else if (doc.at("base").is_object()) {
+    s->base = doc.at("base");
+    s->base_origin = file + " (/base)";
+  } else {
+    Fail(file, "/base", "expected a path or a scenario object");
+  }
+}
+
+// Sets s->seed and s->replications from the sweep object, when it gives them.
+void ReadSeedAndReplications(const nlohmann::json& doc, const std::string& file, SweepSpec* s) {
+  if (doc.contains("seed")) {
+    if (!doc.at("seed").is_number_unsigned() && !(doc.at("seed").is_number_integer() && doc.at("seed").get<std::int64_t>() >= 0)) {
+      Fail(file, "/seed", "expected an integer from 0 to 18446744073709551615");
+    }
+    s->seed = doc.at("seed").get<std::uint64_t>();
+  }
+  if (doc.contains("replications")) {
+    if (!doc.at("replications").is_number_integer() || doc.at("replications").get<std::int64_t>() < 1 ||
+        doc.at("replications").get<std::int64_t>() > 100000) {
+      Fail(file, "/replications", "expected an integer from 1 to 100000");
+    }
+    s->replications = doc.at("replications");
+  }
+}
+
+// Fails on a key of the axis object `a` other than path, values and range; `expected` ends the
+// message.
+void CheckAxisKeys(const nlohmann::json& a, const std::string& file, const std::string& where, const char* expected) {
+  for (auto it = a.begin(); it != a.end(); ++it) {
+    if (it.key() != "path" && it.key() != "values" && it.key() != "range") {
+      Fail(file, where + "/" + it.key(), std::string("unknown key; expected ") + expected);
+    }
+  }
+}
+
+// Appends the paths of a zip axis to axis->paths and their values to *columns, one column per path,
+// all as long as the first.
+void ReadZipAxis(const nlohmann::json& a, const std::string& file, const std::string& where, SweepAxis* axis,
+                 std::vector<std::vector<nlohmann::json>>* columns) {
+  if (a.size() != 1) Fail(file, where, "a zip axis has only the key \"zip\"");
+  if (!a.at("zip").is_array() || a.at("zip").size() < 2) Fail(file, where + "/zip", "expected an array of two or more axes");
+  for (std::size_t j = 0; j < a.at("zip").size(); ++j) {
+    const std::string w = where + "/zip/" + std::to_string(j);
+    const nlohmann::json& z = a.at("zip")[j];
+    if (!z.is_object()) Fail(file, w, "expected an axis object");
+    CheckAxisKeys(z, file, w, "path with values or range");
+    axis->paths.push_back(CheckPath(z, file, w));
+    columns->push_back(AxisValues(z, file, w));
+    if (columns->back().size() != columns->front().size()) {
+      Fail(file, w, "a zipped axis needs as many values as the first (" + std::to_string(columns->front().size()) + ")");
+    }
+  }
+}
+
+// The axis object `a`, a single path or a zip of several: its paths, and its values as tuples.
+SweepAxis ReadAxis(const nlohmann::json& a, const std::string& file, const std::string& where) {
+  if (!a.is_object()) Fail(file, where, "expected an axis object");
+  SweepAxis axis;
+  std::vector<std::vector<nlohmann::json>> columns;
+  if (a.contains("zip")) {
+    ReadZipAxis(a, file, where, &axis, &columns);
+  } else {
+    CheckAxisKeys(a, file, where, "path with values or range, or zip");
+    axis.paths.push_back(CheckPath(a, file, where));
+    columns.push_back(AxisValues(a, file, where));
+  }
+  for (std::size_t k = 0; k < columns.front().size(); ++k) {
+    std::vector<nlohmann::json> tuple;
+    for (const auto& c : columns) tuple.push_back(c[k]);
+    axis.values.push_back(tuple);
+  }
+  return axis;
+}
+
+// Fails if a path is an axis twice, naming the later axis.
+void CheckDistinctPaths(const std::vector<SweepAxis>& axes, const std::string& file) {
+  for (std::size_t i = 0; i < axes.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      for (const std::string& p : axes[i].paths) {
+        for (const std::string& q : axes[j].paths) {
+          if (p == q) Fail(file, "/axes/" + std::to_string(i), "the path " + p + " is already an axis");
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -84,97 +190,54 @@ nlohmann::json SweepSpec::Canonical() const {
 
 SweepSpec ParseSweep(const nlohmann::json& doc, const std::string& file) {
   if (!doc.is_object()) Fail(file, "/", "expected a sweep object");
-  for (auto it = doc.begin(); it != doc.end(); ++it) {
-    static const char* known[] = {"name", "description", "base", "seed", "replications", "axes"};
-    bool ok = false;
-    for (const char* k : known) ok = ok || it.key() == k;
-    if (!ok) Fail(file, "/" + it.key(), "unknown key; expected one of: name, description, base, seed, replications, axes");
-  }
+  CheckSweepKeys(doc, file);
   SweepSpec s;
   s.file = file;
   if (doc.contains("name")) {
-    if (!doc["name"].is_string()) Fail(file, "/name", "expected a string");
-    s.name = doc["name"];
+    if (!doc.at("name").is_string()) Fail(file, "/name", "expected a string");
+    s.name = doc.at("name");
   }
-  if (!doc.contains("base")) Fail(file, "/base", "expected the base scenario: a path (relative to this file) or an object");
-  if (doc["base"].is_string()) {
-    std::filesystem::path p = doc["base"].get<std::string>();
-    if (p.is_relative()) p = std::filesystem::path(file).parent_path() / p;
-    s.base_origin = p.lexically_normal().string();
-    s.base = ReadJsonFile(s.base_origin, "base scenario");
-  } else if (doc["base"].is_object()) {
-    s.base = doc["base"];
-    s.base_origin = file + " (/base)";
-  } else {
-    Fail(file, "/base", "expected a path or a scenario object");
+  ReadBase(doc, file, &s);
+  ReadSeedAndReplications(doc, file, &s);
+  if (!doc.contains("axes") || !doc.at("axes").is_array()) Fail(file, "/axes", "expected an array of axes");
+  for (std::size_t i = 0; i < doc.at("axes").size(); ++i) {
+    s.axes.push_back(ReadAxis(doc.at("axes")[i], file, "/axes/" + std::to_string(i)));
   }
-  if (doc.contains("seed")) {
-    if (!doc["seed"].is_number_unsigned() && !(doc["seed"].is_number_integer() && doc["seed"].get<std::int64_t>() >= 0)) {
-      Fail(file, "/seed", "expected an integer from 0 to 18446744073709551615");
-    }
-    s.seed = doc["seed"].get<std::uint64_t>();
-  }
-  if (doc.contains("replications")) {
-    if (!doc["replications"].is_number_integer() || doc["replications"].get<std::int64_t>() < 1 ||
-        doc["replications"].get<std::int64_t>() > 100000) {
-      Fail(file, "/replications", "expected an integer from 1 to 100000");
-    }
-    s.replications = doc["replications"];
-  }
-  if (!doc.contains("axes") || !doc["axes"].is_array()) Fail(file, "/axes", "expected an array of axes");
-  for (std::size_t i = 0; i < doc["axes"].size(); ++i) {
-    const nlohmann::json& a = doc["axes"][i];
-    const std::string where = "/axes/" + std::to_string(i);
-    if (!a.is_object()) Fail(file, where, "expected an axis object");
-    SweepAxis axis;
-    std::vector<std::vector<nlohmann::json>> columns;
-    if (a.contains("zip")) {
-      if (a.size() != 1) Fail(file, where, "a zip axis has only the key \"zip\"");
-      if (!a["zip"].is_array() || a["zip"].size() < 2) Fail(file, where + "/zip", "expected an array of two or more axes");
-      for (std::size_t j = 0; j < a["zip"].size(); ++j) {
-        const std::string w = where + "/zip/" + std::to_string(j);
-        const nlohmann::json& z = a["zip"][j];
-        if (!z.is_object()) Fail(file, w, "expected an axis object");
-        for (auto it = z.begin(); it != z.end(); ++it) {
-          if (it.key() != "path" && it.key() != "values" && it.key() != "range") {
-            Fail(file, w + "/" + it.key(), "unknown key; expected path with values or range");
-          }
-        }
-        axis.paths.push_back(CheckPath(z, file, w));
-        columns.push_back(AxisValues(z, file, w));
-        if (columns.back().size() != columns.front().size()) {
-          Fail(file, w, "a zipped axis needs as many values as the first (" + std::to_string(columns.front().size()) + ")");
-        }
-      }
-    } else {
-      for (auto it = a.begin(); it != a.end(); ++it) {
-        if (it.key() != "path" && it.key() != "values" && it.key() != "range") {
-          Fail(file, where + "/" + it.key(), "unknown key; expected path with values or range, or zip");
-        }
-      }
-      axis.paths.push_back(CheckPath(a, file, where));
-      columns.push_back(AxisValues(a, file, where));
-    }
-    for (std::size_t k = 0; k < columns.front().size(); ++k) {
-      std::vector<nlohmann::json> tuple;
-      for (const auto& c : columns) tuple.push_back(c[k]);
-      axis.values.push_back(tuple);
-    }
-    s.axes.push_back(axis);
-  }
-  for (std::size_t i = 0; i < s.axes.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      for (const std::string& p : s.axes[i].paths) {
-        for (const std::string& q : s.axes[j].paths) {
-          if (p == q) Fail(file, "/axes/" + std::to_string(i), "the path " + p + " is already an axis");
-        }
-      }
-    }
-  }
+  CheckDistinctPaths(s.axes, file);
   return s;
 }
 
-SweepSpec LoadSweepFile(const std::string& path) { return ParseSweep(ReadJsonFile(path, "sweep file"), path); }
+SweepSpec LoadSweepFile(const std::string& path) {
+  return ParseSweep(nlohmann::json::parse(ReadJsonFileText(path, "sweep file")), path);
+}
+
+SweepSpec ParseCanonicalSweep(const std::string& text, const std::string& origin) {
+  nlohmann::json c = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const char* keys[] = {"name", "base", "seed", "replications", "axes"};
+  bool complete = c.is_object();
+  for (const char* k : keys) complete = complete && c.contains(k);
+  if (!complete || !c.at("axes").is_array()) {
+    throw InputError(origin + ": not the sweep.json mountstorm sweep writes (name, base, seed, replications, axes)");
+  }
+  try {
+    SweepSpec spec;
+    spec.file = origin;
+    spec.name = c.at("name").get<std::string>();
+    spec.base = c.at("base");
+    spec.base_origin = origin + " (/base)";
+    spec.seed = c.at("seed").get<std::uint64_t>();
+    spec.replications = c.at("replications").get<int>();
+    for (const nlohmann::json& a : c.at("axes")) {
+      SweepAxis axis;
+      axis.paths = a.at("paths").get<std::vector<std::string>>();
+      for (const nlohmann::json& t : a.at("values")) axis.values.push_back(std::vector<nlohmann::json>(t.begin(), t.end()));
+      spec.axes.push_back(axis);
+    }
+    return spec;
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(origin + ": not the sweep.json mountstorm sweep writes (" + e.what() + ")");
+  }
+}
 
 std::vector<SweepPoint> ExpandSweep(const SweepSpec& spec) {
   std::vector<SweepPoint> points(1);
@@ -202,12 +265,10 @@ std::uint64_t RunSeed(std::uint64_t sweep_seed, const std::string& key, int repl
 }
 
 Scenario PointScenario(const SweepSpec& spec, const SweepPoint& point, std::uint64_t seed) {
-  nlohmann::json doc = spec.base;
   try {
-    for (const auto& [path, value] : point.assignments) {
-      ApplyOverride(doc, path + "=" + value.dump(), spec.file + ": axis " + path);
-    }
-    Scenario s = ParseScenario(doc, spec.base_origin + " at point " + point.key);
+    ScenarioDocument doc = ScenarioDocument::FromText(spec.base.dump(), spec.base_origin);
+    for (const auto& [path, value] : point.assignments) doc.Override(path + "=" + value.dump(), spec.file + ": axis " + path);
+    Scenario s = doc.Parse(spec.base_origin + " at point " + point.key);
     s.seed = seed;
     return s;
   } catch (const InputError& e) {

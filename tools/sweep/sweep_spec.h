@@ -6,8 +6,8 @@
 // paths together. Each run (a point and a replication) gets a seed derived from the sweep seed,
 // the point's parameter VALUES and the replication index, so adding a value to an axis leaves
 // every other point's runs, and their results, unchanged.
-#ifndef MOUNTSTORM_TOOLS_SWEEP_SPEC_H_
-#define MOUNTSTORM_TOOLS_SWEEP_SPEC_H_
+#ifndef MOUNTSTORM_TOOLS_SWEEP_SWEEP_SPEC_H_
+#define MOUNTSTORM_TOOLS_SWEEP_SWEEP_SPEC_H_
 
 #include <cstdint>
 #include <string>
@@ -46,6 +46,8 @@ struct SweepPoint {
 // Reads a sweep file. Errors are InputErrors naming the file and the JSON path.
 SweepSpec LoadSweepFile(const std::string& path);
 SweepSpec ParseSweep(const nlohmann::json& doc, const std::string& file);
+// The sweep a sweep directory's sweep.json holds (SweepSpec::Canonical() as written by `sweep`).
+SweepSpec ParseCanonicalSweep(const std::string& text, const std::string& origin);
 
 // The points in order: the first axis slowest, values in the order given.
 std::vector<SweepPoint> ExpandSweep(const SweepSpec& spec);
@@ -59,4 +61,4 @@ Scenario PointScenario(const SweepSpec& spec, const SweepPoint& point, std::uint
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_TOOLS_SWEEP_SPEC_H_
+#endif  // MOUNTSTORM_TOOLS_SWEEP_SWEEP_SPEC_H_

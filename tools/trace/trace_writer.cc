@@ -1,4 +1,4 @@
-#include "tools/trace_writer.h"
+#include "trace/trace_writer.h"
 
 #include <cerrno>
 #include <charconv>
@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "mountstorm/error.h"
-#include "tools/atomic_file.h"
-#include "tools/cli_util.h"
+#include "io/atomic_file.h"
+#include "io/text_io.h"
 
 namespace mountstorm {
 
@@ -159,39 +159,70 @@ std::size_t Alignment(char c) {
   }
 }
 
+// Declared here because arrays, structs and variants marshal their parts with it (below).
+bool MarshalValue(std::string_view sig, std::size_t i, std::size_t end, long long pad, std::string* out);
+
+// The size of a fixed-size basic type (its alignment too), or 0 for any other type.
+std::size_t FixedSize(char c) {
+  switch (c) {
+    case 'y': return 1;
+    case 'n': case 'q': return 2;
+    case 'b': case 'i': case 'u': return 4;
+    case 'x': case 't': case 'd': return 8;
+    default: return 0;
+  }
+}
+
+// A string ('s') or an object path ('o', "/" then the filler) holding `n` filler characters.
+void MarshalFillerString(char type, std::size_t n, std::string* out) {
+  Align(out, 4);
+  const bool path = type == 'o';
+  PutU32(out, static_cast<std::uint32_t>(path ? n + 1 : n));
+  if (path) out->push_back('/');
+  out->append(n, '_');
+  out->push_back('\0');
+}
+
+// An array of the element type at sig[i + 1]: empty, or with pad >= 0 one element that ends in
+// the filler.
+bool MarshalArray(std::string_view sig, std::size_t i, std::size_t end, long long pad, std::string* out) {
+  Align(out, 4);
+  const std::size_t length_at = out->size();
+  PutU32(out, 0);
+  Align(out, Alignment(sig[i + 1]));  // padding to the element's alignment, even when empty
+  if (pad < 0) return true;
+  const std::size_t start = out->size();
+  if (!MarshalValue(sig, i + 1, end, pad, out)) return false;
+  SetU32(out, length_at, static_cast<std::uint32_t>(out->size() - start));
+  return true;
+}
+
+// A struct or a dict entry sig[i, end): its members in order, the last one carrying the filler.
+bool MarshalStruct(std::string_view sig, std::size_t i, std::size_t end, long long pad, std::string* out) {
+  Align(out, 8);
+  const std::size_t last = end - 1;  // the closing ')' or '}'
+  for (std::size_t j = i + 1; j < last;) {
+    std::size_t next = SkipType(sig, j, 0);
+    if (next == kNpos) return false;
+    if (!MarshalValue(sig, j, next, next == last ? pad : -1, out)) return false;
+    j = next;
+  }
+  return true;
+}
+
 // Appends the value of the complete type sig[i, end). With pad >= 0 the value must end in a
 // filler string of `pad` characters; returns false if it cannot (a type that holds no string at
 // its end).
 bool MarshalValue(std::string_view sig, std::size_t i, std::size_t end, long long pad, std::string* out) {
   const std::size_t n = pad > 0 ? static_cast<std::size_t>(pad) : 0;
+  if (const std::size_t size = FixedSize(sig[i])) {
+    Align(out, size);
+    out->append(size, '\0');
+    return pad < 0;
+  }
   switch (sig[i]) {
-    case 'y':
-      out->push_back('\0');
-      return pad < 0;
-    case 'n': case 'q':
-      Align(out, 2);
-      out->append(2, '\0');
-      return pad < 0;
-    case 'b': case 'i': case 'u':
-      Align(out, 4);
-      out->append(4, '\0');
-      return pad < 0;
-    case 'x': case 't': case 'd':
-      Align(out, 8);
-      out->append(8, '\0');
-      return pad < 0;
-    case 's':
-      Align(out, 4);
-      PutU32(out, static_cast<std::uint32_t>(n));
-      out->append(n, '_');
-      out->push_back('\0');
-      return true;
-    case 'o':
-      Align(out, 4);
-      PutU32(out, static_cast<std::uint32_t>(n + 1));
-      out->push_back('/');
-      out->append(n, '_');
-      out->push_back('\0');
+    case 's': case 'o':
+      MarshalFillerString(sig[i], n, out);
       return true;
     case 'g':
       out->append(2, '\0');
@@ -199,28 +230,10 @@ bool MarshalValue(std::string_view sig, std::size_t i, std::size_t end, long lon
     case 'v':
       out->append({'\1', 's', '\0'});
       return MarshalValue("s", 0, 1, pad, out);
-    case 'a': {
-      Align(out, 4);
-      const std::size_t length_at = out->size();
-      PutU32(out, 0);
-      Align(out, Alignment(sig[i + 1]));  // padding to the element's alignment, even when empty
-      if (pad < 0) return true;
-      const std::size_t start = out->size();
-      if (!MarshalValue(sig, i + 1, end, pad, out)) return false;
-      SetU32(out, length_at, static_cast<std::uint32_t>(out->size() - start));
-      return true;
-    }
-    case '(': case '{': {
-      Align(out, 8);
-      const std::size_t last = end - 1;  // the closing ')' or '}'
-      for (std::size_t j = i + 1; j < last;) {
-        std::size_t next = SkipType(sig, j, 0);
-        if (next == kNpos) return false;
-        if (!MarshalValue(sig, j, next, next == last ? pad : -1, out)) return false;
-        j = next;
-      }
-      return true;
-    }
+    case 'a':
+      return MarshalArray(sig, i, end, pad, out);
+    case '(': case '{':
+      return MarshalStruct(sig, i, end, pad, out);
     default:
       return false;
   }

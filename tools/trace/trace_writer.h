@@ -10,8 +10,8 @@
 //
 // A file is streamed to a temporary file beside it and renamed into place by Finish(), so a reader
 // never sees half a trace and the trace is never held in memory.
-#ifndef MOUNTSTORM_TOOLS_TRACE_WRITER_H_
-#define MOUNTSTORM_TOOLS_TRACE_WRITER_H_
+#ifndef MOUNTSTORM_TOOLS_TRACE_TRACE_WRITER_H_
+#define MOUNTSTORM_TOOLS_TRACE_TRACE_WRITER_H_
 
 #include <cstdint>
 #include <cstdio>
@@ -105,4 +105,4 @@ constexpr std::uint32_t kPcapSnapLen = 134217728;  // 128 MiB: the largest D-Bus
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_TOOLS_TRACE_WRITER_H_
+#endif  // MOUNTSTORM_TOOLS_TRACE_TRACE_WRITER_H_

@@ -1,4 +1,4 @@
-#include "models/policies/adaptive_backoff.h"
+#include "models/systemd/policies/adaptive_backoff.h"
 
 #include <algorithm>
 #include <cmath>

@@ -5,8 +5,8 @@
 // ignored (the source disabled and a timer armed) until last_end + factor x last_duration, which
 // caps mountinfo processing at about 1/(1+factor) of the time. The PR used factor 10. On the
 // reporter's 1-CPU VM, 2,000 bind mounts took about 5 s with it instead of 20 s.
-#ifndef MOUNTSTORM_MODELS_POLICIES_ADAPTIVE_BACKOFF_H_
-#define MOUNTSTORM_MODELS_POLICIES_ADAPTIVE_BACKOFF_H_
+#ifndef MOUNTSTORM_MODELS_SYSTEMD_POLICIES_ADAPTIVE_BACKOFF_H_
+#define MOUNTSTORM_MODELS_SYSTEMD_POLICIES_ADAPTIVE_BACKOFF_H_
 
 #include "mountstorm/policy.h"
 
@@ -27,4 +27,4 @@ class AdaptiveBackoff : public Pid1Policy {
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_POLICIES_ADAPTIVE_BACKOFF_H_
+#endif  // MOUNTSTORM_MODELS_SYSTEMD_POLICIES_ADAPTIVE_BACKOFF_H_

@@ -2,8 +2,8 @@
 // that delay is covered by one scan. A coalescing patch that bounds how stale PID 1's view can get (unlike a pure quiet-period debounce, which a
 // steady storm would postpone forever). Not in any systemd release; the idea of PR #34794's
 // "at most one parse per iteration" taken further.
-#ifndef MOUNTSTORM_MODELS_POLICIES_DEBOUNCE_H_
-#define MOUNTSTORM_MODELS_POLICIES_DEBOUNCE_H_
+#ifndef MOUNTSTORM_MODELS_SYSTEMD_POLICIES_DEBOUNCE_H_
+#define MOUNTSTORM_MODELS_SYSTEMD_POLICIES_DEBOUNCE_H_
 
 #include <algorithm>
 
@@ -24,4 +24,4 @@ class Debounce : public Pid1Policy {
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_POLICIES_DEBOUNCE_H_
+#endif  // MOUNTSTORM_MODELS_SYSTEMD_POLICIES_DEBOUNCE_H_

@@ -1,16 +1,14 @@
-#include "models/policies/patch_registry.h"
+#include "models/systemd/policies/patch_registry.h"
 
+#include <functional>
 #include <map>
 #include <mutex>
 
-#include "models/json_reader.h"
-#include "models/policies/adaptive_backoff.h"
-#include "models/policies/changed_only.h"
-#include "models/policies/debounce.h"
-#include "models/policies/dispatch_budget.h"
-#include "models/policies/queue_limits.h"
-#include "models/policies/rate_limit.h"
-#include "models/policies/signal_token_bucket.h"
+#include "models/json/json_reader.h"
+#include "models/json/json_text.h"
+#include "models/systemd/policies/changed_only.h"
+#include "models/systemd/policies/debounce.h"
+#include "models/systemd/policies/signal_token_bucket.h"
 #include "mountstorm/error.h"
 
 namespace mountstorm {
@@ -53,23 +51,46 @@ class JsonPatchParams : public PatchParams {
   JsonReader* reader_;
 };
 
+// A patch that only sets parameters of mechanisms PID 1 has (Pid1Policy::Configure): the rate
+// limit, the back-off, the dispatch budget, the queue limits.
+class ConfiguringPatch : public Pid1Policy {
+ public:
+  explicit ConfiguringPatch(std::function<void(SystemdParams*)> configure) : configure_(std::move(configure)) {}
+  void Configure(SystemdParams* params) override { configure_(params); }
+
+ private:
+  std::function<void(SystemdParams*)> configure_;
+};
+
+std::unique_ptr<Pid1Policy> Configuring(std::function<void(SystemdParams*)> configure) {
+  return std::make_unique<ConfiguringPatch>(std::move(configure));
+}
+
 void RegisterShipped(std::map<std::string, Entry>& r) {
   r["ratelimit"] = {"v248's mountinfo rate limit: at most `burst` scans per fixed window of `interval_s`",
                     [](PatchParams& p) -> std::unique_ptr<Pid1Policy> {
-                      Duration interval = p.Seconds("interval_s", 1.0, 1e-6, 1e6);
-                      int burst = static_cast<int>(p.Integer("burst", 5, 1, 1 << 30));
-                      return std::make_unique<RateLimit>(interval, burst);
+                      const Duration interval = p.Seconds("interval_s", 1.0, 1e-6, 1e6);
+                      const int burst = static_cast<int>(p.Integer("burst", 5, 1, 1 << 30));
+                      return Configuring([=](SystemdParams* s) {
+                        s->mountinfo_ratelimit_interval = interval;
+                        s->mountinfo_ratelimit_burst = burst;
+                      });
                     }};
   r["backoff"] = {"PR #10268's adaptive back-off: no scan until the last one's end plus `factor` x its duration",
                   [](PatchParams& p) -> std::unique_ptr<Pid1Policy> {
-                    return std::make_unique<AdaptiveBackoff>(p.Number("factor", 10, 1e-6, 1e6));
+                    const double factor = p.Number("factor", 10, 1e-6, 1e6);
+                    return Configuring([=](SystemdParams* s) { s->mountinfo_backoff_factor = factor; });
                   }};
   r["changed-only"] = {"announce only new and changed units (the fixes of v240, v246 and v247)",
                        [](PatchParams&) -> std::unique_ptr<Pid1Policy> { return std::make_unique<ChangedOnly>(); }};
   r["dispatch-budget"] = {"PR #8171: at most `units` units per dispatch, none while more than `threshold` writes wait",
                           [](PatchParams& p) -> std::unique_ptr<Pid1Policy> {
-                            int units = static_cast<int>(p.Integer("units", 100, 1, 1 << 30));
-                            return std::make_unique<DispatchBudgetPatch>(units, p.Integer("threshold", 1024, 0, 1LL << 40));
+                            const int units = static_cast<int>(p.Integer("units", 100, 1, 1 << 30));
+                            const int threshold = static_cast<int>(p.Integer("threshold", 1024, 1, 1 << 30));
+                            return Configuring([=](SystemdParams* s) {
+                              s->dbus_queue_budget = units;
+                              s->bus_busy_threshold = threshold;
+                            });
                           }};
   r["debounce"] = {"scan `delay_ms` after the first change not yet scanned, covering every change until then",
                    [](PatchParams& p) -> std::unique_ptr<Pid1Policy> {
@@ -82,9 +103,15 @@ void RegisterShipped(std::map<std::string, Entry>& r) {
                               }};
   r["queue-limits"] = {"other sd-bus queue limits (`wqueue_max`, `rqueue_max`) or socket buffer for PID 1",
                        [](PatchParams& p) -> std::unique_ptr<Pid1Policy> {
-                         return std::make_unique<QueueLimitsPatch>(p.Integer("wqueue_max", -1, -1, 1LL << 32),
-                                                                   p.Integer("rqueue_max", -1, -1, 1LL << 32),
-                                                                   p.Integer("socket_sndbuf_bytes", -1, -1, 1LL << 40));
+                         // A value of -1 keeps the profile's.
+                         const std::int64_t wqueue = p.Integer("wqueue_max", -1, -1, 1LL << 32);
+                         const std::int64_t rqueue = p.Integer("rqueue_max", -1, -1, 1LL << 32);
+                         const std::int64_t sndbuf = p.Integer("socket_sndbuf_bytes", -1, -1, 1LL << 40);
+                         return Configuring([=](SystemdParams* s) {
+                           if (wqueue >= 0) s->wqueue_max = wqueue;
+                           if (rqueue >= 0) s->rqueue_max = rqueue;
+                           if (sndbuf >= 0) s->socket_sndbuf_bytes = sndbuf;
+                         });
                        }};
 }
 
@@ -127,7 +154,7 @@ PatchSpec ReadPatchSpec(const nlohmann::json& p, const std::string& file, const 
     throw InputError(file + ": " + where + ": expected an object with a \"name\" (see mountstorm patches), found " +
                      DescribeJson(p));
   }
-  PatchSpec spec{p["name"].get<std::string>(), p, where};
+  PatchSpec spec{p["name"].get<std::string>(), p.dump(), where};
   MakePatch(spec, file);  // checks the name and the parameters now, before anything runs
   return spec;
 }
@@ -139,13 +166,18 @@ std::unique_ptr<Pid1Policy> MakePatch(const PatchSpec& spec, const std::string& 
     for (const auto& [name, description] : ListPatches()) known += (known.empty() ? "" : ", ") + name;
     throw InputError(file + ": " + spec.path + "/name: unknown patch \"" + spec.name + "\" (known: " + known + ")");
   }
-  JsonReader reader(&spec.params, file, spec.path, nullptr);
+  const nlohmann::json params_json = nlohmann::json::parse(spec.params_json);
+  JsonReader reader(&params_json, file, spec.path, nullptr);
   std::string name;
   reader.String("name", &name);
   JsonPatchParams params(&reader);
   std::unique_ptr<Pid1Policy> patch = factory(params);
   reader.Finish();
   return patch;
+}
+
+PatchSpec ParsePatchSpec(const std::string& json_text, const std::string& file, const std::string& where) {
+  return ReadPatchSpec(ParseJsonText(json_text, file), file, where);
 }
 
 }  // namespace mountstorm

@@ -4,12 +4,14 @@
 // its own with RegisterPatch() (mountstorm/policy.h). A patch's parameters are read strictly:
 // an unknown key, a value of the wrong type or out of range is an InputError naming the file and
 // the JSON path, e.g. "s.json: /patches/0/burst: expected an integer from 1 to ...".
-#ifndef MOUNTSTORM_MODELS_POLICIES_PATCH_REGISTRY_H_
-#define MOUNTSTORM_MODELS_POLICIES_PATCH_REGISTRY_H_
+#ifndef MOUNTSTORM_MODELS_SYSTEMD_POLICIES_PATCH_REGISTRY_H_
+#define MOUNTSTORM_MODELS_SYSTEMD_POLICIES_PATCH_REGISTRY_H_
 
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "mountstorm/policy.h"
 #include "mountstorm/scenario.h"
@@ -29,4 +31,4 @@ std::unique_ptr<Pid1Policy> MakePatch(const PatchSpec& spec, const std::string& 
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_POLICIES_PATCH_REGISTRY_H_
+#endif  // MOUNTSTORM_MODELS_SYSTEMD_POLICIES_PATCH_REGISTRY_H_

@@ -1,4 +1,4 @@
-#include "models/policies/rate_limit.h"
+#include "models/systemd/policies/rate_limit.h"
 
 namespace mountstorm {
 

@@ -7,8 +7,8 @@
 // the window's begin + interval (event_source_enter_ratelimited(), src/libsystemd/sd-event/
 // sd-event.c). Changes stay pending in libmount's edge-triggered epoll, so when the source comes
 // back the next dispatch is one scan covering all of them.
-#ifndef MOUNTSTORM_MODELS_POLICIES_RATE_LIMIT_H_
-#define MOUNTSTORM_MODELS_POLICIES_RATE_LIMIT_H_
+#ifndef MOUNTSTORM_MODELS_SYSTEMD_POLICIES_RATE_LIMIT_H_
+#define MOUNTSTORM_MODELS_SYSTEMD_POLICIES_RATE_LIMIT_H_
 
 #include "mountstorm/policy.h"
 
@@ -33,4 +33,4 @@ class RateLimit : public Pid1Policy {
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_POLICIES_RATE_LIMIT_H_
+#endif  // MOUNTSTORM_MODELS_SYSTEMD_POLICIES_RATE_LIMIT_H_

@@ -1,4 +1,4 @@
-#include "models/policies/signal_token_bucket.h"
+#include "models/systemd/policies/signal_token_bucket.h"
 
 #include <algorithm>
 #include <cmath>

@@ -2,8 +2,8 @@
 // bursts of `burst`. A unit's signals wait until the bucket holds enough tokens; the unit stays
 // queued meanwhile, so a later change of it costs nothing more (the queue is a set). Not in any
 // systemd release: a way to cap the message rate instead of the scan rate.
-#ifndef MOUNTSTORM_MODELS_POLICIES_SIGNAL_TOKEN_BUCKET_H_
-#define MOUNTSTORM_MODELS_POLICIES_SIGNAL_TOKEN_BUCKET_H_
+#ifndef MOUNTSTORM_MODELS_SYSTEMD_POLICIES_SIGNAL_TOKEN_BUCKET_H_
+#define MOUNTSTORM_MODELS_SYSTEMD_POLICIES_SIGNAL_TOKEN_BUCKET_H_
 
 #include "mountstorm/policy.h"
 
@@ -28,4 +28,4 @@ class SignalTokenBucket : public Pid1Policy {
 
 }  // namespace mountstorm
 
-#endif  // MOUNTSTORM_MODELS_POLICIES_SIGNAL_TOKEN_BUCKET_H_
+#endif  // MOUNTSTORM_MODELS_SYSTEMD_POLICIES_SIGNAL_TOKEN_BUCKET_H_

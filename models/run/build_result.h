@@ -1,0 +1,21 @@
+// The RunResult of a finished Simulation (mountstorm/result.h): its messages, queues, scans,
+// processes, logins, curves and events.
+#ifndef MOUNTSTORM_MODELS_RUN_BUILD_RESULT_H_
+#define MOUNTSTORM_MODELS_RUN_BUILD_RESULT_H_
+
+#include <vector>
+
+#include "models/run/simulation.h"
+#include "mountstorm/result.h"
+
+namespace mountstorm {
+
+// `version` is recorded as the result's version of mountstorm.
+RunResult BuildResult(const Simulation& sim, const char* version);
+
+// Every mount operation, scan and login start and end, in time order (events.csv).
+std::vector<RunEvent> BuildEventLog(const Simulation& sim);
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_MODELS_RUN_BUILD_RESULT_H_

@@ -1,0 +1,63 @@
+// The library's entry points (mountstorm/run.h) and the lookups of a RunResult.
+#include "mountstorm/run.h"
+
+#include "models/dbus/bus_topology.h"
+#include "models/run/build_result.h"
+#include "models/run/queue_plan.h"
+#include "models/run/simulation.h"
+#include "models/systemd/policies/patch_registry.h"
+
+#ifndef MOUNTSTORM_VERSION
+#define MOUNTSTORM_VERSION "unknown"
+#endif
+
+namespace mountstorm {
+
+const char* Version() { return MOUNTSTORM_VERSION; }
+
+RunResult RunScenario(const Scenario& scenario, MessageTap* tap) {
+  Simulation sim(scenario);
+  if (tap != nullptr) sim.AttachTap(tap);
+  sim.Run();
+  return BuildResult(sim, Version());
+}
+
+std::vector<QueueDescription> DescribeQueues(const Scenario& scenario) {
+  std::vector<std::unique_ptr<Pid1Policy>> patches;
+  for (const PatchSpec& spec : scenario.patches) patches.push_back(MakePatch(spec, scenario.file));
+  const Scenario s = WithPatchParams(scenario, patches);
+  return PlanQueues(s, BuildTopology(s));
+}
+
+namespace {
+
+template <typename T>
+const T* Find(const std::vector<T>& v, const std::string& name, std::string T::*key) {
+  for (const T& x : v) {
+    if (x.*key == name) return &x;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const PeerMessages* RunResult::Messages(const std::string& peer) const { return Find(messages, peer, &PeerMessages::peer); }
+const QueueResult* RunResult::Queue(const std::string& name) const { return Find(queues, name, &QueueResult::name); }
+const ProcessResult* RunResult::Process(const std::string& name) const {
+  return Find(processes, name, &ProcessResult::name);
+}
+
+bool QueueResult::Overflowed() const {
+  const std::optional<QueueId> id = ParseQueueName(name);
+  if (id && BlocksAtLimit(id->kind)) return time_at_limit > 0;
+  return refused > 0;
+}
+
+int Curves::Column(const std::string& queue) const {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i] == queue) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace mountstorm

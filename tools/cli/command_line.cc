@@ -1,0 +1,149 @@
+#include "cli/command_line.h"
+
+#include <algorithm>
+#include <charconv>
+#include <iostream>
+#include <thread>
+#include <utility>
+
+#include "mountstorm/error.h"
+
+namespace po = boost::program_options;
+
+namespace mountstorm {
+
+namespace {
+
+// A seed given on the command line. Not left to program_options, whose lexical_cast takes "-1"
+// for an unsigned value and wraps it to 18446744073709551615: a silent surprise.
+std::uint64_t ParseSeed(const std::string& command, const std::string& text) {
+  std::uint64_t seed = 0;
+  const char* end = text.data() + text.size();
+  auto [stop, ec] = std::from_chars(text.data(), end, seed);
+  if (ec != std::errc() || stop != end) {
+    throw InputError(command + ": --seed: expected an integer from 0 to 18446744073709551615, found \"" + text + "\"");
+  }
+  return seed;
+}
+
+}  // namespace
+
+CommandLine::CommandLine(std::string command, std::string usage)
+    : command_(std::move(command)), usage_(std::move(usage)), options_(command_ + " options") {
+  options_.add_options()("help,h", "show this help");
+}
+
+CommandLine& CommandLine::Scenario(std::string* path) {
+  return Positional("scenario", path, "scenario file (JSON)");
+}
+
+CommandLine& CommandLine::Positionals(const char* name, std::vector<std::string>* values, int count,
+                                      const char* help) {
+  options_.add_options()(name, po::value(values)->composing(), help);
+  positional_.add(name, count);
+  return *this;
+}
+
+CommandLine& CommandLine::Positional(const char* name, std::string* value, const char* help) {
+  options_.add_options()(name, po::value(value)->required(), help);
+  positional_.add(name, 1);
+  return *this;
+}
+
+CommandLine& CommandLine::Output(std::string* path, const char* what, bool required) {
+  po::typed_value<std::string>* v = po::value(path);
+  if (required) v->required();
+  options_.add_options()("output,o", v, what);
+  return *this;
+}
+
+CommandLine& CommandLine::Overrides(std::vector<std::string>* sets) {
+  sets_ = sets;
+  options_.add_options()
+      ("profile", po::value<std::string>()->notifier([this](const std::string& p) { profile_ = p; }),
+       "systemd version whose defaults the scenario starts from (see mountstorm profiles)")
+      ("set", po::value(sets)->composing(),
+       "override a scenario value: /json/path=value (repeatable; the value is JSON, else a string)");
+  return *this;
+}
+
+CommandLine& CommandLine::Seed(std::optional<std::uint64_t>* seed) {
+  seed_ = seed;
+  options_.add_options()("seed", po::value<std::string>()->notifier([this](const std::string& s) { seed_text_ = s; }),
+                         "seed of the run (overrides the scenario's \"seed\")");
+  return *this;
+}
+
+CommandLine& CommandLine::Jobs(int* jobs) {
+  jobs_ = jobs;
+  options_.add_options()("jobs,j", po::value(jobs), "runs at once (default: the number of CPUs; results do not depend on it)");
+  return *this;
+}
+
+CommandLine& CommandLine::Json(bool* json) { return Flag("json", json, "print JSON instead of a table"); }
+
+CommandLine& CommandLine::Quiet(bool* quiet) {
+  options_.add_options()("quiet,q", po::bool_switch(quiet), "print nothing on success");
+  return *this;
+}
+
+CommandLine& CommandLine::Flag(const char* name, bool* value, const char* help) {
+  options_.add_options()(name, po::bool_switch(value), help);
+  return *this;
+}
+
+CommandLine& CommandLine::Text(const char* name, std::string* value, const char* help) {
+  options_.add_options()(name, po::value(value), help);
+  return *this;
+}
+
+CommandLine& CommandLine::Text(const char* name, std::optional<std::string>* value, const char* help) {
+  options_.add_options()(name, po::value<std::string>()->notifier([value](const std::string& v) { *value = v; }), help);
+  return *this;
+}
+
+CommandLine& CommandLine::Texts(const char* name, std::vector<std::string>* values, const char* help) {
+  options_.add_options()(name, po::value(values)->composing(), help);
+  return *this;
+}
+
+CommandLine& CommandLine::Integer(const char* name, std::optional<std::int64_t>* value, const char* help) {
+  options_.add_options()(name, po::value<std::int64_t>()->notifier([value](std::int64_t v) { *value = v; }), help);
+  return *this;
+}
+
+CommandLine& CommandLine::Integer(const char* name, int* value, const char* help) {
+  options_.add_options()(name, po::value(value), help);
+  return *this;
+}
+
+CommandLine& CommandLine::RequiredText(const char* name, std::string* value, const char* help) {
+  options_.add_options()(name, po::value(value)->required(), help);
+  return *this;
+}
+
+CommandLine& CommandLine::RequiredInteger(const char* name, std::int64_t* value, const char* help) {
+  options_.add_options()(name, po::value(value)->required(), help);
+  return *this;
+}
+
+bool CommandLine::Parse(const std::vector<std::string>& args) {
+  try {
+    po::store(po::command_line_parser(args).options(options_).positional(positional_).run(), vm_);
+    if (vm_.count("help")) {
+      std::cout << usage_ << "\n" << options_;
+      return false;
+    }
+    po::notify(vm_);
+  } catch (const po::error& e) {
+    throw InputError(command_ + ": " + e.what() + " (see mountstorm " + command_ + " --help)");
+  }
+  if (jobs_ != nullptr && Given("jobs") && *jobs_ < 1) throw InputError("--jobs: expected a positive integer");
+  if (seed_ != nullptr && seed_text_) *seed_ = ParseSeed(command_, *seed_text_);
+  if (sets_ != nullptr && profile_) sets_->insert(sets_->begin(), "/profile=" + *profile_);
+  return true;
+}
+
+int Jobs(int jobs) { return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+}  // namespace mountstorm

@@ -1,0 +1,138 @@
+// mountstorm compare: the same workload and seed run twice, A and B, side by side.
+#include "cli/compare_command.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/command_line.h"
+#include "cli/commands.h"
+#include "io/atomic_file.h"
+#include "io/text_io.h"
+#include "io/parallel_for.h"
+#include "mountstorm/error.h"
+#include "mountstorm/result_files.h"
+#include "mountstorm/run.h"
+#include "planner/compare.h"
+
+namespace mountstorm {
+
+namespace {
+
+bool IsProfile(const std::string& name) {
+  for (const auto& [p, description] : ListProfiles()) {
+    if (p == name) return true;
+  }
+  return false;
+}
+
+std::string Cell(const MetricValue& v) {
+  if (!v) return "-";
+  if (const std::uint64_t* n = std::get_if<std::uint64_t>(&*v)) return WithCommas(*n);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4g", std::get<double>(*v));
+  return buf;
+}
+
+}  // namespace
+
+Scenario ScenarioWithSpec(const std::string& path, std::vector<std::string> sets, const std::string& spec,
+                          const std::string& origin) {
+  if (spec.empty() || spec == "none") return LoadScenarioFile(path, sets);
+  if (IsProfile(spec)) {
+    sets.insert(sets.begin(), "/profile=" + spec);
+    return LoadScenarioFile(path, sets);
+  }
+  nlohmann::json j = nlohmann::json::parse(spec, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !(j.is_object() || j.is_array())) {
+    std::string profiles;
+    for (const auto& [p, d] : ListProfiles()) profiles += (profiles.empty() ? "" : ", ") + p;
+    throw InputError(origin + ": expected a profile (" + profiles +
+                     "), a patch as a JSON object, a JSON array of patches, or none; found \"" + spec + "\"");
+  }
+  Scenario s = LoadScenarioFile(path, sets);
+  if (j.is_object()) j = nlohmann::json::array({j});
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    s.patches.push_back(ParsePatchSpec(j.at(i).dump(), origin, "/" + std::to_string(i)));
+  }
+  return s;
+}
+
+namespace {
+
+const char kCompareUsage[] =
+      "usage: mountstorm compare SCENARIO.json [--a SPEC] [--b SPEC] [-o DIR]\n"
+      "       mountstorm compare A.json B.json [-o DIR]\n"
+      "\n"
+      "Runs A and B on the same workload and seed and prints what each did and the ratio B/A:\n"
+      "messages, drops, queue peaks and onsets, logins, CPU time, drain time and how long new\n"
+      "mounts stay invisible to PID 1 (the cost of a rate limit). A SPEC is a profile name\n"
+      "(mountstorm profiles), a patch such as '{\"name\": \"ratelimit\", \"burst\": 5}' (mountstorm\n"
+      "patches), a JSON array of patches, or none.\n";
+
+// compare.json: both runs' scenario, spec and summary, and the rows.
+nlohmann::json CompareJson(const std::vector<std::string>& files, const std::string& spec_a, const std::string& spec_b,
+                           const RunResult& ra, const RunResult& rb, const std::vector<CompareRow>& rows) {
+  return {
+      {"a", {{"scenario", files[0]}, {"spec", spec_a.empty() ? "none" : spec_a},
+             {"summary", nlohmann::json::parse(SummaryJsonText(ra))}}},
+      {"b", {{"scenario", files.size() == 2 ? files[1] : files[0]}, {"spec", spec_b.empty() ? "none" : spec_b},
+             {"summary", nlohmann::json::parse(SummaryJsonText(rb))}}},
+      {"rows", CompareRowsJson(rows)},
+  };
+}
+
+void PrintComparison(const Scenario& a, const std::string& spec_a, const Scenario& b, const std::string& spec_b,
+                     const std::vector<CompareRow>& rows) {
+  auto describe = [](const Scenario& s, const std::string& spec) {
+    return s.name + " (profile " + s.profile + (spec.empty() || spec == "none" || s.patches.empty() ? "" : ", " + spec) + ")";
+  };
+  std::cout << "A: " << describe(a, spec_a) << "\nB: " << describe(b, spec_b) << "\nseed " << a.seed << "\n\n";
+  std::printf("%-42s %14s %14s %9s\n", "metric", "A", "B", "B/A");
+  for (const CompareRow& r : rows) {
+    std::printf("%-42s %14s %14s %9s\n", r.metric.c_str(), Cell(r.a).c_str(), Cell(r.b).c_str(),
+                Cell(r.ratio ? MetricValue(*r.ratio) : std::nullopt).c_str());
+  }
+}
+
+}  // namespace
+
+int CompareCommand(const CommandArgs& args) {
+  std::vector<std::string> files, sets;
+  std::string spec_a, spec_b, out_dir;
+  bool json = false;
+  CommandLine cl("compare", kCompareUsage);
+  cl.Positionals("files", &files, 2, "SCENARIO.json, or A.json B.json")
+      .Text("a", &spec_a, "A: a profile, a patch (JSON object), patches (JSON array) or none (default)")
+      .Text("b", &spec_b, "B: the same")
+      .Overrides(&sets)
+      .Output(&out_dir, "write DIR/compare.json", /*required=*/false)
+      .Json(&json);
+  if (!cl.Parse(args)) return kExitOk;
+  if (files.empty()) throw InputError("compare: give a scenario (see mountstorm compare --help)");
+  if (files.size() == 2 && (cl.Given("a") || cl.Given("b"))) {
+    throw InputError("compare: give either two scenarios or one with --a/--b, not both");
+  }
+  Scenario a = ScenarioWithSpec(files[0], sets, spec_a, "--a");
+  Scenario b = files.size() == 2 ? ScenarioWithSpec(files[1], sets, "", files[1])
+                                 : ScenarioWithSpec(files[0], sets, spec_b, "--b");
+  if (!cl.Given("b") && files.size() == 1) throw InputError("compare: --b is needed with one scenario");
+  std::string error;
+  if (!out_dir.empty() && !MakeDirectories(out_dir, &error)) throw InputError(error);
+  // The two runs are independent: run them at once.
+  RunResult ra, rb;
+  ParallelFor(2, 2, [&](int i) { (i == 0 ? ra : rb) = RunScenario(i == 0 ? a : b); });
+  const std::vector<CompareRow> rows = CompareRows(ra, rb);
+  const nlohmann::json report = CompareJson(files, spec_a, spec_b, ra, rb, rows);
+  if (!out_dir.empty() && !WriteFileAtomically(out_dir + "/compare.json", report.dump(2) + "\n", &error)) {
+    throw InputError(error);
+  }
+  if (json) {
+    std::cout << report.dump(2) << "\n";
+    return kExitOk;
+  }
+  PrintComparison(a, spec_a, b, spec_b, rows);
+  if (!out_dir.empty()) std::cout << "\nwrote " << out_dir << "/compare.json\n";
+  return kExitOk;
+}
+
+}  // namespace mountstorm

@@ -1,0 +1,161 @@
+// mountstorm run: one scenario simulated, its three result files written, a short summary printed.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command_line.h"
+#include "cli/commands.h"
+#include "io/atomic_file.h"
+#include "io/text_io.h"
+#include "mountstorm/error.h"
+#include "mountstorm/result_files.h"
+#include "mountstorm/run.h"
+#include "trace/trace_writer.h"
+
+namespace mountstorm {
+
+namespace {
+
+const char kRunUsage[] =
+    "usage: mountstorm run SCENARIO.json -o DIR [--seed N] [--profile NAME] [--mountinfo FILE]\n"
+    "                      [--set /json/path=value ...]\n"
+    "                      [--trace FILE [--trace-text] [--trace-window T0:T1] [--trace-max N]]\n"
+    "\n"
+    "Simulates the scenario and writes DIR/summary.json, DIR/curves.csv (the maximum depth of\n"
+    "every queue per sample interval) and DIR/events.csv (mounts, scans and logins in time\n"
+    "order); the same scenario and seed give byte-identical files (docs/OUTPUTS.md). Prints a\n"
+    "short summary. --trace FILE also writes every D-Bus message the bus routes, as a pcap for\n"
+    "tshark and Wireshark (docs/TRACES.md).\n";
+
+// The options of --trace, when given.
+struct TraceArgs {
+  std::optional<std::string> path, window, max;
+  bool text = false;
+
+  std::optional<TraceOptions> Options() const {
+    if (!path) {
+      if (text || window || max) throw InputError("run: --trace-text, --trace-window and --trace-max need --trace FILE");
+      return std::nullopt;
+    }
+    TraceOptions t;
+    t.path = *path;
+    if (text) t.format = TraceFormat::kText;
+    if (window) ParseTraceWindow(*window, &t);
+    if (max) t.max_records = ParseTraceMax(*max);
+    return t;
+  }
+};
+
+void PrintCounts(const RunResult& s, std::ostream& out) {
+  char line[256];
+  std::snprintf(line, sizeof line, "%-16s %12s %12s %10s %10s\n", "messages", "sent", "received", "enobufs",
+                "full_queue");
+  out << line;
+  for (const PeerMessages& m : s.messages) {
+    std::snprintf(line, sizeof line, "%-16s %12s %12s %10s %10s\n", m.peer.c_str(), WithCommas(m.sent).c_str(),
+                  WithCommas(m.received).c_str(), WithCommas(m.dropped_enobufs).c_str(),
+                  WithCommas(m.dropped_full_queue).c_str());
+    out << line;
+  }
+  out << "\n";
+  std::snprintf(line, sizeof line, "%-24s %-8s %12s %12s %9s %9s %10s %9s\n", "queue", "unit", "limit", "peak",
+                "peak at", "onset", "refused", "drained");
+  out << line;
+  for (const QueueResult& q : s.queues) {
+    if (q.peak == 0) continue;
+    std::snprintf(line, sizeof line, "%-24s %-8s %12s %12s %9s %9s %10s %9s\n", q.name.c_str(), QueueUnitName(q.unit),
+                  WithCommas(static_cast<std::uint64_t>(q.limit)).c_str(),
+                  WithCommas(static_cast<std::uint64_t>(q.peak)).c_str(), FormatTimeSeconds(q.peak_time).c_str(),
+                  FormatTimeSeconds(q.first_refusal).c_str(), WithCommas(q.refused).c_str(),
+                  FormatTimeSeconds(q.drained).c_str());
+    out << line;
+  }
+  out << "(queues that stayed empty are omitted; times in simulated seconds)\n";
+}
+
+void PrintSummary(const RunResult& s, std::ostream& out) {
+  char line[256];
+  out << "scenario  " << s.scenario << " (profile " << s.profile << ", seed " << s.seed << ")\n";
+  out << "simulated " << FormatTimeSeconds(s.end_time) << " s, " << WithCommas(s.events) << " events, stopped by "
+      << (s.stopped_by == StopReason::kStopAt ? "stop_at" : "quiescence") << "\n";
+  std::snprintf(line, sizeof line, "scans     %s, %.0f lines on average, %.2f new mounts per scan\n",
+                WithCommas(s.scans.count).c_str(), s.scans.mean_table_lines, s.scans.mean_new_mounts_per_scan);
+  out << line;
+  const LoginResult& logins = s.logins;
+  if (logins.attempts > 0) {
+    std::snprintf(line, sizeof line,
+                  "logins    %llu: %llu succeeded (latency p50 %s s, max %s s), failed: %llu ENOBUFS, %llu timeout, "
+                  "%llu LimitsExceeded\n",
+                  static_cast<unsigned long long>(logins.attempts), static_cast<unsigned long long>(logins.succeeded),
+                  FormatTimeSeconds(logins.latency.p50).c_str(), FormatTimeSeconds(logins.latency.max).c_str(),
+                  static_cast<unsigned long long>(logins.failed_enobufs),
+                  static_cast<unsigned long long>(logins.failed_timeout),
+                  static_cast<unsigned long long>(logins.failed_limits_exceeded));
+    out << line;
+  }
+  out << "\n";
+  PrintCounts(s, out);
+}
+
+// Writes the run's three files into `dir`; false (with *error) if one cannot be written.
+bool WriteRunFiles(const std::string& dir, const RunResult& result, std::string* error) {
+  return WriteFileAtomically(dir + "/summary.json", SummaryJsonText(result), error) &&
+         WriteFileAtomically(dir + "/curves.csv", CurvesCsvText(result.curves), error) &&
+         WriteFileAtomically(dir + "/events.csv", EventsCsvText(result.event_log), error);
+}
+
+}  // namespace
+
+int RunCommand(const CommandArgs& args) {
+  std::string scenario_path, out_dir;
+  std::vector<std::string> sets;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::string> mountinfo;
+  TraceArgs trace_args;
+  bool quiet = false;
+  CommandLine cl("run", kRunUsage);
+  cl.Scenario(&scenario_path)
+      .Output(&out_dir, "directory for summary.json, curves.csv and events.csv (created if needed)")
+      .Seed(&seed)
+      .Overrides(&sets)
+      .Text("mountinfo", &mountinfo, "start from this real mount table, e.g. /proc/self/mountinfo (before the scenario's own entries)")
+      .Text("trace", &trace_args.path, "write every D-Bus message the bus routes to FILE: a pcap (D-Bus link type, for tshark and Wireshark), or text with --trace-text (- for stdout)")
+      .Flag("trace-text", &trace_args.text, "write the trace as busctl-monitor-like text instead of pcap")
+      .Text("trace-window", &trace_args.window, "trace only messages routed from T0 up to T1 (simulated seconds, T0:T1, T0: or :T1)")
+      .Text("trace-max", &trace_args.max, "stop tracing after N messages (the rest are counted as left out)")
+      .Quiet(&quiet);
+  if (!cl.Parse(args)) return kExitOk;
+  const std::optional<TraceOptions> trace_options = trace_args.Options();
+  if (mountinfo) {
+    const std::string path = std::filesystem::absolute(*mountinfo).string();
+    sets.push_back("/mount_table/mountinfo_file=" + nlohmann::json(path).dump());
+  }
+  Scenario scenario = LoadScenarioFile(scenario_path, sets);
+  if (seed) scenario.seed = *seed;
+
+  std::string error;
+  if (!MakeDirectories(out_dir, &error)) throw InputError(error);
+  std::unique_ptr<TraceTap> trace;
+  if (trace_options) trace = OpenTrace(*trace_options);
+  const auto started = std::chrono::steady_clock::now();
+  const RunResult result = RunScenario(scenario, trace.get());
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!WriteRunFiles(out_dir, result, &error) || (trace && !trace->Finish(&error))) {
+    std::cerr << "mountstorm: " << error << "\n";
+    return kExitInput;
+  }
+  if (!quiet) {
+    PrintSummary(result, std::cout);
+    std::cout << "wrote " << out_dir << "/summary.json, " << out_dir << "/curves.csv and events.csv" << std::endl;
+    if (trace) std::cout << trace->Report() << std::endl;
+    std::fprintf(stderr, "(wall time %.2f s)\n", wall);
+  }
+  return kExitOk;
+}
+
+}  // namespace mountstorm
