@@ -120,7 +120,7 @@ class HoldTarget final : public EventTarget {
   HoldTarget(Simulator* sim, Delays delays) : sim_(sim), delays_(delays) {}
 
   void Start(std::size_t pending) {
-    for (std::size_t i = 0; i < pending; ++i) sim_->Schedule(delays_.Next(), this, static_cast<std::uint32_t>(i));
+    for (std::size_t i = 0; i < pending; ++i) sim_->Schedule(delays_.Next(), this, EventTag{0, static_cast<std::uint32_t>(i)});
   }
   // Runs `holds` events; the handler stops the simulator after the last one.
   void Run(std::uint64_t holds) {
@@ -128,9 +128,10 @@ class HoldTarget final : public EventTarget {
     remaining_ = holds;
     sim_->RunUntil(kNever);
   }
-  void OnEvent(Time now, std::uint32_t tag) override {
+  void OnEvent(Time now, EventTag event) override {
+    const std::uint32_t tag = event.index;
     checksum_ = Fold(checksum_, now, tag);
-    sim_->Schedule(now + delays_.Next(), this, tag);
+    sim_->Schedule(now + delays_.Next(), this, EventTag{0, static_cast<std::uint32_t>(tag)});
     if (--remaining_ == 0) sim_->Stop();
   }
   std::uint64_t checksum() const { return checksum_; }
@@ -171,7 +172,7 @@ RunOutcome RunSimulator(std::size_t pending, std::uint64_t holds, Delays delays)
 
 class NullTarget final : public EventTarget {
  public:
-  void OnEvent(Time, std::uint32_t) override {}
+  void OnEvent(Time, EventTag) override {}
 };
 
 template <typename Delays>
@@ -179,12 +180,14 @@ RunOutcome RunEventList(std::size_t pending, std::uint64_t holds, Delays delays)
   NullTarget target;
   EventList list;
   std::uint64_t checksum = kChecksumInit;
-  for (std::size_t i = 0; i < pending; ++i) list.Push(delays.Next(), 0, &target, static_cast<std::uint32_t>(i));
+  for (std::size_t i = 0; i < pending; ++i) {
+    list.Push(delays.Next(), 0, &target, EventTag{0, static_cast<std::uint32_t>(i)});
+  }
   auto hold = [&](std::uint64_t n) {
     for (std::uint64_t k = 0; k < n; ++k) {
       const Event e = list.Pop();
-      checksum = Fold(checksum, e.time, e.tag);
-      list.Push(e.time + delays.Next(), 0, e.target, e.tag);
+      checksum = Fold(checksum, e.time, e.index);
+      list.Push(e.time + delays.Next(), 0, e.target, e.tag());
     }
   };
   RunOutcome out = TimeHolds(pending, holds, hold);
@@ -211,13 +214,13 @@ RunOutcome RunPriorityQueue(std::size_t pending, std::uint64_t holds, Delays del
   std::uint64_t seq = 0;
   std::uint64_t checksum = kChecksumInit;
   for (std::size_t i = 0; i < pending; ++i)
-    queue.push(Event{delays.Next(), 0, static_cast<std::uint32_t>(i), seq++, &target});
+    queue.push(Event{delays.Next(), 0, 0, static_cast<std::uint32_t>(i), seq++, &target});
   auto hold = [&](std::uint64_t n) {
     for (std::uint64_t k = 0; k < n; ++k) {
       const Event e = queue.top();
       queue.pop();
-      checksum = Fold(checksum, e.time, e.tag);
-      queue.push(Event{e.time + delays.Next(), 0, e.tag, seq++, e.target});
+      checksum = Fold(checksum, e.time, e.index);
+      queue.push(Event{e.time + delays.Next(), 0, 0, e.index, seq++, e.target});
     }
   };
   RunOutcome out = TimeHolds(pending, holds, hold);

@@ -4,8 +4,10 @@
 // inserted. A run therefore never depends on how the heap breaks ties, and any correct event list
 // implementation gives the same trajectory. Lower priority values come out first.
 //
-// An event names its target and a small tag; it carries no heap-allocated payload, so inserting
-// and removing an event allocates nothing once the vector has grown to the largest pending set.
+// An event names its target and what it is for, an EventTag: a kind, which the target names in an
+// enum of its own, and an index (which login, which busy period). It carries no heap-allocated
+// payload, so inserting and removing an event allocates nothing once the vector has grown to the
+// largest pending set, and an event is 32 bytes.
 #ifndef MOUNTSTORM_SIM_EVENT_LIST_H_
 #define MOUNTSTORM_SIM_EVENT_LIST_H_
 
@@ -16,21 +18,31 @@
 
 namespace mountstorm {
 
+// What an event is for, as its target reads it.
+struct EventTag {
+  std::uint16_t kind = 0;    // one of the target's own kinds of event
+  std::uint32_t index = 0;   // which one of them, e.g. the login attempt
+};
+
 // Something that receives events: a component of the model.
 class EventTarget {
  public:
   virtual ~EventTarget() = default;
   // Called when an event scheduled for this target is due. `now` is the event's time.
-  virtual void OnEvent(Time now, std::uint32_t tag) = 0;
+  virtual void OnEvent(Time now, EventTag tag) = 0;
 };
 
 struct Event {
   Time time;
-  std::int32_t priority;
-  std::uint32_t tag;
+  std::int16_t priority;
+  std::uint16_t kind;   // the EventTag, unpacked to keep the event at 32 bytes
+  std::uint32_t index;
   std::uint64_t seq;  // insertion order: the last tie breaker
   EventTarget* target;
+
+  EventTag tag() const { return EventTag{kind, index}; }
 };
+static_assert(sizeof(Event) == 32, "an event stays small");
 
 // A binary min-heap keyed by (time, priority, seq).
 class EventList {
@@ -39,8 +51,8 @@ class EventList {
   std::size_t size() const { return heap_.size(); }
   const Event& top() const { return heap_.front(); }
 
-  void Push(Time time, std::int32_t priority, EventTarget* target, std::uint32_t tag) {
-    heap_.push_back(Event{time, priority, tag, next_seq_++, target});
+  void Push(Time time, std::int16_t priority, EventTarget* target, EventTag tag) {
+    heap_.push_back(Event{time, priority, tag.kind, tag.index, next_seq_++, target});
     SiftUp(heap_.size() - 1);
   }
 

@@ -21,7 +21,7 @@ void CpuPool::Release() {
   if (!waiting_.empty()) {
     // The CPU passes straight to the first waiting server; in_use_ is unchanged.
     Server* next = waiting_.PopFront();
-    sim_->Schedule(sim_->now(), next, Server::kTagCpuGranted);
+    sim_->Schedule(sim_->now(), next, {Server::kCpuGranted});
     return;
   }
   --in_use_;
@@ -37,12 +37,12 @@ void Server::WakeAt(Time at) {
     if (t == at) return;
   }
   armed_wakes_.push_back(at);
-  sim_->Schedule(at, this, kTagWake);
+  sim_->Schedule(at, this, {kWake});
 }
 
-void Server::OnEvent(Time now, std::uint32_t tag) {
-  switch (tag) {
-    case kTagWake:
+void Server::OnEvent(Time now, EventTag tag) {
+  switch (tag.kind) {
+    case kWake:
       // This wake has run: a later WakeAt(now) must schedule again.
       for (std::size_t i = 0; i < armed_wakes_.size(); ++i) {
         if (armed_wakes_[i] == now) {
@@ -53,12 +53,12 @@ void Server::OnEvent(Time now, std::uint32_t tag) {
       }
       if (state_ == State::kIdle) TryToRun(now);
       break;
-    case kTagCpuGranted:
+    case kCpuGranted:
       Check(state_ == State::kWaitingForCpu, "CPU granted to a server that did not wait");
       holding_since_ = now;
       RunStep(now);
       break;
-    case kTagStepDone:
+    case kStepDone:
       Check(state_ == State::kRunning, "step done on a server that was not running");
       StepDone(now);
       if (cpus_->has_waiters() && now - holding_since_ >= cpus_->slice()) {
@@ -71,7 +71,7 @@ void Server::OnEvent(Time now, std::uint32_t tag) {
       }
       break;
     default:
-      Check(tag >= kFirstOwnTag, "unknown server event");
+      Check(tag.kind >= kFirstOwnKind, "unknown server event");
       OnOwnEvent(now, tag);
   }
 }
@@ -95,7 +95,7 @@ void Server::RunStep(Time now) {
   Check(cost >= 0, "negative step cost");
   busy_time_ += cost;
   ++steps_;
-  sim_->Schedule(now + cost, this, kTagStepDone);
+  sim_->Schedule(now + cost, this, {kStepDone});
 }
 
 }  // namespace mountstorm

@@ -78,7 +78,7 @@ class Server : public EventTarget {
   Duration busy_time() const { return busy_time_; }
   std::uint64_t steps() const { return steps_; }
 
-  void OnEvent(Time now, std::uint32_t tag) override;
+  void OnEvent(Time now, EventTag tag) override;
 
  protected:
   // Does one step of work starting at `now` and returns its CPU cost (>= 0), or kNoWork if there is
@@ -91,14 +91,15 @@ class Server : public EventTarget {
   // work: for effects that happen only once the step has finished.
   virtual void StepDone(Time /*now*/) {}
 
-  // Events a subclass schedules for itself use tags from kFirstOwnTag on; they arrive here.
-  static constexpr std::uint32_t kFirstOwnTag = 16;
-  virtual void OnOwnEvent(Time /*now*/, std::uint32_t /*tag*/) {}
+  // Events a subclass schedules for itself have kinds from kFirstOwnKind on (an enum of the
+  // subclass); they arrive here.
+  static constexpr std::uint16_t kFirstOwnKind = 16;
+  virtual void OnOwnEvent(Time /*now*/, EventTag /*tag*/) {}
 
  private:
   friend class CpuPool;
   enum class State { kIdle, kWaitingForCpu, kRunning };
-  enum Tag : std::uint32_t { kTagWake = 0, kTagStepDone = 1, kTagCpuGranted = 2 };
+  enum Kind : std::uint16_t { kWake = 0, kStepDone = 1, kCpuGranted = 2 };
 
   void TryToRun(Time now);
   void RunStep(Time now);

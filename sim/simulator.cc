@@ -4,7 +4,7 @@
 
 namespace mountstorm {
 
-void Simulator::Schedule(Time at, EventTarget* target, std::uint32_t tag, std::int32_t priority) {
+void Simulator::Schedule(Time at, EventTarget* target, EventTag tag, std::int16_t priority) {
   Check(at >= now_, "event scheduled in the past");
   events_.Push(at, priority, target, tag);
 }
@@ -15,7 +15,7 @@ std::uint64_t Simulator::RunUntil(Time end) {
   while (!stop_ && !events_.empty() && events_.top().time <= end) {
     Event e = events_.Pop();
     now_ = e.time;
-    e.target->OnEvent(e.time, e.tag);
+    e.target->OnEvent(e.time, e.tag());
     ++run;
   }
   events_run_ += run;

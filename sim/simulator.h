@@ -18,9 +18,9 @@ class Simulator {
  public:
   Time now() const { return now_; }
 
-  // Schedules `tag` for `target` at time `at`.
+  // Schedules `tag` for `target` at time `at`; at equal times a lower `priority` comes first.
   // REQUIRES: at >= now().
-  void Schedule(Time at, EventTarget* target, std::uint32_t tag, std::int32_t priority = 0);
+  void Schedule(Time at, EventTarget* target, EventTag tag = {}, std::int16_t priority = 0);
 
   // Runs events in order while the next one is due at or before `end`. Afterwards now() is the
   // time of the last event run (or unchanged if none ran). Returns the number of events run.

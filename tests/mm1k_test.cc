@@ -100,13 +100,13 @@ class PoissonArrivals : public EventTarget {
         mean_gap_(static_cast<double>(kMeanService) / rho),
         rng_(seed, "arrivals") {}
 
-  void Start() { sim_->Schedule(ExponentialDuration(rng_, mean_gap_), this, 0); }
+  void Start() { sim_->Schedule(ExponentialDuration(rng_, mean_gap_), this); }
 
-  void OnEvent(Time now, std::uint32_t) override {
+  void OnEvent(Time now, EventTag) override {
     ++arrivals;
     occupancy_->Note(now);
     if (system_->TryPush(now, static_cast<int>(arrivals), 0)) desk_->Wake();
-    sim_->Schedule(now + ExponentialDuration(rng_, mean_gap_), this, 0);
+    sim_->Schedule(now + ExponentialDuration(rng_, mean_gap_), this);
   }
 
   std::uint64_t arrivals = 0;

@@ -20,7 +20,7 @@ class Recorder : public EventTarget {
  public:
   explicit Recorder(const Simulator* sim = nullptr) : sim_(sim) {}
 
-  void OnEvent(Time now, std::uint32_t) override {
+  void OnEvent(Time now, EventTag) override {
     times.push_back(now);
     if (sim_ != nullptr) clock.push_back(sim_->now());
   }
@@ -35,7 +35,7 @@ class Recorder : public EventTarget {
 // Pops everything and returns the tags in the order they came out.
 std::vector<std::uint32_t> DrainTags(EventList& list) {
   std::vector<std::uint32_t> tags;
-  while (!list.empty()) tags.push_back(list.Pop().tag);
+  while (!list.empty()) tags.push_back(list.Pop().index);
   return tags;
 }
 
@@ -46,7 +46,7 @@ TEST_CASE("events at the same time and priority come out in insertion order",
   Recorder r;
   EventList list;
   constexpr std::uint32_t kCount = 100;  // enough for several heap levels
-  for (std::uint32_t tag = 0; tag < kCount; ++tag) list.Push(42, 3, &r, tag);
+  for (std::uint32_t tag = 0; tag < kCount; ++tag) list.Push(42, 3, &r, EventTag{0, tag});
   std::vector<std::uint32_t> expected(kCount);
   for (std::uint32_t tag = 0; tag < kCount; ++tag) expected[tag] = tag;
   CHECK(DrainTags(list) == expected);
@@ -56,21 +56,21 @@ TEST_CASE("at equal time a lower priority value comes out first", "[sim][event_l
   Recorder r;
   EventList list;
   // Inserted in descending priority, so insertion order alone would give the wrong answer.
-  list.Push(10, 5, &r, 5);
-  list.Push(10, 0, &r, 0);
-  list.Push(10, -7, &r, 7);
-  list.Push(10, 2, &r, 2);
+  list.Push(10, 5, &r, EventTag{0, 5});
+  list.Push(10, 0, &r, EventTag{0, 0});
+  list.Push(10, -7, &r, EventTag{0, 7});
+  list.Push(10, 2, &r, EventTag{0, 2});
   CHECK(DrainTags(list) == std::vector<std::uint32_t>{7, 0, 2, 5});
 }
 
 TEST_CASE("an earlier time comes out first whatever the priority", "[sim][event_list]") {
   Recorder r;
   EventList list;
-  list.Push(30, -100, &r, 30);
-  list.Push(10, 100, &r, 10);
-  list.Push(20, 0, &r, 20);
-  list.Push(kNever, -100, &r, 99);
-  list.Push(0, 100, &r, 0);
+  list.Push(30, -100, &r, EventTag{0, 30});
+  list.Push(10, 100, &r, EventTag{0, 10});
+  list.Push(20, 0, &r, EventTag{0, 20});
+  list.Push(kNever, -100, &r, EventTag{0, 99});
+  list.Push(0, 100, &r, EventTag{0, 0});
   REQUIRE(list.size() == 5);
   CHECK(list.top().time == 0);
   CHECK(DrainTags(list) == std::vector<std::uint32_t>{0, 10, 20, 30, 99});
@@ -111,7 +111,7 @@ TEST_CASE("the event list matches a stable sort by (time, priority) under interl
     const bool push = op(rng) < (filling ? 3 : 1);
     if (push || oracle.empty()) {
       Pending p{time(rng), priority(rng), next_tag++};
-      list.Push(p.time, p.priority, &r, p.tag);
+      list.Push(p.time, p.priority, &r, EventTag{0, p.tag});
       oracle.push_back(p);
     } else {
       std::stable_sort(oracle.begin(), oracle.end(), key_less);
@@ -119,7 +119,7 @@ TEST_CASE("the event list matches a stable sort by (time, priority) under interl
       oracle.erase(oracle.begin());
       Event got = list.Pop();
       ++pops;
-      REQUIRE(got.tag == want.tag);
+      REQUIRE(got.index == want.tag);
       REQUIRE(got.time == want.time);
       REQUIRE(got.priority == want.priority);
       REQUIRE(got.target == &r);
@@ -128,7 +128,7 @@ TEST_CASE("the event list matches a stable sort by (time, priority) under interl
   }
   std::stable_sort(oracle.begin(), oracle.end(), key_less);
   for (const Pending& want : oracle) {
-    REQUIRE(list.Pop().tag == want.tag);
+    REQUIRE(list.Pop().index == want.tag);
     ++pops;
   }
   CHECK(list.empty());
@@ -139,7 +139,7 @@ TEST_CASE("RunUntil runs the events due up to its end time and leaves later ones
           "[sim][simulator]") {
   Simulator sim;
   Recorder r(&sim);
-  for (Time t : {5, 10, 10, 11, 20}) sim.Schedule(t, &r, static_cast<std::uint32_t>(t));
+  for (Time t : {5, 10, 10, 11, 20}) sim.Schedule(t, &r, EventTag{0, static_cast<std::uint32_t>(t)});
 
   // An event exactly at the end time runs; the one just after it does not.
   CHECK(sim.RunUntil(10) == 3);
@@ -170,7 +170,8 @@ TEST_CASE("Stop ends RunUntil after the current event", "[sim][simulator]") {
   class Stopper : public EventTarget {
    public:
     explicit Stopper(Simulator* s) : sim_(s) {}
-    void OnEvent(Time, std::uint32_t tag) override {
+    void OnEvent(Time, EventTag event) override {
+      const std::uint32_t tag = event.index;
       ++runs;
       if (tag == 1) sim_->Stop();
     }
@@ -180,10 +181,10 @@ TEST_CASE("Stop ends RunUntil after the current event", "[sim][simulator]") {
     Simulator* sim_;
   };
   Stopper s(&sim);
-  sim.Schedule(1, &s, 0);
-  sim.Schedule(2, &s, 1);  // stops the run
-  sim.Schedule(2, &s, 0);
-  sim.Schedule(3, &s, 0);
+  sim.Schedule(1, &s, EventTag{0, 0});
+  sim.Schedule(2, &s, EventTag{0, 1});  // stops the run
+  sim.Schedule(2, &s, EventTag{0, 0});
+  sim.Schedule(3, &s, EventTag{0, 0});
   CHECK(sim.RunUntil(kNever) == 2);
   CHECK(sim.now() == 2);
   CHECK(sim.pending() == 2);
@@ -198,9 +199,10 @@ TEST_CASE("events scheduled from inside an event at the current time run in the 
   class Chain : public EventTarget {
    public:
     explicit Chain(Simulator* s) : sim_(s) {}
-    void OnEvent(Time now, std::uint32_t tag) override {
+    void OnEvent(Time now, EventTag event) override {
+    const std::uint32_t tag = event.index;
       order.push_back(tag);
-      if (tag < 3) sim_->Schedule(now, this, tag + 1);
+      if (tag < 3) sim_->Schedule(now, this, EventTag{0, static_cast<std::uint32_t>(tag + 1)});
     }
     std::vector<std::uint32_t> order;
 
@@ -208,8 +210,8 @@ TEST_CASE("events scheduled from inside an event at the current time run in the 
     Simulator* sim_;
   };
   Chain c(&sim);
-  sim.Schedule(7, &c, 0);
-  sim.Schedule(7, &c, 100);  // inserted before the chain's follow-ups, so it runs before them
+  sim.Schedule(7, &c, EventTag{0, 0});
+  sim.Schedule(7, &c, EventTag{0, 100});  // inserted before the chain's follow-ups, so it runs before them
   CHECK(sim.RunUntil(7) == 5);
   CHECK(c.order == std::vector<std::uint32_t>{0, 100, 1, 2, 3});
   CHECK(sim.now() == 7);
@@ -218,12 +220,12 @@ TEST_CASE("events scheduled from inside an event at the current time run in the 
 TEST_CASE("scheduling an event in the past is an internal error", "[sim][simulator]") {
   Simulator sim;
   Recorder r(&sim);
-  sim.Schedule(100, &r, 0);
+  sim.Schedule(100, &r, EventTag{0, 0});
   sim.RunUntil(kNever);
   REQUIRE(sim.now() == 100);
-  CHECK_THROWS_AS(sim.Schedule(99, &r, 1), InternalError);
+  CHECK_THROWS_AS(sim.Schedule(99, &r, EventTag{0, 1}), InternalError);
   CHECK(sim.pending() == 0);
   // The present is not the past.
-  CHECK_NOTHROW(sim.Schedule(100, &r, 2));
+  CHECK_NOTHROW(sim.Schedule(100, &r, EventTag{0, 2}));
   CHECK(sim.pending() == 1);
 }

@@ -188,7 +188,7 @@ TEST_CASE("a wake while the server is busy does not interrupt or repeat its step
   class Waker : public EventTarget {
    public:
     Waker(const Simulator* s, Worker* target) : sim_(s), w_(target) {}
-    void OnEvent(Time, std::uint32_t) override {
+    void OnEvent(Time, EventTag) override {
       const std::size_t before = sim_->pending();
       w_->Wake();
       scheduled.push_back(sim_->pending() - before);
@@ -200,7 +200,7 @@ TEST_CASE("a wake while the server is busy does not interrupt or repeat its step
     Worker* w_;
   };
   Waker waker(&sim, &w);
-  for (Time t : {5, 10, 15, 20}) sim.Schedule(t, &waker, 0);
+  for (Time t : {5, 10, 15, 20}) sim.Schedule(t, &waker, EventTag{0, 0});
   sim.RunUntil(kNever);
   REQUIRE(log.size() == 3);
   for (int i = 0; i < 3; ++i) CHECK(log[i].start == i * w.CostOf(i));

@@ -105,8 +105,8 @@ TEST_CASE("sd_bus_process writes before it reads", "[model][systemd]") {
   Pid1 p;
   Message signal;
   signal.bytes = 1104;
-  Duration cost = 0;
-  for (int i = 0; i < 10; ++i) p.bus.Send(0, signal, &cost);  // 4 in the socket, 6 queued
+  StepClock step(0);
+  for (int i = 0; i < 10; ++i) p.bus.Send(step, signal);  // 4 in the socket, 6 queued
   REQUIRE(p.bus.wqueue().size() == 6);
   // At 1 ms a method call arrives for PID 1 and dbus-daemon reads everything from its socket.
   Message call;

@@ -31,16 +31,15 @@ LoginClient::LoginClient(Simulator* sim, CpuPool* cpus, const LoginGenerator& ge
 }
 
 void LoginClient::Start() {
-  // Tags: 2k starts login k, 2k+1 is its timeout.
   for (std::size_t k = 0; k < attempts_.size(); ++k) {
-    sim()->Schedule(attempts_[k].start, this, kFirstOwnTag + 2 * static_cast<std::uint32_t>(k));
+    sim()->Schedule(attempts_[k].start, this, {kLoginStarts, static_cast<std::uint32_t>(k)});
   }
 }
 
-void LoginClient::OnOwnEvent(Time now, std::uint32_t tag) {
-  std::size_t k = (tag - kFirstOwnTag) / 2;
+void LoginClient::OnOwnEvent(Time now, EventTag tag) {
+  const std::size_t k = tag.index;
   Attempt& a = attempts_[k];
-  if ((tag - kFirstOwnTag) % 2 == 1) {
+  if (tag.kind == kLoginTimesOut) {
     if (a.outcome == LoginOutcome::kPending) Finish(k, LoginOutcome::kTimedOut, now);
     return;
   }
@@ -50,18 +49,18 @@ void LoginClient::OnOwnEvent(Time now, std::uint32_t tag) {
   m.object = static_cast<std::uint32_t>(k);
   a.serial = m.serial;
   attempt_of_serial_.push_back(k);  // cookies are 1, 2, 3, ... in the order of the calls
-  Duration cost = 0;
-  if (bus_->Send(now, m, &cost) == SdBusConnection::SendResult::kNoBufs) {
+  StepClock step(now);  // not a step of the server: sending takes it no time
+  if (bus_->Send(step, m) == SdBusConnection::SendResult::kNoBufs) {
     Finish(k, LoginOutcome::kNoBufs, now);
     return;
   }
-  sim()->Schedule(now + g_.timeout, this, tag + 1);
+  sim()->Schedule(now + g_.timeout, this, {kLoginTimesOut, tag.index});
 }
 
 Duration LoginClient::Step(Time now) {
-  Duration cost = 0;
+  StepClock step(now);
   Message m;
-  while (bus_->ReadOne(now, &m, &cost)) {
+  while (bus_->ReadOne(step, &m)) {
     if (m.type != MessageType::kMethodReturn && m.type != MessageType::kError) continue;
     // A reply carries its call's cookie: the attempt that sent it, if it still waits.
     if (m.serial == 0 || m.serial > attempt_of_serial_.size()) continue;
@@ -73,9 +72,9 @@ Duration LoginClient::Step(Time now) {
           : m.error == ErrorName::kLimitsExceeded ? LoginOutcome::kLimitsExceeded
                                                   : LoginOutcome::kTimedOut;
     }
-    Finish(k, o, now + cost);
+    Finish(k, o, step.now());
   }
-  if (cost > 0) return cost;
+  if (step.spent() > 0) return step.spent();
   if (!bus_->in()->empty()) WakeAt(std::max(now, bus_->in()->next_ready()));
   return kNoWork;
 }

@@ -37,7 +37,9 @@ class LoginClient : public Server {
 
  protected:
   Duration Step(Time now) override;
-  void OnOwnEvent(Time now, std::uint32_t tag) override;
+  void OnOwnEvent(Time now, EventTag tag) override;
+  // Its events, each for one login (index: the attempt): the call, and pam's timeout.
+  enum Kind : std::uint16_t { kLoginStarts = kFirstOwnKind, kLoginTimesOut };
 
  private:
   void Finish(std::size_t attempt, LoginOutcome outcome, Time t);

@@ -30,25 +30,25 @@ Duration Logind::Step(Time now) {
   return Subscriber::Step(now);
 }
 
-void Logind::Handle(const Message& m, Time now, Duration* cost) {
+void Logind::Handle(const Message& m, StepClock& step) {
   if (m.member == Member::kCreateSession && m.type == MessageType::kMethodCall) {
     ++stats_.sessions_requested;
-    *cost += params().create_session_cost;
+    step.Spend(params().create_session_cost);
     // manager_start_scope(): StartTransientUnit with sd_bus_call(), which blocks.
     Message call = NewMessage(Member::kStartTransientUnit, MessageType::kMethodCall);
     call.destination = systemd_peer_;
     call.object = static_cast<std::uint32_t>(stats_.sessions_requested);  // the session number
-    if (bus()->Send(now, call, cost) == SdBusConnection::SendResult::kNoBufs) {
-      Reply(Session{m.sender, m.serial, 0}, ErrorName::kNoBufs, now, cost);
+    if (bus()->Send(step, call) == SdBusConnection::SendResult::kNoBufs) {
+      Reply(Session{m.sender, m.serial, 0}, ErrorName::kNoBufs, step);
       return;
     }
     ++stats_.scope_calls;
     in_call_ = true;
     call_serial_ = call.serial;
-    call_started_ = now + *cost;
+    call_started_ = step.now();
     call_deadline_ = call_started_ + params().call_timeout;
     calling_ = Session{m.sender, m.serial, 0};
-    sim()->Schedule(call_deadline_, this, kCallDeadlineTag);
+    sim()->Schedule(call_deadline_, this, {kCallDeadline});
     return;
   }
   if (m.member == Member::kJobRemoved) {
@@ -56,7 +56,7 @@ void Logind::Handle(const Message& m, Time now, Duration* cost) {
     for (std::size_t i = 0; i < waiting_for_job_.size(); ++i) {
       if (waiting_for_job_[i].job == m.object) {
         ++stats_.sessions_created;
-        Reply(waiting_for_job_[i], ErrorName::kNone, now, cost);
+        Reply(waiting_for_job_[i], ErrorName::kNone, step);
         waiting_for_job_.erase(waiting_for_job_.begin() + static_cast<std::ptrdiff_t>(i));
         break;
       }
@@ -66,38 +66,38 @@ void Logind::Handle(const Message& m, Time now, Duration* cost) {
 
 Duration Logind::WaitForReply(Time now) {
   // sd_bus_call(): read everything; keep what is not the reply in the read queue.
-  Duration cost = 0;
+  StepClock step(now);
   const Duration budget = params().recvmsg_cost * 2 * 64;  // a step reads at most 64 messages
-  while (in_call_ && cost <= budget) {
-    if (!bus()->in()->readable(now + cost)) break;
+  while (in_call_ && step.spent() <= budget) {
+    if (!bus()->in()->readable(step.now())) break;
     if (bus()->rqueue().gauge().at_limit()) {
       // bus_rqueue_make_room(): the next message has nowhere to go.
-      bus()->rqueue().gauge().Refuse(now + cost);
-      EndCall(nullptr, ErrorName::kNoBufs, now, &cost);
+      bus()->rqueue().gauge().Refuse(step.now());
+      EndCall(nullptr, ErrorName::kNoBufs, step);
       break;
     }
     Message m;
-    bus()->ReadSocket(now, &m, &cost);
+    bus()->ReadSocket(step, &m);
     bool reply = (m.type == MessageType::kMethodReturn || m.type == MessageType::kError) &&
                  m.serial == call_serial_ && m.destination == peer_id_;
     if (reply) {
-      EndCall(&m, m.type == MessageType::kError ? m.error : ErrorName::kNone, now, &cost);
+      EndCall(&m, m.type == MessageType::kError ? m.error : ErrorName::kNone, step);
     } else {
-      bus()->KeepForLater(now + cost, m);
+      bus()->KeepForLater(step.now(), m);
     }
   }
-  if (cost > 0) return cost;
+  if (step.spent() > 0) return step.spent();
   if (in_call_ && now >= call_deadline_) {
-    EndCall(nullptr, ErrorName::kTimedOut, now, &cost);
-    return cost;
+    EndCall(nullptr, ErrorName::kTimedOut, step);
+    return step.spent();
   }
   if (in_call_ && !bus()->in()->empty()) WakeAt(std::max(now, bus()->in()->next_ready()));
   return kNoWork;
 }
 
-void Logind::EndCall(const Message* reply, ErrorName failure, Time now, Duration* cost) {
+void Logind::EndCall(const Message* reply, ErrorName failure, StepClock& step) {
   in_call_ = false;
-  stats_.time_in_calls += now + *cost - call_started_;
+  stats_.time_in_calls += step.now() - call_started_;
   if (reply != nullptr && failure == ErrorName::kNone) {
     calling_.job = reply->object;
     waiting_for_job_.push_back(calling_);
@@ -110,20 +110,20 @@ void Logind::EndCall(const Message* reply, ErrorName failure, Time now, Duration
     case ErrorName::kNone: break;
   }
   // "Failed to start session scope session-N.scope: ..." and CreateSession fails.
-  Reply(calling_, failure, now, cost);
+  Reply(calling_, failure, step);
 }
 
-void Logind::Reply(const Session& s, ErrorName error, Time now, Duration* cost) {
+void Logind::Reply(const Session& s, ErrorName error, StepClock& step) {
   Message m = error == ErrorName::kNone ? NewMessage(Member::kMethodReturn, MessageType::kMethodReturn)
                                         : NewMessage(Member::kError, MessageType::kError);
   m.error = error;
   m.serial = s.client_serial;
   m.destination = s.client;
-  bus()->Send(now, m, cost);
+  bus()->Send(step, m);
 }
 
-void Logind::OnOwnEvent(Time now, std::uint32_t tag) {
-  if (tag == kCallDeadlineTag) {
+void Logind::OnOwnEvent(Time now, EventTag tag) {
+  if (tag.kind == kCallDeadline) {
     Wake();  // the call's deadline: if it is still waiting, it times out now
     return;
   }

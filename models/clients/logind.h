@@ -48,8 +48,8 @@ class Logind : public Subscriber {
 
  protected:
   Duration Step(Time now) override;
-  void Handle(const Message& m, Time now, Duration* cost) override;
-  void OnOwnEvent(Time now, std::uint32_t tag) override;
+  void Handle(const Message& m, StepClock& step) override;
+  void OnOwnEvent(Time now, EventTag tag) override;
 
  private:
   // The session whose scope is being started, or waits for its job.
@@ -58,13 +58,14 @@ class Logind : public Subscriber {
     std::uint32_t client_serial;  // its CreateSession call
     std::uint32_t job = 0;        // the scope's start job, once known
   };
-  // Effects are stamped at now + *cost, as everywhere in a step.
+  // Effects are stamped at step.now(), as everywhere in a step.
   Duration WaitForReply(Time now);
-  void EndCall(const Message* reply, ErrorName failure, Time now, Duration* cost);
-  void Reply(const Session& s, ErrorName error, Time now, Duration* cost);
+  void EndCall(const Message* reply, ErrorName failure, StepClock& step);
+  void Reply(const Session& s, ErrorName error, StepClock& step);
   Message NewMessage(Member member, MessageType type);
 
-  static constexpr std::uint32_t kCallDeadlineTag = kFirstOwnTag + (1u << 30);  // after busy tags
+  // Its own event, after the subscriber's: the deadline of the StartTransientUnit call.
+  enum LogindKind : std::uint16_t { kCallDeadline = Subscriber::kLastKind + 1 };
 
   const MessageSizeParams* sizes_;
   std::uint16_t peer_id_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "mountstorm/error.h"
+
 namespace mountstorm {
 
 Subscriber::Subscriber(Simulator* sim, CpuPool* cpus, const ClientParams& params,
@@ -10,12 +12,13 @@ Subscriber::Subscriber(Simulator* sim, CpuPool* cpus, const ClientParams& params
 
 void Subscriber::Start() {
   for (std::size_t i = 0; i < params_.busy.size(); ++i) {
-    sim()->Schedule(params_.busy[i].start, this, kFirstOwnTag + static_cast<std::uint32_t>(i));
+    sim()->Schedule(params_.busy[i].start, this, {kBusyPeriodStarts, static_cast<std::uint32_t>(i)});
   }
 }
 
-void Subscriber::OnOwnEvent(Time now, std::uint32_t tag) {
-  const BusyPeriod& p = params_.busy[tag - kFirstOwnTag];
+void Subscriber::OnOwnEvent(Time now, EventTag tag) {
+  Check(tag.kind == kBusyPeriodStarts, "unknown subscriber event");
+  const BusyPeriod& p = params_.busy[tag.index];
   if (now + p.length > busy_until_) {
     busy_period_time_ += now + p.length - std::max(now, busy_until_);
     busy_until_ = now + p.length;
@@ -31,18 +34,19 @@ Duration Subscriber::Step(Time now) {
     WakeAt(busy_until_);  // blocked: no CPU used
     return kNoWork;
   }
-  Duration cost = params_.loop_iteration_cost;
+  StepClock step(now);
+  step.Spend(params_.loop_iteration_cost);
   Message m;
-  if (bus_->ReadOne(now, &m, &cost)) {
-    cost += params_.per_message_cost;
+  if (bus_->ReadOne(step, &m)) {
+    step.Spend(params_.per_message_cost);
     ++handled_;
-    Handle(m, now, &cost);
-    return cost;
+    Handle(m, step);
+    return step.spent();
   }
   if (bus_->in() != nullptr && !bus_->in()->empty()) WakeAt(std::max(now, bus_->in()->next_ready()));
   return kNoWork;
 }
 
-void Subscriber::Handle(const Message&, Time, Duration*) {}
+void Subscriber::Handle(const Message&, StepClock&) {}
 
 }  // namespace mountstorm

@@ -16,6 +16,7 @@
 #include "models/systemd/sdbus_connection.h"
 #include "mountstorm/scenario.h"
 #include "sim/server.h"
+#include "sim/step_clock.h"
 
 namespace mountstorm {
 
@@ -33,9 +34,11 @@ class Subscriber : public Server {
 
  protected:
   Duration Step(Time now) override;
-  void OnOwnEvent(Time now, std::uint32_t tag) override;
-  // Handles one message; adds its cost beyond per_message_cost to *cost.
-  virtual void Handle(const Message& m, Time now, Duration* cost);
+  void OnOwnEvent(Time now, EventTag tag) override;
+  // Its events: a busy period starts (index: which). A subclass's own kinds follow kLastKind.
+  enum Kind : std::uint16_t { kBusyPeriodStarts = kFirstOwnKind, kLastKind = kBusyPeriodStarts };
+  // Handles one message; spends its cost beyond per_message_cost on `step`.
+  virtual void Handle(const Message& m, StepClock& step);
 
  private:
   ClientParams params_;

@@ -109,23 +109,24 @@ void DbusDaemon::ReleaseLive(std::uint32_t slot, Time t) {
 }
 
 Duration DbusDaemon::Step(Time now) {
-  Duration cost = params_.iteration_cost;
+  StepClock step(now);
+  step.Spend(params_.iteration_cost);
   bool worked = false;
   // Read watches: a connection is read only while its sender is under max_incoming_bytes.
   for (std::uint32_t c = 0; c < connections_.size(); ++c) {
     Connection& conn = *connections_[c];
-    if (conn.incoming.at_limit() || !conn.in->readable(now + cost)) continue;
+    if (conn.incoming.at_limit() || !conn.in->readable(step.now())) continue;
     worked = true;
-    ReadFrom(c, now, &cost);
+    ReadFrom(c, step);
   }
   // Write watches: queued messages go out to every writable client socket.
   for (std::uint32_t c = 0; c < connections_.size(); ++c) {
     Connection& conn = *connections_[c];
     if (conn.outgoing.empty() || !conn.out->writable()) continue;
     worked = true;
-    WriteOut(c, now + cost);
+    WriteOut(c, step.now());
   }
-  if (worked) return cost;
+  if (worked) return step.spent();
   // Idle: wake when the next message in flight towards the daemon lands.
   for (const auto& conn : connections_) {
     if (!conn->incoming.at_limit() && !conn->in->empty()) WakeAt(std::max(now, conn->in->next_ready()));
@@ -133,10 +134,10 @@ Duration DbusDaemon::Step(Time now) {
   return kNoWork;
 }
 
-void DbusDaemon::ReadFrom(std::uint32_t c, Time now, Duration* cost) {
+void DbusDaemon::ReadFrom(std::uint32_t c, StepClock& step) {
   Connection& conn = *connections_[c];
   std::int64_t budget = params_.read_bytes_per_iteration;
-  while (budget > 0 && !conn.incoming.at_limit() && conn.in->readable(now + *cost)) {
+  while (budget > 0 && !conn.incoming.at_limit() && conn.in->readable(step.now())) {
     std::int64_t remaining = static_cast<std::int64_t>(conn.in->front().bytes) - conn.read_offset;
     if (remaining > budget) {
       // Part of the message is in the daemon's buffer; the rest comes next iteration.
@@ -145,16 +146,16 @@ void DbusDaemon::ReadFrom(std::uint32_t c, Time now, Duration* cost) {
     }
     budget -= remaining;
     conn.read_offset = 0;
-    Message m = conn.in->Read(now + *cost);
-    Dispatch(c, m, now, cost);
+    Message m = conn.in->Read(step.now());
+    Dispatch(c, m, step);
   }
 }
 
-void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, Time now, Duration* cost) {
+void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, StepClock& step) {
   Connection& sender = *connections_[from];
   ++sender.received[static_cast<int>(m.member)];
   std::uint32_t live = AllocLive(from, m.bytes);
-  sender.incoming.Add(now + *cost, m.bytes);
+  sender.incoming.Add(step.now(), m.bytes);
 
   scratch_recipients_.clear();
   std::uint32_t rules_scanned = 0;
@@ -178,9 +179,9 @@ void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, Time now, Durati
     }
   }
   std::size_t n = scratch_recipients_.size();
-  *cost += params_.route_base + params_.route_per_rule * static_cast<Duration>(rules_scanned) +
-           (n > 1 ? params_.route_per_extra_recipient * static_cast<Duration>(n - 1) : 0);
-  Time t = now + *cost;
+  step.Spend(params_.route_base + params_.route_per_rule * static_cast<Duration>(rules_scanned) +
+           (n > 1 ? params_.route_per_extra_recipient * static_cast<Duration>(n - 1) : 0));
+  Time t = step.now();
   if (n == 0) ++unrouted_;
   ++routed_;
 

@@ -36,6 +36,7 @@
 #include "sim/bounded_queue.h"
 #include "sim/queue_gauge.h"
 #include "sim/server.h"
+#include "sim/step_clock.h"
 
 namespace mountstorm {
 
@@ -108,8 +109,8 @@ class DbusDaemon : public Server {
   };
   static constexpr std::uint32_t kBusDriver = 0xffffffffu;  // messages the bus itself sends
 
-  void ReadFrom(std::uint32_t c, Time now, Duration* cost);
-  void Dispatch(std::uint32_t from, const Message& m, Time now, Duration* cost);
+  void ReadFrom(std::uint32_t c, StepClock& step);
+  void Dispatch(std::uint32_t from, const Message& m, StepClock& step);
   void WriteOut(std::uint32_t c, Time t);
   void Deliver(std::uint32_t to, const Message& m, std::uint32_t live, Time t);
   std::uint32_t AllocLive(std::uint32_t sender, std::uint32_t bytes);

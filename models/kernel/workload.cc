@@ -93,7 +93,7 @@ Workload::Workload(Simulator* sim, MountTable* table, std::vector<TimedMountOp> 
     : sim_(sim), table_(table), ops_(std::move(ops)) {}
 
 void Workload::Start() {
-  if (!ops_.empty()) sim_->Schedule(ops_[0].at, this, 0);
+  if (!ops_.empty()) sim_->Schedule(ops_[0].at, this);
 }
 
 void ApplyMountOp(MountTable* table, Time now, MountOp op, const MountSpec& spec) {
@@ -104,13 +104,13 @@ void ApplyMountOp(MountTable* table, Time now, MountOp op, const MountSpec& spec
   }
 }
 
-void Workload::OnEvent(Time now, std::uint32_t) {
+void Workload::OnEvent(Time now, EventTag) {
   // Apply every operation due now, then wait for the next one.
   while (next_ < ops_.size() && ops_[next_].at <= now) {
     const TimedMountOp& op = ops_[next_++];
     ApplyMountOp(table_, now, op.op, op.spec);
   }
-  if (next_ < ops_.size()) sim_->Schedule(ops_[next_].at, this, 0);
+  if (next_ < ops_.size()) sim_->Schedule(ops_[next_].at, this);
 }
 
 
@@ -135,11 +135,11 @@ void MountingProcess::StepDone(Time now) {
   // The CPU part is over; the rest of the operation happens off the CPU.
   double factor = g_.jitter > 0 ? random_.Uniform(1.0 - g_.jitter, 1.0 + g_.jitter) : 1.0;
   Duration wait = static_cast<Duration>(static_cast<double>(g_.latency) * factor);
-  sim()->Schedule(now + wait, this, kOperationDone);
+  sim()->Schedule(now + wait, this, {kOperationDone});
 }
 
-void MountingProcess::OnOwnEvent(Time now, std::uint32_t tag) {
-  if (tag == kExpiry) {
+void MountingProcess::OnOwnEvent(Time now, EventTag tag) {
+  if (tag.kind == kExpiry) {
     table_->Umount(now, expiring_.PopFront());
     return;
   }
@@ -148,7 +148,7 @@ void MountingProcess::OnOwnEvent(Time now, std::uint32_t tag) {
   if (g_.op == MountOp::kMount && g_.expire_after > 0) {
     // Expiries come in the order of the mounts: the timeout is the same for all.
     expiring_.PushBack(spec.path);
-    sim()->Schedule(now + g_.expire_after, this, kExpiry);
+    sim()->Schedule(now + g_.expire_after, this, {kExpiry});
   }
   ++done_;
   last_op_time_ = now;

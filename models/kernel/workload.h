@@ -42,7 +42,7 @@ class Workload : public EventTarget {
   // Schedules the first operation.
   void Start();
 
-  void OnEvent(Time now, std::uint32_t tag) override;
+  void OnEvent(Time now, EventTag tag) override;
 
   std::size_t operations() const { return ops_.size(); }
   std::size_t applied() const { return next_; }
@@ -82,12 +82,11 @@ class MountingProcess : public Server {
  protected:
   Duration Step(Time now) override;
   void StepDone(Time now) override;
-  void OnOwnEvent(Time now, std::uint32_t tag) override;
+  void OnOwnEvent(Time now, EventTag tag) override;
 
  private:
   enum class State { kReady, kOffCpu, kFinished };
-  static constexpr std::uint32_t kOperationDone = kFirstOwnTag;
-  static constexpr std::uint32_t kExpiry = kFirstOwnTag + 1;
+  enum Kind : std::uint16_t { kOperationDone = kFirstOwnKind, kExpiry };
   MountTable* table_;
   WorkloadGenerator g_;
   RandomStream random_;

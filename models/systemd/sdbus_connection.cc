@@ -23,21 +23,21 @@ Duration SdBusConnection::MemmoveCost(std::size_t entries) const {
   return static_cast<Duration>(std::llround(costs_.memmove_ns_per_entry * static_cast<double>(entries)));
 }
 
-SdBusConnection::SendResult SdBusConnection::Send(Time t, const Message& m, Duration* cost) {
+SdBusConnection::SendResult SdBusConnection::Send(StepClock& step, const Message& m) {
   int member = static_cast<int>(m.member);
   if (wqueue_.empty()) {
-    *cost += costs_.sendmsg;
+    step.Spend(costs_.sendmsg);
     if (out_->has_room()) {
-      out_->Write(t + *cost, m);
+      out_->Write(step.now(), m);
       ++sent_[member];
       return SendResult::kWritten;
     }
     // EAGAIN: the message becomes wqueue[0].
-    wqueue_.Push(t + *cost, m, m.bytes);
+    wqueue_.Push(step.now(), m, m.bytes);
     ++sent_[member];
     return SendResult::kQueued;
   }
-  if (!wqueue_.TryPush(t + *cost, m, m.bytes)) {
+  if (!wqueue_.TryPush(step.now(), m, m.bytes)) {
     ++enobufs_[member];
     return SendResult::kNoBufs;
   }
@@ -45,33 +45,33 @@ SdBusConnection::SendResult SdBusConnection::Send(Time t, const Message& m, Dura
   return SendResult::kQueued;
 }
 
-int SdBusConnection::DispatchWqueue(Time t, Duration* cost, Duration cost_limit) {
+int SdBusConnection::DispatchWqueue(StepClock& step, Duration cost_limit) {
   int written = 0;
-  while (!wqueue_.empty() && *cost < cost_limit) {
-    *cost += costs_.sendmsg;
+  while (!wqueue_.empty() && step.spent() < cost_limit) {
+    step.Spend(costs_.sendmsg);
     if (!out_->has_room()) break;  // EAGAIN
     Message m = wqueue_.front();
-    out_->Write(t + *cost, m);
-    *cost += MemmoveCost(wqueue_.size() - 1);
-    wqueue_.Pop(t + *cost);
+    out_->Write(step.now(), m);
+    step.Spend(MemmoveCost(wqueue_.size() - 1));
+    wqueue_.Pop(step.now());
     ++written;
   }
   return written;
 }
 
-bool SdBusConnection::ReadOne(Time t, Message* m, Duration* cost) {
+bool SdBusConnection::ReadOne(StepClock& step, Message* m) {
   if (!rqueue_.empty()) {
-    *cost += MemmoveCost(rqueue_.size() - 1);
-    *m = rqueue_.Pop(t + *cost);
+    step.Spend(MemmoveCost(rqueue_.size() - 1));
+    *m = rqueue_.Pop(step.now());
     return true;
   }
-  return ReadSocket(t, m, cost);
+  return ReadSocket(step, m);
 }
 
-bool SdBusConnection::ReadSocket(Time t, Message* m, Duration* cost) {
-  if (in_ == nullptr || !in_->readable(t + *cost)) return false;
-  *cost += 2 * costs_.recvmsg;
-  *m = in_->Read(t + *cost);
+bool SdBusConnection::ReadSocket(StepClock& step, Message* m) {
+  if (in_ == nullptr || !in_->readable(step.now())) return false;
+  step.Spend(2 * costs_.recvmsg);
+  *m = in_->Read(step.now());
   ++received_[static_cast<int>(m->member)];
   return true;
 }

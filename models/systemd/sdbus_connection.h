@@ -15,8 +15,8 @@
 // (another memmove) or, if it is empty, reads one message from the socket with two recvmsg calls
 // (the 24-byte fixed header, then the rest).
 //
-// All costs are CPU time of the owning process; each function adds what it spends to *cost and
-// stamps its effects at t + *cost.
+// All costs are CPU time of the owning process, spent on the StepClock of its step
+// (sim/step_clock.h); each function stamps its effects at the moment it reaches, step.now().
 #ifndef MOUNTSTORM_MODELS_SYSTEMD_SDBUS_CONNECTION_H_
 #define MOUNTSTORM_MODELS_SYSTEMD_SDBUS_CONNECTION_H_
 
@@ -27,6 +27,7 @@
 #include "models/message/message.h"
 #include "mountstorm/queues.h"
 #include "sim/bounded_queue.h"
+#include "sim/step_clock.h"
 
 namespace mountstorm {
 
@@ -45,17 +46,17 @@ class SdBusConnection {
                   const SdBusCosts& costs);
 
   enum class SendResult { kWritten, kQueued, kNoBufs };
-  SendResult Send(Time t, const Message& m, Duration* cost);
+  SendResult Send(StepClock& step, const Message& m);
 
-  // Writes queued messages until the write queue is empty, the socket is full, or *cost reaches
-  // `cost_limit`. Returns the number written.
-  int DispatchWqueue(Time t, Duration* cost, Duration cost_limit);
+  // Writes queued messages until the write queue is empty, the socket is full, or the step has
+  // spent `cost_limit`. Returns the number written.
+  int DispatchWqueue(StepClock& step, Duration cost_limit);
 
-  // Takes the next incoming message into *m. Returns false if there is none at time t.
-  bool ReadOne(Time t, Message* m, Duration* cost);
+  // Takes the next incoming message into *m. Returns false if there is none now.
+  bool ReadOne(StepClock& step, Message* m);
   // bus_socket_read_message(): reads one message from the socket (two recvmsg), whatever the
-  // read queue holds. Returns false if there is none at time t.
-  bool ReadSocket(Time t, Message* m, Duration* cost);
+  // read queue holds. Returns false if there is none now.
+  bool ReadSocket(StepClock& step, Message* m);
   // sd_bus_call() keeps every message that is not its reply: appends `m` to the read queue.
   // Returns false (ENOBUFS, bus_rqueue_make_room) if the queue is full.
   bool KeepForLater(Time t, const Message& m) { return rqueue_.TryPush(t, m, m.bytes); }

@@ -114,28 +114,28 @@ std::int64_t SystemdManager::QueuedWrites() const {
 }
 
 Duration SystemdManager::Step(Time now) {
-  Duration cost = 0;
+  StepClock step(now);
   // A write loop cut short by the quantum goes on before anything else.
   if (writing_bus_ >= 0) {
     std::size_t b = static_cast<std::size_t>(writing_bus_);
     writing_bus_ = -1;
-    BusProcess(b, now, &cost);
-    stats_.bus_io_time += cost;
-    return cost;
+    BusProcess(b, step);
+    stats_.bus_io_time += step.spent();
+    return step.spent();
   }
   // manager_loop(): the queues run before every sd_event_run(), and the loop restarts while
   // they do work.
   if (!gc_queue_.empty()) {
-    DispatchGcQueue(now, &cost);
-    stats_.dispatch_time += cost;
-    return cost;
+    DispatchGcQueue(step);
+    stats_.dispatch_time += step.spent();
+    return step.spent();
   }
-  if ((!dbus_queue_.empty() || !job_dbus_queue_.empty()) && DispatchDbusQueue(now, &cost)) {
-    stats_.dispatch_time += cost;
-    return cost;
+  if ((!dbus_queue_.empty() || !job_dbus_queue_.empty()) && DispatchDbusQueue(step)) {
+    stats_.dispatch_time += step.spent();
+    return step.spent();
   }
   // sd_event_run(): the ready source of highest priority, one per iteration.
-  if (StepEventSources(now, &cost)) return cost;
+  if (StepEventSources(step)) return step.spent();
   // Nothing to do now; a message still in flight towards PID 1 wakes it when it lands.
   for (SdBusConnection* bus : buses_) {
     if (bus->in() != nullptr && !bus->in()->empty()) WakeAt(std::max(now, bus->in()->next_ready()));
@@ -143,16 +143,16 @@ Duration SystemdManager::Step(Time now) {
   return kNoWork;
 }
 
-bool SystemdManager::StepEventSources(Time now, Duration* cost) {
+bool SystemdManager::StepEventSources(StepClock& step) {
   // The mountinfo source (priority -10), unless a policy keeps it offline for now.
   if (params_.watch_mountinfo && watcher_->ready()) {
-    Time online = now;
-    for (Pid1Policy* p : policies_) online = std::max(online, p->MountinfoDispatchTime(now, watcher_->ready_since()));
-    if (online == now) {
-      *cost += params_.loop_iteration_cost;
-      Scan(now, cost);
-      for (Pid1Policy* p : policies_) p->MountinfoDispatched(now, now + *cost);
-      stats_.scan_time += *cost;
+    Time online = step.start();
+    for (Pid1Policy* p : policies_) online = std::max(online, p->MountinfoDispatchTime(step.start(), watcher_->ready_since()));
+    if (online == step.start()) {
+      step.Spend(params_.loop_iteration_cost);
+      Scan(step);
+      for (Pid1Policy* p : policies_) p->MountinfoDispatched(step.start(), step.now());
+      stats_.scan_time += step.spent();
       return true;
     }
     // Offline until then; the other sources run meanwhile.
@@ -165,38 +165,38 @@ bool SystemdManager::StepEventSources(Time now, Duration* cost) {
   // Bus I/O (priority 0), round robin among the ready buses.
   for (std::size_t k = 0; k < buses_.size(); ++k) {
     std::size_t b = (next_bus_ + k) % buses_.size();
-    if (buses_[b]->io_ready(now)) {
+    if (buses_[b]->io_ready(step.start())) {
       next_bus_ = (b + 1) % buses_.size();
-      *cost += params_.loop_iteration_cost;
-      BusProcess(b, now, cost);
-      stats_.bus_io_time += *cost;
+      step.Spend(params_.loop_iteration_cost);
+      BusProcess(b, step);
+      stats_.bus_io_time += step.spent();
       return true;
     }
   }
   // The run queue: an event source of idle priority (manager_dispatch_run_queue).
   if (!run_queue_.empty()) {
-    *cost += params_.loop_iteration_cost;
-    RunJob(now, cost);
-    stats_.job_time += *cost;
+    step.Spend(params_.loop_iteration_cost);
+    RunJob(step);
+    stats_.job_time += step.spent();
     return true;
   }
   return false;
 }
 
-void SystemdManager::Scan(Time now, Duration* cost) {
+void SystemdManager::Scan(StepClock& step) {
   // The poll that reported the change cleared it: changes from now on make the source ready again.
   stats_.changes_seen += watcher_->pending_changes();
   watcher_->Consume();
   ++stats_.scans;
   ++scan_id_;
-  scan_log_.push_back(ScanRecord{now, static_cast<std::uint32_t>(table_->lines())});
+  scan_log_.push_back(ScanRecord{step.start(), static_cast<std::uint32_t>(table_->lines())});
   stats_.lines_scanned += table_->lines();
-  *cost += params_.scan_fixed +
+  step.Spend(params_.scan_fixed +
            params_.scan_per_line * static_cast<Duration>(table_->lines()) +
-           params_.scan_per_device_line * static_cast<Duration>(table_->dev_lines());
+           params_.scan_per_device_line * static_cast<Duration>(table_->dev_lines()));
   for (const MountEntry& e : table_->entries()) {
-    if (e.dev_backed) ScanDevice(e, now);
-    if (!e.autofs) ScanMount(e, now, cost);  // autofs mount points are skipped
+    if (e.dev_backed) ScanDevice(e, step.start());
+    if (!e.autofs) ScanMount(e, step);  // autofs mount points are skipped
   }
   CollectGoneMounts();
 }
@@ -213,7 +213,7 @@ void SystemdManager::ScanDevice(const MountEntry& e, Time now) {
   }
 }
 
-void SystemdManager::ScanMount(const MountEntry& e, Time now, Duration* cost) {
+void SystemdManager::ScanMount(const MountEntry& e, StepClock& step) {
   std::uint32_t& slot = UnitOfPath(e.path);
   if (slot == kNoUnit) {
     std::uint32_t u = NewUnit(UnitKind::kMount, e.path);
@@ -225,10 +225,10 @@ void SystemdManager::ScanMount(const MountEntry& e, Time now, Duration* cost) {
     unit.network = e.network;
     unit.seen_scan = scan_id_;
     unit.mounted_at = e.mounted_at;
-    known_latency_.push_back(now + *cost - e.mounted_at);  // known once the scan is done
+    known_latency_.push_back(step.now() - e.mounted_at);  // known once the scan is done
     active_mounts_.push_back(u);
     ++stats_.new_mount_units;
-    Queue(u, QueueReason::kNew, now);
+    Queue(u, QueueReason::kNew, step.start());
     return;
   }
   Unit& unit = units_[slot];
@@ -240,11 +240,11 @@ void SystemdManager::ScanMount(const MountEntry& e, Time now, Duration* cost) {
   unit.options = e.options;
   unit.network = e.network;
   if (changed) {
-    Queue(slot, QueueReason::kChanged, now);
+    Queue(slot, QueueReason::kChanged, step.start());
   } else if (unit.network && params_.reannounce_network_mounts) {
     // mount_setup_unit() on an existing network mount: unit_add_dependency_by_name(
     // remote-fs.target) ends in an unconditional unit_add_to_dbus_queue() (v219 ... v239).
-    Queue(slot, QueueReason::kUnchangedNetworkMount, now);
+    Queue(slot, QueueReason::kUnchangedNetworkMount, step.start());
   }
 }
 
@@ -262,19 +262,19 @@ void SystemdManager::CollectGoneMounts() {
   active_mounts_.resize(kept);
 }
 
-void SystemdManager::DispatchGcQueue(Time now, Duration* cost) {
-  while (!gc_queue_.empty() && *cost < params_.quantum) {
+void SystemdManager::DispatchGcQueue(StepClock& step) {
+  while (!gc_queue_.empty() && step.spent() < params_.quantum) {
     std::uint32_t u = gc_queue_.back();
     gc_queue_.pop_back();
     Unit& unit = units_[u];
     // unit_free() takes the unit off the D-Bus queue; bus_unit_send_removed_signal() announces
     // it first if it never was, then sends UnitRemoved.
     unit.in_dbus_queue = false;
-    *cost += params_.unit_dispatch_cost;
+    step.Spend(params_.unit_dispatch_cost);
     for (std::size_t b = 0; b < buses_.size(); ++b) {
       if (!Subscribed(b)) continue;
-      if (!unit.announced) SendSignal(buses_[b], Member::kUnitNew, ChangedInterface::kNone, u, now, cost);
-      SendSignal(buses_[b], Member::kUnitRemoved, ChangedInterface::kNone, u, now, cost);
+      if (!unit.announced) SendSignal(buses_[b], Member::kUnitNew, ChangedInterface::kNone, u, step);
+      SendSignal(buses_[b], Member::kUnitRemoved, ChangedInterface::kNone, u, step);
     }
     unit.announced = true;
     unit.freed = true;
@@ -282,15 +282,15 @@ void SystemdManager::DispatchGcQueue(Time now, Duration* cost) {
   }
 }
 
-bool SystemdManager::DispatchDbusQueue(Time now, Duration* cost) {
-  if (now < send_deferred_until_) return false;  // a policy holds the signals back until then
+bool SystemdManager::DispatchDbusQueue(StepClock& step) {
+  if (step.start() < send_deferred_until_) return false;  // a policy holds the signals back until then
   if (!dispatch_call_open_) {
     // manager_dispatch_dbus_queue(): sit this cycle out while too much waits to be written.
     DispatchBudget budget;
     if (params_.dbus_queue_budget > 0) budget.max_units = params_.dbus_queue_budget;
     if (params_.bus_busy_threshold > 0) budget.pause_above_queued_writes = params_.bus_busy_threshold;
     const std::int64_t queued = QueuedWrites();
-    for (Pid1Policy* p : policies_) p->LimitDispatch(now, queued, &budget);
+    for (Pid1Policy* p : policies_) p->LimitDispatch(step.start(), queued, &budget);
     if (budget.pause_above_queued_writes >= 0 && queued > budget.pause_above_queued_writes) {
       ++stats_.dispatch_blocked;
       return false;
@@ -299,7 +299,7 @@ bool SystemdManager::DispatchDbusQueue(Time now, Duration* cost) {
     call_units_left_ = budget.max_units >= 0 ? budget.max_units : std::numeric_limits<int>::max();
   }
   bool worked = false;
-  while (call_units_left_ > 0 && !dbus_queue_.empty() && *cost < params_.quantum) {
+  while (call_units_left_ > 0 && !dbus_queue_.empty() && step.spent() < params_.quantum) {
     std::uint32_t u = dbus_queue_.back();
     if (!units_[u].in_dbus_queue) {  // freed while queued
       dbus_queue_.pop_back();
@@ -310,7 +310,7 @@ bool SystemdManager::DispatchDbusQueue(Time now, Duration* cost) {
       int buses = 0;
       for (std::size_t b = 0; b < buses_.size(); ++b) buses += Subscribed(b) ? 1 : 0;
       const int messages = (units_[u].announced ? 2 : 1) * buses;
-      Time t = now + *cost, go = t;
+      Time t = step.now(), go = t;
       for (Pid1Policy* p : policies_) go = std::max(go, p->SendTime(t, messages));
       if (go > t) {
         ++stats_.sends_deferred;
@@ -322,26 +322,26 @@ bool SystemdManager::DispatchDbusQueue(Time now, Duration* cost) {
     }
     dbus_queue_.pop_back();
     --call_units_left_;
-    Announce(u, now, cost);
+    Announce(u, step);
     worked = true;
   }
-  if (!worked && *cost == 0 && send_deferred_until_ > now) return false;
+  if (!worked && step.spent() == 0 && send_deferred_until_ > step.start()) return false;
   // Then the job queue, within the same budget.
-  while (dbus_queue_.empty() && call_units_left_ > 0 && !job_dbus_queue_.empty() && *cost < params_.quantum) {
+  while (dbus_queue_.empty() && call_units_left_ > 0 && !job_dbus_queue_.empty() && step.spent() < params_.quantum) {
     std::uint32_t j = job_dbus_queue_.back();
     job_dbus_queue_.pop_back();
     if (jobs_[j].announced) continue;  // announced already when its job ran
     --call_units_left_;
-    SendJobSignal(j, Member::kJobNew, now, cost);
+    SendJobSignal(j, Member::kJobNew, step);
   }
   if (call_units_left_ == 0 || (dbus_queue_.empty() && job_dbus_queue_.empty())) dispatch_call_open_ = false;
   return true;
 }
 
-void SystemdManager::Announce(std::uint32_t u, Time now, Duration* cost) {
+void SystemdManager::Announce(std::uint32_t u, StepClock& step) {
   Unit& unit = units_[u];
   unit.in_dbus_queue = false;
-  *cost += params_.unit_dispatch_cost;
+  step.Spend(params_.unit_dispatch_cost);
   ++stats_.units_announced;
   ChangedInterface type_iface = unit.kind == UnitKind::kMount    ? ChangedInterface::kMount
                                 : unit.kind == UnitKind::kDevice ? ChangedInterface::kDevice
@@ -350,12 +350,12 @@ void SystemdManager::Announce(std::uint32_t u, Time now, Duration* cost) {
   for (std::size_t b = 0; b < buses_.size(); ++b) {
     if (!Subscribed(b)) continue;
     if (!unit.announced) {
-      SendSignal(buses_[b], Member::kUnitNew, ChangedInterface::kNone, u, now, cost);
-    } else if (SendSignal(buses_[b], Member::kPropertiesChanged, type_iface, u, now, cost)) {
-      SendSignal(buses_[b], Member::kPropertiesChanged, ChangedInterface::kUnit, u, now, cost);
+      SendSignal(buses_[b], Member::kUnitNew, ChangedInterface::kNone, u, step);
+    } else if (SendSignal(buses_[b], Member::kPropertiesChanged, type_iface, u, step)) {
+      SendSignal(buses_[b], Member::kPropertiesChanged, ChangedInterface::kUnit, u, step);
     }
   }
-  if (!unit.announced && unit.mounted_at >= 0) announced_latency_.push_back(now + *cost - unit.mounted_at);
+  if (!unit.announced && unit.mounted_at >= 0) announced_latency_.push_back(step.now() - unit.mounted_at);
   // Set whether or not the sends succeeded: a lost update is not retried.
   unit.announced = true;
 }
@@ -368,30 +368,30 @@ Message SystemdManager::NewMessage(Member member, MessageType type, std::uint32_
 }
 
 bool SystemdManager::SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed,
-                                std::uint32_t unit, Time now, Duration* cost) {
+                                std::uint32_t unit, StepClock& step) {
   Message m = NewMessage(member, MessageType::kSignal, unit, changed);
-  *cost += params_.message_build_cost + params_.instrumentation_per_message;
-  return bus->Send(now, m, cost) != SdBusConnection::SendResult::kNoBufs;
+  step.Spend(params_.message_build_cost + params_.instrumentation_per_message);
+  return bus->Send(step, m) != SdBusConnection::SendResult::kNoBufs;
 }
 
-void SystemdManager::SendJobSignal(std::uint32_t job, Member member, Time now, Duration* cost) {
+void SystemdManager::SendJobSignal(std::uint32_t job, Member member, StepClock& step) {
   // bus_job_send_change_signal() / bus_job_send_removed_signal(): to every bus, like units.
   for (std::size_t b = 0; b < buses_.size(); ++b) {
     if (!Subscribed(b)) continue;
     Message m = NewMessage(member, MessageType::kSignal, job);
-    *cost += params_.message_build_cost + params_.instrumentation_per_message;
-    buses_[b]->Send(now, m, cost);
+    step.Spend(params_.message_build_cost + params_.instrumentation_per_message);
+    buses_[b]->Send(step, m);
   }
   if (member == Member::kJobNew) jobs_[job].announced = true;
 }
 
-void SystemdManager::HandleCall(std::size_t b, const Message& call, Time now, Duration* cost) {
+void SystemdManager::HandleCall(std::size_t b, const Message& call, StepClock& step) {
   if (call.member != Member::kStartTransientUnit) return;
   ++stats_.transient_units;
-  *cost += params_.start_transient_unit_cost;
+  step.Spend(params_.start_transient_unit_cost);
   // The scope unit and its start job (method_start_transient_unit -> manager_add_job).
   std::uint32_t scope = NewUnit(UnitKind::kScope, call.object);
-  Queue(scope, QueueReason::kNew, now);
+  Queue(scope, QueueReason::kNew, step.start());
   jobs_.push_back(Job{scope});
   std::uint32_t job = static_cast<std::uint32_t>(jobs_.size() - 1);
   job_dbus_queue_.push_back(job);
@@ -400,43 +400,43 @@ void SystemdManager::HandleCall(std::size_t b, const Message& call, Time now, Du
   Message reply = NewMessage(Member::kMethodReturn, MessageType::kMethodReturn, job);
   reply.serial = call.serial;
   reply.destination = call.sender;
-  *cost += params_.message_build_cost + params_.instrumentation_per_message;
-  if (buses_[b]->Send(now, reply, cost) == SdBusConnection::SendResult::kNoBufs) {
+  step.Spend(params_.message_build_cost + params_.instrumentation_per_message);
+  if (buses_[b]->Send(step, reply) == SdBusConnection::SendResult::kNoBufs) {
     // The handler fails and sd-bus tries an error reply, which meets the same full queue.
     Message error = NewMessage(Member::kError, MessageType::kError, job);
     error.serial = call.serial;
     error.destination = call.sender;
     error.error = ErrorName::kNoBufs;
-    buses_[b]->Send(now, error, cost);
+    buses_[b]->Send(step, error);
     ++stats_.replies_lost;
   }
 }
 
-void SystemdManager::RunJob(Time now, Duration* cost) {
+void SystemdManager::RunJob(StepClock& step) {
   std::uint32_t j = run_queue_.PopFront();
   ++stats_.jobs_run;
-  *cost += params_.job_run_cost;
+  step.Spend(params_.job_run_cost);
   // The scope starts: its state changes, and the finished job is announced and removed.
-  Queue(jobs_[j].unit, QueueReason::kChanged, now);
-  if (!jobs_[j].announced) SendJobSignal(j, Member::kJobNew, now, cost);
-  SendJobSignal(j, Member::kJobRemoved, now, cost);
+  Queue(jobs_[j].unit, QueueReason::kChanged, step.start());
+  if (!jobs_[j].announced) SendJobSignal(j, Member::kJobNew, step);
+  SendJobSignal(j, Member::kJobRemoved, step);
 }
 
-void SystemdManager::BusProcess(std::size_t b, Time now, Duration* cost) {
+void SystemdManager::BusProcess(std::size_t b, StepClock& step) {
   SdBusConnection* bus = buses_[b];
   // process_running(): dispatch_wqueue() first, and return if it wrote anything.
   if (!bus->wqueue().empty()) {
-    int written = bus->DispatchWqueue(now, cost, params_.quantum);
+    int written = bus->DispatchWqueue(step, params_.quantum);
     if (written > 0) {
       if (!bus->wqueue().empty() && bus->out()->has_room()) writing_bus_ = static_cast<int>(b);
       return;
     }
   }
   Message m;
-  if (bus->ReadOne(now, &m, cost)) {
+  if (bus->ReadOne(step, &m)) {
     ++stats_.messages_read;
-    *cost += params_.incoming_message_cost;
-    if (m.type == MessageType::kMethodCall) HandleCall(b, m, now, cost);
+    step.Spend(params_.incoming_message_cost);
+    if (m.type == MessageType::kMethodCall) HandleCall(b, m, step);
   }
 }
 

@@ -51,6 +51,7 @@
 #include "mountstorm/scenario.h"
 #include "sim/ring_buffer.h"
 #include "sim/server.h"
+#include "sim/step_clock.h"
 
 namespace mountstorm {
 
@@ -144,20 +145,20 @@ class SystemdManager : public Server, public ObjectPaths {
   // unit_add_to_dbus_queue(), unless a patch leaves the unit out.
   void Queue(std::uint32_t unit, QueueReason reason, Time now);
   // sd_event_run(): dispatches the ready event source of highest priority; false if none is.
-  bool StepEventSources(Time now, Duration* cost);
-  void Scan(Time now, Duration* cost);
+  bool StepEventSources(StepClock& step);
+  void Scan(StepClock& step);
   void ScanDevice(const MountEntry& e, Time now);
-  void ScanMount(const MountEntry& e, Time now, Duration* cost);
+  void ScanMount(const MountEntry& e, StepClock& step);
   void CollectGoneMounts();
-  bool DispatchDbusQueue(Time now, Duration* cost);
-  void DispatchGcQueue(Time now, Duration* cost);
-  void Announce(std::uint32_t unit, Time now, Duration* cost);
+  bool DispatchDbusQueue(StepClock& step);
+  void DispatchGcQueue(StepClock& step);
+  void Announce(std::uint32_t unit, StepClock& step);
   bool SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed,
-                  std::uint32_t unit, Time now, Duration* cost);
-  void BusProcess(std::size_t bus, Time now, Duration* cost);
-  void HandleCall(std::size_t bus, const Message& call, Time now, Duration* cost);
-  void RunJob(Time now, Duration* cost);
-  void SendJobSignal(std::uint32_t job, Member member, Time now, Duration* cost);
+                  std::uint32_t unit, StepClock& step);
+  void BusProcess(std::size_t bus, StepClock& step);
+  void HandleCall(std::size_t bus, const Message& call, StepClock& step);
+  void RunJob(StepClock& step);
+  void SendJobSignal(std::uint32_t job, Member member, StepClock& step);
   Message NewMessage(Member member, MessageType type, std::uint32_t object,
                      ChangedInterface changed = ChangedInterface::kNone);
   std::int64_t QueuedWrites() const;

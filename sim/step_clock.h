@@ -1,0 +1,34 @@
+// StepClock: the CPU time a server's step has spent so far.
+//
+// A step of a Server (sim/server.h) does several things one after another, each costing CPU time;
+// what it does is stamped at the moment it happens, the step's start plus the time spent so far,
+// so that a long step hands out its messages one by one without an event for each. The functions a
+// step calls take its StepClock: they Spend() what they cost and stamp their effects at now().
+#ifndef MOUNTSTORM_SIM_STEP_CLOCK_H_
+#define MOUNTSTORM_SIM_STEP_CLOCK_H_
+
+#include "mountstorm/time.h"
+
+namespace mountstorm {
+
+class StepClock {
+ public:
+  explicit StepClock(Time start) : start_(start) {}
+
+  // When the step started.
+  Time start() const { return start_; }
+  // The CPU time spent so far: the step's cost when it ends.
+  Duration spent() const { return spent_; }
+  // The moment reached inside the step.
+  Time now() const { return start_ + spent_; }
+
+  void Spend(Duration d) { spent_ += d; }
+
+ private:
+  Time start_;
+  Duration spent_ = 0;
+};
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_SIM_STEP_CLOCK_H_
