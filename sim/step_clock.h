@@ -4,8 +4,12 @@
 // what it does is stamped at the moment it happens, the step's start plus the time spent so far,
 // so that a long step hands out its messages one by one without an event for each. The functions a
 // step calls take its StepClock: they Spend() what they cost and stamp their effects at now().
+// A step may run slower than its nominal costs (a process whose caches went cold while it slept):
+// every cost it spends is then scaled by `permille` / 1000, in integer arithmetic.
 #ifndef MOUNTSTORM_SIM_STEP_CLOCK_H_
 #define MOUNTSTORM_SIM_STEP_CLOCK_H_
+
+#include <cstdint>
 
 #include "mountstorm/time.h"
 
@@ -13,7 +17,7 @@ namespace mountstorm {
 
 class StepClock {
  public:
-  explicit StepClock(Time start) : start_(start) {}
+  explicit StepClock(Time start, std::int64_t permille = 1000) : start_(start), permille_(permille) {}
 
   // When the step started.
   Time start() const { return start_; }
@@ -22,10 +26,11 @@ class StepClock {
   // The moment reached inside the step.
   Time now() const { return start_ + spent_; }
 
-  void Spend(Duration d) { spent_ += d; }
+  void Spend(Duration d) { spent_ += permille_ == 1000 ? d : d * permille_ / 1000; }
 
  private:
   Time start_;
+  std::int64_t permille_;
   Duration spent_ = 0;
 };
 

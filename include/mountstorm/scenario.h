@@ -122,6 +122,39 @@ struct SystemdParams {
   // Longest CPU time a single simulated step may take before PID 1 yields to the event list
   // (a granularity of the simulation, not a systemd parameter).
   Duration quantum = 1 * kMillisecond;
+
+  // The mechanisms of a modern PID 1 (v252+; docs/MODEL.md, "A modern PID 1"). Off in the older
+  // profiles, whose published figures they were calibrated to.
+  // A new mount unit's dependencies announce the units at their other ends: the default targets,
+  // the slice, the journal's socket and every loaded parent mount (unit_add_dependency()).
+  bool announce_dependencies = false;
+  // The ancestor directories of a new mount point that are not mount points are loaded as units
+  // for its RequiresMountsFor=, found missing, and garbage-collected again: UnitNew + UnitRemoved.
+  bool ancestor_units = false;
+  // An unmounted mount unit is queued as it goes dead, and a removed unit still queued sends its
+  // PropertiesChanged before UnitRemoved (bus_unit_send_removed_signal()).
+  bool flush_before_removal = false;
+  // Nothing is queued for D-Bus while nobody listens: no subscriber and no private connection.
+  bool queue_only_for_listeners = false;
+  // A unit in the D-Bus queue is garbage-collected only once it was announced (v257+).
+  bool gc_after_announcement = false;
+  // CPU of the modern mechanisms: per new mount unit loaded (unit files, dependencies), per
+  // ancestor unit loaded and not found, per unit freed.
+  Duration unit_load_cost = 0;
+  Duration stub_load_cost = 0;
+  // And, for both, per "-" prefix of the unit's name (a path's components but its last): loading
+  // looks for drop-in directories of every prefix ("srv-storm-.mount.d", "srv-.mount.d") in every
+  // unit directory (unit_file_find_dirs(), src/shared/dropin.c).
+  Duration unit_load_per_prefix = 0;
+  Duration unit_free_cost = 0;
+  // And per mount unit still loaded, for each unit freed: the garbage collection of the units a
+  // freed unit referenced walks their other references (fitted to the testbed's unmounts).
+  Duration unit_free_per_mount_unit = 0;
+  // A process that slept runs slower at first: its caches went cold and, on a virtual machine,
+  // its vCPU too. After sleeping t, the costs of PID 1's first step (a scan, mostly) are
+  // multiplied by 1 + cold_slowdown x t / (t + cold_tau) (measured in the testbed; 0: never).
+  double cold_slowdown = 0;
+  Duration cold_tau = 100 * kMillisecond;
 };
 
 // Marshalled message sizes, bytes.
@@ -130,6 +163,7 @@ struct MessageSizeParams {
   std::uint32_t properties_changed_device = 420;
   std::uint32_t properties_changed_unit = 884;
   std::uint32_t properties_changed_scope = 560;
+  std::uint32_t properties_changed_socket = 381;
   std::uint32_t unit_new = 264;
   std::uint32_t unit_removed = 264;
   std::uint32_t job_new = 280;

@@ -23,6 +23,10 @@ struct TracedMessage {
   std::string member;           // empty for replies
   std::string error_name;       // errors only
   std::string signature;        // of the body, as systemd sends it (e.g. "sa{sv}as")
+  // PropertiesChanged: the interface whose properties changed (its first argument).
+  std::string changed_interface;
+  // The unit the message is about: PropertiesChanged's path, UnitNew's and UnitRemoved's argument.
+  std::string unit;
   std::uint32_t bytes = 0;      // the whole message as marshalled
   int recipients = 0;           // connections it was delivered to (0: matched nobody)
 };

@@ -42,6 +42,8 @@ TracedMessage DescribeRouted(Time t, const Message& m, int recipients, const Bus
   switch (m.member) {
     case Member::kPropertiesChanged:
       out.path = paths.UnitPath(m.object);
+      out.unit = out.path;
+      out.changed_interface = ChangedInterfaceName(m.changed);
       out.signature = "sa{sv}as";
       break;
     case Member::kCreateSession:
@@ -54,6 +56,7 @@ TracedMessage DescribeRouted(Time t, const Message& m, int recipients, const Bus
       break;
     default:
       out.path = "/org/freedesktop/systemd1";
+      if (m.member == Member::kUnitNew || m.member == Member::kUnitRemoved) out.unit = paths.UnitPath(m.object);
       out.signature = m.member == Member::kUnitNew || m.member == Member::kUnitRemoved ? "so"
                       : m.member == Member::kJobNew                                      ? "uos"
                       : m.member == Member::kJobRemoved                                  ? "uoss"

@@ -95,6 +95,18 @@ void ReadSystemd(JsonReader r, SystemdParams* p) {
   limit.Finish();
   r.Double("mountinfo_backoff_factor", &p->mountinfo_backoff_factor, 0, 1e6);
   r.Duration("quantum_us", &p->quantum, 1e3, 1, 1e9);
+  r.Bool("announce_dependencies", &p->announce_dependencies);
+  r.Bool("ancestor_units", &p->ancestor_units);
+  r.Bool("flush_before_removal", &p->flush_before_removal);
+  r.Bool("queue_only_for_listeners", &p->queue_only_for_listeners);
+  r.Bool("gc_after_announcement", &p->gc_after_announcement);
+  r.Duration("unit_load_us", &p->unit_load_cost, 1e3, 0, 1e9);
+  r.Duration("stub_load_us", &p->stub_load_cost, 1e3, 0, 1e9);
+  r.Duration("unit_load_per_prefix_us", &p->unit_load_per_prefix, 1e3, 0, 1e9);
+  r.Duration("unit_free_us", &p->unit_free_cost, 1e3, 0, 1e9);
+  r.Duration("unit_free_per_mount_unit_ns", &p->unit_free_per_mount_unit, 1, 0, 1e9);
+  r.Double("cold_slowdown", &p->cold_slowdown, 0, 100);
+  r.Duration("cold_tau_ms", &p->cold_tau, 1e6, 0.001, 1e6);
   r.Finish();
 }
 
@@ -103,6 +115,7 @@ void ReadMessageSizes(JsonReader r, MessageSizeParams* m) {
   r.Uint32("properties_changed_device_bytes", &m->properties_changed_device, 16, 1 << 27);
   r.Uint32("properties_changed_unit_bytes", &m->properties_changed_unit, 16, 1 << 27);
   r.Uint32("properties_changed_scope_bytes", &m->properties_changed_scope, 16, 1 << 27);
+  r.Uint32("properties_changed_socket_bytes", &m->properties_changed_socket, 16, 1 << 27);
   r.Uint32("unit_new_bytes", &m->unit_new, 16, 1 << 27);
   r.Uint32("unit_removed_bytes", &m->unit_removed, 16, 1 << 27);
   r.Uint32("job_new_bytes", &m->job_new, 16, 1 << 27);

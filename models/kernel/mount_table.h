@@ -81,6 +81,8 @@ class MountTable {
   std::size_t dev_lines() const { return dev_lines_; }
   std::uint64_t event_counter() const { return event_; }
   const StringTable& strings() const { return *strings_; }
+  // The id of `s` in the table's strings (paths, sources, unit names), added if new.
+  std::uint32_t Intern(std::string_view s) { return strings_->Intern(s); }
 
   // Every operation applied, in order: when, which, and on which path (for events.csv).
   struct Operation {

@@ -76,6 +76,18 @@ const char* InterfaceName(Interface i) {
   return "";
 }
 
+const char* ChangedInterfaceName(ChangedInterface c) {
+  switch (c) {
+    case ChangedInterface::kMount: return "org.freedesktop.systemd1.Mount";
+    case ChangedInterface::kDevice: return "org.freedesktop.systemd1.Device";
+    case ChangedInterface::kScope: return "org.freedesktop.systemd1.Scope";
+    case ChangedInterface::kSocket: return "org.freedesktop.systemd1.Socket";
+    case ChangedInterface::kUnit: return "org.freedesktop.systemd1.Unit";
+    case ChangedInterface::kNone: break;
+  }
+  return "";
+}
+
 std::uint32_t MessageBytes(const MessageSizeParams& sizes, Member m, ChangedInterface changed) {
   switch (m) {
     case Member::kPropertiesChanged:
@@ -83,6 +95,7 @@ std::uint32_t MessageBytes(const MessageSizeParams& sizes, Member m, ChangedInte
         case ChangedInterface::kMount: return sizes.properties_changed_mount;
         case ChangedInterface::kDevice: return sizes.properties_changed_device;
         case ChangedInterface::kScope: return sizes.properties_changed_scope;
+        case ChangedInterface::kSocket: return sizes.properties_changed_socket;
         case ChangedInterface::kUnit:
         case ChangedInterface::kNone: return sizes.properties_changed_unit;
       }

@@ -39,7 +39,7 @@ enum class MessageType : std::uint8_t { kSignal, kMethodCall, kMethodReturn, kEr
 
 // For PropertiesChanged: the interface whose properties changed (the first argument). systemd
 // sends one for the unit type's interface and one for org.freedesktop.systemd1.Unit.
-enum class ChangedInterface : std::uint8_t { kNone, kMount, kDevice, kScope, kUnit };
+enum class ChangedInterface : std::uint8_t { kNone, kMount, kDevice, kScope, kSocket, kUnit };
 
 // For an error reply: its D-Bus error name.
 enum class ErrorName : std::uint8_t {
@@ -55,6 +55,8 @@ Interface InterfaceOf(Member m);
 const char* InterfaceName(Interface i);
 // "signal", "method_call", "method_return" or "error", as busctl and dbus-monitor name them.
 const char* MessageTypeName(MessageType t);
+// The interface named by PropertiesChanged's first argument: "org.freedesktop.systemd1.Mount", ...
+const char* ChangedInterfaceName(ChangedInterface c);
 // The D-Bus error name an error reply carries (kNone: org.freedesktop.DBus.Error.Failed).
 const char* ErrorNameText(ErrorName e);
 

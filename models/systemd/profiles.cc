@@ -19,11 +19,35 @@ struct Version {
   int pam_timeout_s;        // dbus.md 7.4: pam_systemd's CreateSession, 25 s, 120 s from v243
 };
 
+// The mechanisms of a modern PID 1 (docs/research/v252-mechanisms.md) and their CPU costs, fitted
+// to PID 1's CPU time in the testbed storms (docs/VALIDATION.md, "A real systemd 252 and 257";
+// docs/MODEL.md gives each value's source). Absent from the older profiles.
+struct Modern {
+  bool on;
+  bool gc_after_announcement;  // v257: unit_gc_sweep() skips units still in the D-Bus queue
+  double scan_fixed_us;        // per scan, and per line of the table
+  double scan_per_line_us;
+  double unit_load_us;         // per new mount unit, per ancestor stub, per "-" prefix of either
+  double stub_load_us;
+  double unit_load_per_prefix_us;
+  double unit_free_us;         // per unit freed, and per mount unit still loaded at that moment
+  double unit_free_per_mount_unit_us;
+  // Sizes as PID 1 writes them (the capture's less the 16 bytes of the relay's sender field).
+  std::uint32_t unit_new, unit_removed, pc_socket;
+};
+
+constexpr Modern kOld = {false, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+constexpr Modern kModern252 = {true, false, 353, 4.06, 12.8, 1, 9.59, 192, 0.321, 212, 220, 381};
+// 257: the same mechanisms, and a unit is freed only after its last announcement; costs fitted to
+// the 257 storms.
+constexpr Modern kModern257 = {true, true, 228, 3.94, 12.7, 1, 11.8, 206, 0.659, 212, 220, 381};
+
 // Every profile, oldest first, with what `mountstorm profiles` says of it.
 struct Profile {
   const char* name;
   const char* description;
   Version version;
+  Modern modern = kOld;
 };
 
 const Profile kProfiles[] = {
@@ -43,17 +67,50 @@ const Profile kProfiles[] = {
      "systemd 248: nothing unchanged re-announced, 100 units / 1024, queues 384K/384K, "
      "mountinfo rate limit of 5 scans per 1 s window",
      {false, false, true, 384 * 1024, 384 * 1024, true, 636, 972, 120}},
-    {"main", "upstream main (v261): as v248, with the larger Unit-interface signal of current versions",
-     {false, false, true, 384 * 1024, 384 * 1024, true, 636, 1104, 120}},
+    {"v252",
+     "systemd 252 (Debian 12): as v248, and a new mount unit's dependencies announce the default "
+     "targets, the slice, the journal's socket and the parent mount; ancestor directories are "
+     "loaded and freed; unmounts send their last signals; no signal without a subscriber",
+     {false, false, true, 384 * 1024, 384 * 1024, true, 428, 1112, 120},
+     kModern252},
+    {"v257",
+     "systemd 257 (Debian 13): the messages of v252; a unit still queued for D-Bus is freed only "
+     "once announced; PID 1's costs fitted to Debian 13",
+     {false, false, true, 384 * 1024, 384 * 1024, true, 428, 1112, 120},
+     kModern257},
+    {"main", "upstream main (v261): the mechanisms and costs of v257",
+     {false, false, true, 384 * 1024, 384 * 1024, true, 428, 1112, 120},
+     kModern257},
 };
 
-Version VersionOf(const std::string& profile) {
+const Profile& ProfileOf(const std::string& profile) {
   for (const Profile& p : kProfiles) {
-    if (profile == p.name) return p.version;
+    if (profile == p.name) return p;
   }
   std::string known;
   for (const Profile& p : kProfiles) known += (known.empty() ? "" : ", ") + std::string(p.name);
   throw InputError("unknown profile \"" + profile + "\" (known: " + known + ")");
+}
+
+Duration Micros(double us) { return static_cast<Duration>(us * 1e3 + 0.5); }
+
+void ApplyModern(const Modern& m, Scenario* s) {
+  SystemdParams& p = s->systemd;
+  p.announce_dependencies = true;
+  p.ancestor_units = true;
+  p.flush_before_removal = true;
+  p.queue_only_for_listeners = true;
+  p.gc_after_announcement = m.gc_after_announcement;
+  p.scan_fixed = Micros(m.scan_fixed_us);
+  p.scan_per_line = Micros(m.scan_per_line_us);
+  p.unit_load_cost = Micros(m.unit_load_us);
+  p.stub_load_cost = Micros(m.stub_load_us);
+  p.unit_load_per_prefix = Micros(m.unit_load_per_prefix_us);
+  p.unit_free_cost = Micros(m.unit_free_us);
+  p.unit_free_per_mount_unit = Micros(m.unit_free_per_mount_unit_us);
+  s->message_sizes.unit_new = m.unit_new;
+  s->message_sizes.unit_removed = m.unit_removed;
+  s->message_sizes.properties_changed_socket = m.pc_socket;
 }
 
 }  // namespace
@@ -68,7 +125,8 @@ const std::vector<ProfileInfo>& Profiles() {
 }
 
 void ApplyProfile(const std::string& profile, Scenario* s) {
-  Version v = VersionOf(profile);
+  const Profile& known = ProfileOf(profile);
+  const Version& v = known.version;
   s->profile = profile;
   SystemdParams& p = s->systemd;
   p.reannounce_network_mounts = v.reannounce_network;
@@ -84,6 +142,7 @@ void ApplyProfile(const std::string& profile, Scenario* s) {
   // logind and the other clients link the same sd-bus.
   s->logind.rqueue_max = v.rqueue_max;
   s->pam_timeout = v.pam_timeout_s * kSecond;
+  if (known.modern.on) ApplyModern(known.modern, s);
 }
 
 }  // namespace mountstorm

@@ -35,6 +35,19 @@
 // fail with ENOBUFS, and then so does the error reply sd-bus tries instead, and the caller hears
 // nothing. The job runs from the run queue, an idle-priority source (behind mountinfo and bus
 // I/O), and ends with JobRemoved (preceded by JobNew if that was never sent).
+//
+// A modern PID 1 (v252+, profiles v252, v257 and main; docs/MODEL.md "A modern PID 1") adds what
+// its sources do around a new mount unit (src/core/mount.c mount_setup_new_unit(), mount_load(),
+// unit_add_mount_dependencies(); docs/research/v252-mechanisms.md): the unit's default
+// dependencies announce the targets they point to, its slice and the journal's socket, and each
+// loaded parent mount (UnitGraph); the ancestor directories of its mount point that are not mount
+// points are loaded as units, found missing and freed at the next garbage collection, each with
+// UnitNew and UnitRemoved; an unmounted unit goes dead, is queued, and at its removal sends its
+// PropertiesChanged before UnitRemoved. Targets and slices have no property that emits a change
+// on their own interface, so they send one PropertiesChanged (org.freedesktop.systemd1.Unit).
+// Nothing is queued while nobody listens. From v257 a queued unit is freed only once announced.
+// Files: systemd_manager.cc (the loop, bus I/O, jobs), mount_units.cc (scans and units),
+// dbus_queue.cc (the D-Bus and GC queues).
 #ifndef MOUNTSTORM_MODELS_SYSTEMD_SYSTEMD_MANAGER_H_
 #define MOUNTSTORM_MODELS_SYSTEMD_SYSTEMD_MANAGER_H_
 
@@ -48,6 +61,7 @@
 #include "models/kernel/mount_table.h"
 #include "mountstorm/policy.h"
 #include "models/systemd/sdbus_connection.h"
+#include "models/systemd/unit_graph.h"
 #include "mountstorm/scenario.h"
 #include "sim/ring_buffer.h"
 #include "sim/server.h"
@@ -75,10 +89,11 @@ class SystemdManager : public Server, public ObjectPaths {
   // Creates the units of the table as it is before the run: they exist and were announced.
   void AdoptInitialTable();
 
-  enum class UnitKind : std::uint8_t { kMount, kDevice, kScope };
+  enum class UnitKind : std::uint8_t { kMount, kDevice, kScope, kTarget, kSlice, kSocket };
   struct Unit {
     UnitKind kind;
-    std::uint32_t key;      // mount: path id; device: source id (StringTable); scope: session
+    // mount: path id; device: source id (StringTable); scope: session; others: their name's id
+    std::uint32_t key;
     std::uint32_t source;   // mount: what/fstype/options seen at the last scan
     std::uint32_t fstype;
     std::uint32_t options;
@@ -88,6 +103,8 @@ class SystemdManager : public Server, public ObjectPaths {
     bool announced = false;   // sent_dbus_new_signal
     bool in_dbus_queue = false;
     bool freed = false;
+    bool stub = false;        // an ancestor directory loaded as a unit and not found
+    bool gc_waiting = false;  // v257+: to be freed once announced
   };
   const std::vector<Unit>& units() const { return units_; }
 
@@ -135,24 +152,50 @@ class SystemdManager : public Server, public ObjectPaths {
 
  protected:
   Duration Step(Time now) override;
+  // How much slower PID 1 runs after sleeping `slept` (SystemdParams::cold_slowdown), per mille.
+  std::int64_t ColdPermille(Duration slept) const;
 
  private:
   static constexpr std::uint32_t kNoUnit = 0xffffffffu;
 
+  // The units every mount unit of a modern PID 1 depends on (mount_add_default_dependencies(),
+  // unit_set_default_slice(), unit_add_exec_dependencies(); src/core/mount.c and unit.c v252).
+  struct SharedUnits {
+    std::uint32_t local_fs, local_fs_pre, umount, swap, remote_fs, remote_fs_pre, network, network_online;
+    std::uint32_t system_slice, journald_socket;
+  };
+
+  // mount_units.cc
   std::uint32_t NewUnit(UnitKind kind, std::uint32_t key);
+  std::uint32_t NamedUnit(UnitKind kind, const char* name);
   std::uint32_t& UnitOfPath(std::uint32_t path);
   std::uint32_t& UnitOfSource(std::uint32_t source);
-  // unit_add_to_dbus_queue(), unless a patch leaves the unit out.
-  void Queue(std::uint32_t unit, QueueReason reason, Time now);
-  // sd_event_run(): dispatches the ready event source of highest priority; false if none is.
-  bool StepEventSources(StepClock& step);
+  void AdoptSharedUnits();
   void Scan(StepClock& step);
   void ScanDevice(const MountEntry& e, Time now);
   void ScanMount(const MountEntry& e, StepClock& step);
-  void CollectGoneMounts();
+  std::uint32_t NewMountUnit(const MountEntry& e, StepClock& step);
+  void AddDefaultDependencies(std::uint32_t unit, Time now);
+  void LoadMountUnit(std::uint32_t unit, StepClock& step);
+  void AddMountDependencies(std::uint32_t unit, StepClock& step);
+  // unit_add_dependency(): announces both ends when the dependency is new.
+  void Depend(std::uint32_t from, std::uint32_t to, std::uint16_t kinds, Time now);
+  void CollectGoneMounts(Time now);
+  // dbus_queue.cc
+  // unit_add_to_dbus_queue(), unless a patch leaves the unit out.
+  void Queue(std::uint32_t unit, QueueReason reason, Time now);
+  bool Listening() const;
   bool DispatchDbusQueue(StepClock& step);
   void DispatchGcQueue(StepClock& step);
+  void FreeUnit(std::uint32_t unit, StepClock& step);
   void Announce(std::uint32_t unit, StepClock& step);
+  // The announcement of a unit already announced: PropertiesChanged on its type's interface (if it
+  // has one) and on org.freedesktop.systemd1.Unit. Returns the messages sent per bus.
+  int SendChanged(SdBusConnection* bus, std::uint32_t unit, StepClock& step);
+  int MessagesPerAnnouncement(const Unit& unit) const;
+  // systemd_manager.cc
+  // sd_event_run(): dispatches the ready event source of highest priority; false if none is.
+  bool StepEventSources(StepClock& step);
   bool SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed,
                   std::uint32_t unit, StepClock& step);
   void BusProcess(std::size_t bus, StepClock& step);
@@ -177,6 +220,10 @@ class SystemdManager : public Server, public ObjectPaths {
   int writing_bus_ = -1;       // a write loop cut by the quantum continues here
 
   std::vector<Unit> units_;
+  UnitGraph graph_;
+  SharedUnits shared_{};
+  std::uint32_t root_mount_ = 0xffffffffu;         // -.mount, perpetual
+  std::vector<std::uint32_t> pending_load_;         // new mount units of the scan, to be loaded
   std::vector<std::uint32_t> unit_of_path_;
   std::vector<std::uint32_t> unit_of_source_;
   std::vector<std::uint32_t> active_mounts_;   // mount units with a line in the table
@@ -198,6 +245,9 @@ class SystemdManager : public Server, public ObjectPaths {
   std::vector<Pid1Policy*> policies_;                       // those and the scenario's patches
   Time deferred_until_ = -1;
   Time send_deferred_until_ = -1;
+  // Cold caches: whether PID 1 sleeps, and since when (its first step after is slower).
+  bool asleep_ = true;
+  Time asleep_since_ = 0;
 
   Stats stats_;
   std::vector<Duration> known_latency_;

@@ -1,0 +1,201 @@
+// PID 1's unit D-Bus queue and GC queue: what it announces, when, and what a freed unit sends
+// (models/systemd/systemd_manager.h).
+#include <algorithm>
+#include <limits>
+
+#include "models/systemd/systemd_manager.h"
+
+namespace mountstorm {
+
+bool SystemdManager::Listening() const {
+  for (std::size_t b = 0; b < buses_.size(); ++b) {
+    if (Subscribed(b)) return true;
+  }
+  return false;
+}
+
+void SystemdManager::Queue(std::uint32_t unit, QueueReason reason, Time now) {
+  // unit_add_to_dbus_queue(): no-op if already queued; LIST_PREPEND.
+  Unit& u = units_[unit];
+  if (u.in_dbus_queue || u.freed) return;
+  if (params_.queue_only_for_listeners && !Listening()) {
+    // "Shortcut things if nobody cares" (unit.c v252.39 L497): never announced, never queued.
+    u.announced = true;
+    return;
+  }
+  if (!policies_.empty()) {
+    UnitQueueRequest request{now, unit, reason, u.kind == UnitKind::kDevice, u.network};
+    for (Pid1Policy* p : policies_) {
+      if (!p->AdmitToDbusQueue(request)) {
+        ++stats_.units_left_out;
+        return;
+      }
+    }
+  }
+  u.in_dbus_queue = true;
+  dbus_queue_.push_back(unit);
+  ++stats_.units_queued;
+}
+
+std::int64_t SystemdManager::QueuedWrites() const {
+  // manager_bus_n_queued_write(): summed over the API bus and every private bus.
+  std::int64_t n = 0;
+  for (const SdBusConnection* b : buses_) n += static_cast<std::int64_t>(b->wqueue().size());
+  return n;
+}
+
+void SystemdManager::DispatchGcQueue(StepClock& step) {
+  while (!gc_queue_.empty() && step.spent() < params_.quantum) {
+    std::uint32_t u = gc_queue_.back();
+    gc_queue_.pop_back();
+    Unit& unit = units_[u];
+    if (unit.freed) continue;
+    if (params_.gc_after_announcement && unit.in_dbus_queue) {
+      // unit_may_gc() (unit.c v257.13 L445): "send out D-Bus events before we unload the unit".
+      unit.gc_waiting = true;
+      continue;
+    }
+    FreeUnit(u, step);
+  }
+}
+
+void SystemdManager::FreeUnit(std::uint32_t u, StepClock& step) {
+  Unit& unit = units_[u];
+  step.Spend(params_.unit_dispatch_cost + params_.unit_free_cost +
+             params_.unit_free_per_mount_unit * static_cast<Duration>(active_mounts_.size()));
+  // unit_free() -> bus_unit_send_removed_signal(): a unit never announced is announced first; a
+  // modern PID 1 also sends what is still queued for it (dbus-unit.c v252.39 L1722).
+  const bool pending = params_.flush_before_removal && unit.in_dbus_queue && unit.announced;
+  unit.in_dbus_queue = false;
+  for (std::size_t b = 0; b < buses_.size(); ++b) {
+    if (!Subscribed(b)) continue;
+    if (!unit.announced) SendSignal(buses_[b], Member::kUnitNew, ChangedInterface::kNone, u, step);
+    if (pending) SendChanged(buses_[b], u, step);
+    SendSignal(buses_[b], Member::kUnitRemoved, ChangedInterface::kNone, u, step);
+  }
+  unit.announced = true;
+  unit.freed = true;
+  if (unit.kind == UnitKind::kMount && UnitOfPath(unit.key) == u) UnitOfPath(unit.key) = kNoUnit;
+  ++stats_.units_freed;
+}
+
+bool SystemdManager::DispatchDbusQueue(StepClock& step) {
+  if (step.start() < send_deferred_until_) return false;  // a policy holds the signals back until then
+  if (!dispatch_call_open_) {
+    // manager_dispatch_dbus_queue(): sit this cycle out while too much waits to be written.
+    DispatchBudget budget;
+    if (params_.dbus_queue_budget > 0) budget.max_units = params_.dbus_queue_budget;
+    if (params_.bus_busy_threshold > 0) budget.pause_above_queued_writes = params_.bus_busy_threshold;
+    const std::int64_t queued = QueuedWrites();
+    for (Pid1Policy* p : policies_) p->LimitDispatch(step.start(), queued, &budget);
+    if (budget.pause_above_queued_writes >= 0 && queued > budget.pause_above_queued_writes) {
+      ++stats_.dispatch_blocked;
+      return false;
+    }
+    dispatch_call_open_ = true;
+    call_units_left_ = budget.max_units >= 0 ? budget.max_units : std::numeric_limits<int>::max();
+  }
+  bool worked = false;
+  while (call_units_left_ > 0 && !dbus_queue_.empty() && step.spent() < params_.quantum) {
+    std::uint32_t u = dbus_queue_.back();
+    if (!units_[u].in_dbus_queue) {  // freed while queued
+      dbus_queue_.pop_back();
+      continue;
+    }
+    if (!policies_.empty()) {
+      // The unit's signals on every bus it goes to.
+      int buses = 0;
+      for (std::size_t b = 0; b < buses_.size(); ++b) buses += Subscribed(b) ? 1 : 0;
+      const int messages = MessagesPerAnnouncement(units_[u]) * buses;
+      Time t = step.now(), go = t;
+      for (Pid1Policy* p : policies_) go = std::max(go, p->SendTime(t, messages));
+      if (go > t) {
+        ++stats_.sends_deferred;
+        send_deferred_until_ = go;
+        WakeAt(go);
+        break;
+      }
+      for (Pid1Policy* p : policies_) p->Sent(t, messages);
+    }
+    dbus_queue_.pop_back();
+    --call_units_left_;
+    Announce(u, step);
+    worked = true;
+  }
+  if (!worked && step.spent() == 0 && send_deferred_until_ > step.start()) return false;
+  // Then the job queue, within the same budget.
+  while (dbus_queue_.empty() && call_units_left_ > 0 && !job_dbus_queue_.empty() && step.spent() < params_.quantum) {
+    std::uint32_t j = job_dbus_queue_.back();
+    job_dbus_queue_.pop_back();
+    if (jobs_[j].announced) continue;  // announced already when its job ran
+    --call_units_left_;
+    SendJobSignal(j, Member::kJobNew, step);
+  }
+  if (call_units_left_ == 0 || (dbus_queue_.empty() && job_dbus_queue_.empty())) dispatch_call_open_ = false;
+  return true;
+}
+
+int SystemdManager::MessagesPerAnnouncement(const Unit& unit) const {
+  if (!unit.announced) return 1;  // UnitNew
+  return unit.kind == UnitKind::kTarget || unit.kind == UnitKind::kSlice ? 1 : 2;
+}
+
+void SystemdManager::Announce(std::uint32_t u, StepClock& step) {
+  Unit& unit = units_[u];
+  unit.in_dbus_queue = false;
+  step.Spend(params_.unit_dispatch_cost);
+  ++stats_.units_announced;
+  // bus_foreach_bus(): every private bus, and the API bus if someone subscribed.
+  for (std::size_t b = 0; b < buses_.size(); ++b) {
+    if (!Subscribed(b)) continue;
+    if (!unit.announced) {
+      SendSignal(buses_[b], Member::kUnitNew, ChangedInterface::kNone, u, step);
+    } else {
+      SendChanged(buses_[b], u, step);
+    }
+  }
+  if (!unit.announced && unit.mounted_at >= 0) announced_latency_.push_back(step.now() - unit.mounted_at);
+  // Set whether or not the sends succeeded: a lost update is not retried.
+  unit.announced = true;
+  if (unit.gc_waiting) {
+    // bus_unit_send_change_signal() puts the unit back on the GC queue (dbus-unit.c v257.13 L1704).
+    unit.gc_waiting = false;
+    gc_queue_.push_back(u);
+  }
+}
+
+int SystemdManager::SendChanged(SdBusConnection* bus, std::uint32_t u, StepClock& step) {
+  // send_changed_signal() (dbus-unit.c): the type's interface, then org.freedesktop.systemd1.Unit;
+  // sd_bus_emit_properties_changed_strv() builds nothing for an interface none of whose
+  // properties emits a change (target, slice), and a failed first send skips the second.
+  ChangedInterface type_iface = ChangedInterface::kNone;
+  switch (units_[u].kind) {
+    case UnitKind::kMount: type_iface = ChangedInterface::kMount; break;
+    case UnitKind::kDevice: type_iface = ChangedInterface::kDevice; break;
+    case UnitKind::kScope: type_iface = ChangedInterface::kScope; break;
+    case UnitKind::kSocket: type_iface = ChangedInterface::kSocket; break;
+    case UnitKind::kTarget:
+    case UnitKind::kSlice: break;
+  }
+  if (type_iface != ChangedInterface::kNone && !SendSignal(bus, Member::kPropertiesChanged, type_iface, u, step)) {
+    return 1;
+  }
+  SendSignal(bus, Member::kPropertiesChanged, ChangedInterface::kUnit, u, step);
+  return type_iface == ChangedInterface::kNone ? 1 : 2;
+}
+
+Message SystemdManager::NewMessage(Member member, MessageType type, std::uint32_t object,
+                                   ChangedInterface changed) {
+  Message m = mountstorm::NewMessage(*sizes_, member, type, peer_id_, next_serial_++, changed);
+  m.object = object;
+  return m;
+}
+
+bool SystemdManager::SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed,
+                                std::uint32_t unit, StepClock& step) {
+  Message m = NewMessage(member, MessageType::kSignal, unit, changed);
+  step.Spend(params_.message_build_cost + params_.instrumentation_per_message);
+  return bus->Send(step, m) != SdBusConnection::SendResult::kNoBufs;
+}
+
+}  // namespace mountstorm
