@@ -42,6 +42,6 @@ echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO de
 $SUDO apt-get update -qq
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
   cmake ninja-build g++ make \
-  libboost-dev libboost-graph-dev libboost-program-options-dev \
+  libboost-dev libboost-graph-dev libboost-program-options-dev libpcap-dev libdbus-1-dev pkg-config \
   nlohmann-json3-dev catch2 libeigen3-dev \
   slurm-wlm munge parallel iproute2 procps coreutils systemd tshark librsvg2-bin chromium >/dev/null

@@ -1,7 +1,48 @@
 #!/usr/bin/env bash
 # Builds mountstorm and runs the whole test suite (README.md, command 2; CI runs it too).
+#
+# usage: tools/test.sh [--testbed [--storms NAME,...]]
+#
+#   --testbed   then also checks the model against a real systemd on this machine (root; about 80
+#               minutes): runs the storms of tools/testbed/table.csv in throw-away systemd-nspawn
+#               containers (tools/testbed/README.md), writes them to out/testbed/ (kept, so that a
+#               second run only runs what is missing), and prints `mountstorm testbed-check` on
+#               them: captured and simulated side by side. Fails if a storm is out of tolerance.
+#   --storms    only these rows of the table (e.g. 252-n100,252-n500-p50: a few minutes).
+#
+# exit status: 0 all passed, 1 a test failed, 2 bad arguments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+testbed=0
+storms=""
+while (($#)); do
+  case "$1" in
+    --testbed) testbed=1; shift ;;
+    --storms)
+      if (($# < 2)); then echo "tools/test.sh: --storms: expected a comma-separated list of storms" >&2; exit 2; fi
+      storms=$2; shift 2 ;;
+    -h | --help) sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+    *) echo "tools/test.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+if [ -n "$storms" ] && [ "$testbed" = 0 ]; then
+  echo "tools/test.sh: --storms needs --testbed" >&2
+  exit 2
+fi
+if [ "$testbed" = 1 ] && [ "$(id -u)" -ne 0 ]; then
+  echo "tools/test.sh: --testbed boots containers and needs root" >&2
+  exit 2
+fi
+
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$(nproc)"
 ctest --test-dir build --output-on-failure -j"$(nproc)"
+
+if [ "$testbed" = 1 ]; then
+  mkdir -p out/testbed
+  tools/testbed/run-table.sh ${storms:+--only "$storms"} tools/testbed/table.csv out/testbed
+  python3 tools/testbed/storms-csv.py --scenario 252="$PWD/scenarios/testbed/debian12-container.json" \
+    --scenario 257="$PWD/scenarios/testbed/debian13-container.json" out/testbed >out/testbed/storms.csv
+  build/mountstorm testbed-check out/testbed/storms.csv
+fi

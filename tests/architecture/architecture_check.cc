@@ -27,7 +27,7 @@ namespace {
 constexpr int kMaxFileLines = 600;
 constexpr int kMaxFunctionLines = 60;
 
-const std::vector<std::string> kToolParts = {"cli", "io", "sweep", "planner", "render", "trace"};
+const std::vector<std::string> kToolParts = {"cli", "io", "sweep", "planner", "render", "trace", "replay", "validation"};
 
 struct Source {
   std::string path;  // relative to the source tree, e.g. "models/run/wiring.cc"

@@ -19,6 +19,9 @@ const std::vector<Command>& Commands() {
       {"size", "SCENARIO.json --queue NAME", "the smallest limit with no refusal, and its memory", SizeCommand},
       {"scaling", "SCENARIO.json --axis PATH --from A --to B", "message volume and safe storm vs limit",
        ScalingCommand},
+      {"replay", "CAPTURE [--scenario S]", "count a bus capture (busctl capture); compare with a run", ReplayCommand},
+      {"testbed-check", "STORMS.csv", "the model against the storms of a real systemd (tools/testbed/)",
+       TestbedCheckCommand},
       {"sweep", "SWEEP.json -o DIR", "run a parameter sweep (parallel, resumable, shardable)", SweepCommand},
       {"merge", "-o OUT DIR...", "combine the directories of a sweep's shards", MergeCommand},
   };

@@ -44,6 +44,10 @@ int HeadroomCommand(const CommandArgs& args);
 int CriticalCommand(const CommandArgs& args);
 int SizeCommand(const CommandArgs& args);
 int ScalingCommand(const CommandArgs& args);
+// replay_command.cc
+int ReplayCommand(const CommandArgs& args);
+// testbed_command.cc
+int TestbedCheckCommand(const CommandArgs& args);
 // sweep_commands.cc
 int SweepCommand(const CommandArgs& args);
 int MergeCommand(const CommandArgs& args);

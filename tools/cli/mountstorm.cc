@@ -42,7 +42,8 @@ std::string Usage() {
          "  -h, --help                 show this help (also: mountstorm <command> --help)\n"
          "  --version                  print the version\n"
          "\n"
-         "exit status: 0 success, 1 internal error, 2 bad input.\n"
+         "exit status: 0 success, 1 internal error, 2 bad input (testbed-check: 3, a storm out of\n"
+         "tolerance).\n"
          "docs: README.md, docs/SCENARIOS.md (format), docs/MODEL.md (parameters and sources).\n";
 }
 
