@@ -23,7 +23,7 @@ DbusDaemon::Connection::Connection(std::uint16_t peer_id, const std::string& pee
 
 DbusDaemon::DbusDaemon(Simulator* sim, CpuPool* cpus, const DbusDaemonParams& params,
                        const MessageSizeParams& sizes, const BusTopology* topology, const ObjectPaths* paths)
-    : Server(sim, cpus, "dbus-daemon"),
+    : Relay(sim, cpus, "dbus-daemon"),
       params_(params),
       sizes_(&sizes),
       topology_(topology),
@@ -45,6 +45,12 @@ std::vector<QueueGauge*> DbusDaemon::gauges() {
     out.push_back(&c->incoming);
     out.push_back(&c->outgoing.gauge());
   }
+  return out;
+}
+
+std::vector<RelayCounts> DbusDaemon::counts() const {
+  std::vector<RelayCounts> out;
+  for (const auto& c : connections_) out.push_back({c->peer, c->name, c->received, c->delivered, c->dropped});
   return out;
 }
 

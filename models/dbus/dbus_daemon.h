@@ -31,6 +31,7 @@
 #include "models/kernel/kernel_socket.h"
 #include "models/message/message.h"
 #include "models/dbus/object_paths.h"
+#include "models/dbus/relay.h"
 #include "mountstorm/scenario.h"
 #include "mountstorm/trace.h"
 #include "sim/bounded_queue.h"
@@ -40,18 +41,15 @@
 
 namespace mountstorm {
 
-class DbusDaemon : public Server {
+class DbusDaemon : public Relay {
  public:
   // `paths` gives the object path of a unit, for rules that name one unit's path.
   DbusDaemon(Simulator* sim, CpuPool* cpus, const DbusDaemonParams& params,
              const MessageSizeParams& sizes, const BusTopology* topology, const ObjectPaths* paths);
 
-  // The daemon's side of the connection of `peer`: `in` is written by the peer, `out` by the
-  // daemon (the wiring makes the daemon their reader and writer). Call for every bus
-  // connection, then BuildRoutes().
-  void AddConnection(std::uint16_t peer, KernelSocket* in, KernelSocket* out);
-  // Precomputes, per (sender, member), the recipients and the number of rules scanned.
-  void BuildRoutes();
+  // Relay: the daemon's side of each connection; the routes also count the rules scanned.
+  void AddConnection(std::uint16_t peer, KernelSocket* in, KernelSocket* out) override;
+  void BuildRoutes() override;
 
   struct Connection {
     Connection(std::uint16_t peer, const std::string& name, KernelSocket* in, KernelSocket* out,
@@ -74,7 +72,8 @@ class DbusDaemon : public Server {
   };
   const std::vector<std::unique_ptr<Connection>>& connections() const { return connections_; }
   // The relay's own bounded queues: each connection's incoming bytes and outgoing queue.
-  std::vector<QueueGauge*> gauges();
+  std::vector<QueueGauge*> gauges() override;
+  std::vector<RelayCounts> counts() const override;
   // The connection of `peer`, or null if it has none to the bus.
   Connection* connection(std::uint16_t peer) {
     if (peer >= connection_of_peer_.size() || connection_of_peer_[peer] < 0) return nullptr;
@@ -83,7 +82,7 @@ class DbusDaemon : public Server {
 
   // Every message routed is offered to `tap` (a monitor), with the number of recipients it was
   // given to; its names are resolved only if the tap wants it.
-  void AttachTap(MessageTap* tap) { tap_ = tap; }
+  void AttachTap(MessageTap* tap) override { tap_ = tap; }
 
   std::uint64_t routed() const { return routed_; }
   std::uint64_t unrouted() const { return unrouted_; }  // messages nobody matched

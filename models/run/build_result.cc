@@ -44,16 +44,16 @@ PeerMessages Peer(const std::string& name, const MemberTally& t) {
   return p;
 }
 
-// A client's counts: what its sd-bus connection sent, refused and received, and what dbus-daemon
+// A client's counts: what its sd-bus connection sent, refused and received, and what the relay
 // dropped for it. `Client` is a Subscriber (logind included) or a LoginClient.
 template <typename Client>
-PeerMessages ClientPeer(const Client& c, const DbusDaemon& daemon) {
+PeerMessages ClientPeer(const Client& c, const std::vector<RelayCounts>& relay) {
   MemberTally t;
   AddTo(t.sent, c.bus()->sent());
   AddTo(t.enobufs, c.bus()->enobufs());
   AddTo(t.received, c.bus()->received());
-  for (const auto& dc : daemon.connections()) {
-    if (dc->name == c.name()) AddTo(t.full_queue, dc->dropped);
+  for (const RelayCounts& rc : relay) {
+    if (rc.name == c.name()) AddTo(t.full_queue, rc.dropped);
   }
   return Peer(c.name(), t);
 }
@@ -65,15 +65,16 @@ std::vector<PeerMessages> Messages(const Simulation& sim) {
     AddTo(systemd.enobufs, bus->enobufs());
     AddTo(systemd.received, bus->received());
   }
-  MemberTally daemon;
-  for (const auto& c : sim.daemon().connections()) {
-    AddTo(daemon.received, c->received);
-    AddTo(daemon.sent, c->delivered);
-    AddTo(daemon.full_queue, c->dropped);
+  const std::vector<RelayCounts> relay_counts = sim.relay().counts();
+  MemberTally relay;
+  for (const RelayCounts& c : relay_counts) {
+    AddTo(relay.received, c.received);
+    AddTo(relay.sent, c.delivered);
+    AddTo(relay.full_queue, c.dropped);
   }
-  std::vector<PeerMessages> out = {Peer("systemd", systemd), Peer("dbus-daemon", daemon)};
-  for (const auto& c : sim.clients()) out.push_back(ClientPeer(*c, sim.daemon()));
-  for (const auto& lc : sim.login_clients()) out.push_back(ClientPeer(*lc, sim.daemon()));
+  std::vector<PeerMessages> out = {Peer("systemd", systemd), Peer(sim.relay().name(), relay)};
+  for (const auto& c : sim.clients()) out.push_back(ClientPeer(*c, relay_counts));
+  for (const auto& lc : sim.login_clients()) out.push_back(ClientPeer(*lc, relay_counts));
   return out;
 }
 
@@ -118,7 +119,7 @@ std::vector<ProcessResult> Processes(const Simulation& sim) {
   pid1.pid1 = Pid1Work{st.scan_time,       st.dispatch_time,   st.bus_io_time,  st.job_time,
                        st.jobs_run,        st.transient_units, st.replies_lost, st.messages_read};
   out.push_back(pid1);
-  out.push_back(ProcessResult{"dbus-daemon", sim.daemon().busy_time(), sim.daemon().steps(), std::nullopt, std::nullopt});
+  out.push_back(ProcessResult{sim.relay().name(), sim.relay().busy_time(), sim.relay().steps(), std::nullopt, std::nullopt});
   for (const auto& m : sim.mounters()) {
     out.push_back(ProcessResult{m->name(), m->busy_time(), m->steps(), std::nullopt, std::nullopt});
   }

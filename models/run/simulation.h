@@ -42,7 +42,7 @@ class Simulation {
 
   // Hands every message dbus-daemon routes to `tap`, with names and paths resolved. Call before
   // Run(); `tap` must outlive the run.
-  void AttachTap(MessageTap* tap) { daemon_->AttachTap(tap); }
+  void AttachTap(MessageTap* tap) { relay_->AttachTap(tap); }
 
   // Runs to quiescence or to the scenario's stop time.
   void Run();
@@ -60,7 +60,7 @@ class Simulation {
   // Time of the last operation of the workload, timed or made by a process.
   Time last_operation_time() const;
   const SystemdManager& systemd() const { return *systemd_; }
-  const DbusDaemon& daemon() const { return *daemon_; }
+  const Relay& relay() const { return *relay_; }
   const std::vector<std::unique_ptr<Subscriber>>& clients() const { return clients_; }
   // logind, or null when the scenario disables it.
   const Logind* logind() const { return logind_; }
@@ -96,7 +96,7 @@ class Simulation {
   std::vector<std::unique_ptr<KernelSocket>> sockets_;
   std::vector<std::unique_ptr<SdBusConnection>> connections_;
   std::unique_ptr<SystemdManager> systemd_;
-  std::unique_ptr<DbusDaemon> daemon_;
+  std::unique_ptr<Relay> relay_;
   std::vector<std::unique_ptr<Subscriber>> clients_;
   Logind* logind_ = nullptr;
   std::vector<std::unique_ptr<LoginClient>> login_clients_;

@@ -39,7 +39,7 @@ Simulation::Simulation(const Scenario& scenario)
   WirePid1();
   for (std::size_t i = 0; i < topology_.clients.size(); ++i) WireClient(i);
   for (std::size_t i = 0; i < scenario_.logins.size(); ++i) WireLogin(i);
-  daemon_->BuildRoutes();
+  relay_->BuildRoutes();
   TrackPlannedQueues();
   WireWorkload();
 }
@@ -58,18 +58,18 @@ void Simulation::WirePid1() {
                                               Pointers(patches_));
   systemd_->WatchMountTable(&table_);
   systemd_->AdoptInitialTable();
-  daemon_ = std::make_unique<DbusDaemon>(&sim_, &cpus_, s.dbus, s.message_sizes, &topology_, systemd_.get());
+  relay_ = std::make_unique<DbusDaemon>(&sim_, &cpus_, s.dbus, s.message_sizes, &topology_, systemd_.get());
 
   // PID 1 <-> dbus-daemon: the API bus.
   KernelSocket* out = NewSocket({QueueKind::kSocket, "systemd", ""}, s.systemd.socket_sndbuf_bytes, systemd_.get(),
-                                daemon_.get());
-  KernelSocket* in = NewSocket({QueueKind::kSocket, "dbus", "systemd"}, s.dbus.socket_sndbuf_bytes, daemon_.get(),
+                                relay_.get());
+  KernelSocket* in = NewSocket({QueueKind::kSocket, "dbus", "systemd"}, s.dbus.socket_sndbuf_bytes, relay_.get(),
                                systemd_.get());
   const SdBusCosts costs{s.systemd.sendmsg_cost, s.systemd.sendmsg_cost, s.systemd.wqueue_memmove_ns_per_entry};
   SdBusConnection* api = NewConnection({QueueKind::kSdBusWrite, "systemd", ""}, s.systemd.wqueue_max,
                                        s.systemd.rqueue_max, out, in, costs);
   systemd_->AttachApiBus(api, topology_.api_bus_subscribed);
-  daemon_->AddConnection(topology_.systemd, out, in);
+  relay_->AddConnection(topology_.systemd, out, in);
 }
 
 void Simulation::WireClient(std::size_t i) {
@@ -88,9 +88,9 @@ void Simulation::WireClient(std::size_t i) {
                                              s.systemd.rqueue_max, in, out, costs));
     far_end = systemd_.get();
   } else {
-    in = NewSocket({QueueKind::kSocket, "dbus", c.name}, s.dbus.socket_sndbuf_bytes, daemon_.get(), nullptr);
-    daemon_->AddConnection(topology_.client_peers[i], out, in);
-    far_end = daemon_.get();
+    in = NewSocket({QueueKind::kSocket, "dbus", c.name}, s.dbus.socket_sndbuf_bytes, relay_.get(), nullptr);
+    relay_->AddConnection(topology_.client_peers[i], out, in);
+    far_end = relay_.get();
   }
   // The client's own sd-bus limits are those of the same systemd version.
   const SdBusCosts costs{c.recvmsg_cost, c.recvmsg_cost, s.systemd.wqueue_memmove_ns_per_entry};
@@ -113,9 +113,9 @@ void Simulation::WireLogin(std::size_t i) {
   const Scenario& s = scenario_;
   const LoginGenerator& g = s.logins[i];
   const std::uint16_t peer = topology_.login_peers[i];
-  KernelSocket* out = NewSocket({QueueKind::kSocket, g.name, ""}, s.logind.socket_sndbuf_bytes, nullptr, daemon_.get());
-  KernelSocket* in = NewSocket({QueueKind::kSocket, "dbus", g.name}, s.dbus.socket_sndbuf_bytes, daemon_.get(), nullptr);
-  daemon_->AddConnection(peer, out, in);
+  KernelSocket* out = NewSocket({QueueKind::kSocket, g.name, ""}, s.logind.socket_sndbuf_bytes, nullptr, relay_.get());
+  KernelSocket* in = NewSocket({QueueKind::kSocket, "dbus", g.name}, s.dbus.socket_sndbuf_bytes, relay_.get(), nullptr);
+  relay_->AddConnection(peer, out, in);
   SdBusConnection* bus = NewConnection({QueueKind::kSdBusWrite, g.name, ""}, s.logind.rqueue_max, s.logind.rqueue_max,
                                        out, in, SdBusCosts{0, 0, 0});
   login_clients_.push_back(std::make_unique<LoginClient>(&sim_, &cpus_, g, bus, s.message_sizes, peer,
@@ -136,7 +136,7 @@ void Simulation::WireWorkload() {
 
 void Simulation::TrackPlannedQueues() {
   // Every queue of the plan, in its order, records its depth; each must have been built above.
-  for (QueueGauge* g : daemon_->gauges()) Register(g);
+  for (QueueGauge* g : relay_->gauges()) Register(g);
   for (const QueueDescription& d : PlanQueues(scenario_, topology_)) {
     auto it = built_.find(d.name);
     Check(it != built_.end(), "a planned queue was not built");
