@@ -30,6 +30,7 @@ enum class QueueKind {
   kSocket,         // one direction of an AF_UNIX socket, charged to its writer's send buffer, in bytes
   kRelayIncoming,  // bytes the relay read from a peer and has not yet written everywhere
   kRelayOutgoing,  // bytes the relay queued for a peer
+  kRelayUserPool,  // dbus-broker: the bytes charged to one UID (peer: the uid), against its pool
 };
 
 struct QueueId {

@@ -193,6 +193,27 @@ struct RunEvent {
 
 enum class StopReason { kQuiescence, kStopAt };
 
+// A peer the relay disconnected, with the charge that failed as dbus-broker logs it
+// (DBUS_BROKER_USER_CHARGE_*). dbus-daemon never disconnects anyone.
+struct DisconnectResult {
+  std::string peer;
+  Time at = 0;
+  std::string cause;           // "subscribed-signal", "reply", "driver-unicast", "sender-input"
+  std::uint32_t uid = 0;       // the user charged
+  std::string slot;            // "bytes", "fds", "matches", "objects"
+  std::uint64_t amount = 0;    // what the charge asked for
+  std::uint64_t remaining = 0; // what the user had left
+  std::uint64_t consumed = 0;  // what the user had in use on that slot
+  std::uint32_t n_actors = 0;  // users sharing the pool
+  std::uint64_t messages = 0;  // messages the peer got in all (written before, or still queued)
+};
+
+// The relay that ran the system bus, and whom it disconnected, in time order.
+struct RelayResult {
+  std::string program = "dbus-daemon";  // or "dbus-broker"
+  std::vector<DisconnectResult> disconnects;
+};
+
 struct RunResult {
   std::string version;  // of mountstorm
   std::string scenario;
@@ -212,6 +233,7 @@ struct RunResult {
   LoginResult logins;
   VisibilityResult visibility;
   Duration drain = 0;  // from the workload's last operation to the end of the run
+  RelayResult relay;
 
   Curves curves;
   std::vector<RunEvent> event_log;  // in time order

@@ -192,6 +192,30 @@ struct DbusDaemonParams {
   Duration iteration_cost = 2 * kMicrosecond;
 };
 
+// Which program relays the system bus (/bus/relay).
+enum class RelayKind : std::uint8_t { kDbusDaemon, kDbusBroker };
+
+// dbus-broker 33 (docs/research/dbus-broker-model.md). The four <limit>s of the bus configuration
+// that dbus-broker-launch reads (src/launch/launcher.c launcher_parse_config()), with the
+// launcher's defaults: Debian 12's system.conf sets none. Each per-UID pool of the broker is the
+// per-connection limit times max_connections_per_user (objects: the broker's own 16 Mi).
+struct DbusBrokerParams {
+  std::int64_t max_outgoing_bytes = 8 * 1024 * 1024;
+  std::int64_t max_outgoing_unix_fds = 64;
+  std::int64_t max_connections_per_user = 64;
+  std::int64_t max_match_rules_per_connection = 256;
+  std::int64_t socket_sndbuf_bytes = 212992;
+  // Bytes one recvmsg() reads into a peer's input buffer (IQUEUE_RECV_MAX, src/dbus/queue.h),
+  // and messages one sendmmsg() writes (SOCKET_MMSG_MAX, src/dbus/socket.h).
+  std::int64_t read_bytes = 2048;
+  int write_batch = 16;
+  // CPU per routed message and per recipient beyond the first (docs/research/dbus.md 3.3,
+  // measured on a 2-vCPU EPYC VM); match rules cost nothing measurable (rb-tree lookups).
+  Duration route_base = 14500;
+  Duration route_per_extra_recipient = 1350;
+  Duration iteration_cost = 2 * kMicrosecond;  // assumed: dbus-daemon's
+};
+
 // A match rule in D-Bus syntax, e.g.
 // "type='signal',sender='org.freedesktop.systemd1',member='PropertiesChanged'".
 using MatchRuleText = std::string;
@@ -208,6 +232,8 @@ struct ClientParams {
   Duration loop_iteration_cost = 2 * kMicrosecond;
   std::int64_t rqueue_max = 192 * 1024;
   std::int64_t socket_sndbuf_bytes = 212992;
+  // The user it runs as, for dbus-broker's per-UID accounting (logind: root, 0).
+  std::uint32_t uid = 0;
   std::vector<BusyPeriod> busy;         // periods in which it reads nothing
   // logind only: handling CreateSession before it calls StartTransientUnit, and the timeout of
   // that synchronous call (sd_bus_call with BUS_DEFAULT_TIMEOUT).
@@ -253,6 +279,8 @@ struct Scenario {
   std::vector<PatchSpec> patches;         // applied on top of the profile, in order
   MessageSizeParams message_sizes;
   DbusDaemonParams dbus;
+  RelayKind relay = RelayKind::kDbusDaemon;
+  DbusBrokerParams dbus_broker;
   bool logind_enabled = true;
   ClientParams logind;
   std::vector<ClientParams> subscribers;

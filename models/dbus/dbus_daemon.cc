@@ -55,42 +55,9 @@ std::vector<RelayCounts> DbusDaemon::counts() const {
 }
 
 void DbusDaemon::BuildRoutes() {
-  const std::size_t peers = boost::num_vertices(topology_->graph);
-  routes_.assign(peers * kMemberCount, Route{});
-  for (std::size_t sender = 0; sender < peers; ++sender) {
-    for (int mi = 0; mi < kMemberCount; ++mi) {
-      Member member = static_cast<Member>(mi);
-      Route& route = routes_[sender * kMemberCount + mi];
-      // Signals are broadcast; this table routes only them (unicast goes by destination).
-      for (const auto& c : connections_) {
-        for (const MatchRule& rule : c->rules) {
-          if (RuleScannedFor(rule, MessageType::kSignal, member)) ++route.rules_scanned;
-        }
-      }
-      for (std::uint32_t ci = 0; ci < connections_.size(); ++ci) {
-        const Connection& c = *connections_[ci];
-        bool all = false;
-        for (const MatchRule& rule : c.rules) {
-          if (!RuleScannedFor(rule, MessageType::kSignal, member)) continue;
-          if (!rule.member.empty() && rule.member != MemberName(member)) continue;
-          if (!topology_->SenderMatches(rule, static_cast<std::uint16_t>(sender))) continue;
-          switch (RulePathMatch(rule, PathClassOf(member))) {
-            case PathMatch::kAll: all = true; break;
-            case PathMatch::kSomeUnits:
-              route.unit_rules.push_back(Route::UnitRule{ci, rule.path.empty() ? rule.path_namespace : rule.path,
-                                                         rule.path.empty()});
-              break;
-            case PathMatch::kNone: break;
-          }
-        }
-        if (all) route.recipients.push_back(ci);
-      }
-    }
-  }
-}
-
-const DbusDaemon::Route& DbusDaemon::RouteFor(std::uint16_t sender, Member member) const {
-  return routes_[static_cast<std::size_t>(sender) * kMemberCount + static_cast<int>(member)];
+  std::vector<const std::vector<MatchRule>*> rules;
+  for (const auto& c : connections_) rules.push_back(&c->rules);
+  routes_.Build(*topology_, rules);
 }
 
 std::uint32_t DbusDaemon::AllocLive(std::uint32_t sender, std::uint32_t bytes) {
@@ -170,19 +137,7 @@ void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, StepClock& step)
       scratch_recipients_.push_back(static_cast<std::uint32_t>(connection_of_peer_[m.destination]));
     }
   } else {
-    const Route& route = RouteFor(m.sender, m.member);
-    scratch_recipients_ = route.recipients;
-    rules_scanned = route.rules_scanned;
-    if (!route.unit_rules.empty()) {
-      const std::string path = paths_->UnitPath(m.object);
-      for (const Route::UnitRule& r : route.unit_rules) {
-        bool match = r.is_namespace ? PathInNamespace(path, r.path) : path == r.path;
-        if (match && std::find(scratch_recipients_.begin(), scratch_recipients_.end(), r.connection) ==
-                         scratch_recipients_.end()) {
-          scratch_recipients_.push_back(r.connection);
-        }
-      }
-    }
+    rules_scanned = routes_.Recipients(m.sender, m.member, m.object, *paths_, &scratch_recipients_);
   }
   std::size_t n = scratch_recipients_.size();
   step.Spend(params_.route_base + params_.route_per_rule * static_cast<Duration>(rules_scanned) +

@@ -32,6 +32,7 @@
 #include "models/message/message.h"
 #include "models/dbus/object_paths.h"
 #include "models/dbus/relay.h"
+#include "models/dbus/signal_routes.h"
 #include "mountstorm/scenario.h"
 #include "mountstorm/trace.h"
 #include "sim/bounded_queue.h"
@@ -91,16 +92,6 @@ class DbusDaemon : public Relay {
   Duration Step(Time now) override;
 
  private:
-  struct Route {
-    std::vector<std::uint32_t> recipients;  // connection indices, for every message
-    struct UnitRule {
-      std::uint32_t connection;
-      std::string path;            // exact unit path, or a namespace below the unit prefix
-      bool is_namespace;
-    };
-    std::vector<UnitRule> unit_rules;  // rules that match only some units' objects
-    std::uint32_t rules_scanned = 0;
-  };
   struct Live {
     std::uint32_t refs;
     std::uint32_t bytes;
@@ -114,7 +105,6 @@ class DbusDaemon : public Relay {
   void Deliver(std::uint32_t to, const Message& m, std::uint32_t live, Time t);
   std::uint32_t AllocLive(std::uint32_t sender, std::uint32_t bytes);
   void ReleaseLive(std::uint32_t slot, Time t);
-  const Route& RouteFor(std::uint16_t sender, Member member) const;
 
   DbusDaemonParams params_;
   const MessageSizeParams* sizes_;
@@ -122,7 +112,7 @@ class DbusDaemon : public Relay {
   const ObjectPaths* paths_;
   std::vector<std::unique_ptr<Connection>> connections_;
   std::vector<std::int32_t> connection_of_peer_;  // peer id -> connection index or -1
-  std::vector<Route> routes_;                     // [peer * kMemberCount + member]
+  SignalRoutes routes_;
   std::vector<Live> live_;
   std::vector<std::uint32_t> free_live_;
   std::vector<std::uint32_t> scratch_recipients_;

@@ -39,7 +39,7 @@ const char* DisconnectCauseName(DisconnectCause c);  // "subscribed-signal", "re
 
 // One disconnect, with the failed charge as the relay logs it (the DBUS_BROKER_USER_CHARGE_*
 // fields of the journal).
-struct Disconnect {
+struct PeerDisconnect {
   Time at = 0;
   std::uint16_t peer = 0;
   DisconnectCause cause = DisconnectCause::kSubscribedSignal;
@@ -49,7 +49,9 @@ struct Disconnect {
   std::uint64_t remaining = 0;       // what the user had left
   std::uint64_t consumed = 0;        // what the user had in use
   std::uint32_t n_actors = 0;        // users sharing the pool at that moment
-  std::uint64_t delivered_before = 0;  // messages written to the peer before the disconnect
+  // The messages the peer gets in all: those written to it before, and those still queued for
+  // it then, which go out before the relay shuts its end.
+  std::uint64_t delivered_before = 0;
 };
 
 class Relay : public Server {
@@ -70,10 +72,10 @@ class Relay : public Server {
   // What each connection received, was given and lost, in the order they were added.
   virtual std::vector<RelayCounts> counts() const = 0;
   // Who was disconnected, in order; always empty for dbus-daemon, which never disconnects.
-  const std::vector<Disconnect>& disconnects() const { return disconnects_; }
+  const std::vector<PeerDisconnect>& disconnects() const { return disconnects_; }
 
  protected:
-  std::vector<Disconnect> disconnects_;
+  std::vector<PeerDisconnect> disconnects_;
 };
 
 }  // namespace mountstorm

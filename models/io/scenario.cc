@@ -65,6 +65,7 @@ void ReadClient(JsonReader& r, ClientParams* c, bool is_logind) {
   r.Duration("loop_iteration_us", &c->loop_iteration_cost, 1e3, 0, 1e9);
   r.Int64("rqueue_max", &c->rqueue_max, 1, kMaxMessages, "messages");
   r.Int64("socket_sndbuf_bytes", &c->socket_sndbuf_bytes, 2048, kMaxBytes, "bytes");
+  r.Uint32("uid", &c->uid, 0, 4294967294, "");
   ReadBusy(r, &c->busy);
 }
 
@@ -138,6 +139,29 @@ void ReadDbus(JsonReader r, DbusDaemonParams* d) {
   r.Duration("route_base_us", &d->route_base, 1e3, 0, 1e9);
   r.Duration("route_per_extra_recipient_us", &d->route_per_extra_recipient, 1e3, 0, 1e9);
   r.Duration("route_per_rule_us", &d->route_per_rule, 1e3, 0, 1e9);
+  r.Duration("iteration_us", &d->iteration_cost, 1e3, 0, 1e9);
+  r.Finish();
+}
+
+const std::vector<std::string> kRelays = {"dbus-daemon", "dbus-broker"};
+
+void ReadBus(JsonReader r, RelayKind* relay) {
+  int which = static_cast<int>(*relay);
+  r.Choice("relay", &which, kRelays);
+  *relay = static_cast<RelayKind>(which);
+  r.Finish();
+}
+
+void ReadDbusBroker(JsonReader r, DbusBrokerParams* d) {
+  r.Int64("max_outgoing_bytes", &d->max_outgoing_bytes, 0, kMaxBytes, "bytes");
+  r.Int64("max_outgoing_unix_fds", &d->max_outgoing_unix_fds, 0, 1 << 30, "fds");
+  r.Int64("max_connections_per_user", &d->max_connections_per_user, 1, 1 << 30, "connections");
+  r.Int64("max_match_rules_per_connection", &d->max_match_rules_per_connection, 0, 1 << 30, "rules");
+  r.Int64("socket_sndbuf_bytes", &d->socket_sndbuf_bytes, 2048, kMaxBytes, "bytes");
+  r.Int64("read_bytes", &d->read_bytes, 64, kMaxBytes, "bytes");
+  r.Int("write_batch", &d->write_batch, 1, 1024, "messages");
+  r.Duration("route_base_us", &d->route_base, 1e3, 0, 1e9);
+  r.Duration("route_per_extra_recipient_us", &d->route_per_extra_recipient, 1e3, 0, 1e9);
   r.Duration("iteration_us", &d->iteration_cost, 1e3, 0, 1e9);
   r.Finish();
 }
@@ -357,6 +381,8 @@ Scenario ParseScenarioInto(const nlohmann::json& doc, const std::string& file, P
   ReadPatches(r, &s);
   ReadMessageSizes(r.Object("message_sizes"), &s.message_sizes);
   ReadDbus(r.Object("dbus"), &s.dbus);
+  ReadBus(r.Object("bus"), &s.relay);
+  ReadDbusBroker(r.Object("dbus_broker"), &s.dbus_broker);
   ReadLogindAndSubscribers(r, profile_rqueue_max, &s);
   ReadLogins(r, &s);
   r.Finish();

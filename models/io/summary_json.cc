@@ -110,6 +110,18 @@ Json LatencyJson(const LatencyResult& l) {
           {"max", Seconds(l.percentiles.max)}};
 }
 
+// The relay and its disconnects; written only for dbus-broker, so that a dbus-daemon run's
+// summary.json stays as it was.
+Json RelayJson(const RelayResult& relay) {
+  Json disconnects = Json::array();
+  for (const DisconnectResult& d : relay.disconnects) {
+    disconnects.push_back({{"peer", d.peer}, {"at_s", ToSeconds(d.at)}, {"cause", d.cause}, {"uid", d.uid},
+                           {"slot", d.slot}, {"amount", d.amount}, {"remaining", d.remaining},
+                           {"consumed", d.consumed}, {"n_actors", d.n_actors}, {"messages", d.messages}});
+  }
+  return {{"program", relay.program}, {"disconnects", disconnects}};
+}
+
 Json SummaryJson(const RunResult& r) {
   Json patches = Json::array();
   for (const PatchSpec& p : r.patches) patches.push_back(Json::parse(p.params_json));
@@ -118,7 +130,7 @@ Json SummaryJson(const RunResult& r) {
   for (const QueueResult& q : r.queues) queues[q.name] = QueueJson(q);
   for (const ProcessResult& p : r.processes) processes[p.name] = ProcessJson(p);
   const WorkloadResult& w = r.workload;
-  return {{"mountstorm_version", r.version},
+  Json j = {{"mountstorm_version", r.version},
           {"scenario", r.scenario},
           {"seed", r.seed},
           {"profile", r.profile},
@@ -140,6 +152,8 @@ Json SummaryJson(const RunResult& r) {
             {"known_s", LatencyJson(r.visibility.known)},
             {"announced_s", LatencyJson(r.visibility.announced)}}},
           {"drain_s", ToSeconds(r.drain)}};
+  if (r.relay.program != "dbus-daemon") j["relay"] = RelayJson(r.relay);
+  return j;
 }
 
 // ---- reading -------------------------------------------------------------------------------------
@@ -338,6 +352,21 @@ std::vector<T> ReadNamed(const Reader& r, const std::string& key, ReadOne read) 
 
 std::string SummaryJsonText(const RunResult& r) { return SummaryJson(r).dump(2) + "\n"; }
 
+RelayResult ReadRelay(const Reader& r) {
+  RelayResult out;
+  out.program = r.String("program");
+  const Json& list = r.At("disconnects");
+  if (!list.is_array()) r.Fail(r.path() + "/disconnects", "an array", list);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Reader d(list[i], r.origin(), r.path() + "/disconnects/" + std::to_string(i));
+    out.disconnects.push_back(DisconnectResult{d.String("peer"), d.Seconds("at_s"), d.String("cause"),
+                                               static_cast<std::uint32_t>(d.Count("uid")), d.String("slot"),
+                                               d.Count("amount"), d.Count("remaining"), d.Count("consumed"),
+                                               static_cast<std::uint32_t>(d.Count("n_actors")), d.Count("messages")});
+  }
+  return out;
+}
+
 RunResult ParseSummaryJson(const std::string& text, const std::string& origin) {
   const Json doc = ParseJsonText(text, origin);
   const Reader r(doc, origin, "");
@@ -365,6 +394,7 @@ RunResult ParseSummaryJson(const std::string& text, const std::string& origin) {
   const Reader v = r.Object("visibility");
   out.visibility = VisibilityResult{v.Count("mounts"), ReadLatency(v.Object("known_s")), ReadLatency(v.Object("announced_s"))};
   out.drain = r.Seconds("drain_s");
+  if (r.Has("relay")) out.relay = ReadRelay(r.Object("relay"));
   return out;
 }
 

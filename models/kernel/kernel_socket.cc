@@ -37,8 +37,10 @@ Message KernelSocket::Read(Time t) {
   Check(readable(t), "read of a message not yet written");
   bool was_writable = writable();
   Entry e = entries_.PopFront();
+  ++reads_;
   gauge_.Remove(t, e.charged);
-  if (!was_writable && writable() && writer_ != nullptr) writer_->WakeAt(t);
+  if (((!was_writable && writable()) || wake_writer_on_read_) && writer_ != nullptr) writer_->WakeAt(t);
+  wake_writer_on_read_ = false;
   return e.message;
 }
 

@@ -58,6 +58,10 @@ class KernelSocket {
 
   // Takes the first message at time t. REQUIRES: readable(t).
   Message Read(Time t);
+  // The next Read() wakes the writer, even if the socket was writable before: a writer that
+  // stopped with data left waits for the reader's next read (dbus-broker's cleared EPOLLOUT).
+  void WakeWriterOnNextRead() { wake_writer_on_read_ = true; }
+  std::uint64_t reads() const { return reads_; }  // messages read so far
 
   QueueGauge& gauge() { return gauge_; }
   const QueueGauge& gauge() const { return gauge_; }
@@ -73,6 +77,8 @@ class KernelSocket {
   QueueGauge gauge_;
   Server* reader_ = nullptr;
   Server* writer_ = nullptr;
+  bool wake_writer_on_read_ = false;
+  std::uint64_t reads_ = 0;
 };
 
 }  // namespace mountstorm

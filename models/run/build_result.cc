@@ -248,6 +248,21 @@ std::vector<RunEvent> BuildEventLog(const Simulation& sim) {
   return out;
 }
 
+RelayResult RelayOf(const Relay& relay) {
+  RelayResult out;
+  out.program = relay.name();
+  const std::vector<RelayCounts> counts = relay.counts();
+  for (const PeerDisconnect& d : relay.disconnects()) {
+    std::string peer;
+    for (const RelayCounts& c : counts) {
+      if (c.peer == d.peer) peer = c.name;
+    }
+    out.disconnects.push_back(DisconnectResult{peer, d.at, DisconnectCauseName(d.cause), d.uid, d.slot, d.amount,
+                                               d.remaining, d.consumed, d.n_actors, d.delivered_before});
+  }
+  return out;
+}
+
 RunResult BuildResult(const Simulation& sim, const char* version) {
   const Scenario& s = sim.scenario();
   RunResult r;
@@ -273,6 +288,7 @@ RunResult BuildResult(const Simulation& sim, const char* version) {
                                   Latency(sim.systemd().announced_latency())};
   // How long the pipeline stayed busy after the workload's last operation.
   r.drain = std::max<Time>(0, sim.end_time() - sim.last_operation_time());
+  r.relay = RelayOf(sim.relay());
   r.curves = CurvesOf(sim.recorder());
   r.event_log = BuildEventLog(sim);
   return r;

@@ -18,6 +18,7 @@
 #include "models/clients/logind.h"
 #include "models/clients/subscriber.h"
 #include "models/dbus/bus_topology.h"
+#include "models/dbus/dbus_broker.h"
 #include "models/dbus/dbus_daemon.h"
 #include "models/kernel/kernel_socket.h"
 #include "models/kernel/mount_table.h"
@@ -79,6 +80,7 @@ class Simulation {
   void WireWorkload();
   void TrackPlannedQueues();
   KernelSocket* NewSocket(const QueueId& id, std::int64_t sndbuf, Server* writer, Server* reader);
+  KernelSocket* NewRelaySocket(const std::string& peer, Server* writer, Server* reader);
   SdBusConnection* NewConnection(const QueueId& write_queue, std::int64_t wqueue_max, std::int64_t rqueue_max,
                                  KernelSocket* out, KernelSocket* in, const SdBusCosts& costs);
   void Register(QueueGauge* g);

@@ -59,6 +59,12 @@ std::string TopologyDot(const Scenario& s) {
                " / rqueue " + WithCommas(static_cast<std::uint64_t>(s.systemd.rqueue_max)) + " msgs\nsndbuf " +
                Bytes(s.systemd.socket_sndbuf_bytes);
       for (const PatchSpec& patch : s.patches) label += "\npatch " + patch.params_json;
+    } else if (p.role == PeerRole::kBusDaemon && s.relay == RelayKind::kDbusBroker) {
+      shape = "ellipse";
+      const DbusBrokerParams& b = s.dbus_broker;
+      label = "dbus-broker\nmax_outgoing " + Bytes(b.max_outgoing_bytes) + " x " +
+              WithCommas(static_cast<std::uint64_t>(b.max_connections_per_user)) + " per uid\nsndbuf " +
+              Bytes(b.socket_sndbuf_bytes);
     } else if (p.role == PeerRole::kBusDaemon) {
       shape = "ellipse";
       label += "\nmax_incoming " + Bytes(s.dbus.max_incoming_bytes) + "\nmax_outgoing " +

@@ -58,13 +58,16 @@ void Simulation::WirePid1() {
                                               Pointers(patches_));
   systemd_->WatchMountTable(&table_);
   systemd_->AdoptInitialTable();
-  relay_ = std::make_unique<DbusDaemon>(&sim_, &cpus_, s.dbus, s.message_sizes, &topology_, systemd_.get());
+  if (s.relay == RelayKind::kDbusBroker) {
+    relay_ = std::make_unique<DbusBroker>(&sim_, &cpus_, s.dbus_broker, s.message_sizes, &topology_, systemd_.get());
+  } else {
+    relay_ = std::make_unique<DbusDaemon>(&sim_, &cpus_, s.dbus, s.message_sizes, &topology_, systemd_.get());
+  }
 
-  // PID 1 <-> dbus-daemon: the API bus.
+  // PID 1 <-> the relay: the API bus.
   KernelSocket* out = NewSocket({QueueKind::kSocket, "systemd", ""}, s.systemd.socket_sndbuf_bytes, systemd_.get(),
                                 relay_.get());
-  KernelSocket* in = NewSocket({QueueKind::kSocket, "dbus", "systemd"}, s.dbus.socket_sndbuf_bytes, relay_.get(),
-                               systemd_.get());
+  KernelSocket* in = NewRelaySocket("systemd", relay_.get(), systemd_.get());
   const SdBusCosts costs{s.systemd.sendmsg_cost, s.systemd.sendmsg_cost, s.systemd.wqueue_memmove_ns_per_entry};
   SdBusConnection* api = NewConnection({QueueKind::kSdBusWrite, "systemd", ""}, s.systemd.wqueue_max,
                                        s.systemd.rqueue_max, out, in, costs);
@@ -88,7 +91,7 @@ void Simulation::WireClient(std::size_t i) {
                                              s.systemd.rqueue_max, in, out, costs));
     far_end = systemd_.get();
   } else {
-    in = NewSocket({QueueKind::kSocket, "dbus", c.name}, s.dbus.socket_sndbuf_bytes, relay_.get(), nullptr);
+    in = NewRelaySocket(c.name, relay_.get(), nullptr);
     relay_->AddConnection(topology_.client_peers[i], out, in);
     far_end = relay_.get();
   }
@@ -114,7 +117,7 @@ void Simulation::WireLogin(std::size_t i) {
   const LoginGenerator& g = s.logins[i];
   const std::uint16_t peer = topology_.login_peers[i];
   KernelSocket* out = NewSocket({QueueKind::kSocket, g.name, ""}, s.logind.socket_sndbuf_bytes, nullptr, relay_.get());
-  KernelSocket* in = NewSocket({QueueKind::kSocket, "dbus", g.name}, s.dbus.socket_sndbuf_bytes, relay_.get(), nullptr);
+  KernelSocket* in = NewRelaySocket(g.name, relay_.get(), nullptr);
   relay_->AddConnection(peer, out, in);
   SdBusConnection* bus = NewConnection({QueueKind::kSdBusWrite, g.name, ""}, s.logind.rqueue_max, s.logind.rqueue_max,
                                        out, in, SdBusCosts{0, 0, 0});
@@ -154,6 +157,13 @@ KernelSocket* Simulation::NewSocket(const QueueId& id, std::int64_t sndbuf, Serv
   socket->set_reader(reader);
   Register(&socket->gauge());
   return socket;
+}
+
+KernelSocket* Simulation::NewRelaySocket(const std::string& peer, Server* writer, Server* reader) {
+  // The relay's end of a connection: dbus-daemon's queues are "dbus.*", dbus-broker's "broker.*".
+  const bool broker = scenario_.relay == RelayKind::kDbusBroker;
+  return NewSocket({QueueKind::kSocket, broker ? "broker" : "dbus", peer},
+                   broker ? scenario_.dbus_broker.socket_sndbuf_bytes : scenario_.dbus.socket_sndbuf_bytes, writer, reader);
 }
 
 SdBusConnection* Simulation::NewConnection(const QueueId& write_queue, std::int64_t wqueue_max,

@@ -78,6 +78,16 @@ void PrintCounts(const RunResult& s, std::ostream& out) {
   out << "(queues that stayed empty are omitted; times in simulated seconds)\n";
 }
 
+// One line per peer the relay disconnected (dbus-broker), e.g.
+// "relay     dbus-broker disconnected logind at 26.251 s: a signal it subscribed to, uid 0 bytes ..."
+void PrintDisconnects(const RelayResult& relay, std::ostream& out) {
+  for (const DisconnectResult& d : relay.disconnects) {
+    out << "relay     " << relay.program << " disconnected " << d.peer << " at " << FormatTimeSeconds(d.at)
+        << " s (" << d.cause << "): uid " << d.uid << " " << d.slot << " " << WithCommas(d.amount) << " asked, "
+        << WithCommas(d.remaining) << " left, " << WithCommas(d.messages) << " messages to it in all\n";
+  }
+}
+
 void PrintSummary(const RunResult& s, std::ostream& out) {
   char line[256];
   out << "scenario  " << s.scenario << " (profile " << s.profile << ", seed " << s.seed << ")\n";
@@ -98,6 +108,7 @@ void PrintSummary(const RunResult& s, std::ostream& out) {
                   static_cast<unsigned long long>(logins.failed_limits_exceeded));
     out << line;
   }
+  PrintDisconnects(s.relay, out);
   out << "\n";
   PrintCounts(s, out);
 }

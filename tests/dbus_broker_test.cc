@@ -1,0 +1,121 @@
+// dbus-broker as the relay (models/dbus/dbus_broker.h): no back-pressure, per-UID pools, and
+// who is disconnected when a charge fails (docs/research/dbus-broker-model.md section 3), on the
+// storm of dbus_daemon_test.cc with a pool scaled down to 4 MiB.
+#include <catch2/catch.hpp>
+
+#include "mountstorm/run.h"
+#include "tests/test_support.h"
+
+using namespace mountstorm;
+
+namespace {
+
+// 300 NFS mounts, then 40 more every 50 ms: about 24,000 PropertiesChanged on rhel7.7.
+nlohmann::json Storm() {
+  return {
+      {"name", "storm"},
+      {"bus", {{"relay", "dbus-broker"}}},
+      {"mount_table",
+       {{"generate", {{{"count", 300}, {"path", "/old/{i}"}, {"source", "srv:/old/{i}"}, {"fstype", "nfs4"}}}}}},
+      {"workload",
+       {{{"kind", "interval"}, {"count", 40}, {"start_s", 1.0}, {"interval_ms", 50},
+         {"mount", {{"path", "/new/{i}"}, {"source", "srv:/new/{i}"}, {"fstype", "nfs4"}}}}}},
+  };
+}
+
+// Each UID's byte pool: max_outgoing_bytes x max_connections_per_user (launcher_parse_config()).
+constexpr std::int64_t kPool = 65536 * 64;
+const nlohmann::json kSmallPool = {{"max_outgoing_bytes", 65536}};
+
+// A subscriber of everything PID 1 sends, as uid 1000, that reads nothing for 30 s.
+nlohmann::json StalledAgent() {
+  return {{"name", "agent"},
+          {"uid", 1000},
+          {"match_rules", {"type='signal',sender='org.freedesktop.systemd1'"}},
+          {"busy", {{{"start_s", 0}, {"length_s", 30}}}}};
+}
+
+}  // namespace
+
+TEST_CASE("dbus-broker relays a storm without dropping and without slowing PID 1", "[model][broker]") {
+  RunOutput r = RunTest(ParseScenario(Storm(), "broker"));
+  const nlohmann::json& m = r.summary["messages"];
+  CHECK(m["dbus-broker"]["dropped"]["full_queue"] == 0);
+  CHECK(r.summary["relay"]["disconnects"].empty());
+  CHECK(m["logind"]["received"] == m["systemd"]["by_member"]["PropertiesChanged"]["sent"]);
+  // No incoming queue holds PID 1 back: there is none.
+  CHECK_FALSE(r.summary["queues"].contains("broker.in.systemd"));
+}
+
+TEST_CASE("a stalled subscriber is disconnected once its uid's pool is spent and the others lose nothing",
+          "[model][broker]") {
+  nlohmann::json doc = Storm();
+  doc["dbus_broker"] = kSmallPool;
+  doc["subscribers"] = {StalledAgent()};
+  RunOutput r = RunTest(ParseScenario(doc, "stalled"));
+  const nlohmann::json& d = r.summary["relay"]["disconnects"];
+  REQUIRE(d.size() == 1);
+  CHECK(d[0]["peer"] == "agent");
+  CHECK(d[0]["cause"] == "subscribed-signal");
+  CHECK(d[0]["uid"] == 1000);
+  // The copy that did not fit: 1,416 bytes of buffer and message headers plus a PropertiesChanged
+  // of a Mount (600) or a Unit (884), more than what was left of the 4 MiB.
+  const std::int64_t amount = d[0]["amount"], remaining = d[0]["remaining"];
+  CHECK((amount == 1416 + 600 || amount == 1416 + 884));
+  CHECK(remaining < amount);
+  // Everything queued before was charged on that pool, which then held all but `remaining`.
+  CHECK(r.summary["queues"]["broker.uid.1000"]["peak"] == kPool - remaining);
+  // The agent still gets what was queued, and nothing after.
+  CHECK(r.summary["messages"]["agent"]["received"] == d[0]["messages"]);
+  CHECK(r.summary["messages"]["agent"]["dropped"]["full_queue"].get<std::uint64_t>() > 0);
+  // logind (root) and PID 1 are untouched: another pool.
+  const nlohmann::json& m = r.summary["messages"];
+  CHECK(m["logind"]["received"] == m["systemd"]["by_member"]["PropertiesChanged"]["sent"]);
+  CHECK(m["systemd"]["dropped"]["enobufs"] == 0);
+}
+
+TEST_CASE("a stalled logind is shut down when root's pool is spent and PID 1 goes on while its input fits",
+          "[model][broker]") {
+  nlohmann::json doc = Storm();
+  doc["dbus_broker"] = kSmallPool;
+  doc["logind"] = {{"busy", {{{"start_s", 0}, {"length_s", 30}}}}};
+  RunOutput r = RunTest(ParseScenario(doc, "root"));
+  const nlohmann::json& d = r.summary["relay"]["disconnects"];
+  REQUIRE(d.size() == 1);
+  CHECK(d[0]["peer"] == "logind");
+  CHECK(d[0]["cause"] == "subscribed-signal");
+  CHECK(d[0]["uid"] == 0);
+  // PID 1 shares uid 0, but its own message is charged only max(16, n - 16) bytes while it is
+  // read (884 - 16 at most), which what was left still holds; nothing is queued for logind any
+  // more, so PID 1 is read to the end.
+  CHECK(d[0]["remaining"].get<std::int64_t>() >= 884 - 16);
+  CHECK(r.summary["messages"]["dbus-broker"]["received"] == r.summary["messages"]["systemd"]["sent"]);
+}
+
+TEST_CASE("when root's pool cannot hold PID 1's own message the broker closes PID 1", "[model][broker]") {
+  // The incident's ENOBUFS storm on dbus-broker (scenarios/incident-enobufs-broker.json): logind
+  // falls behind, its queue takes root's 512 MiB, and the input charge of PID 1's next message
+  // fails (peer_dispatch_connection(): the sender is closed at once).
+  RunOutput r = RunTest(LoadScenarioFile(test::SourcePath("scenarios/incident-enobufs-broker.json")));
+  const nlohmann::json& d = r.summary["relay"]["disconnects"];
+  REQUIRE(d.size() == 2);
+  CHECK(d[0]["peer"] == "logind");
+  CHECK(d[1]["peer"] == "systemd");
+  CHECK(d[1]["cause"] == "sender-input");
+  const std::int64_t input = d[1]["amount"];
+  CHECK((input == 600 - 16 || input == 884 - 16));
+  CHECK(d[1]["remaining"].get<std::int64_t>() < input);
+  CHECK(d[1]["at_s"].get<double>() >= d[0]["at_s"].get<double>());
+}
+
+TEST_CASE("the broker writes at most 16 messages to a peer per round", "[model][broker]") {
+  // A logind that reads everything at once never has more than 16 messages' charges written
+  // between two rounds, so with a batch of 1 the broker needs a round per message: more rounds,
+  // more iterations of its loop, more CPU.
+  nlohmann::json doc = Storm();
+  auto busy = [&](int batch) {
+    doc["dbus_broker"] = {{"write_batch", batch}};
+    return RunTest(ParseScenario(doc, "batch")).summary["processes"]["dbus-broker"]["busy_s"].get<double>();
+  };
+  CHECK(busy(1) > busy(16));
+}
