@@ -32,6 +32,8 @@ TEST_CASE("a comparison spec is a profile, a patch, a list of patches or none", 
   REQUIRE(one.patches.size() == 1);
   CHECK(one.patches[0].name == "ratelimit");
   CHECK(ScenarioWithSpec(path, {}, R"([{"name": "changed-only"}, {"name": "debounce"}])", "--b").patches.size() == 2);
+  CHECK(ScenarioWithSpec(path, {}, "dbus-broker", "--b").relay == RelayKind::kDbusBroker);
+  CHECK(ScenarioWithSpec(path, {}, "dbus-daemon", "--a").relay == RelayKind::kDbusDaemon);
   CHECK_THROWS_AS(ScenarioWithSpec(path, {}, "v999", "--b"), InputError);
   CHECK_THROWS_AS(ScenarioWithSpec(path, {}, R"({"name": "nope"})", "--b"), InputError);
   CHECK_THROWS_AS(ScenarioWithSpec(path, {}, R"({"name": "ratelimit", "bogus": 1})", "--b"), InputError);
@@ -76,4 +78,18 @@ TEST_CASE("compare runs A and B on the same seed and writes compare.json", "[com
                                         "--b", "not-a-profile"});
   CHECK(bad.exit_status == 2);
   CHECK(bad.err.find("--b: expected a profile") != std::string::npos);
+}
+
+TEST_CASE("compare puts dbus-daemon and dbus-broker side by side with the broker's disconnects", "[compare]") {
+  const std::string path = SourcePath("scenarios/incident-enobufs.json");
+  RunResult a = RunScenario(ScenarioWithSpec(path, {}, "dbus-daemon", "--a"));
+  RunResult b = RunScenario(ScenarioWithSpec(path, {}, "dbus-broker", "--b"));
+  nlohmann::json rows = CompareRowsJson(CompareRows(a, b));
+  const nlohmann::json* disconnects = Row(rows, "relay.disconnects");
+  REQUIRE(disconnects != nullptr);
+  CHECK((*disconnects)["a"].is_null());  // dbus-daemon never disconnects anyone
+  CHECK((*disconnects)["b"] == b.relay.disconnects.size());
+  CHECK(b.relay.disconnects.size() > 0);
+  CHECK(Row(rows, "messages.dbus-daemon.dropped.full_queue") != nullptr);
+  CHECK(Row(rows, "processes.dbus-broker.busy_s") != nullptr);
 }

@@ -119,3 +119,25 @@ TEST_CASE("the broker writes at most 16 messages to a peer per round", "[model][
   };
   CHECK(busy(1) > busy(16));
 }
+
+TEST_CASE("a hung subscriber makes dbus-daemon stop reading PID 1 but only gets itself thrown off dbus-broker",
+          "[model][broker]") {
+  // The shipped pair: the incident's storm with a root agent that subscribed to everything and
+  // reads nothing (scenarios/stalled-subscriber.json, stalled-subscriber-broker.json).
+  RunOutput daemon = RunTest(LoadScenarioFile(test::SourcePath("scenarios/stalled-subscriber.json")));
+  RunOutput broker = RunTest(LoadScenarioFile(test::SourcePath("scenarios/stalled-subscriber-broker.json")));
+  // dbus-daemon: each message stays charged to PID 1 until the agent's copy is written, so PID 1
+  // is no longer read and its sends fail; nobody is disconnected.
+  CHECK(daemon.summary["queues"]["dbus.in.systemd"]["time_at_limit_s"].get<double>() > 0);
+  CHECK(daemon.summary["messages"]["systemd"]["dropped"]["enobufs"].get<std::uint64_t>() > 0);
+  CHECK_FALSE(daemon.summary.contains("relay"));
+  // dbus-broker: the agent alone is shut down; PID 1 is never refused, logind gets every signal.
+  const nlohmann::json& d = broker.summary["relay"]["disconnects"];
+  REQUIRE(d.size() == 1);
+  CHECK(d[0]["peer"] == "agent");
+  const nlohmann::json& m = broker.summary["messages"];
+  CHECK(m["systemd"]["dropped"]["enobufs"] == 0);
+  CHECK(m["logind"]["received"] == m["systemd"]["by_member"]["PropertiesChanged"]["sent"]);
+  CHECK(m["agent"]["dropped"]["full_queue"].get<std::uint64_t>() + d[0]["messages"].get<std::uint64_t>() ==
+        m["systemd"]["sent"].get<std::uint64_t>());
+}

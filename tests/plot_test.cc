@@ -438,3 +438,25 @@ TEST_CASE("CSV fields, numbers and bytes are read and written as people expect",
   CHECK(FormatBytes(512) == "512 B");
   CHECK(FormatBytes(2304) == "2.25 KiB");
 }
+
+TEST_CASE("a run on dbus-broker marks each disconnect on the time axis and lists it in the report", "[plot]") {
+  RunData run;
+  run.result = RunScenario(LoadShipped("incident-enobufs-broker"));
+  run.has_events = true;
+  run.dir = "incident-enobufs-broker";
+  REQUIRE(run.result.relay.disconnects.size() == 2);
+  const std::string svg = PlotRun(run, {});
+  std::size_t marks = 0;
+  for (std::size_t at = svg.find("class=\"disconnect\""); at != std::string::npos;
+       at = svg.find("class=\"disconnect\"", at + 1)) {
+    ++marks;
+  }
+  CHECK(marks == 2);
+  // Both at 26.25 s: one label for the two peers.
+  CHECK(svg.find(">logind, systemd</text>") != std::string::npos);
+  const std::string html = RunReportHtml(run, {});
+  CHECK(html.find("Disconnected by dbus-broker") != std::string::npos);
+  CHECK(html.find("sender-input") != std::string::npos);
+  // A dbus-daemon run has neither.
+  CHECK(PlotRun(Enobufs(), {}).find("class=\"disconnect\"") == std::string::npos);
+}

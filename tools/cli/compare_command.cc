@@ -42,12 +42,17 @@ Scenario ScenarioWithSpec(const std::string& path, std::vector<std::string> sets
     sets.insert(sets.begin(), "/profile=" + spec);
     return LoadScenarioFile(path, sets);
   }
+  if (spec == "dbus-daemon" || spec == "dbus-broker") {  // the relay (/bus/relay)
+    sets.insert(sets.begin(), "/bus/relay=\"" + spec + "\"");
+    return LoadScenarioFile(path, sets);
+  }
   nlohmann::json j = nlohmann::json::parse(spec, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !(j.is_object() || j.is_array())) {
     std::string profiles;
     for (const auto& [p, d] : ListProfiles()) profiles += (profiles.empty() ? "" : ", ") + p;
     throw InputError(origin + ": expected a profile (" + profiles +
-                     "), a patch as a JSON object, a JSON array of patches, or none; found \"" + spec + "\"");
+                     "), a relay (dbus-daemon, dbus-broker), a patch as a JSON object, a JSON array of patches, "
+                     "or none; found \"" + spec + "\"");
   }
   Scenario s = LoadScenarioFile(path, sets);
   if (j.is_object()) j = nlohmann::json::array({j});
@@ -66,8 +71,8 @@ const char kCompareUsage[] =
       "Runs A and B on the same workload and seed and prints what each did and the ratio B/A:\n"
       "messages, drops, queue peaks and onsets, logins, CPU time, drain time and how long new\n"
       "mounts stay invisible to PID 1 (the cost of a rate limit). A SPEC is a profile name\n"
-      "(mountstorm profiles), a patch such as '{\"name\": \"ratelimit\", \"burst\": 5}' (mountstorm\n"
-      "patches), a JSON array of patches, or none.\n";
+      "(mountstorm profiles), a relay (dbus-daemon or dbus-broker), a patch such as\n"
+      "'{\"name\": \"ratelimit\", \"burst\": 5}' (mountstorm patches), a JSON array of patches, or none.\n";
 
 // compare.json: both runs' scenario, spec and summary, and the rows.
 nlohmann::json CompareJson(const std::vector<std::string>& files, const std::string& spec_a, const std::string& spec_b,

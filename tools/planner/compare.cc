@@ -59,6 +59,15 @@ std::vector<Metric> MessageMetrics() {
       PeerMetric("logind", "dropped.full_queue", [](const PeerMessages& p) { return p.dropped_full_queue; }),
       PeerMetric("dbus-daemon", "received", [](const PeerMessages& p) { return p.received; }),
       PeerMetric("dbus-daemon", "dropped.full_queue", [](const PeerMessages& p) { return p.dropped_full_queue; }),
+      PeerMetric("dbus-broker", "received", [](const PeerMessages& p) { return p.received; }),
+      PeerMetric("dbus-broker", "dropped.full_queue", [](const PeerMessages& p) { return p.dropped_full_queue; }),
+      // dbus-broker's disconnects (none of it for a dbus-daemon run, which never disconnects).
+      {"relay.disconnects", [](const RunResult& r) -> MetricValue {
+         return r.relay.program == "dbus-broker" ? Count(r.relay.disconnects.size()) : MetricValue(std::nullopt);
+       }},
+      {"relay.first_disconnect_s", [](const RunResult& r) -> MetricValue {
+         return r.relay.disconnects.empty() ? MetricValue(std::nullopt) : Secs(r.relay.disconnects.front().at);
+       }},
       {"scans.count", [](const RunResult& r) { return Count(r.scans.count); }},
       {"scans.mean_new_mounts_per_scan", [](const RunResult& r) { return MetricValue(r.scans.mean_new_mounts_per_scan); }},
   };
@@ -80,6 +89,7 @@ std::vector<Metric> CostMetrics() {
   return {
       BusyMetric("systemd"),
       BusyMetric("dbus-daemon"),
+      BusyMetric("dbus-broker"),
       {"drain_s", [](const RunResult& r) { return MetricValue(ToSeconds(r.drain)); }},
       {"visibility.known_s.mean", [](const RunResult& r) { return SecsOrNull(r.visibility.known.mean_s); }},
       {"visibility.known_s.p99", [](const RunResult& r) { return Secs(r.visibility.known.percentiles.p99); }},

@@ -142,6 +142,22 @@ std::string LoginsTable(const LoginResult& logins) {
          Secs(logins.latency.p99) + " s, max " + Secs(logins.latency.max) + " s.</p>\n";
 }
 
+// The peers dbus-broker disconnected, with the charge that failed (none for dbus-daemon).
+std::string DisconnectsTable(const RelayResult& relay) {
+  if (relay.disconnects.empty()) return "";
+  std::vector<std::vector<Cell>> rows;
+  std::vector<bool> alert;
+  for (const DisconnectResult& d : relay.disconnects) {
+    rows.push_back({Code(d.peer), Num(Secs(d.at)), Txt(d.cause), Num(Count(static_cast<std::uint64_t>(d.uid))),
+                    Txt(d.slot), Num(Count(d.amount)), Num(Count(d.remaining)), Num(Count(d.messages))});
+    alert.push_back(true);
+  }
+  return "<h3>Disconnected by " + html::Escape(relay.program) + "</h3>\n" +
+         Table({Txt("peer"), Num("at (s)"), Txt("cause"), Num("uid"), Txt("pool"), Num("asked"), Num("left"),
+                Num("messages to it")},
+               rows, alert);
+}
+
 std::string CpuTable(const RunResult& s) {
   std::vector<std::vector<Cell>> rows;
   for (const ProcessResult& p : s.processes) rows.push_back({Code(p.name), Num(Secs(p.busy)), Num(Count(p.steps))});
@@ -184,7 +200,7 @@ std::string RunReportHtml(const RunData& run, const RunPlotOptions& options) {
        std::to_string(s.seed) + "</b>, directory <span class=\"code\">" + html::Escape(run.dir) +
        "</span>, mountstorm " + html::Escape(s.version) + "</p>\n";
   b += "<h2>Summary</h2>\n" + SummaryTable(s) + MessagesTable(s) + QueuesTable(run) + LoginsTable(s.logins) +
-       CpuTable(s);
+       DisconnectsTable(s.relay) + CpuTable(s);
 
   // The plot.
   b += "<h2>Queue depth over time</h2>\n";

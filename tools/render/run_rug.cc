@@ -77,6 +77,32 @@ void LoginLane(svg::Document& doc, const RunFrame& frame, const std::vector<Logi
   doc.Text(frame.layout.left - 6, cy + 4, "login " + name, 11, "end", {{"fill", kInk}});
 }
 
+// The lane of the peers the relay disconnected (dbus-broker), whose top is at `top`: a mark at
+// each disconnect, with the peer's name beside it.
+void DisconnectLane(svg::Document& doc, const RunFrame& frame, const RelayResult& relay, double top) {
+  const double cy = top + kLaneHeight / 2;
+  // Peers disconnected within a few pixels of each other share one label: "logind, systemd".
+  double label_x = -1;
+  std::string label;
+  auto flush = [&] {
+    if (!label.empty()) doc.Text(label_x + 4, cy + 4, label, 10, "start", {{"fill", kOnset}});
+  };
+  for (const DisconnectResult& d : relay.disconnects) {
+    const double x = std::round(frame.X(ToSeconds(d.at))) + 0.5;
+    doc.Add("line", {{"class", "disconnect"}, {"x1", N(x)}, {"y1", N(top + 2)}, {"x2", N(x)},
+                     {"y2", N(top + kLaneHeight - 2)}, {"stroke", kOnset}, {"stroke-width", "2.5"}});
+    if (label_x >= 0 && x - label_x < 40) {
+      label += ", " + d.peer;
+      continue;
+    }
+    flush();
+    label_x = x;
+    label = d.peer;
+  }
+  flush();
+  doc.Text(frame.layout.left - 6, cy + 4, "disconnected", 11, "end", {{"fill", kInk}});
+}
+
 // The time axis under the rug: the tick labels and the axis title.
 void TimeAxisLabels(svg::Document& doc, const RunFrame& frame, double bottom) {
   for (double t : frame.ticks)
@@ -108,7 +134,8 @@ double DrawRug(svg::Document& doc, const RunFrame& frame, const RunData& run, co
   const std::vector<LoginAttempt>& logins = run.result.logins.each;
   const std::vector<Lane> lanes = EventLanes(events);
   const std::vector<std::string> clients = LoginClients(logins);
-  const std::size_t lane_count = lanes.size() + clients.size();
+  const bool disconnects = !run.result.relay.disconnects.empty();
+  const std::size_t lane_count = lanes.size() + clients.size() + (disconnects ? 1 : 0);
   const double rug_top = y + 22;
   doc.Begin({{"id", frame.id + "rug"}, {"class", "rug"}});
   doc.Text(L.left, rug_top - 8, "workload and logins", 14, "start", {{"font-weight", "bold"}, {"fill", kInk}});
@@ -127,6 +154,7 @@ double DrawRug(svg::Document& doc, const RunFrame& frame, const RunData& run, co
     LoginLane(doc, frame, logins, client, top);
     top += kLaneHeight;
   }
+  if (disconnects) DisconnectLane(doc, frame, run.result.relay, top);
   if (lane_count == 0)
     doc.Text(L.left + 6, rug_top + 13, "no mounts, scans or logins", 11, "start", {{"fill", kMuted}});
   doc.Add("rect", svg::Frame(L.left + 0.5, rug_top + 0.5, L.plot_width() - 1, rug_bottom - rug_top - 1, kFrame));
