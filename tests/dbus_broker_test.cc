@@ -35,6 +35,20 @@ nlohmann::json StalledAgent() {
           {"busy", {{{"start_s", 0}, {"length_s", 30}}}}};
 }
 
+// When the relay last routed a signal from `sender` (a unique name).
+class LastSignalOf : public MessageTap {
+ public:
+  explicit LastSignalOf(std::string sender) : sender_(std::move(sender)) {}
+  bool Wants(Time) override { return true; }
+  void Routed(const TracedMessage& m) override {
+    if (m.type == "signal" && m.sender == sender_) last = m.time;
+  }
+  Time last = 0;
+
+ private:
+  std::string sender_;
+};
+
 }  // namespace
 
 TEST_CASE("dbus-broker relays a storm without dropping and without slowing PID 1", "[model][broker]") {
@@ -96,7 +110,8 @@ TEST_CASE("when root's pool cannot hold PID 1's own message the broker closes PI
   // The incident's ENOBUFS storm on dbus-broker (scenarios/incident-enobufs-broker.json): logind
   // falls behind, its queue takes root's 512 MiB, and the input charge of PID 1's next message
   // fails (peer_dispatch_connection(): the sender is closed at once).
-  RunOutput r = RunTest(LoadScenarioFile(test::SourcePath("scenarios/incident-enobufs-broker.json")));
+  LastSignalOf last_pid1_signal(":1.0");
+  RunOutput r = RunTest(LoadScenarioFile(test::SourcePath("scenarios/incident-enobufs-broker.json")), &last_pid1_signal);
   const nlohmann::json& d = r.summary["relay"]["disconnects"];
   REQUIRE(d.size() == 2);
   CHECK(d[0]["peer"] == "logind");
@@ -106,6 +121,18 @@ TEST_CASE("when root's pool cannot hold PID 1's own message the broker closes PI
   CHECK((input == 600 - 16 || input == 884 - 16));
   CHECK(d[1]["remaining"].get<std::int64_t>() < input);
   CHECK(d[1]["at_s"].get<double>() >= d[0]["at_s"].get<double>());
+  // PID 1 reads EOF and connects again (signal_disconnected(), manager_recheck_dbus()): what
+  // sd-bus still held is lost, nothing is refused with ENOBUFS, and with nobody subscribed on
+  // the new connection it sends no unit signal any more.
+  const nlohmann::json& m = r.summary["messages"];
+  const std::uint64_t lost = m["systemd"]["dropped"]["disconnect"];
+  CHECK(lost > 0);
+  CHECK(m["systemd"]["dropped"]["enobufs"] == 0);
+  std::uint64_t others = 0;
+  for (const char* p : {"crond", "sshd", "logind"}) others += m[p]["sent"].get<std::uint64_t>();
+  CHECK(m["dbus-broker"]["received"].get<std::uint64_t>() == m["systemd"]["sent"].get<std::uint64_t>() - lost + others);
+  CHECK(last_pid1_signal.last <= FromSeconds(d[1]["at_s"].get<double>()));
+  CHECK(last_pid1_signal.last > 0);
 }
 
 TEST_CASE("the broker writes at most 16 messages to a peer per round", "[model][broker]") {

@@ -67,7 +67,7 @@ void DbusBroker::AddConnection(std::uint16_t peer, KernelSocket* in, KernelSocke
   connections_.push_back(std::make_unique<Connection>(
       Connection{peer, node.name, user, in, out, {},
                  BoundedQueue<Queued>(queue, QueueUnit::kBytes, limits().bytes, LimitRule::kNone),
-                 State::kOpen, 0, false, 0, RelayCounts{peer, node.name, {}, {}, {}}}));
+                 State::kOpen, 0, false, 0, 0, RelayCounts{peer, node.name, {}, {}, {}}}));
   Connection& c = *connections_.back();
   if (connection_of_peer_.size() <= peer) connection_of_peer_.resize(peer + 1, -1);
   connection_of_peer_[peer] = static_cast<std::int32_t>(connections_.size() - 1);
@@ -102,6 +102,7 @@ Duration DbusBroker::Step(Time now) {
   // One round: every peer once, first its input, then its output (peer_dispatch()).
   for (std::uint32_t c = 0; c < connections_.size(); ++c) {
     Connection& conn = *connections_[c];
+    if (conn.state == State::kClosed && conn.in->epoch() != conn.closed_epoch) Reopen(c, step.now());
     if (conn.state != State::kClosed && conn.in->readable(step.now())) {
       worked = true;
       ReadFrom(c, step);
@@ -269,7 +270,7 @@ void DbusBroker::Disconnect(std::uint32_t c, DisconnectCause cause, const broker
   }
   // Shut down: what is queued still goes out, nothing more is queued. Closed (its own input
   // could not be charged): not read any more either, and its rules are gone at once.
-  conn.state = cause == DisconnectCause::kSenderInput ? State::kClosed : State::kShutdown;
+  conn.state = State::kShutdown;
   std::uint64_t delivered = 0;
   for (std::uint64_t d : conn.counts.delivered) delivered += d;
   PeerDisconnect d;
@@ -284,6 +285,30 @@ void DbusBroker::Disconnect(std::uint32_t c, DisconnectCause cause, const broker
   d.n_actors = failure.n_actors;
   d.delivered_before = delivered + conn.outgoing.size();
   disconnects_.push_back(d);
+  if (cause == DisconnectCause::kSenderInput) Close(c, t);
+}
+
+void DbusBroker::Close(std::uint32_t c, Time t) {
+  // connection_close(): input hung up (what the peer wrote and the broker has not read is lost
+  // with the peer's socket, which counts it); the peer reads EOF at once.
+  Connection& conn = *connections_[c];
+  conn.state = State::kClosed;
+  conn.read_offset = 0;
+  conn.closed_epoch = conn.in->epoch();
+  if (on_close_) on_close_(conn.peer, t);
+}
+
+void DbusBroker::Reopen(std::uint32_t c, Time t) {
+  // The peer connected again: a new connection, with nothing of the old one queued.
+  Connection& conn = *connections_[c];
+  while (!conn.outgoing.empty()) {
+    Queued q = conn.outgoing.Pop(t);
+    pools_[conn.user]->gauge.Remove(t, q.charge.amount);
+    accounting_.Release(q.charge);
+  }
+  conn.state = State::kOpen;
+  conn.read_offset = 0;
+  conn.wait_for_read = false;
 }
 
 }  // namespace mountstorm

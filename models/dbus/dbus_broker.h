@@ -82,6 +82,7 @@ class DbusBroker : public Relay {
     std::uint32_t read_offset = 0;  // bytes of in->front() already in the broker's buffer
     bool wait_for_read = false;     // a batch left messages: EPOLLOUT cleared until the client reads
     std::uint64_t reads_seen = 0;   // the client's reads when that happened
+    std::uint32_t closed_epoch = 0; // the input socket's epoch when it was closed
     RelayCounts counts;
   };
   struct Pool {
@@ -98,6 +99,8 @@ class DbusBroker : public Relay {
   void WriteOut(std::uint32_t c, Time t);
   bool CanWrite(const Connection& c) const;
   void Disconnect(std::uint32_t c, DisconnectCause cause, const broker::ChargeResult& failure, Time t);
+  void Close(std::uint32_t c, Time t);
+  void Reopen(std::uint32_t c, Time t);
   broker::UserId UserFor(std::uint32_t uid);
 
   DbusBrokerParams params_;

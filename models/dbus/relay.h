@@ -7,6 +7,7 @@
 #define MOUNTSTORM_MODELS_DBUS_RELAY_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -73,9 +74,14 @@ class Relay : public Server {
   virtual std::vector<RelayCounts> counts() const = 0;
   // Who was disconnected, in order; always empty for dbus-daemon, which never disconnects.
   const std::vector<PeerDisconnect>& disconnects() const { return disconnects_; }
+  // Told when the relay closes a peer's connection (the peer reads EOF at once); the wiring
+  // passes it on to the peer's process. A peer that reconnects resets its sockets
+  // (KernelSocket::Reset), which the relay takes for a new connection.
+  void OnClose(std::function<void(std::uint16_t peer, Time at)> f) { on_close_ = std::move(f); }
 
  protected:
   std::vector<PeerDisconnect> disconnects_;
+  std::function<void(std::uint16_t, Time)> on_close_;
 };
 
 }  // namespace mountstorm

@@ -44,4 +44,16 @@ Message KernelSocket::Read(Time t) {
   return e.message;
 }
 
+MemberCounts KernelSocket::Reset(Time t) {
+  MemberCounts discarded{};
+  while (!entries_.empty()) {
+    Entry e = entries_.PopFront();
+    gauge_.Remove(t, e.charged);
+    ++discarded[static_cast<int>(e.message.member)];
+  }
+  ++epoch_;
+  if (writer_ != nullptr) writer_->WakeAt(t);
+  return discarded;
+}
+
 }  // namespace mountstorm

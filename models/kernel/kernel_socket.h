@@ -62,6 +62,10 @@ class KernelSocket {
   // stopped with data left waits for the reader's next read (dbus-broker's cleared EPOLLOUT).
   void WakeWriterOnNextRead() { wake_writer_on_read_ = true; }
   std::uint64_t reads() const { return reads_; }  // messages read so far
+  // The connection is gone: every message in the socket is discarded, and the socket counts as a
+  // new connection's (epoch() changes). Returns the messages discarded, by member.
+  MemberCounts Reset(Time t);
+  std::uint32_t epoch() const { return epoch_; }
 
   QueueGauge& gauge() { return gauge_; }
   const QueueGauge& gauge() const { return gauge_; }
@@ -79,6 +83,7 @@ class KernelSocket {
   Server* writer_ = nullptr;
   bool wake_writer_on_read_ = false;
   std::uint64_t reads_ = 0;
+  std::uint32_t epoch_ = 0;
 };
 
 }  // namespace mountstorm

@@ -15,6 +15,7 @@ struct MemberTally {
   MemberCounts received{};
   MemberCounts enobufs{};
   MemberCounts full_queue{};
+  MemberCounts disconnect{};  // accepted by sd-bus, lost when the relay closed the connection
 };
 
 void AddTo(MemberCounts& to, const MemberCounts& from) {
@@ -34,8 +35,9 @@ PeerMessages Peer(const std::string& name, const MemberTally& t) {
   p.received = Total(t.received);
   p.dropped_enobufs = Total(t.enobufs);
   p.dropped_full_queue = Total(t.full_queue);
+  p.dropped_disconnect = Total(t.disconnect);
   for (int i = 0; i < kMemberCount; ++i) {
-    const std::uint64_t dropped = t.enobufs[i] + t.full_queue[i];
+    const std::uint64_t dropped = t.enobufs[i] + t.full_queue[i] + t.disconnect[i];
     if (t.sent[i] == 0 && t.received[i] == 0 && dropped == 0) continue;
     p.by_member.push_back(MemberCount{MemberName(static_cast<Member>(i)), t.sent[i], t.received[i], dropped});
   }
@@ -64,6 +66,7 @@ std::vector<PeerMessages> Messages(const Simulation& sim) {
     AddTo(systemd.sent, bus->sent());
     AddTo(systemd.enobufs, bus->enobufs());
     AddTo(systemd.received, bus->received());
+    AddTo(systemd.disconnect, bus->lost());
   }
   const std::vector<RelayCounts> relay_counts = sim.relay().counts();
   MemberTally relay;

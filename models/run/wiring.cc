@@ -73,6 +73,10 @@ void Simulation::WirePid1() {
                                        s.systemd.rqueue_max, out, in, costs);
   systemd_->AttachApiBus(api, topology_.api_bus_subscribed);
   relay_->AddConnection(topology_.systemd, out, in);
+  // A relay that closes PID 1's connection (dbus-broker) tells PID 1, which reads EOF.
+  relay_->OnClose([this](std::uint16_t peer, Time at) {
+    if (peer == topology_.systemd) systemd_->ApiBusClosed(at);
+  });
 }
 
 void Simulation::WireClient(std::size_t i) {

@@ -76,4 +76,12 @@ bool SdBusConnection::ReadSocket(StepClock& step, Message* m) {
   return true;
 }
 
+void SdBusConnection::Abandon(Time t) {
+  while (!wqueue_.empty()) ++lost_[static_cast<int>(wqueue_.Pop(t).member)];
+  while (!rqueue_.empty()) rqueue_.Pop(t);  // read, never dispatched: not counted as sent
+  const MemberCounts in_socket = out_->Reset(t);
+  for (int i = 0; i < kMemberCount; ++i) lost_[i] += in_socket[i];
+  if (in_ != nullptr) in_->Reset(t);
+}
+
 }  // namespace mountstorm

@@ -82,6 +82,13 @@ class SdBusConnection {
   const MemberCounts& sent() const { return sent_; }
   const MemberCounts& enobufs() const { return enobufs_; }
   const MemberCounts& received() const { return received_; }
+  // Lost with the connection: queued or in its socket when it closed (bus_reset_queues()).
+  const MemberCounts& lost() const { return lost_; }
+
+  // The peer closed the connection (sd-bus: ECONNRESET -> bus_enter_closing() -> sd_bus_close()):
+  // both queues and both sockets are emptied, and what was in them counts as lost. The
+  // connection is then a new one (its sockets' epoch changed), with nothing queued.
+  void Abandon(Time t);
 
  private:
   Duration MemmoveCost(std::size_t entries) const;
@@ -94,6 +101,7 @@ class SdBusConnection {
   MemberCounts sent_{};
   MemberCounts enobufs_{};
   MemberCounts received_{};
+  MemberCounts lost_{};
 };
 
 }  // namespace mountstorm

@@ -39,6 +39,23 @@ void SystemdManager::AttachApiBus(SdBusConnection* bus, bool subscribed) {
 
 void SystemdManager::AttachPrivateBus(SdBusConnection* bus) { buses_.push_back(bus); }
 
+void SystemdManager::ApiBusClosed(Time at) {
+  api_bus_closed_ = true;
+  WakeAt(at);
+}
+
+void SystemdManager::ReconnectApiBus(StepClock& step) {
+  // signal_disconnected() -> bus_done_api(): the queues are gone and so is every Subscribe();
+  // unit_notify() -> manager_recheck_dbus() -> bus_init_api() connects again at once, in a storm.
+  api_bus_closed_ = false;
+  step.Spend(params_.loop_iteration_cost);
+  SdBusConnection* api = buses_[api_bus_];
+  api->Abandon(step.now());
+  if (writing_bus_ == static_cast<int>(api_bus_)) writing_bus_ = -1;
+  api_subscribed_ = false;
+  ++stats_.api_reconnects;
+}
+
 std::string SystemdManager::UnitPath(std::uint32_t unit) const {
   const Unit& u = units_[unit];
   if (u.kind == UnitKind::kScope) return UnitObjectPath("session-" + std::to_string(u.key) + ".scope");
@@ -61,6 +78,10 @@ Duration SystemdManager::Step(Time now) {
   // The first step after a sleep runs with cold caches; the ones after it are warm again.
   StepClock step(now, asleep_ ? ColdPermille(now - asleep_since_) : 1000);
   asleep_ = false;
+  if (api_bus_closed_) {
+    ReconnectApiBus(step);
+    return step.spent();
+  }
   // A write loop cut short by the quantum goes on before anything else.
   if (writing_bus_ >= 0) {
     std::size_t b = static_cast<std::size_t>(writing_bus_);

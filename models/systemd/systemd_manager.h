@@ -85,6 +85,12 @@ class SystemdManager : public Server, public ObjectPaths {
   void AttachApiBus(SdBusConnection* bus, bool subscribed);
   // A direct connection on /run/systemd/private: it gets every signal.
   void AttachPrivateBus(SdBusConnection* bus);
+  // The relay closed the API bus connection (dbus-broker, models/dbus/relay.h): PID 1 reads EOF
+  // and, at its next step, does what signal_disconnected() and manager_recheck_dbus() do in
+  // v252 (src/core/dbus.c, manager.c; research/dbus-broker-model.md 5.2): drops both queues,
+  // forgets every Subscribe() and connects again. Nothing is re-sent, and no unit signal goes to
+  // the API bus until a client subscribes again.
+  void ApiBusClosed(Time at);
 
   // Creates the units of the table as it is before the run: they exist and were announced.
   void AdoptInitialTable();
@@ -124,6 +130,7 @@ class SystemdManager : public Server, public ObjectPaths {
     std::uint64_t transient_units = 0;     // StartTransientUnit calls handled
     std::uint64_t replies_lost = 0;        // their replies refused with ENOBUFS
     std::uint64_t jobs_run = 0;
+    std::uint64_t api_reconnects = 0;      // the API bus closed by the relay, and connected again
     Duration scan_time = 0;
     Duration dispatch_time = 0;
     Duration bus_io_time = 0;
@@ -195,6 +202,7 @@ class SystemdManager : public Server, public ObjectPaths {
   int MessagesPerAnnouncement(const Unit& unit) const;
   // systemd_manager.cc
   // sd_event_run(): dispatches the ready event source of highest priority; false if none is.
+  void ReconnectApiBus(StepClock& step);
   bool StepEventSources(StepClock& step);
   bool SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed,
                   std::uint32_t unit, StepClock& step);
@@ -216,6 +224,7 @@ class SystemdManager : public Server, public ObjectPaths {
   std::vector<SdBusConnection*> buses_;
   std::size_t api_bus_ = static_cast<std::size_t>(-1);
   bool api_subscribed_ = false;
+  bool api_bus_closed_ = false;  // the relay closed it; handled at the next step
   std::size_t next_bus_ = 0;   // round robin among ready buses
   int writing_bus_ = -1;       // a write loop cut by the quantum continues here
 
