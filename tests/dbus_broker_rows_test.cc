@@ -2,17 +2,20 @@
 // section 3): the relay on its own, with sockets nobody reads, and pools of 3,840 bytes per UID
 // (max_outgoing_bytes 60 x 64 connections) so that a hand-counted message or two fill them.
 //
-// The arithmetic every case starts from: a PropertiesChanged of a Unit is 884 bytes, charged
-// 1,416 + 884 = 2,300 on its receiver's pool while queued; a socket of 2,048 bytes takes one such
+// The arithmetic every case starts from: a PropertiesChanged of a Unit is 884 bytes, 900 as the
+// broker delivers it (its 16-byte sender field), charged 1,416 + 900 = 2,316 on its receiver's
+// pool while queued; a socket of 2,048 bytes takes one such
 // message (2,304 bytes as the kernel counts it: 884 + 320 of skb_shared_info rounded up to 2,048,
 // plus 256; written because the socket was empty), so the second one stays queued and leaves
-// 3,840 - 2,300 = 1,540 bytes of the receiver's pool.
+// 3,840 - 2,316 = 1,524 bytes of the receiver's pool.
 #include <catch2/catch.hpp>
 
 #include <memory>
 #include <vector>
 
 #include "models/dbus/dbus_broker.h"
+#include "mountstorm/error.h"
+#include "mountstorm/run.h"
 #include "tests/test_support.h"
 
 using namespace mountstorm;
@@ -102,14 +105,14 @@ TEST_CASE("the pools are the configured limit times the connections per user", "
 TEST_CASE("a broadcast its receiver cannot be charged for shuts the receiver down and not the others",
           "[model][broker]") {
   Bus bus(kLargeSocket, kSmallSocket);
-  bus.UnitSignals(3);  // the agent: 1 in its socket, 1 queued (1,540 left), the 3rd asks 2,300
+  bus.UnitSignals(3);  // the agent: 1 in its socket, 1 queued (1,524 left), the 3rd asks 2,316
   REQUIRE(bus.broker->disconnects().size() == 1);
   const PeerDisconnect& d = bus.broker->disconnects()[0];
   CHECK(d.peer == bus.agent());
   CHECK(d.cause == DisconnectCause::kSubscribedSignal);
   CHECK(d.uid == 1000);
-  CHECK(d.amount == 2300);
-  CHECK(d.remaining == 1540);
+  CHECK(d.amount == 2316);
+  CHECK(d.remaining == 1524);
   CHECK(d.delivered_before == 2);
   CHECK(bus.Received(bus.logind()).size() == 3);  // logind has a pool of its own
   // Shut down: what was queued still goes out, what comes later is dropped for it.
@@ -122,10 +125,10 @@ TEST_CASE("a broadcast its receiver cannot be charged for shuts the receiver dow
 
 TEST_CASE("a method call the callee's user cannot be charged for gets LimitsExceeded back", "[model][broker]") {
   Bus bus(kSmallSocket, kLargeSocket);
-  bus.UnitSignals(2);  // logind: 1 in its socket, 1 queued: 1,540 left of root's pool
+  bus.UnitSignals(2);  // logind: 1 in its socket, 1 queued: 1,524 left of root's pool
   bus.Received(bus.agent());
   // The agent (uid 1000) calls logind (uid 0): charged on root's pool on the agent's behalf,
-  // 1,416 + 560, over the share a second user may take of what is left.
+  // 1,416 + 560 + 16, over the share a second user may take of what is left (1,524 / 3).
   Message call = NewMessage(bus.sizes, Member::kCreateSession, MessageType::kMethodCall, bus.agent(), 77);
   bus.Send(bus.agent(), call, bus.logind());
   CHECK(bus.broker->disconnects().empty());
@@ -139,13 +142,13 @@ TEST_CASE("a method call the callee's user cannot be charged for gets LimitsExce
 
 TEST_CASE("a reply its caller cannot be charged for shuts the caller down", "[model][broker]") {
   Bus bus(kLargeSocket, kSmallSocket);
-  bus.UnitSignals(2);  // the agent: 1,540 left
+  bus.UnitSignals(2);  // the agent: 1,524 left
   Message reply = NewMessage(bus.sizes, Member::kMethodReturn, MessageType::kMethodReturn, bus.logind(), 5);
-  bus.Send(bus.logind(), reply, bus.agent());  // 1,416 + 128 = 1,544
+  bus.Send(bus.logind(), reply, bus.agent());  // 1,416 + 128 + 16 = 1,560
   REQUIRE(bus.broker->disconnects().size() == 1);
   CHECK(bus.broker->disconnects()[0].peer == bus.agent());
   CHECK(bus.broker->disconnects()[0].cause == DisconnectCause::kReply);
-  CHECK(bus.broker->disconnects()[0].amount == 1544);
+  CHECK(bus.broker->disconnects()[0].amount == 1560);
 }
 
 TEST_CASE("a unicast signal its receiver cannot be charged for is dropped without a word", "[model][broker]") {
@@ -159,14 +162,15 @@ TEST_CASE("a unicast signal its receiver cannot be charged for is dropped withou
 
 TEST_CASE("a caller that cannot even be charged for its LimitsExceeded is shut down", "[model][broker]") {
   Bus bus(kSmallSocket, kSmallSocket);
-  bus.UnitSignals(2);  // logind and the agent: 1,540 left each
+  bus.UnitSignals(2);  // logind and the agent: 1,524 left each
   Message call = NewMessage(bus.sizes, Member::kCreateSession, MessageType::kMethodCall, bus.agent(), 3);
-  bus.Send(bus.agent(), call, bus.logind());  // the error would charge 1,416 + 224 = 1,640
+  // The error comes from the bus itself, with no sender field stitched in: 1,416 + 224 = 1,640.
+  bus.Send(bus.agent(), call, bus.logind());
   REQUIRE(bus.broker->disconnects().size() == 1);
   CHECK(bus.broker->disconnects()[0].peer == bus.agent());
   CHECK(bus.broker->disconnects()[0].cause == DisconnectCause::kDriverUnicast);
   CHECK(bus.broker->disconnects()[0].amount == 1640);
-  CHECK(bus.broker->disconnects()[0].remaining == 1540);
+  CHECK(bus.broker->disconnects()[0].remaining == 1524);
 }
 
 TEST_CASE("the broker reads a sender's whole message even while every receiver is full", "[model][broker]") {
@@ -175,4 +179,28 @@ TEST_CASE("the broker reads a sender's whole message even while every receiver i
   bus.UnitSignals(20);
   CHECK(bus.to[bus.topology.systemd]->empty());
   CHECK(bus.Received(bus.logind()).size() == 20);
+}
+
+TEST_CASE("a monitor's copies draw on its user's pool: with busctl capture as root the hung agent takes more down",
+          "[model][broker]") {
+  // stalled-subscriber-broker.json alone cuts only the agent (dbus_broker_test.cc). A monitor
+  // running as root gets a copy of every message first (driver_monitor()), charged on root's
+  // pool too: more root peers are short when the agent's queue has pinned the pool.
+  Scenario s = LoadScenarioFile(test::SourcePath("scenarios/stalled-subscriber-broker.json"));
+  const RunResult alone = RunScenario(s);
+  ClientParams capture;
+  capture.name = "capture";
+  capture.monitor = true;
+  s.subscribers.push_back(capture);
+  const RunResult with = RunScenario(s);
+  REQUIRE(alone.relay.disconnects.size() == 1);
+  CHECK(with.relay.disconnects.size() > alone.relay.disconnects.size());
+  const PeerMessages* monitor = with.Messages("capture");
+  REQUIRE(monitor != nullptr);
+  CHECK(monitor->received > with.relay.disconnects[0].messages);  // a copy of everything
+}
+
+TEST_CASE("a monitor has no match rules of its own", "[model][broker]") {
+  nlohmann::json doc = {{"subscribers", {{{"name", "capture"}, {"monitor", true}, {"match_rules", {"type='signal'"}}}}}};
+  CHECK_THROWS_AS(ParseScenario(doc, "monitor"), InputError);
 }

@@ -73,9 +73,9 @@ TEST_CASE("a stalled subscriber is disconnected once its uid's pool is spent and
   CHECK(d[0]["cause"] == "subscribed-signal");
   CHECK(d[0]["uid"] == 1000);
   // The copy that did not fit: 1,416 bytes of buffer and message headers plus a PropertiesChanged
-  // of a Mount (600) or a Unit (884), more than what was left of the 4 MiB.
+  // of a Mount (600) or a Unit (884) and its 16-byte sender field, more than what was left.
   const std::int64_t amount = d[0]["amount"], remaining = d[0]["remaining"];
-  CHECK((amount == 1416 + 600 || amount == 1416 + 884));
+  CHECK((amount == 1416 + 600 + 16 || amount == 1416 + 884 + 16));
   CHECK(remaining < amount);
   // Everything queued before was charged on that pool, which then held all but `remaining`.
   CHECK(r.summary["queues"]["broker.uid.1000"]["peak"] == kPool - remaining);
@@ -88,51 +88,48 @@ TEST_CASE("a stalled subscriber is disconnected once its uid's pool is spent and
   CHECK(m["systemd"]["dropped"]["enobufs"] == 0);
 }
 
-TEST_CASE("a stalled logind is shut down when root's pool is spent and PID 1 goes on while its input fits",
-          "[model][broker]") {
+TEST_CASE("a stalled logind's queue spends root's pool and PID 1's own next message closes it", "[model][broker]") {
+  // logind reads nothing for 30 s: its queue grows on root's 4 MiB pool, which PID 1 shares. The
+  // first charge that does not fit is PID 1's own next message, 884 - 16 = 868 bytes while it is
+  // read (peer_dispatch_connection(): the sender is closed at once). Which root peer a full pool
+  // cuts first depends on the bytes in flight at that moment; the real runs differ from run to
+  // run too (docs/VALIDATION.md section 8).
   nlohmann::json doc = Storm();
   doc["dbus_broker"] = kSmallPool;
   doc["logind"] = {{"busy", {{{"start_s", 0}, {"length_s", 30}}}}};
-  RunOutput r = RunTest(ParseScenario(doc, "root"));
+  LastSignalOf last_pid1_signal(":1.0");
+  RunOutput r = RunTest(ParseScenario(doc, "root"), &last_pid1_signal);
   const nlohmann::json& d = r.summary["relay"]["disconnects"];
   REQUIRE(d.size() == 1);
-  CHECK(d[0]["peer"] == "logind");
-  CHECK(d[0]["cause"] == "subscribed-signal");
+  CHECK(d[0]["peer"] == "systemd");
+  CHECK(d[0]["cause"] == "sender-input");
   CHECK(d[0]["uid"] == 0);
-  // PID 1 shares uid 0, but its own message is charged only max(16, n - 16) bytes while it is
-  // read (884 - 16 at most), which what was left still holds; nothing is queued for logind any
-  // more, so PID 1 is read to the end.
-  CHECK(d[0]["remaining"].get<std::int64_t>() >= 884 - 16);
-  CHECK(r.summary["messages"]["dbus-broker"]["received"] == r.summary["messages"]["systemd"]["sent"]);
-}
-
-TEST_CASE("when root's pool cannot hold PID 1's own message the broker closes PID 1", "[model][broker]") {
-  // The incident's ENOBUFS storm on dbus-broker (scenarios/incident-enobufs-broker.json): logind
-  // falls behind, its queue takes root's 512 MiB, and the input charge of PID 1's next message
-  // fails (peer_dispatch_connection(): the sender is closed at once).
-  LastSignalOf last_pid1_signal(":1.0");
-  RunOutput r = RunTest(LoadScenarioFile(test::SourcePath("scenarios/incident-enobufs-broker.json")), &last_pid1_signal);
-  const nlohmann::json& d = r.summary["relay"]["disconnects"];
-  REQUIRE(d.size() == 2);
-  CHECK(d[0]["peer"] == "logind");
-  CHECK(d[1]["peer"] == "systemd");
-  CHECK(d[1]["cause"] == "sender-input");
-  const std::int64_t input = d[1]["amount"];
-  CHECK((input == 600 - 16 || input == 884 - 16));
-  CHECK(d[1]["remaining"].get<std::int64_t>() < input);
-  CHECK(d[1]["at_s"].get<double>() >= d[0]["at_s"].get<double>());
+  CHECK(d[0]["amount"] == 884 - 16);
+  CHECK(d[0]["remaining"].get<std::int64_t>() < 884 - 16);
   // PID 1 reads EOF and connects again (signal_disconnected(), manager_recheck_dbus()): what
   // sd-bus still held is lost, nothing is refused with ENOBUFS, and with nobody subscribed on
   // the new connection it sends no unit signal any more.
   const nlohmann::json& m = r.summary["messages"];
-  const std::uint64_t lost = m["systemd"]["dropped"]["disconnect"];
-  CHECK(lost > 0);
   CHECK(m["systemd"]["dropped"]["enobufs"] == 0);
-  std::uint64_t others = 0;
-  for (const char* p : {"crond", "sshd", "logind"}) others += m[p]["sent"].get<std::uint64_t>();
-  CHECK(m["dbus-broker"]["received"].get<std::uint64_t>() == m["systemd"]["sent"].get<std::uint64_t>() - lost + others);
-  CHECK(last_pid1_signal.last <= FromSeconds(d[1]["at_s"].get<double>()));
+  CHECK(m["dbus-broker"]["received"].get<std::uint64_t>() ==
+        m["systemd"]["sent"].get<std::uint64_t>() - m["systemd"]["dropped"]["disconnect"].get<std::uint64_t>());
   CHECK(last_pid1_signal.last > 0);
+  CHECK(last_pid1_signal.last <= FromSeconds(d[0]["at_s"].get<double>()));
+}
+
+TEST_CASE("on dbus-broker the incident's logins cut logind off instead of refusing PID 1's sends", "[model][broker]") {
+  // incident-enobufs-broker.json: logind, stuck in a synchronous call, falls behind until its
+  // queue has spent root's 512 MiB; its next copy is refused and logind is shut down. PID 1 is
+  // never refused (dbus-daemon refuses 319,071 of its sends in the same storm).
+  RunOutput r = RunTest(LoadScenarioFile(test::SourcePath("scenarios/incident-enobufs-broker.json")));
+  const nlohmann::json& d = r.summary["relay"]["disconnects"];
+  REQUIRE(d.size() >= 1);
+  CHECK(d[0]["peer"] == "logind");
+  CHECK(d[0]["cause"] == "subscribed-signal");
+  CHECK(d[0]["remaining"].get<std::int64_t>() < d[0]["amount"].get<std::int64_t>());
+  CHECK(r.summary["queues"]["broker.uid.0"]["peak"].get<std::int64_t>() > 512 * 1024 * 1024 - 3000);
+  CHECK(r.summary["messages"]["systemd"]["dropped"]["enobufs"] == 0);
+  CHECK(r.summary["messages"]["logind"]["dropped"]["full_queue"].get<std::uint64_t>() > 0);
 }
 
 TEST_CASE("the broker writes at most 16 messages to a peer per round", "[model][broker]") {

@@ -225,6 +225,9 @@ struct ClientParams {
   std::string name;
   std::string well_known_name;          // e.g. org.freedesktop.login1 (may be empty)
   bool private_connection = false;      // connected to PID 1 directly (/run/systemd/private)
+  // A monitor (BecomeMonitor(), as busctl capture and dbus-monitor): the relay gives it a copy of
+  // every message it routes, before any recipient, and it has no match rules of its own.
+  bool monitor = false;
   bool subscribe = false;               // calls Subscribe() on org.freedesktop.systemd1.Manager
   std::vector<MatchRuleText> match_rules;
   Duration per_message_cost = 8 * kMicrosecond;  // parse, match dispatch and handler

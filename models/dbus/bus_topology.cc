@@ -44,6 +44,7 @@ void AddClient(const Scenario& s, int i, Names* names, BusTopology* t) {
   t->client_peers.push_back(v);
   ConnectionEdge edge;
   if (c.private_connection) {
+    if (c.monitor) throw InputError(where + "/monitor: a monitor is a bus connection, not a private one to PID 1");
     if (!c.match_rules.empty()) {
       throw InputError(where + "/match_rules: a private connection to PID 1 has no match rules; it receives every signal");
     }
@@ -52,6 +53,9 @@ void AddClient(const Scenario& s, int i, Names* names, BusTopology* t) {
     return;
   }
   edge.kind = ConnectionKind::kBus;
+  if (c.monitor && (!c.match_rules.empty() || c.subscribe)) {
+    throw InputError(where + "/monitor: a monitor gets every message; it has no match rules and does not subscribe");
+  }
   for (std::size_t r = 0; r < c.match_rules.size(); ++r) {
     edge.rules.push_back(ParseMatchRule(c.match_rules[r], where + "/match_rules/" + std::to_string(r)));
   }

@@ -52,6 +52,11 @@ struct BusTopology {
   int logind_client = -1;  // index of logind in `clients`, or -1
   bool api_bus_subscribed = false;  // some bus client called Subscribe()
 
+  // True if `peer` is a monitor (ClientParams::monitor): it gets a copy of every message.
+  bool IsMonitor(std::uint16_t peer) const {
+    const PeerNode& p = graph[peer];
+    return p.role == PeerRole::kClient && p.client >= 0 && clients[static_cast<std::size_t>(p.client)].monitor;
+  }
   // True if the message's sender (a peer id) has a name the rule's sender field names.
   bool SenderMatches(const MatchRule& rule, std::uint16_t sender) const;
 };

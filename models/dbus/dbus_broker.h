@@ -111,6 +111,7 @@ class DbusBroker : public Relay {
   std::vector<std::unique_ptr<Pool>> pools_;  // one per UID seen, in order
   std::vector<std::unique_ptr<Connection>> connections_;
   std::vector<std::int32_t> connection_of_peer_;  // peer id -> connection index or -1
+  std::vector<std::uint32_t> monitors_;           // connections that get a copy of everything
   SignalRoutes routes_;
   std::vector<std::uint32_t> scratch_recipients_;
   MessageTap* tap_ = nullptr;

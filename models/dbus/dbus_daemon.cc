@@ -34,6 +34,7 @@ void DbusDaemon::AddConnection(std::uint16_t peer, KernelSocket* in, KernelSocke
   connections_.push_back(std::make_unique<Connection>(peer, node.name, in, out, params_));
   if (connection_of_peer_.size() <= peer) connection_of_peer_.resize(peer + 1, -1);
   connection_of_peer_[peer] = static_cast<std::int32_t>(connections_.size() - 1);
+  if (topology_->IsMonitor(peer)) monitors_.push_back(static_cast<std::uint32_t>(connections_.size() - 1));
   // The match rules this peer registered are on its edge to the daemon.
   auto [e, found] = boost::edge(peer, topology_->daemon, topology_->graph);
   if (found) connections_.back()->rules = topology_->graph[e].rules;
@@ -138,6 +139,10 @@ void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, StepClock& step)
     }
   } else {
     rules_scanned = routes_.Recipients(m.sender, m.member, m.object, *paths_, &scratch_recipients_);
+  }
+  // bus_transaction_capture(): every monitor gets a copy too.
+  for (std::uint32_t mon : monitors_) {
+    if (mon != from) scratch_recipients_.push_back(mon);
   }
   std::size_t n = scratch_recipients_.size();
   step.Spend(params_.route_base + params_.route_per_rule * static_cast<Duration>(rules_scanned) +

@@ -112,6 +112,7 @@ class DbusDaemon : public Relay {
   const ObjectPaths* paths_;
   std::vector<std::unique_ptr<Connection>> connections_;
   std::vector<std::int32_t> connection_of_peer_;  // peer id -> connection index or -1
+  std::vector<std::uint32_t> monitors_;           // connections that get a copy of everything
   SignalRoutes routes_;
   std::vector<Live> live_;
   std::vector<std::uint32_t> free_live_;

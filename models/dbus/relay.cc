@@ -9,6 +9,7 @@ const char* DisconnectCauseName(DisconnectCause c) {
     case DisconnectCause::kReply: return "reply";
     case DisconnectCause::kDriverUnicast: return "driver-unicast";
     case DisconnectCause::kSenderInput: return "sender-input";
+    case DisconnectCause::kMonitorCopy: return "monitor-copy";
   }
   return "";
 }

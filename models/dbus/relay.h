@@ -35,6 +35,7 @@ enum class DisconnectCause : std::uint8_t {
   kReply,             // a reply it requested could not be charged
   kDriverUnicast,     // a message of the bus driver to it (NameOwnerChanged, an error) could not
   kSenderInput,       // its own incoming message could not be charged: closed at once
+  kMonitorCopy,       // a monitor's copy of a message could not be charged
 };
 const char* DisconnectCauseName(DisconnectCause c);  // "subscribed-signal", "reply", ...
 

@@ -57,6 +57,7 @@ void ReadClient(JsonReader& r, ClientParams* c, bool is_logind) {
     r.String("name", &c->name);
     r.String("well_known_name", &c->well_known_name);
     r.Bool("private_connection", &c->private_connection);
+    r.Bool("monitor", &c->monitor);
   }
   r.Bool("subscribe", &c->subscribe);
   r.StringList("match_rules", &c->match_rules);

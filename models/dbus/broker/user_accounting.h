@@ -109,8 +109,10 @@ inline constexpr std::uint32_t kMessageHeaderBytes = 16;  // sizeof(MessageHeade
 
 // Bytes charged on the receiver's UID for one queued copy of a message of n_data bytes
 // (socket_buffer_new_message(): sizeof(SocketBuffer) + sizeof(Message) + n_data) = 1,416 + n_data.
-// Every receiver's copy is charged in full; the sender id the broker stitches in is not. The
-// copy's FDs are a second charge, on the FDs slot, of the number of fds it carries.
+// Every receiver's copy is charged in full, n_data as delivered: a peer's message with the 16-byte
+// sender field the broker stitches in (message_stitch_sender(); the testbed's dbus-broker logs
+// 1,650 for a UnitNew PID 1 wrote as 218 bytes, tests/testbed/relays.csv). The copy's FDs are a
+// second charge, on the FDs slot, of the number of fds it carries.
 std::uint32_t MessageCharge(std::uint32_t n_data);
 
 // n_data of a message: its 16-byte fixed header and header fields padded to 8, then the body
