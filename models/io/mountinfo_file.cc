@@ -1,9 +1,7 @@
 #include "models/io/mountinfo_file.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "mountstorm/error.h"
+#include "mountstorm/input.h"
 
 namespace mountstorm {
 
@@ -72,11 +70,7 @@ std::vector<MountSpec> ParseMountinfo(std::string_view text, const std::string& 
 }
 
 std::vector<MountSpec> ReadMountinfoFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open the mountinfo file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseMountinfo(text.str(), path);
+  return ParseMountinfo(ReadInputFile(path, "mountinfo file"), path);
 }
 
 }  // namespace mountstorm

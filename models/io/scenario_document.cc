@@ -1,12 +1,11 @@
 // Scenario documents: JSON text read strictly, "--set" overrides, and ScenarioDocument, the value
 // type through which the tools change a scenario before it is read (mountstorm/scenario.h).
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "models/io/scenario_json.h"
 #include "models/json/json_text.h"
 #include "mountstorm/error.h"
+#include "mountstorm/input.h"
 #include "mountstorm/scenario.h"
 
 namespace mountstorm {
@@ -14,11 +13,7 @@ namespace mountstorm {
 namespace {
 
 nlohmann::json ReadJsonFile(const std::string& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open the " + what);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseJsonText(text.str(), path);
+  return ParseJsonText(ReadInputFile(path, what), path);
 }
 
 }  // namespace

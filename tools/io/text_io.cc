@@ -6,17 +6,11 @@
 #include <sstream>
 
 #include "mountstorm/error.h"
+#include "mountstorm/input.h"
 
 namespace mountstorm {
 
-std::string ReadFileText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot read the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError(path + ": cannot read the file");
-  return text.str();
-}
+std::string ReadFileText(const std::string& path) { return ReadInputFile(path, "file"); }
 
 std::string WithCommas(std::uint64_t n) {
   std::string digits = std::to_string(n);

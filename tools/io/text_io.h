@@ -13,7 +13,8 @@
 
 namespace mountstorm {
 
-// The whole file at `path`; an InputError naming it when it cannot be read.
+// The whole file at `path`; an InputError naming it when it cannot be read, is not a regular file
+// or is larger than kMaxInputFileBytes (ReadInputFile(), mountstorm/input.h).
 std::string ReadFileText(const std::string& path);
 // (A JSON file is read with ReadJsonFileText(), mountstorm/scenario.h: strictly, as scenarios are.)
 

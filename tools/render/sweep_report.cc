@@ -4,7 +4,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+
+#include "mountstorm/input.h"
 
 #include "render/html_page.h"
 #include "render/plot_scale.h"
@@ -117,9 +120,14 @@ std::string MeanCi(const CsvTable& t, const std::vector<std::string>& row, const
 
 // The version of mountstorm that wrote the results (in the first line of results.jsonl), or "?".
 std::string ResultsVersion(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(dir + "/results.jsonl", ec)) return "?";
   std::ifstream in(dir + "/results.jsonl", std::ios::binary);
   std::string first;
-  if (in && std::getline(in, first)) {
+  // The first line only, and no more of it than an input file may hold.
+  for (char c; first.size() < kMaxInputFileBytes && in.get(c) && c != '\n';) first += c;
+  if (!first.empty()) {
+    GuardJsonText(first, dir + "/results.jsonl");
     nlohmann::json j = nlohmann::json::parse(first, nullptr, false);
     if (!j.is_discarded() && j.is_object() && j.contains("summary") && j.at("summary").is_object()) {
       return j.at("summary").value("mountstorm_version", std::string("?"));

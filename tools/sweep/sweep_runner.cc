@@ -18,6 +18,7 @@
 
 #include "mountstorm/csv.h"
 #include "mountstorm/error.h"
+#include "mountstorm/input.h"
 #include "mountstorm/result_files.h"
 #include "mountstorm/run.h"
 #include "mountstorm/seed.h"
@@ -51,13 +52,6 @@ std::string RunFile(const std::string& dir, const SweepPoint& point, int replica
   return dir + "/runs/" + name;
 }
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // A finished run as saved in runs/: the record as written (point, replication, seed, summary)
 // and its summary read back.
 struct SavedRun {
@@ -78,7 +72,7 @@ std::string RunRecordText(const SweepPoint& p, int replication, std::uint64_t se
 // is cut short or damaged counts as missing: a sweep runs it again, a merge reports it missing.
 bool LoadRun(const std::string& path, const SweepPoint& point, int replication, SavedRun* run) {
   if (!fs::exists(path)) return false;
-  nlohmann::json j = nlohmann::json::parse(ReadText(path), nullptr, /*allow_exceptions=*/false);
+  nlohmann::json j = nlohmann::json::parse(ReadInputFile(path, "run file"), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object() || !j.contains("point") || j.at("point").dump() != point.key ||
       j.value("replication", -1) != replication || !j.contains("summary") || !j.at("seed").is_number_unsigned()) {
     return false;
@@ -104,7 +98,7 @@ void PrepareDirectory(const SweepSpec& spec, const std::string& dir) {
   const std::string marker = dir + "/sweep.json";
   const std::string canonical = spec.Canonical().dump(2) + "\n";
   if (fs::exists(marker)) {
-    if (ReadText(marker) != canonical) {
+    if (ReadInputFile(marker, "sweep.json of the directory") != canonical) {
       throw InputError(dir + ": holds the runs of a different sweep (its sweep.json differs); use another directory");
     }
     return;
@@ -437,7 +431,7 @@ void MergeSweep(const std::vector<std::string>& dirs, const std::string& out) {
   for (const std::string& d : dirs) {
     const std::string marker = d + "/sweep.json";
     if (!fs::exists(marker)) throw InputError(d + ": not a sweep directory (no sweep.json)");
-    std::string text = ReadText(marker);
+    std::string text = ReadInputFile(marker, "sweep.json of the directory");
     if (canonical.empty()) canonical = text;
     if (text != canonical) throw InputError(d + ": holds a different sweep than " + dirs[0]);
   }

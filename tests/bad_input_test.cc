@@ -1,0 +1,62 @@
+// Bad input as issue 16 found it: each case exits 2 with a message naming the file and what was
+// wrong, never 1 (an internal error), never a signal, and never after using unbounded memory. The
+// program runs under a memory limit here, so that a regression fails instead of exhausting the
+// machine.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/test_support.h"
+
+using mountstorm::test::CommandResult;
+using mountstorm::test::ProgramPath;
+using mountstorm::test::ReadFile;
+using mountstorm::test::RunProgram;
+using mountstorm::test::SourcePath;
+using mountstorm::test::TempDir;
+
+namespace {
+
+// mountstorm ARGS with at most 2 GB of address space and 60 s of CPU time.
+CommandResult Mountstorm(const std::vector<std::string>& args) {
+  std::vector<std::string> sh = {"/bin/sh", "-c", "ulimit -v 2000000; ulimit -t 60; exec \"$@\"", "sh", ProgramPath()};
+  sh.insert(sh.end(), args.begin(), args.end());
+  return RunProgram(sh);
+}
+
+std::string WriteText(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+// Exit status 2 and a message on stderr holding every one of `snippets`.
+void RequireRefused(const CommandResult& r, const std::vector<std::string>& snippets) {
+  INFO("exit status " << r.exit_status << "\nstdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.exit_status == 2);
+  CHECK(r.err.rfind("mountstorm: ", 0) == 0);
+  CHECK(r.err.find("internal error") == std::string::npos);
+  for (const std::string& s : snippets) CHECK(r.err.find(s) != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("an input that is a device or a directory or larger than the maximum exits 2 naming it", "[input]") {
+  const std::string dir = TempDir("bad-input-files");
+  RequireRefused(Mountstorm({"validate", "/dev/zero"}), {"/dev/zero: ", "regular file", "a device"});
+  RequireRefused(Mountstorm({"validate", dir}), {dir + ": ", "regular file", "a directory"});
+  std::filesystem::create_directory(dir + "/table");
+  const std::string scenario = WriteText(dir + "/s.json", R"({"mount_table": {"mountinfo_file": "table"}})");
+  RequireRefused(Mountstorm({"validate", scenario}), {"/mount_table/mountinfo_file", dir + "/table", "a directory"});
+  // A sparse file: 300 MiB long, nothing written, refused before it is read.
+  const std::string big = dir + "/big.json";
+  WriteText(big, "{}");
+  REQUIRE(truncate(big.c_str(), 300LL << 20) == 0);
+  RequireRefused(Mountstorm({"validate", big}), {big + ": ", "larger than 256 MiB"});
+}
