@@ -60,3 +60,37 @@ TEST_CASE("an input that is a device or a directory or larger than the maximum e
   REQUIRE(truncate(big.c_str(), 300LL << 20) == 0);
   RequireRefused(Mountstorm({"validate", big}), {big + ": ", "larger than 256 MiB"});
 }
+
+TEST_CASE("JSON nested a million levels deep exits 2 naming the file and the depth limit", "[input]") {
+  const std::string dir = TempDir("bad-input-deep");
+  const std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  const std::string scenario = WriteText(dir + "/scenario.json", deep);
+  RequireRefused(Mountstorm({"validate", scenario}), {scenario + ": ", "nested at most 64 levels"});
+  const std::string patch = WriteText(dir + "/patch.json", R"({"patches": [{"name": "ratelimit", "x": )" + deep + "}]}");
+  RequireRefused(Mountstorm({"validate", patch}), {patch + ": ", "nested at most 64 levels"});
+  const std::string sweep =
+      WriteText(dir + "/sweep.json", R"({"base": {}, "axes": [{"path": "/seed", "values": [1, )" + deep + "]}]}");
+  RequireRefused(Mountstorm({"sweep", sweep, "-o", dir + "/out"}), {sweep + ": ", "nested at most 64 levels"});
+  // A patch on the command line: as deep as one argument may be (128 KiB).
+  const std::string arg = "[" + std::string(60000, '[') + std::string(60000, ']') + "]";
+  RequireRefused(Mountstorm({"compare", SourcePath("scenarios/incident-single-mount.json"), "--b", arg}),
+                 {"nested at most 64 levels"});
+}
+
+TEST_CASE("a run file or summary.json nested too deep exits 2 naming the file", "[input]") {
+  const std::string dir = TempDir("bad-input-deep-results");
+  const std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  const std::string sweep = WriteText(dir + "/sweep.json", R"({"base": ")" +
+                                      SourcePath("scenarios/incident-single-mount.json") +
+                                      R"(", "axes": [{"path": "/seed", "values": [1]}]})");
+  REQUIRE(Mountstorm({"sweep", sweep, "-o", dir + "/s", "--quiet"}).exit_status == 0);
+  for (const auto& entry : std::filesystem::directory_iterator(dir + "/s/runs")) {
+    WriteText(entry.path().string(), R"({"point": {"/seed": 1}, "replication": 0, "seed": 1, "summary": )" + deep + "}");
+  }
+  RequireRefused(Mountstorm({"merge", "-o", dir + "/m", dir + "/s"}), {dir + "/s/runs/", "nested at most 64 levels"});
+  REQUIRE(Mountstorm({"run", SourcePath("scenarios/incident-single-mount.json"), "-o", dir + "/r"}).exit_status == 0);
+  WriteText(dir + "/r/summary.json", deep);
+  for (const char* command : {"plot", "report"}) {
+    RequireRefused(Mountstorm({command, dir + "/r", "-o", dir + "/r/out"}), {dir + "/r/summary.json: ", "nested at most 64"});
+  }
+}

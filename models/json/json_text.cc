@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "mountstorm/error.h"
+#include "mountstorm/input.h"
 
 namespace mountstorm {
 
@@ -36,6 +37,7 @@ void ApplyOverride(nlohmann::json& doc, const std::string& assignment, const std
   }
   std::string pointer = assignment.substr(0, eq);
   std::string text = assignment.substr(eq + 1);
+  GuardJsonText(text, origin);
   nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) value = text;  // not JSON: a plain string
   try {
@@ -59,6 +61,7 @@ void ApplyOverride(nlohmann::json& doc, const std::string& assignment, const std
 // nlohmann::json keeps the last of two equal keys silently: a scenario with two "wqueue_max" would
 // run with whichever came last. The parser's callback sees every key and refuses the second.
 nlohmann::json ParseJsonText(const std::string& text, const std::string& path) {
+  GuardJsonText(text, path);  // before the parser, and everything after it, recurses
   struct Frame {
     bool object;
     std::set<std::string> keys;

@@ -11,6 +11,8 @@ namespace mountstorm {
 
 // Parses `text`, refusing a key given twice in one object and a number beyond a double: an
 // InputError naming `origin` and the JSON path, or "not valid JSON" with the parser's message.
+// Text that GuardJsonText() refuses (mountstorm/input.h: nested deeper than kMaxJsonDepth, or
+// holding a NUL byte) is refused before it is parsed.
 nlohmann::json ParseJsonText(const std::string& text, const std::string& origin);
 
 // Applies one "/json/pointer=value" override to `doc`: the value is JSON if it parses as JSON,

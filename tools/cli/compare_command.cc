@@ -10,6 +10,7 @@
 #include "io/text_io.h"
 #include "io/parallel_for.h"
 #include "mountstorm/error.h"
+#include "mountstorm/input.h"
 #include "mountstorm/result_files.h"
 #include "mountstorm/run.h"
 #include "planner/compare.h"
@@ -46,6 +47,7 @@ Scenario ScenarioWithSpec(const std::string& path, std::vector<std::string> sets
     sets.insert(sets.begin(), "/bus/relay=\"" + spec + "\"");
     return LoadScenarioFile(path, sets);
   }
+  GuardJsonText(spec, origin);
   nlohmann::json j = nlohmann::json::parse(spec, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !(j.is_object() || j.is_array())) {
     std::string profiles;

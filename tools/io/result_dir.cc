@@ -5,6 +5,7 @@
 #include <set>
 
 #include "mountstorm/error.h"
+#include "mountstorm/input.h"
 #include "mountstorm/result_files.h"
 #include "io/text_io.h"
 
@@ -54,7 +55,9 @@ SweepData LoadSweepDir(const std::string& dir) {
     throw InputError(dir + "/aggregate.csv: no \"runs\" column (expected the aggregate.csv of mountstorm sweep)");
   }
   if (IsFile(dir + "/sweep.json")) {
-    s.sweep = nlohmann::json::parse(ReadFileText(dir + "/sweep.json"), nullptr, false);
+    const std::string text = ReadFileText(dir + "/sweep.json");
+    GuardJsonText(text, dir + "/sweep.json");
+    s.sweep = nlohmann::json::parse(text, nullptr, false);
     if (s.sweep.is_discarded() || !s.sweep.is_object()) throw InputError(dir + "/sweep.json: not a JSON object");
   }
   return s;

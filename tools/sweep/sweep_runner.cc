@@ -72,7 +72,9 @@ std::string RunRecordText(const SweepPoint& p, int replication, std::uint64_t se
 // is cut short or damaged counts as missing: a sweep runs it again, a merge reports it missing.
 bool LoadRun(const std::string& path, const SweepPoint& point, int replication, SavedRun* run) {
   if (!fs::exists(path)) return false;
-  nlohmann::json j = nlohmann::json::parse(ReadInputFile(path, "run file"), nullptr, /*allow_exceptions=*/false);
+  const std::string text = ReadInputFile(path, "run file");
+  GuardJsonText(text, path);
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object() || !j.contains("point") || j.at("point").dump() != point.key ||
       j.value("replication", -1) != replication || !j.contains("summary") || !j.at("seed").is_number_unsigned()) {
     return false;

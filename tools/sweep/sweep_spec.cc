@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "mountstorm/error.h"
+#include "mountstorm/input.h"
 #include "mountstorm/seed.h"
 #include "io/text_io.h"
 
@@ -212,6 +213,7 @@ SweepSpec LoadSweepFile(const std::string& path) {
 }
 
 SweepSpec ParseCanonicalSweep(const std::string& text, const std::string& origin) {
+  GuardJsonText(text, origin);
   nlohmann::json c = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   const char* keys[] = {"name", "base", "seed", "replications", "axes"};
   bool complete = c.is_object();
