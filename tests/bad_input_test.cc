@@ -94,3 +94,13 @@ TEST_CASE("a run file or summary.json nested too deep exits 2 naming the file", 
     RequireRefused(Mountstorm({command, dir + "/r", "-o", dir + "/r/out"}), {dir + "/r/summary.json: ", "nested at most 64"});
   }
 }
+
+TEST_CASE("JSON cut short by a NUL byte and a number beyond a double exit 2 saying what they are", "[input]") {
+  const std::string dir = TempDir("bad-input-nul");
+  const std::string nul = WriteText(dir + "/nul.json", std::string("{\"seed\": 1}\0{\"seed\": ", 21));
+  RequireRefused(Mountstorm({"validate", nul}), {nul + ": ", "NUL byte"});
+  const std::string scenario = SourcePath("scenarios/incident-single-mount.json");
+  CommandResult r = Mountstorm({"validate", scenario, "--set", "/seed=1e400"});
+  RequireRefused(r, {"/seed", "out of range"});
+  CHECK(r.err.find("(a string)") == std::string::npos);
+}

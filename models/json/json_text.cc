@@ -38,8 +38,16 @@ void ApplyOverride(nlohmann::json& doc, const std::string& assignment, const std
   std::string pointer = assignment.substr(0, eq);
   std::string text = assignment.substr(eq + 1);
   GuardJsonText(text, origin);
-  nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) value = text;  // not JSON: a plain string
+  nlohmann::json value;
+  try {
+    value = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::out_of_range&) {
+    // JSON, but a number no double holds: not a string "1e400".
+    throw InputError(origin + ": " + pointer + ": expected a number within the range of a double, found " + text +
+                     " (a number out of range)");
+  } catch (const nlohmann::json::exception&) {
+    value = text;  // not JSON: a plain string
+  }
   try {
     nlohmann::json::json_pointer ptr(pointer);
     nlohmann::json::json_pointer parent = ptr.parent_pointer();
