@@ -104,3 +104,17 @@ TEST_CASE("JSON cut short by a NUL byte and a number beyond a double exit 2 sayi
   RequireRefused(r, {"/seed", "out of range"});
   CHECK(r.err.find("(a string)") == std::string::npos);
 }
+
+TEST_CASE("a shard is I/N in plain digits with I below N and N at most a million", "[input]") {
+  const std::string dir = TempDir("bad-input-shard");
+  const std::string sweep = WriteText(dir + "/sweep.json", R"({"base": ")" +
+                                      SourcePath("scenarios/incident-single-mount.json") +
+                                      R"(", "axes": [{"path": "/seed", "values": [1, 2]}]})");
+  for (const char* shard : {"0/4294967297", "0/18446744073709551617", " 1/2", "+1/2", "1/ 2", "1/2 ", "-0/2",
+                            "0x1/2", "1/1000001", "2/2", "0/0", "/2", "1/"}) {
+    INFO("--shard '" << shard << "'");
+    RequireRefused(Mountstorm({"sweep", sweep, "-o", dir + "/out", "--shard", shard}), {"--shard"});
+    CHECK_FALSE(std::filesystem::exists(dir + "/out"));
+  }
+  CHECK(Mountstorm({"sweep", sweep, "-o", dir + "/out", "--shard", "1/2", "--quiet"}).exit_status == 0);
+}

@@ -27,7 +27,7 @@ int SweepCommand(const CommandArgs& args) {
   cl.Positional("sweep", &sweep_path, "sweep file (JSON)")
       .Output(&out_dir, "directory of the sweep (created if needed; reused to resume)")
       .Jobs(&jobs)
-      .Text("shard", &shard, "run only slice I of N: I/N (default: from SLURM_ARRAY_TASK_ID/COUNT or "
+      .Text("shard", &shard, "run only slice I of N: I/N, digits only, 0 <= I < N <= 1000000 (default: from SLURM_ARRAY_TASK_ID/COUNT or "
                              "JOB_COMPLETION_INDEX with MOUNTSTORM_SHARDS, else all)")
       .Quiet(&quiet);
   if (!cl.Parse(args)) return kExitOk;

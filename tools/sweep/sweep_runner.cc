@@ -463,18 +463,23 @@ void MergeSweep(const std::vector<std::string>& dirs, const std::string& out) {
   WriteTables(spec, points, runs, saved, out);
 }
 
+namespace {
+
+// A count of a shard flag or variable: decimal digits only (no sign, no space), at most 18 of them,
+// so that it cannot wrap.
+long long ShardNumber(const std::string& text, const std::string& what) {
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+    throw InputError(what + ": expected a non-negative integer (digits only), found \"" + text + "\"");
+  }
+  return std::stoll(text);
+}
+
+}  // namespace
+
 void ChooseShard(const std::string& flag, SweepOptions* o) {
-  auto number = [](const std::string& text, const std::string& what) {
-    std::size_t used = 0;
-    long long v = -1;
-    try {
-      v = std::stoll(text, &used);
-    } catch (...) {
-    }
-    if (used != text.size() || v < 0) throw InputError(what + ": expected a non-negative integer, found \"" + text + "\"");
-    return v;
-  };
+  const auto number = ShardNumber;
   long long index = 0, count = 1;
+  std::string source = "--shard " + flag;
   if (!flag.empty()) {
     std::size_t slash = flag.find('/');
     if (slash == std::string::npos) throw InputError("--shard: expected I/N, e.g. 0/4, found \"" + flag + "\"");
@@ -483,6 +488,7 @@ void ChooseShard(const std::string& flag, SweepOptions* o) {
   } else if (const char* id = std::getenv("SLURM_ARRAY_TASK_ID")) {
     const char* n = std::getenv("SLURM_ARRAY_TASK_COUNT");
     if (n == nullptr) throw InputError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not");
+    source = "SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT";
     index = number(id, "SLURM_ARRAY_TASK_ID");
     count = number(n, "SLURM_ARRAY_TASK_COUNT");
     // The array must be one range, --array=MIN-MAX[:STEP]: task k of it runs shard k. A list
@@ -501,11 +507,13 @@ void ChooseShard(const std::string& flag, SweepOptions* o) {
   } else if (const char* k8s = std::getenv("JOB_COMPLETION_INDEX")) {
     const char* n = std::getenv("MOUNTSTORM_SHARDS");
     if (n == nullptr) throw InputError("JOB_COMPLETION_INDEX is set: set MOUNTSTORM_SHARDS to the Job's completions");
+    source = "JOB_COMPLETION_INDEX and MOUNTSTORM_SHARDS";
     index = number(k8s, "JOB_COMPLETION_INDEX");
     count = number(n, "MOUNTSTORM_SHARDS");
   }
-  if (count < 1 || index >= count) {
-    throw InputError("shard " + std::to_string(index) + " of " + std::to_string(count) + ": expected 0 <= I < N");
+  if (count < 1 || count > kMaxShards || index >= count) {
+    throw InputError(source + ": shard " + std::to_string(index) + " of " + std::to_string(count) + ": expected 0 <= I < N <= " +
+                     std::to_string(kMaxShards));
   }
   o->shard = static_cast<int>(index);
   o->shards = static_cast<int>(count);

@@ -43,9 +43,13 @@ SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepO
 // are missing.
 void MergeSweep(const std::vector<std::string>& dirs, const std::string& out);
 
+// The most shards a sweep splits into.
+inline constexpr long long kMaxShards = 1000000;
+
 // How a sweep's shard is chosen: "--shard I/N", else SLURM_ARRAY_TASK_ID and
 // SLURM_ARRAY_TASK_COUNT, else JOB_COMPLETION_INDEX (Kubernetes indexed Job) with
-// MOUNTSTORM_SHARDS; else 0 of 1. `flag` is the flag's text ("" if absent).
+// MOUNTSTORM_SHARDS; else 0 of 1. `flag` is the flag's text ("" if absent). Every number is
+// decimal digits only; 0 <= I < N <= kMaxShards, else an InputError.
 void ChooseShard(const std::string& flag, SweepOptions* options);
 
 }  // namespace mountstorm
