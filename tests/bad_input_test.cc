@@ -118,3 +118,26 @@ TEST_CASE("a shard is I/N in plain digits with I below N and N at most a million
   }
   CHECK(Mountstorm({"sweep", sweep, "-o", dir + "/out", "--shard", "1/2", "--quiet"}).exit_status == 0);
 }
+
+TEST_CASE("a run file with an empty summary or without its seed counts as missing and is no internal error", "[input]") {
+  const std::string dir = TempDir("bad-input-run-files");
+  const std::string sweep = WriteText(dir + "/sweep.json", R"({"base": ")" +
+                                      SourcePath("scenarios/incident-single-mount.json") +
+                                      R"(", "axes": [{"path": "/seed", "values": [1]}]})");
+  REQUIRE(Mountstorm({"sweep", sweep, "-o", dir + "/s", "--quiet"}).exit_status == 0);
+  std::string run_file;
+  for (const auto& entry : std::filesystem::directory_iterator(dir + "/s/runs")) run_file = entry.path().string();
+  const std::string good = ReadFile(run_file);
+  for (const char* record : {R"({"point": {"/seed": 1}, "replication": 0, "seed": 1, "summary": {}})",
+                             R"({"point": {"/seed": 1}, "replication": 0, "summary": {}})",
+                             R"({"point": {"/seed": 1}, "replication": "0", "seed": 1, "summary": {}})",
+                             R"({"point": {"/seed": 1}, "replication": 0, "seed": 1, "summary": []})"}) {
+    INFO(record);
+    WriteText(run_file, record);
+    RequireRefused(Mountstorm({"merge", "-o", dir + "/m", dir + "/s"}), {"1 of 1 runs are in none of the directories"});
+    CHECK_FALSE(std::filesystem::exists(dir + "/m"));
+    // A resumed sweep runs it again and ends with the file it wrote the first time.
+    CHECK(Mountstorm({"sweep", sweep, "-o", dir + "/s", "--quiet"}).exit_status == 0);
+    CHECK(ReadFile(run_file) == good);
+  }
+}

@@ -75,8 +75,13 @@ bool LoadRun(const std::string& path, const SweepPoint& point, int replication, 
   const std::string text = ReadInputFile(path, "run file");
   GuardJsonText(text, path);
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("point") || j.at("point").dump() != point.key ||
-      j.value("replication", -1) != replication || !j.contains("summary") || !j.at("seed").is_number_unsigned()) {
+  // Every key is looked up before it is read: a record without "seed", or with a "replication"
+  // that is not a number, is damaged like any other, never an internal error.
+  if (j.is_discarded() || !j.is_object()) return false;
+  const auto p = j.find("point"), r = j.find("replication"), seed = j.find("seed"), summary = j.find("summary");
+  if (p == j.end() || r == j.end() || seed == j.end() || summary == j.end() || p->dump() != point.key ||
+      !r->is_number_integer() || r->get<std::int64_t>() != replication || !seed->is_number_unsigned() ||
+      !summary->is_object()) {
     return false;
   }
   try {
