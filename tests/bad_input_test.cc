@@ -141,3 +141,47 @@ TEST_CASE("a run file with an empty summary or without its seed counts as missin
     CHECK(ReadFile(run_file) == good);
   }
 }
+
+TEST_CASE("merge with a bad sweep.json exits 2 naming the file and the JSON path and writes nothing", "[input]") {
+  const std::string dir = TempDir("bad-input-merge");
+  const std::string sweep = WriteText(dir + "/sweep.json", R"({"base": ")" +
+                                      SourcePath("scenarios/incident-single-mount.json") +
+                                      R"(", "axes": [{"path": "/seed", "values": [1]}]})");
+  REQUIRE(Mountstorm({"sweep", sweep, "-o", dir + "/s", "--quiet"}).exit_status == 0);
+  const nlohmann::json good = nlohmann::json::parse(ReadFile(dir + "/s/sweep.json"));
+  struct Case {
+    const char* pointer;
+    nlohmann::json value;
+  };
+  const std::vector<Case> cases = {{"/replications", -1},      {"/replications", 0},  {"/replications", 1e10},
+                                   {"/seed", -1},              {"/base", 5},          {"/name", 5},
+                                   {"/axes/0/paths", {"/seed", "/run/stop_at_s"}}, {"/axes/0/values/0", 1},
+                                   {"/axes/0/paths/0", "seed"}};
+  for (const Case& c : cases) {
+    nlohmann::json bad = good;
+    bad[nlohmann::json::json_pointer(c.pointer)] = c.value;
+    INFO(c.pointer << " = " << c.value.dump());
+    WriteText(dir + "/s/sweep.json", bad.dump(2) + "\n");
+    const std::string path = c.pointer == std::string("/axes/0/paths") ? "/axes/0/values/0" : c.pointer;
+    RequireRefused(Mountstorm({"merge", "-o", dir + "/m", dir + "/s"}), {dir + "/s/sweep.json: " + path + ": expected"});
+    CHECK_FALSE(std::filesystem::exists(dir + "/m"));
+  }
+}
+
+TEST_CASE("plot and report on a summary.json with bad fields exit 2 naming the file and the JSON path", "[input]") {
+  const std::string dir = TempDir("bad-input-summary");
+  REQUIRE(Mountstorm({"run", SourcePath("scenarios/incident-single-mount.json"), "-o", dir + "/r"}).exit_status == 0);
+  const nlohmann::json good = nlohmann::json::parse(ReadFile(dir + "/r/summary.json"));
+  for (const auto& [pointer, value] : std::vector<std::pair<std::string, nlohmann::json>>{
+           {"/end_time_s", -5}, {"/end_time_s", 1e300}, {"/queues/systemd.wqueue/peak", -7},
+           {"/queues/systemd.wqueue/peak_time_s", 1e30}, {"/drain_s", -1}}) {
+    nlohmann::json bad = good;
+    bad[nlohmann::json::json_pointer(pointer)] = value;
+    WriteText(dir + "/r/summary.json", bad.dump(2));
+    for (const char* command : {"plot", "report"}) {
+      INFO(command << " with " << pointer << " = " << value.dump());
+      RequireRefused(Mountstorm({command, dir + "/r", "-o", dir + "/out"}), {dir + "/r/summary.json: " + pointer + ": expected"});
+      CHECK_FALSE(std::filesystem::exists(dir + "/out"));
+    }
+  }
+}

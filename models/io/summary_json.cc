@@ -177,9 +177,12 @@ class Reader {
     if (!v.is_number_unsigned()) Fail(path_ + "/" + key, "a non-negative integer", v);
     return v.get<std::uint64_t>();
   }
+  // The levels and limits of queues: never below 0.
   std::int64_t Integer(const std::string& key) const {
     const Json& v = At(key);
-    if (!v.is_number_integer()) Fail(path_ + "/" + key, "an integer", v);
+    if (!v.is_number_unsigned() || v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+      Fail(path_ + "/" + key, "an integer from 0 to 9223372036854775807", v);
+    }
     return v.get<std::int64_t>();
   }
   double Number(const std::string& key) const {
@@ -191,10 +194,16 @@ class Reader {
     if (At(key).is_null()) return std::nullopt;
     return Number(key);
   }
-  Time Seconds(const std::string& key) const { return FromSeconds(Number(key)); }
+  // A simulated time or duration: from 0 to what a Time holds (int64 nanoseconds, 292 years), so
+  // that converting it is defined and a plot's axis is not drawn from garbage.
+  Time Seconds(const std::string& key) const {
+    const double s = Number(key);
+    if (!(s >= 0 && s <= kMaxSeconds)) Fail(path_ + "/" + key, "a time in seconds from 0 to 9000000000", At(key));
+    return FromSeconds(s);
+  }
   std::optional<Time> SecondsOrNull(const std::string& key) const {
-    std::optional<double> s = NumberOrNull(key);
-    return s ? std::optional<Time>(FromSeconds(*s)) : std::nullopt;
+    if (At(key).is_null()) return std::nullopt;
+    return Seconds(key);
   }
   std::string String(const std::string& key) const {
     const Json& v = At(key);
@@ -202,6 +211,7 @@ class Reader {
     return v.get<std::string>();
   }
   bool Has(const std::string& key) const { return value_.contains(key); }
+  static constexpr double kMaxSeconds = 9e9;
   const Json& value() const { return value_; }
   const std::string& path() const { return path_; }
   const std::string& origin() const { return origin_; }

@@ -181,6 +181,42 @@ void CheckDistinctPaths(const std::vector<SweepAxis>& axes, const std::string& f
   }
 }
 
+// A JSON value in a message: its text, shortened.
+std::string Describe(const nlohmann::json& v) {
+  std::string text = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return text.size() > 60 ? text.substr(0, 57) + "..." : text;
+}
+
+// One axis of a canonical sweep.json: "paths", a non-empty array of JSON paths, and "values", a
+// non-empty array of tuples, each with one value per path.
+SweepAxis ReadCanonicalAxis(const nlohmann::json& a, const std::string& origin, const std::string& where,
+                            const std::string& what) {
+  auto fail = [&](const std::string& path, const std::string& expected, const nlohmann::json& found) {
+    Fail(origin, path, "expected " + expected + ", found " + Describe(found) + what);
+  };
+  if (!a.is_object() || !a.contains("paths") || !a.contains("values")) fail(where, "an object with paths and values", a);
+  const nlohmann::json& paths = a.at("paths");
+  if (!paths.is_array() || paths.empty()) fail(where + "/paths", "a non-empty array of JSON paths", paths);
+  SweepAxis axis;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    const nlohmann::json& p = paths[i];
+    if (!p.is_string() || p.get<std::string>().empty() || p.get<std::string>()[0] != '/') {
+      fail(where + "/paths/" + std::to_string(i), "a JSON path such as \"/seed\"", p);
+    }
+    axis.paths.push_back(p.get<std::string>());
+  }
+  const nlohmann::json& values = a.at("values");
+  if (!values.is_array() || values.empty()) fail(where + "/values", "a non-empty array of tuples", values);
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    const nlohmann::json& t = values[k];
+    if (!t.is_array() || t.size() != paths.size()) {
+      fail(where + "/values/" + std::to_string(k), "an array of " + std::to_string(paths.size()) + " value(s), one per path", t);
+    }
+    axis.values.push_back(std::vector<nlohmann::json>(t.begin(), t.end()));
+  }
+  return axis;
+}
+
 }  // namespace
 
 nlohmann::json SweepSpec::Canonical() const {
@@ -214,31 +250,35 @@ SweepSpec LoadSweepFile(const std::string& path) {
 
 SweepSpec ParseCanonicalSweep(const std::string& text, const std::string& origin) {
   GuardJsonText(text, origin);
-  nlohmann::json c = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  const char* keys[] = {"name", "base", "seed", "replications", "axes"};
-  bool complete = c.is_object();
-  for (const char* k : keys) complete = complete && c.contains(k);
-  if (!complete || !c.at("axes").is_array()) {
-    throw InputError(origin + ": not the sweep.json mountstorm sweep writes (name, base, seed, replications, axes)");
+  CheckJsonText(text, origin);  // strictly, as every JSON file: a key twice, a number out of range
+  const nlohmann::json c = nlohmann::json::parse(text);
+  const std::string what = " (in the sweep.json mountstorm sweep writes)";
+  auto fail = [&](const std::string& path, const std::string& expected, const nlohmann::json& found) {
+    Fail(origin, path, "expected " + expected + ", found " + Describe(found) + what);
+  };
+  if (!c.is_object()) fail("/", "an object", c);
+  for (const char* k : {"name", "base", "seed", "replications", "axes"}) {
+    if (!c.contains(k)) Fail(origin, std::string("/") + k, "expected a value, found nothing" + what);
   }
-  try {
-    SweepSpec spec;
-    spec.file = origin;
-    spec.name = c.at("name").get<std::string>();
-    spec.base = c.at("base");
-    spec.base_origin = origin + " (/base)";
-    spec.seed = c.at("seed").get<std::uint64_t>();
-    spec.replications = c.at("replications").get<int>();
-    for (const nlohmann::json& a : c.at("axes")) {
-      SweepAxis axis;
-      axis.paths = a.at("paths").get<std::vector<std::string>>();
-      for (const nlohmann::json& t : a.at("values")) axis.values.push_back(std::vector<nlohmann::json>(t.begin(), t.end()));
-      spec.axes.push_back(axis);
-    }
-    return spec;
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(origin + ": not the sweep.json mountstorm sweep writes (" + e.what() + ")");
+  if (!c.at("name").is_string()) fail("/name", "a string", c.at("name"));
+  if (!c.at("base").is_object()) fail("/base", "the base scenario as an object", c.at("base"));
+  if (!c.at("seed").is_number_unsigned()) fail("/seed", "an integer from 0 to 18446744073709551615", c.at("seed"));
+  const nlohmann::json& reps = c.at("replications");
+  if (!reps.is_number_unsigned() || reps.get<std::uint64_t>() < 1 || reps.get<std::uint64_t>() > 100000) {
+    fail("/replications", "an integer from 1 to 100000", reps);
   }
+  if (!c.at("axes").is_array()) fail("/axes", "an array of axes", c.at("axes"));
+  SweepSpec spec;
+  spec.file = origin;
+  spec.name = c.at("name").get<std::string>();
+  spec.base = c.at("base");
+  spec.base_origin = origin + " (/base)";
+  spec.seed = c.at("seed").get<std::uint64_t>();
+  spec.replications = reps.get<int>();
+  for (std::size_t i = 0; i < c.at("axes").size(); ++i) {
+    spec.axes.push_back(ReadCanonicalAxis(c.at("axes")[i], origin, "/axes/" + std::to_string(i), what));
+  }
+  return spec;
 }
 
 std::vector<SweepPoint> ExpandSweep(const SweepSpec& spec) {
