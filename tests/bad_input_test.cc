@@ -185,3 +185,14 @@ TEST_CASE("plot and report on a summary.json with bad fields exit 2 naming the f
     }
   }
 }
+
+TEST_CASE("a sweep of more runs than the maximum exits 2 before it expands its points", "[input]") {
+  const std::string dir = TempDir("bad-input-sweep-size");
+  std::string axes;
+  for (int a = 0; a < 8; ++a) {  // 10^8 points
+    axes += std::string(a ? ", " : "") + R"({"path": "/x)" + std::to_string(a) + R"(", "range": {"from": 0, "to": 9, "steps": 10}})";
+  }
+  const std::string sweep = WriteText(dir + "/sweep.json", R"({"base": {}, "axes": [)" + axes + "]}");
+  RequireRefused(Mountstorm({"sweep", sweep, "-o", dir + "/out"}), {sweep + ": ", "more than 1000000 runs"});
+  CHECK_FALSE(std::filesystem::exists(dir + "/out"));
+}

@@ -1,5 +1,6 @@
 #include "sweep/sweep_spec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -281,7 +282,20 @@ SweepSpec ParseCanonicalSweep(const std::string& text, const std::string& origin
   return spec;
 }
 
+std::uint64_t CountSweepRuns(const SweepSpec& spec) {
+  // Saturating at kMaxSweepRuns + 1: the product of a dozen axes would wrap 64 bits.
+  std::uint64_t runs = static_cast<std::uint64_t>(spec.replications);
+  for (const SweepAxis& axis : spec.axes) {
+    runs = std::min<std::uint64_t>(runs * axis.values.size(), kMaxSweepRuns + 1);
+  }
+  return runs;
+}
+
 std::vector<SweepPoint> ExpandSweep(const SweepSpec& spec) {
+  if (CountSweepRuns(spec) > kMaxSweepRuns) {
+    throw InputError(spec.file + ": the sweep has more than " + std::to_string(kMaxSweepRuns) +
+                     " runs (points times replications), the most a sweep may have; split it into several sweeps");
+  }
   std::vector<SweepPoint> points(1);
   for (const SweepAxis& axis : spec.axes) {
     std::vector<SweepPoint> next;

@@ -49,7 +49,15 @@ SweepSpec ParseSweep(const nlohmann::json& doc, const std::string& file);
 // The sweep a sweep directory's sweep.json holds (SweepSpec::Canonical() as written by `sweep`).
 SweepSpec ParseCanonicalSweep(const std::string& text, const std::string& origin);
 
-// The points in order: the first axis slowest, values in the order given.
+// The most runs (points times replications) a sweep may have: 10^6. Each run keeps a record of a
+// few kilobytes in memory until the tables are written.
+inline constexpr std::uint64_t kMaxSweepRuns = 1000000;
+
+// The number of runs of `spec` (points times replications), or kMaxSweepRuns + 1 if it has more.
+std::uint64_t CountSweepRuns(const SweepSpec& spec);
+
+// The points in order: the first axis slowest, values in the order given. Counts them first:
+// an InputError naming the sweep file if the sweep has more than kMaxSweepRuns runs.
 std::vector<SweepPoint> ExpandSweep(const SweepSpec& spec);
 
 // The seed of replication `replication` of the point whose key is `key`.
