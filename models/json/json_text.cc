@@ -66,52 +66,84 @@ void ApplyOverride(nlohmann::json& doc, const std::string& assignment, const std
   }
 }
 
+namespace {
+
 // nlohmann::json keeps the last of two equal keys silently: a scenario with two "wqueue_max" would
-// run with whichever came last. The parser's callback sees every key and refuses the second.
-nlohmann::json ParseJsonText(const std::string& text, const std::string& path) {
-  GuardJsonText(text, path);  // before the parser, and everything after it, recurses
+// run with whichever came last. This SAX handler builds the document as nlohmann's own DOM parser
+// does and refuses the second key. (nlohmann's parse callback did the same, but its parser scans
+// the whole parent array each time an object in it ends, looking for a discarded value: quadratic
+// in an array of objects.)
+class StrictSax {
+ public:
+  using Json = nlohmann::json;
+  StrictSax(Json* root, const std::string& path) : dom_(*root), path_(path) {}
+
+  bool null() { return Value(dom_.null()); }
+  bool boolean(bool v) { return Value(dom_.boolean(v)); }
+  bool number_integer(Json::number_integer_t v) { return Value(dom_.number_integer(v)); }
+  bool number_unsigned(Json::number_unsigned_t v) { return Value(dom_.number_unsigned(v)); }
+  bool number_float(Json::number_float_t v, const Json::string_t& s) { return Value(dom_.number_float(v, s)); }
+  bool string(Json::string_t& v) { return Value(dom_.string(v)); }
+  bool binary(Json::binary_t& v) { return Value(dom_.binary(v)); }
+  bool start_object(std::size_t n) {
+    stack_.push_back(Frame{true, {}, "", 0});
+    return dom_.start_object(n);
+  }
+  bool start_array(std::size_t n) {
+    stack_.push_back(Frame{false, {}, "", 0});
+    return dom_.start_array(n);
+  }
+  bool key(Json::string_t& k) {
+    stack_.back().key = k;
+    if (!stack_.back().keys.insert(k).second) {
+      throw InputError(path_ + ": " + Pointer() + ": the key is given twice in its object");
+    }
+    return dom_.key(k);
+  }
+  bool end_object() { return End(dom_.end_object()); }
+  bool end_array() { return End(dom_.end_array()); }
+  template <class Exception>
+  bool parse_error(std::size_t, const std::string&, const Exception& e) {
+    if (e.id == 406) {  // a number such as 1e400 that no double holds; the stack says where it was
+      throw InputError(path_ + ": " + Pointer() + ": expected a number within the range of a double (" + e.what() + ")");
+    }
+    throw InputError(path_ + ": not valid JSON: " + e.what());
+  }
+
+ private:
   struct Frame {
     bool object;
     std::set<std::string> keys;
     std::string key;        // objects: the key being read
     std::size_t index = 0;  // arrays: the element being read
   };
-  std::vector<Frame> stack;
-  auto pointer = [&] {
-    std::string p;
-    for (const Frame& f : stack) p += "/" + (f.object ? f.key : std::to_string(f.index));
-    return p;
-  };
-  using Event = nlohmann::json::parse_event_t;
-  auto callback = [&](int, Event event, nlohmann::json& parsed) {
-    switch (event) {
-      case Event::object_start: stack.push_back(Frame{true, {}, "", 0}); break;
-      case Event::array_start: stack.push_back(Frame{false, {}, "", 0}); break;
-      case Event::key:
-        stack.back().key = parsed.get<std::string>();
-        if (!stack.back().keys.insert(stack.back().key).second) {
-          throw InputError(path + ": " + pointer() + ": the key is given twice in its object");
-        }
-        break;
-      case Event::object_end:
-      case Event::array_end:
-        stack.pop_back();
-        if (!stack.empty() && !stack.back().object) ++stack.back().index;
-        break;
-      case Event::value:
-        if (!stack.empty() && !stack.back().object) ++stack.back().index;
-        break;
-    }
-    return true;
-  };
-  try {
-    return nlohmann::json::parse(text, callback);
-  } catch (const nlohmann::json::out_of_range& e) {
-    // A number such as 1e400 that no double holds; the stack still says where it was.
-    throw InputError(path + ": " + pointer() + ": expected a number within the range of a double (" + e.what() + ")");
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(path + ": not valid JSON: " + e.what());
+  bool Value(bool ok) {
+    if (!stack_.empty() && !stack_.back().object) ++stack_.back().index;
+    return ok;
   }
+  bool End(bool ok) {
+    stack_.pop_back();
+    return Value(ok);
+  }
+  std::string Pointer() const {
+    std::string p;
+    for (const Frame& f : stack_) p += "/" + (f.object ? f.key : std::to_string(f.index));
+    return p;
+  }
+
+  nlohmann::detail::json_sax_dom_parser<Json> dom_;
+  const std::string& path_;
+  std::vector<Frame> stack_;
+};
+
+}  // namespace
+
+nlohmann::json ParseJsonText(const std::string& text, const std::string& path) {
+  GuardJsonText(text, path);  // before the parser, and everything after it, recurses
+  nlohmann::json doc;
+  StrictSax sax(&doc, path);
+  nlohmann::json::sax_parse(text, &sax);
+  return doc;
 }
 
 }  // namespace mountstorm
