@@ -196,3 +196,24 @@ TEST_CASE("a sweep of more runs than the maximum exits 2 before it expands its p
   RequireRefused(Mountstorm({"sweep", sweep, "-o", dir + "/out"}), {sweep + ": ", "more than 1000000 runs"});
   CHECK_FALSE(std::filesystem::exists(dir + "/out"));
 }
+
+TEST_CASE("run with --trace into an existing directory exits 2 before the run and writes nothing", "[input]") {
+  const std::string dir = TempDir("bad-input-trace");
+  std::filesystem::create_directory(dir + "/trace");
+  RequireRefused(Mountstorm({"run", SourcePath("scenarios/incident-storm.json"), "-o", dir + "/out", "--trace",
+                             dir + "/trace"}),
+                 {"--trace " + dir + "/trace: ", "a directory"});
+  CHECK_FALSE(std::filesystem::exists(dir + "/out"));
+}
+
+TEST_CASE("a merge that fails to write its tables leaves no sweep.json in its output", "[input]") {
+  const std::string dir = TempDir("bad-input-merge-output");
+  const std::string sweep = WriteText(dir + "/sweep.json", R"({"base": ")" +
+                                      SourcePath("scenarios/incident-single-mount.json") +
+                                      R"(", "axes": [{"path": "/seed", "values": [1]}]})");
+  REQUIRE(Mountstorm({"sweep", sweep, "-o", dir + "/s", "--quiet"}).exit_status == 0);
+  std::filesystem::create_directories(dir + "/m/results.csv");  // cannot be replaced by a file
+  CommandResult r = Mountstorm({"merge", "-o", dir + "/m", dir + "/s"});
+  CHECK(r.exit_status == 2);
+  CHECK_FALSE(std::filesystem::exists(dir + "/m/sweep.json"));
+}

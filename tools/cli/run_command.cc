@@ -149,10 +149,11 @@ int RunCommand(const CommandArgs& args) {
   Scenario scenario = LoadScenarioFile(scenario_path, sets);
   if (seed) scenario.seed = *seed;
 
-  std::string error;
-  if (!MakeDirectories(out_dir, &error)) throw InputError(error);
+  // The trace first: a bad --trace path is refused before the output directory is made.
   std::unique_ptr<TraceTap> trace;
   if (trace_options) trace = OpenTrace(*trace_options);
+  std::string error;
+  if (!MakeDirectories(out_dir, &error)) throw InputError(error);
   const auto started = std::chrono::steady_clock::now();
   const RunResult result = RunScenario(scenario, trace.get());
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -464,8 +464,9 @@ void MergeSweep(const std::vector<std::string>& dirs, const std::string& out) {
   }
   std::string error;
   if (!MakeDirectories(out, &error)) throw InputError(error);
-  Write(out + "/sweep.json", canonical);
+  // sweep.json last: a directory that has it holds the tables of this sweep, not a failed merge.
   WriteTables(spec, points, runs, saved, out);
+  Write(out + "/sweep.json", canonical);
 }
 
 namespace {

@@ -383,6 +383,11 @@ std::unique_ptr<TraceTap> OpenTrace(const TraceOptions& options) {
     }
     tap->file_ = stdout;
   } else {
+    // Found now, before the run, and not when the trace is renamed into place at its end.
+    std::error_code ec;
+    if (std::filesystem::is_directory(options.path, ec)) {
+      throw InputError("--trace " + options.path + ": expected a file to write, found a directory");
+    }
     std::string error;
     std::filesystem::path parent = std::filesystem::path(options.path).parent_path();
     if (!parent.empty() && !MakeDirectories(parent.string(), &error)) throw InputError("--trace: " + error);
