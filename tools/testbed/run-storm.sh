@@ -31,10 +31,24 @@ Where the container comes from
                            the system bus relay.  It is pinned explicitly: the root's own
                            dbus.service (dbus-daemon) or dbus-broker.service is bind-mounted on
                            /etc/systemd/system/dbus.service.  Default: dbus-daemon.
-  --relay-limit NAME=VALUE a <limit name="NAME">VALUE</limit> in a bind-mounted
-                           /etc/dbus-1/system-local.conf (repeatable).  NAME is one of
-                           dbus-daemon's limits (max_outgoing_bytes, max_incoming_bytes, ...);
-                           VALUE a non-negative integer.
+  --relay-limit NAME=VALUE lower (or raise) a limit of the relay: a <limit name="NAME">VALUE</limit>
+                           in /etc/dbus-1/system.d/zz-testbed-limits.conf inside the container
+                           (a bind-mounted drop-in, read by dbus-daemon and by dbus-broker-launch
+                           through /usr/share/dbus-1/system.conf's <includedir>).  Repeatable, each
+                           NAME at most once.  NAME is one of dbus-daemon's limit names:
+                             max_incoming_bytes max_incoming_unix_fds max_outgoing_bytes
+                             max_outgoing_unix_fds max_message_size max_message_unix_fds
+                             service_start_timeout auth_timeout pending_fd_timeout
+                             max_completed_connections max_incomplete_connections
+                             max_connections_per_user max_pending_service_starts
+                             max_names_per_connection max_match_rules_per_connection
+                             max_replies_per_connection reply_timeout
+                           VALUE a decimal integer 1..2147483647 (bytes, a count, or ms for the
+                           *_timeout limits).  dbus-broker-launch uses only max_outgoing_bytes,
+                           max_outgoing_unix_fds, max_connections_per_user and
+                           max_match_rules_per_connection, as per-UID quotas (multiplied by
+                           max_connections_per_user, default 64); meta.json records the others as
+                           ignored and the quotas the broker was started with.
 
 The storm (all mounts are made by the root's own /usr/bin/mount, one process per mount)
   --mounts N               number of mounts in the recorded storm, 1..100000.  Default: 10.
@@ -65,6 +79,14 @@ The storm (all mounts are made by the root's own /usr/bin/mount, one process per
                            that nobody calls Subscribe() on the API bus.
   --stalled-subscriber     also run a client that adds a match for every signal of
                            org.freedesktop.systemd1, calls Manager.Subscribe() and never reads.
+                           At the end (after the last probe) it reads what the relay kept for it
+                           and writes raw/stalled-drain.tsv (messages delivered, bytes, EOF or not).
+  --observer               also run, inside the container as uid 65534 (nobody), a client that
+                           matches every signal of org.freedesktop.systemd1 and every
+                           NameOwnerChanged, reads all the time and writes raw/observer.tsv (no
+                           Subscribe()).  Its dbus-broker quota is not uid 0's, so it still sees
+                           PID 1's signals and every disconnect when uid 0's quota is exhausted and
+                           the root busctl capture has been cut.
 
 Measurement
   --quiet-ms Q             PID 1 is "quiet" when the capture has not grown and PID 1 used less than
@@ -101,7 +123,7 @@ check_path() { # option value
 
 ROOT_KIND=host RELAY=dbus-daemon MOUNTS=10 PAUSE_MS=0 DEPTH=1 BASE=/srv/storm PRE=0 PREBASE=/pre
 FSTYPE=tmpfs UMOUNT=0 BURST=default NO_SUB=0 STALLED=0 QUIET_MS=2000 QUIET_TIMEOUT=1800
-USE_STRACE=0 USE_TRACE=1 CHECK_ONLY=0 MACHINE="mstb-$$" OUT="" MIRROR=http://deb.debian.org/debian
+USE_STRACE=0 USE_TRACE=1 CHECK_ONLY=0 OBSERVER=0 MACHINE="mstb-$$" OUT="" MIRROR=http://deb.debian.org/debian
 declare -a LIMITS=()
 KNOWN_LIMITS=" max_incoming_bytes max_incoming_unix_fds max_outgoing_bytes max_outgoing_unix_fds \
 max_message_size max_message_unix_fds service_start_timeout auth_timeout pending_fd_timeout \
@@ -120,11 +142,11 @@ while ((i < ${#args[@]})); do
     esac
     case "$opt" in
     -h | --help) usage; exit 0 ;;
-    --umount | --no-subscriber | --stalled-subscriber | --strace | --no-trace | --check-only)
+    --umount | --no-subscriber | --stalled-subscriber | --observer | --strace | --no-trace | --check-only)
         ((inline)) && bad "$opt" "no value" "$val"
         case "$opt" in
         --check-only) CHECK_ONLY=1 ;;
-        --umount) UMOUNT=1 ;; --no-subscriber) NO_SUB=1 ;; --stalled-subscriber) STALLED=1 ;;
+        --umount) UMOUNT=1 ;; --no-subscriber) NO_SUB=1 ;; --stalled-subscriber) STALLED=1 ;; --observer) OBSERVER=1 ;;
         --strace) USE_STRACE=1 ;; --no-trace) USE_TRACE=0 ;;
         esac
         continue ;;
@@ -142,9 +164,16 @@ while ((i < ${#args[@]})); do
     --root) [[ $val == host || $val == trixie ]] || bad "$opt" "host or trixie" "$val"; ROOT_KIND=$val ;;
     --relay) [[ $val == dbus-daemon || $val == dbus-broker ]] || bad "$opt" "dbus-daemon or dbus-broker" "$val"; RELAY=$val ;;
     --relay-limit)
-        [[ $val =~ ^([a-z_]+)=([0-9]{1,10})$ ]] || bad "$opt" "NAME=VALUE with VALUE a non-negative integer" "$val"
-        [[ $KNOWN_LIMITS == *" ${BASH_REMATCH[1]} "* ]] || bad "$opt" "a dbus-daemon limit name (max_outgoing_bytes, max_incoming_bytes, ...)" "${BASH_REMATCH[1]}"
-        LIMITS+=("$val") ;;
+        [[ $val =~ ^([a-z_]+)=(.*)$ ]] || bad "$opt" "NAME=VALUE, e.g. max_outgoing_bytes=65536" "$val"
+        lname=${BASH_REMATCH[1]} lval=${BASH_REMATCH[2]}
+        [[ $KNOWN_LIMITS == *" $lname "* ]] ||
+            bad "$opt" "a limit name among$(echo $KNOWN_LIMITS | sed 's/ /, /g; s/^/ /')" "$lname"
+        [[ $lval =~ ^[0-9]{1,10}$ ]] && ((10#$lval >= 1 && 10#$lval <= 2147483647)) ||
+            bad "$opt" "$lname=VALUE with VALUE a decimal integer 1..2147483647" "$val"
+        for l in "${LIMITS[@]}"; do
+            [[ ${l%%=*} != "$lname" ]] || bad "$opt" "each limit at most once ($lname is given twice)" "$val"
+        done
+        LIMITS+=("$lname=$((10#$lval))") ;;
     --mounts) check_uint "$opt" "$val" 1 100000; MOUNTS=$((10#$val)) ;;
     --pause-ms) check_uint "$opt" "$val" 0 600000; PAUSE_MS=$((10#$val)) ;;
     --depth) check_uint "$opt" "$val" 1 32; DEPTH=$((10#$val)) ;;
@@ -206,14 +235,14 @@ fact cmdline "$ORIG_CMDLINE"
 fact root "$ROOT_KIND"; fact relay "$RELAY"; fact mounts "$MOUNTS"; fact pause_ms "$PAUSE_MS"
 fact depth "$DEPTH"; fact base "$BASE"; fact preexisting "$PRE"; fact pre_base "$PREBASE"
 fact fstype "$FSTYPE"; fact umount "$UMOUNT"; fact burst "$BURST"; fact no_subscriber "$NO_SUB"
-fact stalled_subscriber "$STALLED"; fact quiet_ms "$QUIET_MS"; fact strace "$USE_STRACE"
+fact stalled_subscriber "$STALLED"; fact observer "$OBSERVER"; fact quiet_ms "$QUIET_MS"; fact strace "$USE_STRACE"
 fact trace "$USE_TRACE"; fact machine "$MACHINE"; fact relay_limits "${LIMITS[*]:-}"
 fact host_kernel "$(uname -r) $(uname -v)"; fact host_nspawn "$(systemd-nspawn --version | head -1)"
 fact tshark "$(tshark --version 2>/dev/null | head -1)"; fact clk_tck "$(getconf CLK_TCK)"
 fact nproc "$(nproc)"; fact started "$(date -u +%FT%T.%3NZ)"
 
 # ---------------------------------------------------------------- state for cleanup
-NSPID="" C1="" CAPPID="" SUBPID="" STORMPID="" STRACEPID="" TRACECAT="" TRACE_INST="" TRACEFS_MOUNTED="" CG=""
+NSPID="" C1="" CAPPID="" SUBPID="" OBSPID="" STORMPID="" STRACEPID="" TRACECAT="" TRACE_INST="" TRACEFS_MOUNTED="" CG=""
 CG_UNI="" CG_NAMED="" CLEANED=0
 snapshot_host() {
     {
@@ -234,6 +263,7 @@ cleanup() {
         for p in $(descendants "$STORMPID" | cut -d' ' -f1) $STORMPID; do kill -KILL "$p" 2>/dev/null; done
     fi
     for p in $SUBPID $STRACEPID; do kill -TERM "$p" 2>/dev/null; done
+    [[ -n $OBSPID ]] && stop_observer
     [[ -n $CAPPID ]] && stop_capture
     if [[ -n $TRACE_INST && -d $TRACE_INST ]]; then
         echo 0 >"$TRACE_INST/tracing_on" 2>/dev/null
@@ -257,7 +287,7 @@ cleanup() {
         fi
     fi
     [[ -n $NSPID ]] && wait "$NSPID" 2>/dev/null
-    for p in $SUBPID $STRACEPID $STORMPID; do wait "$p" 2>/dev/null; done
+    for p in $SUBPID $STRACEPID $STORMPID $OBSPID; do wait "$p" 2>/dev/null; done
     # our cgroups: wait until empty, kill what is left (only processes in OUR cgroup), remove.
     local d procs
     for d in ${CG_UNI:+$CG_UNI/$CG} ${CG_NAMED:+$CG_NAMED/$CG}; do
@@ -376,9 +406,11 @@ if ((${#LIMITS[@]})); then
         echo '<busconfig>'
         for l in "${LIMITS[@]}"; do echo "  <limit name=\"${l%%=*}\">${l#*=}</limit>"; done
         echo '</busconfig>'
-    } >"$RT/system-local.conf"
-    cp "$RT/system-local.conf" "$RAW/system-local.conf"
-    NSPAWN_ARGS+=(--bind-ro="$RT/system-local.conf:/etc/dbus-1/system-local.conf")
+    } >"$RT/zz-testbed-limits.conf"
+    cp "$RT/zz-testbed-limits.conf" "$RAW/zz-testbed-limits.conf"
+    # /usr/share/dbus-1/system.conf (dbus-daemon 1.14 and 1.16) has <includedir>/etc/dbus-1/system.d</includedir>
+    # and sets no <limit> itself; dbus-broker-launch parses the same file and its includes.
+    NSPAWN_ARGS+=(--bind-ro="$RT/zz-testbed-limits.conf:/etc/dbus-1/system.d/zz-testbed-limits.conf")
 fi
 case "$BURST" in
 default) ;;
@@ -475,6 +507,14 @@ owner=$(inside /usr/bin/busctl --system call org.freedesktop.DBus /org/freedeskt
 [[ $owner =~ ^s\ \"(:[0-9.]+)\"$ ]] || die "unexpected GetNameOwner answer: $owner"
 PID1_NAME=${BASH_REMATCH[1]}
 fact pid1_unique_name "$PID1_NAME"
+owner=$(inside /usr/bin/busctl --system call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus \
+    GetNameOwner s org.freedesktop.login1 2>/dev/null)
+[[ $owner =~ ^s\ \"(:[0-9.]+)\"$ ]] && fact logind_unique_name "${BASH_REMATCH[1]}"
+# the relay's own command lines (dbus-broker: the per-UID quotas the launcher derived from the limits)
+for p in $RELAY_PIDS; do
+    fact "relay_cmdline_$(cat "/proc/$p/comm")" "$(tr '\0' ' ' <"/proc/$p/cmdline")"
+    fact "relay_uid_$(cat "/proc/$p/comm")" "$(stat -c %u "/proc/$p")"
+done
 inside /usr/bin/busctl --system list --no-pager >"$RAW/bus-peers.txt" 2>&1
 inside /usr/bin/systemctl list-units --all --no-legend --plain --no-pager >"$RAW/units-boot.txt"
 
@@ -487,6 +527,22 @@ fact non_mount_ancestors "$((DEPTH - 1 + base_components))"
 fact first_mount_unit "$(inside /usr/bin/systemd-escape --path --suffix=mount "$stormdir/m1")"
 
 capsize() { stat -c %s "$OUT/capture.pcapng" 2>/dev/null || echo 0; }
+relay_stats() { # label [unique names...]: the relay's Debug.Stats (dbus-daemon: GetStats and
+    # GetConnectionStats per peer; dbus-broker: GetStats, with its per-UID accounting) in
+    # raw/relay-stats-LABEL.txt, one "NAME<TAB>rc<TAB>busctl output" line per call (busctl 252's
+    # --json fails on these replies, so busctl's own text form).  Under an exhausted dbus-broker quota
+    # a new root client may itself be disconnected: failures are recorded, never fatal.
+    local label=$1 n out rc
+    shift
+    for n in - "$@"; do
+        if [[ $n == - ]]; then set -- GetStats; else set -- GetConnectionStats s "$n"; fi
+        out=$(timeout 10 nsenter -t "$C1" -m -u -i -n -p -C -- /usr/bin/env -i PATH=/usr/bin /usr/bin/busctl \
+            --system call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.Debug.Stats \
+            "$@" 2>&1)
+        rc=$?
+        printf '%s\t%s\t%s\n' "${n/-/bus}" "$rc" "$(tr '\n' ' ' <<<"$out")"
+    done >"$RAW/relay-stats-$label.txt"
+}
 pid1_ns() { local a; read -r a _ <"/proc/$C1/schedstat"; echo "$a"; }
 wait_quiet() { # label: waits until the capture did not grow and PID 1 used < 2 ms CPU for QUIET_MS
     local label=$1 t_start t0 s0 c0 now s c
@@ -540,14 +596,39 @@ fact mountinfo_lines_before "$(inside /usr/bin/cat /proc/self/mountinfo | wc -l)
 inside /usr/bin/systemctl list-units --all --no-legend --plain --no-pager >"$RAW/units-before.txt"
 fact units_before "$(wc -l <"$RAW/units-before.txt")"
 
+stop_observer() { # SIGTERM to the observer's python (it flushes), copy its output out of the container
+    local b k
+    b=$(descendants "$OBSPID" | while read -r p c; do [[ $c == python3 ]] && echo "$p"; done)
+    [[ -n $b ]] && kill -TERM $b 2>/dev/null
+    for ((k = 0; k < 50; k++)); do kill -0 "$OBSPID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$OBSPID" 2>/dev/null && kill -KILL $b "$OBSPID" 2>/dev/null
+    wait "$OBSPID" 2>/dev/null
+    OBSPID=""
+    cp "/proc/$C1/root/tmp/mstb-observer.tsv" "$RAW/observer.tsv" 2>/dev/null || log "WARNING: no observer output"
+}
+if ((OBSERVER)); then
+    log "starting the observer (uid 65534)"
+    inside /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups -- /usr/bin/python3 \
+        /mstb/bin/stalled-subscriber.py --socket /run/dbus/system_bus_socket \
+        --ready-file /tmp/mstb-observer.ready --observe /tmp/mstb-observer.tsv 2>"$RAW/observer.err" &
+    OBSPID=$!
+    for ((k = 0; k < 300; k++)); do
+        [[ -f /proc/$C1/root/tmp/mstb-observer.ready ]] && break
+        kill -0 "$OBSPID" 2>/dev/null || break
+        sleep 0.1
+    done
+    [[ -f /proc/$C1/root/tmp/mstb-observer.ready ]] || die "the observer did not get ready: $(cat "$RAW/observer.err")"
+    fact observer_name "$(cut -d' ' -f1 "/proc/$C1/root/tmp/mstb-observer.ready")"
+fi
 if ((STALLED)); then
     log "starting the stalled subscriber"
     python3 "$SCRIPT_DIR/stalled-subscriber.py" --socket "/proc/$C1/root/run/dbus/system_bus_socket" \
-        --ready-file "$RT/subscriber.ready" 2>"$RAW/stalled-subscriber.err" &
+        --ready-file "$RT/subscriber.ready" --drain-file "$RAW/stalled-drain.tsv" 2>"$RAW/stalled-subscriber.err" &
     SUBPID=$!
     for ((k = 0; k < 300; k++)); do [[ -f $RT/subscriber.ready ]] && break; kill -0 "$SUBPID" 2>/dev/null || break; sleep 0.1; done
     [[ -f $RT/subscriber.ready ]] || die "stalled subscriber did not get ready: $(cat "$RAW/stalled-subscriber.err")"
     fact stalled_subscriber_name "$(cut -d' ' -f1 "$RT/subscriber.ready")"
+    fact stalled_subscriber_uid "$(id -u)"
 fi
 
 # ---------------------------------------------------------------- rescan counting
@@ -633,6 +714,9 @@ for ((k = 0; k < 30; k++)); do
 done
 (($(captured_pid1) > 0)) || die "busctl capture does not see PID 1's reply to a probe call after 9 s"
 ((USE_TRACE)) && echo 1 >"$TRACE_INST/tracing_on"
+STATS_NAMES="${LOGIND_PID:+$(sed -n 's/^logind_unique_name\t//p' "$RAW/facts.tsv")}"
+((STALLED)) && STATS_NAMES+=" $(sed -n 's/^stalled_subscriber_name\t//p' "$RAW/facts.tsv")"
+relay_stats before $STATS_NAMES
 wait_quiet capture
 fact clock_before "$(clock_pair)"
 cpu_snap start
@@ -662,9 +746,33 @@ if ((UMOUNT)); then
 fi
 fact clock_after "$(clock_pair)"
 n0=$(captured_pid1)
-probe || die "final probe call to PID 1 failed"
-for ((k = 0; k < 50; k++)); do (($(captured_pid1) > n0)) && break; sleep 0.1; done
+# Not fatal: with lowered relay limits PID 1 may be off the bus (dbus-broker disconnected it) or the
+# capture may have been cut; the serial check in meta.json then says what is missing.
+if timeout 30 nsenter -t "$C1" -m -u -i -n -p -C -- /usr/bin/env -i PATH=/usr/bin /usr/bin/busctl --system \
+    get-property org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager Version \
+    >/dev/null 2>"$RAW/final-probe.err"; then
+    fact final_probe ok
+    for ((k = 0; k < 50; k++)); do (($(captured_pid1) > n0)) && break; sleep 0.1; done
+else
+    fact final_probe "failed: $(head -c 200 "$RAW/final-probe.err" | tr '\n' ' ')"
+    log "WARNING: the final probe call to PID 1 failed: $(head -c 200 "$RAW/final-probe.err")"
+fi
 fact storm_end_probe "$EPOCHREALTIME"
+relay_stats after $STATS_NAMES
+if ((STALLED)); then # end the stall: the subscriber reads what the relay kept for it, then closes
+    log "draining the stalled subscriber"
+    fact stalled_drain_start "$EPOCHREALTIME"
+    kill -USR1 "$SUBPID" 2>/dev/null
+    for ((k = 0; k < 1200; k++)); do kill -0 "$SUBPID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$SUBPID" 2>/dev/null; then
+        fact stalled_drain "did not finish in 120 s"
+    else
+        wait "$SUBPID"; fact stalled_drain_exit "$?"; SUBPID=""
+        fact stalled_drain "$(sed -n 's/^#end //p' "$RAW/stalled-drain.tsv" 2>/dev/null)"
+    fi
+    sleep 1 # its goodbye (NameOwnerChanged) into the capture, if the monitor is still connected
+fi
+[[ -n $OBSPID ]] && stop_observer
 
 log "stopping the capture"
 stop_capture
@@ -683,11 +791,14 @@ if ((USE_TRACE)); then
         log "WARNING: could not resolve openat pointers"
 fi
 inside /usr/bin/journalctl -b --no-pager -o short-monotonic 2>/dev/null | tail -n 20000 >"$RAW/journal.txt"
+# every entry with its fields (dbus-broker's DBUS_BROKER_* fields, __REALTIME_TIMESTAMP) for testbed.py relays
+inside /usr/bin/journalctl -b --no-pager -o json 2>/dev/null | gzip -c >"$RAW/journal.json.gz"
 cpu_snap end
 
 cleanup
 fact finished "$(date -u +%FT%T.%3NZ)"
 log "analysing"
 python3 "$SCRIPT_DIR/testbed.py" analyze "$OUT" || { echo "$PROG: analysis failed" >&2; exit 1; }
+python3 "$SCRIPT_DIR/testbed.py" relays "$OUT" || { echo "$PROG: relay analysis failed" >&2; exit 1; }
 [[ -s $RAW/leftovers.txt ]] && exit 1
 exit 0

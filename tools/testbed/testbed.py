@@ -9,6 +9,8 @@
   testbed.py index OUTROOT [INDEX.csv]        one row per run (every OUTROOT/**/meta.json) in
                                               INDEX.csv (default OUTROOT/index.csv)
   testbed.py summary OUTDIR                   print a run's headline figures
+  testbed.py relays OUTDIR                    who the relay disconnected or dropped messages for:
+                                              OUTDIR/relays.json, OUTDIR/raw/relay-journal.txt
 """
 import bisect
 import collections
@@ -770,11 +772,438 @@ def cmd_index(root, dest=None):
     return 0
 
 
+# ------------------------------------------------------------------------------ relays
+
+# dbus-broker-launch 33 (src/launch/launcher.c): the only <limit>s it reads, their defaults, and how it
+# turns them into per-UID quotas on dbus-broker's command line (docs/research/dbus-broker-model.md 1.4).
+BROKER_LAUNCHER_DEFAULTS = {"max_outgoing_bytes": 8 * 1024 * 1024, "max_outgoing_unix_fds": 64,
+                            "max_connections_per_user": 64, "max_match_rules_per_connection": 256}
+# logind's four match rules (systemd 252): what it is sent of PID 1's signals
+LOGIND_MEMBERS = {"PropertiesChanged", "UnitRemoved", "JobRemoved", "Reloading"}
+SENDER_FIELD = 16  # the sender field the relay adds to PID 1's messages (":1.N", N < 10^4): not charged
+BROKER_FIXED_CHARGE = 1416  # sizeof(SocketBuffer) + sizeof(Message), amd64 (research note 1.3)
+
+RE_BROKER_PEER = re.compile(r"^(Peer|Monitor) (:\d+\.\d+) is being disconnected as it does not have the resources to (.*)\.$")
+RE_BROKER_QUOTA = re.compile(r"^UID (\d+) exceeded its '(\w+)' quota on UID (\d+)\.$")
+RE_DAEMON_REJECT = re.compile(r'Rejected: destination has a full message queue.*?type="(\w+)", sender="([^"]*)".*?'
+                              r'interface="([^"]*)" member="([^"]*)".*destination="[^"]*" \(uid=(\d+) pid=(\d+) comm="([^"]*)"\)')
+BROKER_KINDS = {
+    "receive a signal it subscribed to": "broadcast signal (receiver shut down)",
+    "receive a message it subscribed to": "monitor copy (monitor shut down)",
+    "perform an operation": "own incoming message (sender closed)",
+    "receive a reply or unicast signal it expects": "driver reply or unicast signal (receiver shut down)",
+    "receive a reply it requested": "reply (receiver shut down)",
+}
+
+
+def broker_quotas(limits):
+    """What dbus-broker-launch 33 passes for these <limit>s: --max-bytes/--max-fds/--max-matches
+    (saturating 64-bit products, then truncated to 32 bits by bus_init()), and the limits it ignores."""
+    v = dict(BROKER_LAUNCHER_DEFAULTS)
+    ignored = []
+    for k, x in limits.items():
+        if k in v:
+            v[k] = x
+        else:
+            ignored.append(k)
+    m = v["max_connections_per_user"]
+    q = {"max_bytes": m * v["max_outgoing_bytes"], "max_fds": m * v["max_outgoing_unix_fds"],
+         "max_matches": m * v["max_match_rules_per_connection"]}
+    return {"args": q, "effective_uint32": {k: x % 2 ** 32 for k, x in q.items()}, "ignored_limits": sorted(ignored)}
+
+
+def read_journal_json(path):
+    out = []
+    if not os.path.exists(path):
+        return out
+    with gzip.open(path, "rt", errors="replace") as f:
+        for line in f:
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            msg = e.get("MESSAGE")
+            if isinstance(msg, list):  # journalctl gives non-UTF-8 messages as byte arrays
+                msg = bytes(x for x in msg if isinstance(x, int)).decode(errors="replace")
+            e["MESSAGE"] = msg or ""
+            e["t"] = int(e.get("__REALTIME_TIMESTAMP", "0")) / 1e6
+            out.append(e)
+    return out
+
+
+def read_tsv(path, comment="#"):
+    if not os.path.exists(path):
+        return None, []
+    rows, tail = [], []
+    with open(path, errors="replace") as f:
+        hdr = f.readline().rstrip("\n").split("\t")
+        for line in f:
+            if line.startswith(comment):
+                tail.append(line.rstrip("\n"))
+                continue
+            v = line.rstrip("\n").split("\t")
+            rows.append(dict(zip(hdr, v)))
+    return rows, tail
+
+
+def cmd_relays(out):
+    """OUTDIR/relays.json and OUTDIR/raw/relay-journal.txt: who the relay disconnected (dbus-broker) or
+    dropped messages for (dbus-daemon), when, after how many messages and bytes, with the quota row."""
+    raw = os.path.join(out, "raw")
+    facts = read_facts(raw)
+    relay = facts.get("relay", "")
+    limits = {}
+    for kv in (facts.get("relay_limits") or "").split():
+        k, _, v = kv.partition("=")
+        limits[k] = int(v)
+    t_mount = read_times(os.path.join(raw, "times-mount.txt"))
+    t_umount = read_times(os.path.join(raw, "times-umount.txt"))
+    t0 = t_mount["start"] if t_mount and "start" in t_mount else float(facts.get("storm_start", "0") or 0)
+    umount_start = t_umount["start"] if t_umount and "start" in t_umount else None
+
+    def rel(t):
+        return round(t - t0, 6) if t else None
+
+    def phase_at(t):
+        if t is None:
+            return None
+        if t < t0:
+            return "before"
+        return "umount" if umount_start is not None and t >= umount_start else "mount"
+
+    # ---- PID 1's signals, by serial: the capture (every PID 1 message until the monitor was cut) and the
+    # observer (every PID 1 signal, as an unprivileged receiver, until it was cut, if ever)
+    pid1 = facts.get("pid1_unique_name", "")
+    sig = {}  # serial -> {member, bytes, t, src}
+    p = os.path.join(out, "pid1-messages.tsv.gz")
+    cap_serials = []
+    if os.path.exists(p):
+        with gzip.open(p, "rt") as f:
+            for r in csv.DictReader(f, delimiter="\t"):
+                if not r["serial"]:
+                    continue
+                cap_serials.append(int(r["serial"]))
+                if r["type"] == "signal":
+                    sig[int(r["serial"])] = {"member": r["member"], "bytes": int(r["bytes"] or 0),
+                                             "t": float(r["capture_time"]), "src": "capture"}
+    obs_rows, obs_tail = read_tsv(os.path.join(raw, "observer.tsv"))
+    noc = []  # NameOwnerChanged seen by the observer: (t, name, old, new)
+    obs_serials = []
+    if obs_rows is not None:
+        for r in obs_rows:
+            if r.get("member") == "NameOwnerChanged" and r.get("sender") == "org.freedesktop.DBus":
+                noc.append((float(r["t"]), r["arg0"], r["arg1"], r["arg2"]))
+            elif r.get("type") == "signal" and r.get("interface", "").startswith(("org.freedesktop.systemd1",
+                                                                               "org.freedesktop.DBus.Properties")):
+                sn = int(r["serial"])
+                if r["sender"] == pid1:
+                    obs_serials.append(sn)
+                    sig.setdefault(sn, {"member": r["member"], "bytes": int(r["bytes"]), "t": float(r["t"]),
+                                        "src": "observer"})
+    # PID 1's later connections (after a disconnect) have other unique names and restart at serial 1:
+    # only its first connection is counted here.
+    known = sorted(sig)
+
+    def signals_before(serial, members=None):
+        """PID 1 signals with a serial below `serial` (on its first connection), optionally only these
+        members: (count, wire bytes, charged bytes estimate, serials unknown in that range)."""
+        lo = min(cap_serials) if cap_serials else (known[0] if known else 0)
+        n = b = 0
+        for sn in known:
+            if sn >= serial:
+                break
+            m = sig[sn]
+            if members is None or m["member"] in members:
+                n += 1
+                b += m["bytes"]
+        all_known = set(cap_serials) | set(known)
+        unknown = sum(1 for x in range(lo, serial) if x not in all_known)
+        return n, b, b + n * (BROKER_FIXED_CHARGE - SENDER_FIELD), unknown
+
+    def time_of_serial(serial):
+        if serial in sig:
+            return sig[serial]["t"], sig[serial]["src"]
+        before = [x for x in known if x < serial]
+        if before:
+            return sig[before[-1]]["t"], sig[before[-1]]["src"] + " (last known serial before it)"
+        return None, None
+
+    # ---- who is who
+    roles = {}
+    for k, role in (("pid1_unique_name", "pid1"), ("logind_unique_name", "logind"),
+                    ("stalled_subscriber_name", "stalled"), ("observer_name", "observer")):
+        if facts.get(k):
+            roles[facts[k]] = role
+    for t, name, old, new in noc:  # later owners of PID 1's and logind's names
+        if name == "org.freedesktop.systemd1" and new:
+            roles.setdefault(new, "pid1")
+        if name == "org.freedesktop.login1" and new:
+            roles.setdefault(new, "logind")
+
+    journal = read_journal_json(os.path.join(raw, "journal.json.gz"))
+    relay_lines = [e for e in journal if e.get("SYSLOG_IDENTIFIER") in ("dbus-broker", "dbus-broker-launch", "dbus-daemon")
+                   or e.get("_COMM") in ("dbus-broker", "dbus-broker-lau", "dbus-daemon")]
+    suppressed = [e["MESSAGE"] for e in journal if e.get("SYSLOG_IDENTIFIER") == "systemd-journald"
+                  and "Suppressed" in e["MESSAGE"]]
+    events = [e for e in journal if e.get("_PID") == "1" and (
+        "Got disconnect on API bus" in e["MESSAGE"] or "systemd-logind.service" in e["MESSAGE"] and any(
+            w in e["MESSAGE"] for w in ("Deactivated", "Scheduled restart", "Start request repeated", "Failed",
+                                        "Main process exited"))
+        or "Unexpected error response from GetNameOwner" in e["MESSAGE"] or "dbus.service" in e["MESSAGE"] and any(
+            w in e["MESSAGE"] for w in ("Main process exited", "Failed", "Scheduled restart")))]
+    events = [e for e in events if e["t"] >= t0 - 1]
+
+    res = {
+        "relay": relay,
+        "loop_start_realtime": t0,
+        "umount_start_relative": rel(umount_start) if umount_start else None,
+        "limits": {"requested": limits,
+                   "drop_in": "/etc/dbus-1/system.d/zz-testbed-limits.conf" if limits else None},
+        "peers": {v: k for k, v in roles.items() if k in (facts.get("pid1_unique_name"), facts.get("logind_unique_name"),
+                                                         facts.get("stalled_subscriber_name"), facts.get("observer_name"))},
+        "pid1_signals_known": len(known),
+        "pid1_signal_sources": {"capture": sum(1 for x in sig.values() if x["src"] == "capture"),
+                                "observer_only": sum(1 for x in sig.values() if x["src"] == "observer")},
+        "final_probe": facts.get("final_probe"),
+        "journal_suppressed": suppressed,
+        "pid1_api_bus_disconnects": sum(1 for e in events if "Got disconnect on API bus" in e["MESSAGE"]),
+        "logind_restarts": sum(1 for e in events if "systemd-logind.service: Scheduled restart" in e["MESSAGE"]),
+        "disconnects": [],
+        "drops": None,
+    }
+    if relay == "dbus-broker":
+        cmd = facts.get("relay_cmdline_dbus-broker", "")
+        got = {}
+        for k in ("max-bytes", "max-fds", "max-matches"):
+            m_ = re.search(r"--%s (\d+)" % k, cmd)
+            if m_:
+                got[k.replace("-", "_")] = int(m_.group(1))
+        exp = broker_quotas(limits)
+        res["limits"]["broker_expected"] = exp
+        res["limits"]["broker_command_line"] = got
+        res["limits"]["broker_matches_expected"] = bool(got) and all(
+            got.get(k) == v for k, v in exp["effective_uint32"].items())
+    # ---- relay stats (raw/relay-stats-*.txt): dbus-broker's uid-0 accounting, dbus-daemon's queues
+    for label in ("before", "after"):
+        sp = os.path.join(raw, "relay-stats-%s.txt" % label)
+        if not os.path.exists(sp):
+            continue
+        st = {}
+        for line in open(sp, errors="replace"):
+            name, rc, text = (line.rstrip("\n").split("\t", 2) + ["", ""])[:3]
+            if rc != "0":
+                st[name] = {"error": text.strip()}
+                continue
+            if name == "bus":
+                m_ = re.search(r'"UserAccounting" a\(ua\(suu\)a\{ua\{su\}\}\) (\d+) (.*)', text)
+                if m_:  # per uid: uid, 4 slots "Name" remaining max, then per-actor usages
+                    acc = {}
+                    for u in re.finditer(r'(\d+) 4 "Bytes" (\d+) (\d+) "Fds" (\d+) (\d+) "Matches" (\d+) (\d+) '
+                                         r'"Objects" (\d+) (\d+)', m_.group(2)):
+                        acc[u.group(1)] = {"bytes_remaining": int(u.group(2)), "bytes_max": int(u.group(3)),
+                                           "bytes_consumed": int(u.group(3)) - int(u.group(2))}
+                    st["user_accounting"] = acc
+                m_ = re.search(r'"ActiveConnections" u (\d+)', text)
+                if m_:
+                    st["active_connections"] = int(m_.group(1))
+            else:
+                d = {k: int(v) for k, v in re.findall(r'"(OutgoingMessages|OutgoingBytes|PeakOutgoingBytes|IncomingBytes|PeakIncomingBytes)" u (\d+)', text)}
+                st[roles.get(name, name)] = d
+        res["relay_stats_" + label] = st
+
+    # ---- the stalled subscriber's own count (it read everything the relay kept for it at the end)
+    drain_rows, drain_tail = read_tsv(os.path.join(raw, "stalled-drain.tsv"))
+    drain = None
+    if drain_rows is not None:
+        sigs = [r for r in drain_rows if r["type"] == "signal" and r["sender"] == pid1]
+        end = drain_tail[0].split() if drain_tail else []
+        drain = {"messages": len(drain_rows), "bytes": sum(int(r["bytes"]) for r in drain_rows),
+                 "pid1_signals": len(sigs), "pid1_signal_bytes": sum(int(r["bytes"]) for r in sigs),
+                 "end": end[1] if len(end) > 1 else None,
+                 "first_serial": int(sigs[0]["serial"]) if sigs else None,
+                 "last_serial": int(sigs[-1]["serial"]) if sigs else None}
+        got_serials = {int(r["serial"]) for r in sigs}
+        lo = min(cap_serials) if cap_serials else None
+        missing = [x for x in known if x not in got_serials and (lo is None or x >= lo)]
+        drain["pid1_signals_not_delivered"] = len(missing)
+        drain["first_not_delivered_serial"] = missing[0] if missing else None
+        drain["not_delivered_contiguous_tail"] = bool(missing) and all(x > (drain["last_serial"] or 0) for x in missing)
+        res["stalled_drain"] = drain
+    if obs_rows is not None:
+        res["observer"] = {"pid1_signals": len(obs_serials), "eof": any(l.startswith("#eof") for l in obs_tail),
+                           "last_pid1_serial": max(obs_serials) if obs_serials else None}
+
+    excerpt = []
+    if relay == "dbus-broker":
+        pending_quota = []
+        for e in relay_lines:
+            m_ = RE_BROKER_QUOTA.match(e["MESSAGE"])
+            if m_:
+                q = {"actor_uid": int(m_.group(1)), "slot": m_.group(2), "owner_uid": int(m_.group(3)),
+                     "t_relative_journal": rel(e["t"])}
+                for k in ("AMOUNT", "REMAINING", "CONSUMED", "N_ACTORS"):
+                    v = e.get("DBUS_BROKER_USER_CHARGE_" + k)
+                    q[k.lower()] = int(v) if v is not None and str(v).isdigit() else v
+                pending_quota.append(q)
+                excerpt.append(e)
+                continue
+            m_ = RE_BROKER_PEER.match(e["MESSAGE"])
+            if not m_:
+                if e.get("PRIORITY") in ("0", "1", "2", "3", "4") or e["t"] >= t0:
+                    excerpt.append(e)
+                continue
+            excerpt.append(e)
+            name = m_.group(2)
+            role = "monitor" if m_.group(1) == "Monitor" else roles.get(name, "other")
+            d = {"peer": name, "role": role, "kind": BROKER_KINDS.get(m_.group(3), m_.group(3)),
+                 "t_relative_journal": rel(e["t"]), "phase": phase_at(e["t"]), "quota": None}
+            if pending_quota:
+                d["quota"] = pending_quota.pop(0)
+            ser = e.get("DBUS_BROKER_MESSAGE_SERIAL")
+            if ser is not None:
+                ser = int(ser)
+                d["message"] = {"serial": ser, "type": e.get("DBUS_BROKER_MESSAGE_TYPE"),
+                                "member": e.get("DBUS_BROKER_MESSAGE_MEMBER"),
+                                "sender": e.get("DBUS_BROKER_SENDER_UNIQUE_NAME"),
+                                "destination": e.get("DBUS_BROKER_MESSAGE_DESTINATION")}
+                if e.get("DBUS_BROKER_SENDER_UNIQUE_NAME") == pid1:
+                    tm, src = time_of_serial(ser)
+                    d["t_relative_message"] = rel(tm)
+                    d["t_message_source"] = src
+                    d["phase"] = phase_at(tm) or d["phase"]
+                    members = LOGIND_MEMBERS if role == "logind" else None
+                    n, b, c, unknown = signals_before(ser, members)
+                    d["messages_before"] = n
+                    d["bytes_before"] = b
+                    d["charged_bytes_before_est"] = c
+                    d["unknown_serials_before"] = unknown
+                    d["messages_before_counts"] = ("PID 1 signals with a lower serial that match logind's rules "
+                                                   "(PropertiesChanged, UnitRemoved, JobRemoved, Reloading)"
+                                                   if role == "logind" else "PID 1 signals with a lower serial")
+            if role == "stalled" and drain:
+                d["delivered_drained"] = drain["messages"]
+                d["delivered_drained_bytes"] = drain["bytes"]
+                d["delivered_drained_pid1_signals"] = drain["pid1_signals"]
+            if role == "pid1" and "message" not in d:
+                before = [x for x in known if sig[x]["t"] <= e["t"]]
+                d["pid1_signals_sent_before"] = len(before)
+                d["pid1_last_serial_before"] = before[-1] if before else None
+            res["disconnects"].append(d)
+        res["quota_lines_unattached"] = pending_quota
+    elif relay == "dbus-daemon":
+        per = collections.OrderedDict()
+        for e in relay_lines:
+            m_ = RE_DAEMON_REJECT.search(e["MESSAGE"])
+            if not m_:
+                if e["t"] >= t0 or e.get("PRIORITY") in ("0", "1", "2", "3", "4"):
+                    excerpt.append(e)
+                continue
+            uid, pid, comm = m_.group(5), m_.group(6), m_.group(7)
+            if uid == "65534":
+                role = "observer"
+            elif "systemd-logind" in comm:
+                role = "logind"
+            elif uid == "0" and pid == "0":
+                role = "stalled"  # a host process: its pid is not in the container's namespace
+            elif "busctl" in comm:
+                role = "monitor"
+            else:
+                role = "other:%s/%s/%s" % (uid, pid, comm)
+            r = per.setdefault(role, {"role": role, "recipient": "uid=%s pid=%s comm=%s" % (uid, pid, comm),
+                                      "dropped": 0, "by_member": collections.Counter(), "first_t": e["t"],
+                                      "last_t": e["t"], "sender": m_.group(2)})
+            r["dropped"] += 1
+            r["by_member"][m_.group(4)] += 1
+            r["last_t"] = e["t"]
+            if r["dropped"] <= 3:
+                excerpt.append(e)
+            r["_last"] = e
+        drops = []
+        for role, r in per.items():
+            excerpt.append(r.pop("_last"))
+            r["by_member"] = dict(r["by_member"])
+            r["first_t_relative_journal"] = rel(r.pop("first_t"))
+            r["last_t_relative_journal"] = rel(r.pop("last_t"))
+            r["phase_first"] = phase_at(t0 + r["first_t_relative_journal"])
+            if role == "stalled" and drain:
+                r["delivered_drained"] = drain["messages"]
+                r["delivered_drained_bytes"] = drain["bytes"]
+                r["delivered_drained_pid1_signals"] = drain["pid1_signals"]
+                r["not_delivered_pid1_signals"] = drain["pid1_signals_not_delivered"]
+                fs = drain["first_not_delivered_serial"]
+                if fs is not None:
+                    tm, src = time_of_serial(fs)
+                    r["first_drop_serial"] = fs
+                    r["t_relative_message"] = rel(tm)
+                    r["t_message_source"] = src
+                    r["phase_first"] = phase_at(tm)
+                    n, b, c, unknown = signals_before(fs)
+                    r["messages_before_first_drop"] = n
+                    r["bytes_before_first_drop"] = b
+            elif role == "logind":  # no serial in the log line: the first drop's time, as journald got it
+                before = [x for x in known if sig[x]["t"] <= t0 + r["first_t_relative_journal"]
+                          and sig[x]["member"] in LOGIND_MEMBERS]
+                r["messages_before_first_drop_approx"] = len(before)
+            drops.append(r)
+        res["drops"] = drops
+        if drain:  # the count from the drain, whether or not the journal kept every line
+            res["stalled_not_delivered"] = drain["pid1_signals_not_delivered"]
+    excerpt += events
+    excerpt.sort(key=lambda e: e["t"])
+    with open(os.path.join(raw, "relay-journal.txt"), "w") as f:
+        f.write("# %s: the relay's lines (dbus-daemon: the first three and the last drop line per recipient), "
+                "PID 1's lines about its bus and logind; time relative to the mount loop's start (journald's "
+                "receipt time)\n" % relay)
+        for e in excerpt:
+            extra = ""
+            if "DBUS_BROKER_MESSAGE_SERIAL" in e or "DBUS_BROKER_USER_CHARGE_AMOUNT" in e:
+                extra = "  [" + " ".join("%s=%s" % (k[12:], e[k]) for k in sorted(e)
+                                         if k.startswith("DBUS_BROKER_") and (
+                                             "CHARGE" in k or k in ("DBUS_BROKER_MESSAGE_SERIAL", "DBUS_BROKER_MESSAGE_MEMBER",
+                                                                    "DBUS_BROKER_MESSAGE_TYPE", "DBUS_BROKER_SENDER_UNIQUE_NAME",
+                                                                    "DBUS_BROKER_RECEIVER_UNIQUE_NAME"))) + "]"
+            f.write("%+.6f %s[%s]: %s%s\n" % (e["t"] - t0, e.get("SYSLOG_IDENTIFIER", "?"), e.get("_PID", "?"),
+                                               e["MESSAGE"], extra))
+    if relay == "dbus-daemon":
+        with open(os.path.join(raw, "relay-journal.txt"), "a") as f:
+            for r in res["drops"] or []:
+                f.write("# %s: %d drop lines in all\n" % (r["role"], r["dropped"]))
+    with open(os.path.join(out, "relays.json"), "w") as f:
+        json.dump(res, f, indent=1)
+        f.write("\n")
+    print_relays(res)
+    return 0
+
+
+def print_relays(res):
+    lim = " ".join("%s=%s" % kv for kv in sorted(res["limits"]["requested"].items())) or "default limits"
+    print("relay     %s, %s" % (res["relay"], lim))
+    for d in res["disconnects"]:
+        q = d.get("quota") or {}
+        print("  cut     %-8s %-6s t=%ss (%s) after %s messages, %s bytes%s" % (
+            d["role"], d["peer"], d.get("t_relative_message", d["t_relative_journal"]), d["kind"],
+            d.get("delivered_drained", d.get("messages_before", d.get("pid1_signals_sent_before", "?"))),
+            d.get("delivered_drained_bytes", d.get("bytes_before", "?")),
+            "; quota %s amount %s remaining %s consumed %s n_actors %s" % (
+                q.get("slot"), q.get("amount"), q.get("remaining"), q.get("consumed"), q.get("n_actors")) if q else ""))
+    for r in res["drops"] or []:
+        print("  drops   %-8s %d dropped (first t=%ss), %s delivered" % (
+            r["role"], r["dropped"], r.get("t_relative_message", r["first_t_relative_journal"]),
+            r.get("delivered_drained", r.get("messages_before_first_drop_approx", "?"))))
+    if not res["disconnects"] and not res["drops"]:
+        print("  nobody disconnected, nothing dropped")
+    if res.get("stalled_drain"):
+        d = res["stalled_drain"]
+        print("  stalled drained %d messages (%d bytes), end %s" % (d["messages"], d["bytes"], d["end"]))
+
+
 def main(argv):
     if len(argv) == 4 and argv[1] == "resolve-pointers":
         return cmd_resolve_pointers(argv[2], argv[3])
     if len(argv) == 3 and argv[1] == "analyze":
         return cmd_analyze(argv[2])
+    if len(argv) == 3 and argv[1] == "relays":
+        return cmd_relays(argv[2])
     if len(argv) in (3, 4) and argv[1] == "index":
         return cmd_index(argv[2], argv[3] if len(argv) == 4 else None)
     if len(argv) == 3 and argv[1] == "summary":
