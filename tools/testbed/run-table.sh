@@ -15,6 +15,8 @@
 #   subscriber  logind | none                       (default logind)
 #   stalled     0 | 1: --stalled-subscriber         (default 0)
 #   umount      0 | 1: --umount                     (default 0)
+#   relay_limits NAME=VALUE ...: one --relay-limit per item, separated by spaces (default none)
+#   observer    0 | 1: --observer                   (default 0)
 #   extra       more run-storm.sh options, separated by spaces (e.g. --relay-limit max_outgoing_bytes=1000000)
 # Lines starting with '#' are ignored.  Every row is checked (run-storm.sh --check-only) before
 # the first storm starts.  Storms never overlap (run-storm.sh also takes a lock).  A row whose
@@ -62,8 +64,8 @@ declare -A COL=()
 for k in "${!HDR[@]}"; do
     h=${HDR[k]// /}
     case "$h" in
-    name | root | relay | mounts | pause_ms | depth | preexisting | burst | subscriber | stalled | umount | extra) COL[$h]=$k ;;
-    *) bad "TABLE.csv header" "columns among name,root,relay,mounts,pause_ms,depth,preexisting,burst,subscriber,stalled,umount,extra" "$h" ;;
+    name | root | relay | mounts | pause_ms | depth | preexisting | burst | subscriber | stalled | umount | relay_limits | observer | extra) COL[$h]=$k ;;
+    *) bad "TABLE.csv header" "columns among name,root,relay,mounts,pause_ms,depth,preexisting,burst,subscriber,stalled,umount,relay_limits,observer,extra" "$h" ;;
     esac
 done
 [[ -n ${COL[name]:-} ]] || bad "TABLE.csv header" "a 'name' column" "${LINES[0]}"
@@ -86,6 +88,12 @@ for ((r = 1; r < ${#LINES[@]}; r++)); do
     *) bad "TABLE.csv line $((r + 1)) stalled" "0 or 1" "$(get stalled 0)" ;; esac
     case $(get umount 0) in 0 | "") ;; 1) a+=" --umount" ;;
     *) bad "TABLE.csv line $((r + 1)) umount" "0 or 1" "$(get umount 0)" ;; esac
+    case $(get observer 0) in 0 | "") ;; 1) a+=" --observer" ;;
+    *) bad "TABLE.csv line $((r + 1)) observer" "0 or 1" "$(get observer 0)" ;; esac
+    for l in $(get relay_limits ""); do
+        [[ $l =~ ^[a-z_]+=[0-9]+$ ]] || bad "TABLE.csv line $((r + 1)) relay_limits" "NAME=VALUE items separated by spaces" "$l"
+        a+=" --relay-limit $l"
+    done
     a+=" $(get extra "")"
     # shellcheck disable=SC2086
     # (-o: a path that does not exist; existing run directories are handled below: skip or --rerun)
