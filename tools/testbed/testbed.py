@@ -1034,8 +1034,12 @@ def cmd_relays(out):
                            "last_pid1_serial": max(obs_serials) if obs_serials else None}
 
     excerpt = []
+    uid_of = {"observer": 65534}
+    if facts.get("stalled_subscriber_uid"):
+        uid_of["stalled"] = int(facts["stalled_subscriber_uid"])
     if relay == "dbus-broker":
         pending_quota = []
+        last_quota = {}
         for e in relay_lines:
             m_ = RE_BROKER_QUOTA.match(e["MESSAGE"])
             if m_:
@@ -1057,8 +1061,21 @@ def cmd_relays(out):
             role = "monitor" if m_.group(1) == "Monitor" else roles.get(name, "other")
             d = {"peer": name, "role": role, "kind": BROKER_KINDS.get(m_.group(3), m_.group(3)),
                  "t_relative_journal": rel(e["t"]), "phase": phase_at(e["t"]), "quota": None}
-            if pending_quota:
-                d["quota"] = pending_quota.pop(0)
+            # "UID A exceeded its 'S' quota on UID O" is logged once per (owner, actor) usage: it belongs to
+            # the first cut of a peer of uid O after it; later cuts on the same uid get the same row
+            # (quota_line_own false).
+            uid = uid_of.get(role, 0)
+            for q in pending_quota:
+                if q["owner_uid"] == uid:
+                    pending_quota.remove(q)
+                    last_quota[uid] = q
+                    d["quota"] = q
+                    d["quota_line_own"] = True
+                    break
+            else:
+                if uid in last_quota:
+                    d["quota"] = last_quota[uid]
+                    d["quota_line_own"] = False
             ser = e.get("DBUS_BROKER_MESSAGE_SERIAL")
             if ser is not None:
                 ser = int(ser)
@@ -1148,6 +1165,24 @@ def cmd_relays(out):
         res["drops"] = drops
         if drain:  # the count from the drain, whether or not the journal kept every line
             res["stalled_not_delivered"] = drain["pid1_signals_not_delivered"]
+    # logind after a cut: PID 1 stops it when its name goes, restarts it, the new one owns login1 again
+    cut = [d for d in res["disconnects"] if d["role"] == "logind"]
+    if cut:
+        tc = t0 + cut[0]["t_relative_journal"]
+        lg = {"cut_t_relative_journal": cut[0]["t_relative_journal"]}
+        for key, text in (("deactivated", "systemd-logind.service: Deactivated successfully"),
+                          ("restart_scheduled", "systemd-logind.service: Scheduled restart job"),
+                          ("started_again", "Started systemd-logind.service"),
+                          ("start_limit_hit", "systemd-logind.service: Start request repeated too quickly")):
+            ts = [e["t"] for e in journal if e.get("_PID") == "1" and text in e["MESSAGE"] and e["t"] >= tc]
+            lg[key + "_t_relative"] = rel(ts[0]) if ts else None
+        back = [t for t, name, old, new in noc if name == "org.freedesktop.login1" and new and t >= tc]
+        lost = [t for t, name, old, new in noc if name == "org.freedesktop.login1" and not new and t >= tc - 1]
+        lg["login1_released_t_relative"] = rel(lost[0]) if lost else None
+        lg["login1_owned_again_t_relative"] = rel(back[0]) if back else None
+        lg["note"] = ("journald receipt times; login1 times from the observer (None if it was cut or "
+                      "did not see it)")
+        res["logind_after_cut"] = lg
     excerpt += events
     excerpt.sort(key=lambda e: e["t"])
     with open(os.path.join(raw, "relay-journal.txt"), "w") as f:
@@ -1162,7 +1197,7 @@ def cmd_relays(out):
                                              "CHARGE" in k or k in ("DBUS_BROKER_MESSAGE_SERIAL", "DBUS_BROKER_MESSAGE_MEMBER",
                                                                     "DBUS_BROKER_MESSAGE_TYPE", "DBUS_BROKER_SENDER_UNIQUE_NAME",
                                                                     "DBUS_BROKER_RECEIVER_UNIQUE_NAME"))) + "]"
-            f.write("%+.6f %s[%s]: %s%s\n" % (e["t"] - t0, e.get("SYSLOG_IDENTIFIER", "?"), e.get("_PID", "?"),
+            f.write("%+.6f %s[%s]: %s%s\n" % (e["t"] - t0, e.get("SYSLOG_IDENTIFIER") or e.get("_COMM", "?"), e.get("_PID", "?"),
                                                e["MESSAGE"], extra))
     if relay == "dbus-daemon":
         with open(os.path.join(raw, "relay-journal.txt"), "a") as f:
