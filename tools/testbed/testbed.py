@@ -939,6 +939,11 @@ def cmd_relays(out):
             roles.setdefault(new, "pid1")
         if name == "org.freedesktop.login1" and new:
             roles.setdefault(new, "logind")
+    # A connection that becomes a monitor (busctl capture) drops its unique name at once
+    # (NameOwnerChanged to ""), before the storm; if the relay later disconnects that name, it was the
+    # capture monitor (dbus-broker logs monitors cut by a driver broadcast as "Peer", not "Monitor").
+    gone_before = {name for t, name, old, new in noc if name == old and not new and t < t0}
+    pid1_names = {k for k, v in roles.items() if v == "pid1"}
 
     journal = read_journal_json(os.path.join(raw, "journal.json.gz"))
     relay_lines = [e for e in journal if e.get("SYSLOG_IDENTIFIER") in ("dbus-broker", "dbus-broker-launch", "dbus-daemon")
@@ -995,7 +1000,7 @@ def cmd_relays(out):
                 st[name] = {"error": text.strip()}
                 continue
             if name == "bus":
-                m_ = re.search(r'"UserAccounting" a\(ua\(suu\)a\{ua\{su\}\}\) (\d+) (.*)', text)
+                m_ = re.search(r'UserAccounting" a\(ua\(suu\)a\{ua\{su\}\}\) (\d+) (.*)', text)
                 if m_:  # per uid: uid, 4 slots "Name" remaining max, then per-actor usages
                     acc = {}
                     for u in re.finditer(r'(\d+) 4 "Bytes" (\d+) (\d+) "Fds" (\d+) (\d+) "Matches" (\d+) (\d+) '
@@ -1016,9 +1021,11 @@ def cmd_relays(out):
     drain = None
     if drain_rows is not None:
         sigs = [r for r in drain_rows if r["type"] == "signal" and r["sender"] == pid1]
+        later = [r for r in drain_rows if r["type"] == "signal" and r["sender"] in pid1_names and r["sender"] != pid1]
         end = drain_tail[0].split() if drain_tail else []
         drain = {"messages": len(drain_rows), "bytes": sum(int(r["bytes"]) for r in drain_rows),
                  "pid1_signals": len(sigs), "pid1_signal_bytes": sum(int(r["bytes"]) for r in sigs),
+                 "pid1_later_connections_signals": len(later),
                  "end": end[1] if len(end) > 1 else None,
                  "first_serial": int(sigs[0]["serial"]) if sigs else None,
                  "last_serial": int(sigs[-1]["serial"]) if sigs else None}
@@ -1058,7 +1065,8 @@ def cmd_relays(out):
                 continue
             excerpt.append(e)
             name = m_.group(2)
-            role = "monitor" if m_.group(1) == "Monitor" else roles.get(name, "other")
+            role = "monitor" if m_.group(1) == "Monitor" else roles.get(
+                name, "monitor" if name in gone_before else "other")
             d = {"peer": name, "role": role, "kind": BROKER_KINDS.get(m_.group(3), m_.group(3)),
                  "t_relative_journal": rel(e["t"]), "phase": phase_at(e["t"]), "quota": None}
             # "UID A exceeded its 'S' quota on UID O" is logged once per (owner, actor) usage: it belongs to
@@ -1097,13 +1105,25 @@ def cmd_relays(out):
                     d["messages_before_counts"] = ("PID 1 signals with a lower serial that match logind's rules "
                                                    "(PropertiesChanged, UnitRemoved, JobRemoved, Reloading)"
                                                    if role == "logind" else "PID 1 signals with a lower serial")
+            # the broker's goodbye for it (NameOwnerChanged of its unique name to ""), as the observer saw
+            # it: at once for a closed sender, at the peer's own close for a shut-down receiver
+            # (a monitor's own NameOwnerChanged when it became a monitor, before the storm, is not one)
+            t_cut = t0 + (d.get("t_relative_message") if d.get("t_relative_message") is not None
+                          else d["t_relative_journal"])
+            bye = [t for t, nm, old, new in noc if nm == name and old == name and not new and t >= t_cut - 0.1]
+            d["goodbye_t_relative"] = rel(bye[0]) if bye else None
             if role == "stalled" and drain:
                 d["delivered_drained"] = drain["messages"]
                 d["delivered_drained_bytes"] = drain["bytes"]
                 d["delivered_drained_pid1_signals"] = drain["pid1_signals"]
-            if role == "pid1" and "message" not in d:
-                before = [x for x in known if sig[x]["t"] <= e["t"]]
-                d["pid1_signals_sent_before"] = len(before)
+            if "messages_before" not in d:  # not a message of PID 1's first connection: count by time
+                members = LOGIND_MEMBERS if role == "logind" else None
+                before = [x for x in known if sig[x]["t"] <= e["t"] and (members is None or sig[x]["member"] in members)]
+                d["messages_before"] = len(before)
+                d["bytes_before"] = sum(sig[x]["bytes"] for x in before)
+                d["messages_before_counts"] = ("PID 1 signals (first connection%s) seen before the journal's time "
+                                               "of the line (an upper bound: journald receives it late)" % (
+                                                   ", logind's members" if members else ""))
                 d["pid1_last_serial_before"] = before[-1] if before else None
             res["disconnects"].append(d)
         res["quota_lines_unattached"] = pending_quota
