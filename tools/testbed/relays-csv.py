@@ -7,7 +7,8 @@ For every RUNDIR (a run-storm.sh output directory with meta.json) it (re)compute
 with `testbed.py relays` when the run's raw files are there (RUNDIR/raw/journal.json.gz), and reads
 RUNDIR/relays.json as it is otherwise (the copies under tests/testbed/relays/) (who the relay disconnected or dropped messages for, from the relay's
 journal, the capture, the observer and the stalled subscriber's drain) and writes one row: the
-shape, the relay, the limits, dbus-broker's quota, then per peer role (stalled, logind, pid1,
+shape, the relay, the limits, dbus-broker's quota, the stalled subscriber's drain, the longest
+pause between two of PID 1's captured signals (dbus-daemon's back-pressure), then per peer role (stalled, logind, pid1,
 monitor, observer) what happened to it:
 
   <role>_outcome    cut (dbus-broker disconnected it), drops (dbus-daemon dropped messages for it),
@@ -18,7 +19,8 @@ monitor, observer) what happened to it:
   <role>_phase      mount or umount (when that happened)
   <role>_messages   messages delivered (or queued) to it before: the stalled subscriber's own count
                     when it read at the end; otherwise PID 1's signals that match its rules with a
-                    serial below the failing message's
+                    serial below the failing message's (for PID 1 itself: the signals it had sent;
+                    dbus-daemon's drops for the observer: those it received before its first gap)
   <role>_bytes      their bytes on the wire (with the sender field the relay adds)
   <role>_unknown    PID 1 serials below the failing one that neither the capture nor the observer saw
                     (0 = the count is exact)
@@ -45,7 +47,7 @@ ROLES = ["stalled", "logind", "pid1", "monitor", "observer", "other"]
 PER_ROLE = ["outcome", "t", "phase", "messages", "bytes", "unknown", "dropped", "serial", "member", "kind", "quota"]
 RUN_COLS = ["run", "relay", "mounts", "stalled", "umount", "observer", "relay_limits", "broker_max_bytes",
             "broker_args_as_expected", "pid1_signals_known", "stalled_drained", "stalled_drained_bytes",
-            "stalled_drain_end", "final_probe", "pid1_api_bus_disconnects", "logind_restarts",
+            "stalled_drain_end", "pid1_longest_pause_s", "pid1_signals_before_pause", "final_probe", "pid1_api_bus_disconnects", "logind_restarts",
             "logind_back_after_s", "journal_suppressed", "host_busy_mount", "host_busy_umount", "cleanup_ok"]
 
 
@@ -89,6 +91,9 @@ def row_for(run):
         "journal_suppressed": len(rel.get("journal_suppressed") or []),
         "cleanup_ok": meta.get("cleanup", {}).get("ok"),
     }
+    lp = rel.get("pid1_longest_pause")
+    if lp:
+        row.update(pid1_longest_pause_s=round(lp["seconds"], 3), pid1_signals_before_pause=lp["after_signals"])
     dr = rel.get("stalled_drain")
     if dr:
         row.update(stalled_drained=dr["messages"], stalled_drained_bytes=dr["bytes"], stalled_drain_end=dr["end"])
@@ -124,8 +129,9 @@ def row_for(run):
             role + "_outcome": "drops",
             role + "_t": r.get("t_relative_message", r.get("first_t_relative_journal")),
             role + "_phase": r.get("phase_first"),
-            role + "_messages": r.get("delivered_drained", r.get("messages_before_first_drop_approx")),
-            role + "_bytes": r.get("delivered_drained_bytes", ""),
+            role + "_messages": r.get("delivered_drained", r.get("messages_before_first_drop",
+                                                                 r.get("messages_before_first_drop_approx"))),
+            role + "_bytes": r.get("delivered_drained_bytes", r.get("bytes_before_first_drop", "")),
             role + "_dropped": r["dropped"],
             role + "_serial": r.get("first_drop_serial", ""),
             role + "_member": ",".join("%s=%d" % kv for kv in sorted(r["by_member"].items())),

@@ -1041,12 +1041,22 @@ def cmd_relays(out):
                            "last_pid1_serial": max(obs_serials) if obs_serials else None}
 
     excerpt = []
+    # the longest pause between two of PID 1's signals as captured during the storm: dbus-daemon's
+    # back-pressure (it stops reading PID 1) shows as one long pause that ends when the subscriber reads
+    cs = sorted((v["t"], k) for k, v in sig.items() if v["src"] == "capture" and v["t"] >= t0)
+    if len(cs) > 1:
+        gap, i = max((cs[i + 1][0] - cs[i][0], i) for i in range(len(cs) - 1))
+        res["pid1_longest_pause"] = {"seconds": round(gap, 6), "after_signals": i + 1, "after_serial": cs[i][1],
+                                     "from_t_relative": rel(cs[i][0]), "to_t_relative": rel(cs[i + 1][0]),
+                                     "stalled_drain_t_relative": rel(float(facts["stalled_drain_start"]))
+                                     if facts.get("stalled_drain_start") else None}
     uid_of = {"observer": 65534}
     if facts.get("stalled_subscriber_uid"):
         uid_of["stalled"] = int(facts["stalled_subscriber_uid"])
     if relay == "dbus-broker":
         pending_quota = []
         last_quota = {}
+        last_pid1_serial = None
         for e in relay_lines:
             m_ = RE_BROKER_QUOTA.match(e["MESSAGE"])
             if m_:
@@ -1116,6 +1126,24 @@ def cmd_relays(out):
                 d["delivered_drained"] = drain["messages"]
                 d["delivered_drained_bytes"] = drain["bytes"]
                 d["delivered_drained_pid1_signals"] = drain["pid1_signals"]
+            if ser is not None and e.get("DBUS_BROKER_SENDER_UNIQUE_NAME") == pid1:
+                last_pid1_serial = (ser, e["t"])
+            if role == "pid1" and d["kind"].startswith("own incoming"):
+                # PID 1's connection was closed on its own message: every signal of that connection that
+                # was routed at all was routed before (the capture and the observer show what was)
+                last = known[-1] if known else 0
+                n, b, c, unknown = signals_before(last + 1)
+                d.update(messages_before=n, bytes_before=b, unknown_serials_before=unknown, pid1_last_serial_routed=last,
+                         messages_before_counts="every signal of PID 1's first connection that was routed")
+            elif "messages_before" not in d and last_pid1_serial and e["t"] - last_pid1_serial[1] < 0.5:
+                # cut by a message that is not PID 1's (a driver broadcast): PID 1 had sent up to the one
+                # the broker's previous line was about (it logs in routing order)
+                members = LOGIND_MEMBERS if role == "logind" else None
+                n, b, c, unknown = signals_before(last_pid1_serial[0] + 1, members)
+                d.update(messages_before=n, bytes_before=b, unknown_serials_before=unknown,
+                         pid1_last_serial_routed=last_pid1_serial[0],
+                         messages_before_counts="PID 1 signals%s up to the serial of the broker's previous cut line" % (
+                             " matching logind's rules" if members else ""))
             if "messages_before" not in d:  # not a message of PID 1's first connection: count by time
                 members = LOGIND_MEMBERS if role == "logind" else None
                 before = [x for x in known if sig[x]["t"] <= e["t"] and (members is None or sig[x]["member"] in members)]
@@ -1177,6 +1205,17 @@ def cmd_relays(out):
                     n, b, c, unknown = signals_before(fs)
                     r["messages_before_first_drop"] = n
                     r["bytes_before_first_drop"] = b
+            elif role == "observer" and obs_rows is not None:  # its own record shows which it missed
+                seen = set(obs_serials)
+                lo = min(cap_serials) if cap_serials else None
+                missing = [x for x in known if x not in seen and (lo is None or x >= lo)]
+                r["delivered_observed"] = len(obs_serials)
+                r["not_delivered_pid1_signals"] = len(missing)
+                if missing:
+                    tm, src = time_of_serial(missing[0])
+                    n, b, c, unknown = signals_before(missing[0])
+                    r.update(first_drop_serial=missing[0], t_relative_message=rel(tm), t_message_source=src,
+                             phase_first=phase_at(tm), messages_before_first_drop=n, bytes_before_first_drop=b)
             elif role == "logind":  # no serial in the log line: the first drop's time, as journald got it
                 before = [x for x in known if sig[x]["t"] <= t0 + r["first_t_relative_journal"]
                           and sig[x]["member"] in LOGIND_MEMBERS]
@@ -1244,7 +1283,7 @@ def print_relays(res):
     for r in res["drops"] or []:
         print("  drops   %-8s %d dropped (first t=%ss), %s delivered" % (
             r["role"], r["dropped"], r.get("t_relative_message", r["first_t_relative_journal"]),
-            r.get("delivered_drained", r.get("messages_before_first_drop_approx", "?"))))
+            r.get("delivered_drained", r.get("messages_before_first_drop", r.get("messages_before_first_drop_approx", "?")))))
     if not res["disconnects"] and not res["drops"]:
         print("  nobody disconnected, nothing dropped")
     if res.get("stalled_drain"):
