@@ -86,7 +86,8 @@ The storm (all mounts are made by the root's own /usr/bin/mount, one process per
                            NameOwnerChanged, reads all the time and writes raw/observer.tsv (no
                            Subscribe()).  Its dbus-broker quota is not uid 0's, so it still sees
                            PID 1's signals and every disconnect when uid 0's quota is exhausted and
-                           the root busctl capture has been cut.
+                           the root busctl capture has been cut.  Needs python3 in the root
+                           (the host root has it; the trixie root does not).
 
 Measurement
   --quiet-ms Q             PID 1 is "quiet" when the capture has not grown and PID 1 used less than
@@ -358,6 +359,8 @@ ensure_trixie_root() {
 }
 if [[ $ROOT_KIND == host ]]; then ROOTDIR=/; else ensure_trixie_root; fi
 fact rootdir "$ROOTDIR"
+((OBSERVER)) && [[ ! -x ${ROOTDIR%/}/usr/bin/python3 ]] &&
+    die "--observer runs python3 inside the container, but $ROOTDIR has no /usr/bin/python3"
 
 unitfile() { # name -> host path of the root's own unit file
     local d
