@@ -451,7 +451,8 @@ TEST_CASE("a run on dbus-broker marks each disconnect on the time axis and lists
   run.result = RunScenario(s);
   run.has_events = true;
   run.dir = "stalled-subscriber-broker";
-  REQUIRE(run.result.relay.disconnects.size() == 2);
+  // logind is cut again after each restart while the agent pins root's pool (as in the real runs).
+  REQUIRE(run.result.relay.disconnects.size() >= 2);
   REQUIRE(run.result.relay.disconnects[0].at == run.result.relay.disconnects[1].at);
   const std::string svg = PlotRun(run, {});
   std::size_t marks = 0;
@@ -459,9 +460,9 @@ TEST_CASE("a run on dbus-broker marks each disconnect on the time axis and lists
        at = svg.find("class=\"disconnect\"", at + 1)) {
     ++marks;
   }
-  CHECK(marks == 2);
+  CHECK(marks == run.result.relay.disconnects.size());
   // Both at the same moment: one label for the two peers.
-  const std::string label = ">" + run.result.relay.disconnects[0].peer + ", " + run.result.relay.disconnects[1].peer + "</text>";
+  const std::string label = ">" + run.result.relay.disconnects[0].peer + ", " + run.result.relay.disconnects[1].peer;
   CHECK(svg.find(label) != std::string::npos);
   const std::string html = RunReportHtml(run, {});
   CHECK(html.find("Disconnected by dbus-broker") != std::string::npos);

@@ -242,6 +242,10 @@ struct ClientParams {
   // that synchronous call (sd_bus_call with BUS_DEFAULT_TIMEOUT).
   Duration create_session_cost = 200 * kMicrosecond;
   Duration call_timeout = 25 * kSecond;
+  // logind only: from its goodbye on dbus-broker (it read everything after being shut down) to
+  // the new logind's Subscribe(): PID 1 stops it as a Type=dbus service that lost its name and
+  // starts it again (Restart=always, RestartSec=0), at most 5 starts in 10 s.
+  Duration restart_delay = 500 * kMillisecond;
 };
 
 // Logins or cron jobs: a process (sshd, crond) whose pam_systemd calls CreateSession on logind

@@ -122,9 +122,35 @@ void Logind::Reply(const Session& s, ErrorName error, StepClock& step) {
   bus()->Send(step, m);
 }
 
+void Logind::Restart(Time at, std::function<void(Time)> on_subscribed) {
+  on_subscribed_ = std::move(on_subscribed);
+  sim()->Schedule(at + params().restart_delay, this, {kRestart});
+}
+
+void Logind::StartAgain(Time now) {
+  // unit_test_start_limit(): a 6th start within 10 s fails; logind stays down.
+  constexpr int kStartLimitBurst = 5;
+  constexpr Duration kStartLimitInterval = 10 * kSecond;
+  std::erase_if(starts_, [&](Time t) { return now - t >= kStartLimitInterval; });
+  if (static_cast<int>(starts_.size()) >= kStartLimitBurst) return;
+  starts_.push_back(now);
+  ++restarts_;
+  // A new process: nothing of the old one's queues, call or sessions (their callers time out).
+  bus()->Abandon(now);
+  in_call_ = false;
+  calling_ = Session{};
+  waiting_for_job_.clear();
+  if (on_subscribed_) on_subscribed_(now);
+  WakeAt(now);
+}
+
 void Logind::OnOwnEvent(Time now, EventTag tag) {
   if (tag.kind == kCallDeadline) {
     Wake();  // the call's deadline: if it is still waiting, it times out now
+    return;
+  }
+  if (tag.kind == kRestart) {
+    StartAgain(now);
     return;
   }
   Subscriber::OnOwnEvent(now, tag);

@@ -20,6 +20,7 @@
 #define MOUNTSTORM_MODELS_CLIENTS_LOGIND_H_
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "models/clients/subscriber.h"
@@ -46,6 +47,14 @@ class Logind : public Subscriber {
   };
   const Stats& stats() const { return stats_; }
 
+  // dbus-broker said goodbye to logind at `at` (it had read everything after being shut down,
+  // research/dbus-broker-model.md 5.3): PID 1 stops it and starts a new one restart_delay later,
+  // unless that would be the 6th start in 10 s (DEFAULT_START_LIMIT_BURST/_INTERVAL, v252
+  // src/basic/def.h). The new logind has empty queues and no session in progress, and calls
+  // `on_subscribed` (its Subscribe() to PID 1).
+  void Restart(Time at, std::function<void(Time)> on_subscribed);
+  std::uint64_t restarts() const { return restarts_; }
+
  protected:
   Duration Step(Time now) override;
   void Handle(const Message& m, StepClock& step) override;
@@ -65,7 +74,8 @@ class Logind : public Subscriber {
   Message NewMessage(Member member, MessageType type);
 
   // Its own event, after the subscriber's: the deadline of the StartTransientUnit call.
-  enum LogindKind : std::uint16_t { kCallDeadline = Subscriber::kLastKind + 1 };
+  enum LogindKind : std::uint16_t { kCallDeadline = Subscriber::kLastKind + 1, kRestart };
+  void StartAgain(Time now);
 
   const MessageSizeParams* sizes_;
   std::uint16_t peer_id_;
@@ -78,6 +88,9 @@ class Logind : public Subscriber {
   Session calling_{};
   std::vector<Session> waiting_for_job_;
   Stats stats_;
+  std::vector<Time> starts_;  // the restarts, for the start limit
+  std::uint64_t restarts_ = 0;
+  std::function<void(Time)> on_subscribed_;
 };
 
 }  // namespace mountstorm

@@ -69,7 +69,7 @@ void DbusBroker::AddConnection(std::uint16_t peer, KernelSocket* in, KernelSocke
   connections_.push_back(std::make_unique<Connection>(
       Connection{peer, node.name, user, in, out, {},
                  BoundedQueue<Queued>(queue, QueueUnit::kBytes, limits().bytes, LimitRule::kNone),
-                 State::kOpen, 0, false, 0, 0, RelayCounts{peer, node.name, {}, {}, {}}}));
+                 State::kOpen, 0, false, 0, 0, 0, RelayCounts{peer, node.name, {}, {}, {}}}));
   Connection& c = *connections_.back();
   if (topology_->IsMonitor(peer)) monitors_.push_back(static_cast<std::uint32_t>(connections_.size() - 1));
   if (connection_of_peer_.size() <= peer) connection_of_peer_.resize(peer + 1, -1);
@@ -106,6 +106,8 @@ Duration DbusBroker::Step(Time now) {
   for (std::uint32_t c = 0; c < connections_.size(); ++c) {
     Connection& conn = *connections_[c];
     if (conn.state == State::kClosed && conn.in->epoch() != conn.closed_epoch) Reopen(c, step.now());
+    // A shut-down peer that has read everything reads EOF and closes: goodbye.
+    if (conn.state == State::kShutdown && conn.outgoing.empty() && conn.out->empty()) Close(c, step.now());
     if (conn.state != State::kClosed && conn.in->readable(step.now())) {
       worked = true;
       ReadFrom(c, step);
@@ -267,14 +269,16 @@ void DbusBroker::WriteOut(std::uint32_t c, Time t) {
     Queued q = conn.outgoing.Pop(t);
     conn.out->Write(t, q.message);
     ++conn.counts.delivered[static_cast<int>(q.message.member)];
+    ++conn.written;
     pools_[conn.user]->gauge.Remove(t, q.charge.amount);
     accounting_.Release(q.charge);
   }
   if (!conn.outgoing.empty()) {
     conn.wait_for_read = true;
     conn.reads_seen = conn.out->reads();
-    conn.out->WakeWriterOnNextRead();
   }
+  // Woken by the peer's next read: to write the rest, or to see a shut-down peer done.
+  if (!conn.outgoing.empty() || conn.state == State::kShutdown) conn.out->WakeWriterOnNextRead();
 }
 
 void DbusBroker::Disconnect(std::uint32_t c, DisconnectCause cause, const broker::ChargeResult& failure, Time t) {
@@ -285,8 +289,6 @@ void DbusBroker::Disconnect(std::uint32_t c, DisconnectCause cause, const broker
   // Shut down: what is queued still goes out, nothing more is queued. Closed (its own input
   // could not be charged): not read any more either, and its rules are gone at once.
   conn.state = State::kShutdown;
-  std::uint64_t delivered = 0;
-  for (std::uint64_t d : conn.counts.delivered) delivered += d;
   PeerDisconnect d;
   d.at = t;
   d.peer = conn.peer;
@@ -297,9 +299,14 @@ void DbusBroker::Disconnect(std::uint32_t c, DisconnectCause cause, const broker
   d.remaining = failure.remaining;
   d.consumed = failure.consumed;
   d.n_actors = failure.n_actors;
-  d.delivered_before = delivered + conn.outgoing.size();
+  d.delivered_before = conn.written + conn.outgoing.size();
   disconnects_.push_back(d);
-  if (cause == DisconnectCause::kSenderInput) Close(c, t);
+  if (cause == DisconnectCause::kSenderInput) {
+    Close(c, t);
+  } else {
+    conn.out->WakeWriterOnNextRead();  // to see when it has read everything
+    WakeAt(t);
+  }
 }
 
 void DbusBroker::Close(std::uint32_t c, Time t) {
@@ -323,6 +330,7 @@ void DbusBroker::Reopen(std::uint32_t c, Time t) {
   conn.state = State::kOpen;
   conn.read_offset = 0;
   conn.wait_for_read = false;
+  conn.written = 0;
 }
 
 }  // namespace mountstorm

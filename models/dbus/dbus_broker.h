@@ -83,6 +83,7 @@ class DbusBroker : public Relay {
     bool wait_for_read = false;     // a batch left messages: EPOLLOUT cleared until the client reads
     std::uint64_t reads_seen = 0;   // the client's reads when that happened
     std::uint32_t closed_epoch = 0; // the input socket's epoch when it was closed
+    std::uint64_t written = 0;      // messages written to the peer on this connection
     RelayCounts counts;
   };
   struct Pool {

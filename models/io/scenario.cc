@@ -329,6 +329,7 @@ void ReadLogindAndSubscribers(JsonReader& r, std::int64_t profile_rqueue_max, Sc
   ReadClient(logind, &s->logind, true);
   logind.Duration("create_session_us", &s->logind.create_session_cost, 1e3, 0, 1e9);
   logind.Duration("call_timeout_s", &s->logind.call_timeout, 1e9, 0, kMaxSeconds);
+  logind.Duration("restart_delay_ms", &s->logind.restart_delay, 1e6, 0, kMaxSeconds * 1e3);
   logind.Finish();
   r.ObjectArray("subscribers", [&](JsonReader& c) {
     ClientParams p;

@@ -81,6 +81,7 @@ class Simulation {
   void TrackPlannedQueues();
   KernelSocket* NewSocket(const QueueId& id, std::int64_t sndbuf, Server* writer, Server* reader);
   KernelSocket* NewRelaySocket(const std::string& peer, Server* writer, Server* reader);
+  void PeerClosed(std::uint16_t peer, Time at);
   SdBusConnection* NewConnection(const QueueId& write_queue, std::int64_t wqueue_max, std::int64_t rqueue_max,
                                  KernelSocket* out, KernelSocket* in, const SdBusCosts& costs);
   void Register(QueueGauge* g);

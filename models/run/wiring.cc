@@ -73,10 +73,9 @@ void Simulation::WirePid1() {
                                        s.systemd.rqueue_max, out, in, costs);
   systemd_->AttachApiBus(api, topology_.api_bus_subscribed);
   relay_->AddConnection(topology_.systemd, out, in);
-  // A relay that closes PID 1's connection (dbus-broker) tells PID 1, which reads EOF.
-  relay_->OnClose([this](std::uint16_t peer, Time at) {
-    if (peer == topology_.systemd) systemd_->ApiBusClosed(at);
-  });
+  // A relay that closes a connection (dbus-broker) tells the peer's process, which reads EOF:
+  // PID 1 connects again; logind is stopped and started again by PID 1.
+  relay_->OnClose([this](std::uint16_t peer, Time at) { PeerClosed(peer, at); });
 }
 
 void Simulation::WireClient(std::size_t i) {
@@ -161,6 +160,25 @@ KernelSocket* Simulation::NewSocket(const QueueId& id, std::int64_t sndbuf, Serv
   socket->set_reader(reader);
   Register(&socket->gauge());
   return socket;
+}
+
+void Simulation::PeerClosed(std::uint16_t peer, Time at) {
+  if (peer == topology_.systemd) {
+    systemd_->ApiBusClosed(at);
+    return;
+  }
+  if (logind_ == nullptr || topology_.logind_client < 0 ||
+      peer != topology_.client_peers[static_cast<std::size_t>(topology_.logind_client)]) {
+    return;
+  }
+  // PID 1 forgets logind's Subscribe() unless another bus client subscribed too.
+  int subscribed = 0;
+  for (const ClientParams& c : topology_.clients) subscribed += c.subscribe && !c.private_connection ? 1 : 0;
+  const bool logind_alone = scenario_.logind.subscribe && subscribed == 1;
+  if (logind_alone) systemd_->ApiSubscribers(at, false);
+  logind_->Restart(at, [this, logind_alone](Time t) {
+    if (logind_alone) systemd_->ApiSubscribers(t, true);
+  });
 }
 
 KernelSocket* Simulation::NewRelaySocket(const std::string& peer, Server* writer, Server* reader) {

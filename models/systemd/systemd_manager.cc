@@ -44,6 +44,11 @@ void SystemdManager::ApiBusClosed(Time at) {
   WakeAt(at);
 }
 
+void SystemdManager::ApiSubscribers(Time at, bool any) {
+  api_subscribed_ = any;
+  WakeAt(at);
+}
+
 void SystemdManager::ReconnectApiBus(StepClock& step) {
   // signal_disconnected() -> bus_done_api(): the queues are gone and so is every Subscribe();
   // unit_notify() -> manager_recheck_dbus() -> bus_init_api() connects again at once, in a storm.

@@ -91,6 +91,9 @@ class SystemdManager : public Server, public ObjectPaths {
   // forgets every Subscribe() and connects again. Nothing is re-sent, and no unit signal goes to
   // the API bus until a client subscribes again.
   void ApiBusClosed(Time at);
+  // The only client that called Subscribe() left the bus, or a new one subscribed: whether unit
+  // signals go to the API bus (bus_foreach_bus(): only while someone is subscribed).
+  void ApiSubscribers(Time at, bool any);
 
   // Creates the units of the table as it is before the run: they exist and were announced.
   void AdoptInitialTable();
