@@ -134,7 +134,6 @@ void Logind::StartAgain(Time now) {
   std::erase_if(starts_, [&](Time t) { return now - t >= kStartLimitInterval; });
   if (static_cast<int>(starts_.size()) >= kStartLimitBurst) return;
   starts_.push_back(now);
-  ++restarts_;
   // A new process: nothing of the old one's queues, call or sessions (their callers time out).
   bus()->Abandon(now);
   in_call_ = false;

@@ -53,7 +53,6 @@ class Logind : public Subscriber {
   // src/basic/def.h). The new logind has empty queues and no session in progress, and calls
   // `on_subscribed` (its Subscribe() to PID 1).
   void Restart(Time at, std::function<void(Time)> on_subscribed);
-  std::uint64_t restarts() const { return restarts_; }
 
  protected:
   Duration Step(Time now) override;
@@ -89,7 +88,6 @@ class Logind : public Subscriber {
   std::vector<Session> waiting_for_job_;
   Stats stats_;
   std::vector<Time> starts_;  // the restarts, for the start limit
-  std::uint64_t restarts_ = 0;
   std::function<void(Time)> on_subscribed_;
 };
 

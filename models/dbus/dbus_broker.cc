@@ -14,15 +14,6 @@ namespace {
 
 constexpr std::uint32_t kSenderFieldBytes = 16;
 
-broker::LauncherLimits LauncherOf(const DbusBrokerParams& p) {
-  broker::LauncherLimits l;
-  l.max_outgoing_bytes = static_cast<std::uint64_t>(p.max_outgoing_bytes);
-  l.max_outgoing_unix_fds = static_cast<std::uint64_t>(p.max_outgoing_unix_fds);
-  l.max_connections_per_user = static_cast<std::uint64_t>(p.max_connections_per_user);
-  l.max_match_rules_per_connection = static_cast<std::uint64_t>(p.max_match_rules_per_connection);
-  return l;
-}
-
 const char* SlotName(broker::UserSlot s) {
   switch (s) {
     case broker::UserSlot::kBytes: return "bytes";
@@ -35,6 +26,15 @@ const char* SlotName(broker::UserSlot s) {
 
 }  // namespace
 
+broker::UserLimits BrokerUserLimits(const DbusBrokerParams& p) {
+  broker::LauncherLimits l;
+  l.max_outgoing_bytes = static_cast<std::uint64_t>(p.max_outgoing_bytes);
+  l.max_outgoing_unix_fds = static_cast<std::uint64_t>(p.max_outgoing_unix_fds);
+  l.max_connections_per_user = static_cast<std::uint64_t>(p.max_connections_per_user);
+  l.max_match_rules_per_connection = static_cast<std::uint64_t>(p.max_match_rules_per_connection);
+  return broker::UserLimitsFromLauncher(l);
+}
+
 DbusBroker::DbusBroker(Simulator* sim, CpuPool* cpus, const DbusBrokerParams& params, const MessageSizeParams& sizes,
                        const BusTopology* topology, const ObjectPaths* paths)
     : Relay(sim, cpus, "dbus-broker"),
@@ -42,7 +42,7 @@ DbusBroker::DbusBroker(Simulator* sim, CpuPool* cpus, const DbusBrokerParams& pa
       sizes_(&sizes),
       topology_(topology),
       paths_(paths),
-      accounting_(broker::UserLimitsFromLauncher(LauncherOf(params))) {}
+      accounting_(BrokerUserLimits(params)) {}
 
 std::uint32_t DbusBroker::UidOf(std::uint16_t peer) const {
   const PeerNode& node = topology_->graph[peer];
@@ -69,9 +69,10 @@ void DbusBroker::AddConnection(std::uint16_t peer, KernelSocket* in, KernelSocke
   connections_.push_back(std::make_unique<Connection>(
       Connection{peer, node.name, user, in, out, {},
                  BoundedQueue<Queued>(queue, QueueUnit::kBytes, limits().bytes, LimitRule::kNone),
-                 State::kOpen, 0, false, 0, 0, 0, RelayCounts{peer, node.name, {}, {}, {}}}));
+                 topology_->IsMonitor(peer), State::kOpen, 0, false, 0, 0, 0,
+                 RelayCounts{peer, node.name, {}, {}, {}}}));
   Connection& c = *connections_.back();
-  if (topology_->IsMonitor(peer)) monitors_.push_back(static_cast<std::uint32_t>(connections_.size() - 1));
+  if (c.monitor) monitors_.push_back(static_cast<std::uint32_t>(connections_.size() - 1));
   if (connection_of_peer_.size() <= peer) connection_of_peer_.resize(peer + 1, -1);
   connection_of_peer_[peer] = static_cast<std::int32_t>(connections_.size() - 1);
   // The match rules this peer registered are on its edge to the bus.
@@ -210,7 +211,7 @@ void DbusBroker::Queue(std::uint32_t from, std::uint32_t to, const Message& m, T
   }
   // Broadcasts, replies, monitor copies and the driver's messages are charged on the receiver
   // alone; a unicast call or signal on behalf of its sender (peer_queue_unicast()).
-  const bool monitor = topology_->IsMonitor(conn.peer);
+  const bool monitor = conn.monitor;
   const bool unicast = !monitor && m.destination != kBroadcast &&
                        (m.type == MessageType::kMethodCall || m.type == MessageType::kSignal);
   // The copy as delivered: a peer's message gains the sender field the broker stitches in

@@ -45,6 +45,10 @@
 
 namespace mountstorm {
 
+// The per-UID maxima a broker started by dbus-broker-launch with these limits accounts with
+// (broker::UserLimitsFromLauncher()): 512 MiB of bytes per user with Debian 12's configuration.
+broker::UserLimits BrokerUserLimits(const DbusBrokerParams& params);
+
 class DbusBroker : public Relay {
  public:
   DbusBroker(Simulator* sim, CpuPool* cpus, const DbusBrokerParams& params, const MessageSizeParams& sizes,
@@ -78,6 +82,7 @@ class DbusBroker : public Relay {
     KernelSocket* out;
     std::vector<MatchRule> rules;
     BoundedQueue<Queued> outgoing;
+    bool monitor = false;  // gets a copy of every message (ClientParams::monitor)
     State state = State::kOpen;
     std::uint32_t read_offset = 0;  // bytes of in->front() already in the broker's buffer
     bool wait_for_read = false;     // a batch left messages: EPOLLOUT cleared until the client reads

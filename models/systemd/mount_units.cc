@@ -93,16 +93,9 @@ void SystemdManager::AdoptInitialTable() {
       UnitOfSource(e.source) = d;
     }
     if (e.autofs || UnitOfPath(e.path) != kNoUnit) continue;
-    std::uint32_t u = NewUnit(UnitKind::kMount, e.path);
-    Unit& unit = units_[u];
-    unit.source = e.source;
-    unit.fstype = e.fstype;
-    unit.options = e.options;
-    unit.network = e.network;
-    unit.announced = true;
-    unit.seen_scan = scan_id_;
+    std::uint32_t u = MountUnitOfLine(e);
+    units_[u].announced = true;
     UnitOfPath(e.path) = u;
-    active_mounts_.push_back(u);
   }
   if (params_.announce_dependencies || params_.ancestor_units) {
     // -.mount is perpetual (mount_enumerate_perpetual()): it exists whether or not "/" is a line.
@@ -168,7 +161,7 @@ void SystemdManager::ScanMount(const MountEntry& e, StepClock& step) {
   }
 }
 
-std::uint32_t SystemdManager::NewMountUnit(const MountEntry& e, StepClock& step) {
+std::uint32_t SystemdManager::MountUnitOfLine(const MountEntry& e) {
   std::uint32_t u = NewUnit(UnitKind::kMount, e.path);
   Unit& unit = units_[u];
   unit.source = e.source;
@@ -176,9 +169,14 @@ std::uint32_t SystemdManager::NewMountUnit(const MountEntry& e, StepClock& step)
   unit.options = e.options;
   unit.network = e.network;
   unit.seen_scan = scan_id_;
-  unit.mounted_at = e.mounted_at;
-  known_latency_.push_back(step.now() - e.mounted_at);  // known once the scan is done
   active_mounts_.push_back(u);
+  return u;
+}
+
+std::uint32_t SystemdManager::NewMountUnit(const MountEntry& e, StepClock& step) {
+  std::uint32_t u = MountUnitOfLine(e);
+  units_[u].mounted_at = e.mounted_at;
+  known_latency_.push_back(step.now() - e.mounted_at);  // known once the scan is done
   ++stats_.new_mount_units;
   if (!params_.announce_dependencies && !params_.ancestor_units) {
     Queue(u, QueueReason::kNew, step.start());

@@ -58,7 +58,6 @@ void SystemdManager::ReconnectApiBus(StepClock& step) {
   api->Abandon(step.now());
   if (writing_bus_ == static_cast<int>(api_bus_)) writing_bus_ = -1;
   api_subscribed_ = false;
-  ++stats_.api_reconnects;
 }
 
 std::string SystemdManager::UnitPath(std::uint32_t unit) const {

@@ -133,7 +133,6 @@ class SystemdManager : public Server, public ObjectPaths {
     std::uint64_t transient_units = 0;     // StartTransientUnit calls handled
     std::uint64_t replies_lost = 0;        // their replies refused with ENOBUFS
     std::uint64_t jobs_run = 0;
-    std::uint64_t api_reconnects = 0;      // the API bus closed by the relay, and connected again
     Duration scan_time = 0;
     Duration dispatch_time = 0;
     Duration bus_io_time = 0;
@@ -185,6 +184,8 @@ class SystemdManager : public Server, public ObjectPaths {
   void ScanDevice(const MountEntry& e, Time now);
   void ScanMount(const MountEntry& e, StepClock& step);
   std::uint32_t NewMountUnit(const MountEntry& e, StepClock& step);
+  // The mount unit of a line of the table, with the line's fields, seen by this scan.
+  std::uint32_t MountUnitOfLine(const MountEntry& e);
   void AddDefaultDependencies(std::uint32_t unit, Time now);
   void LoadMountUnit(std::uint32_t unit, StepClock& step);
   void AddMountDependencies(std::uint32_t unit, StepClock& step);

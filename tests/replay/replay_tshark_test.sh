@@ -13,18 +13,7 @@ set -euo pipefail
 prog=$1
 src=$2
 
-if ! command -v tshark >/dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    # tshark's package asks whether non-root users may capture: answer no, without a prompt.
-    echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections || true
-    install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tshark >/dev/null 2>&1; }
-    install || { apt-get update -qq >/dev/null 2>&1 && install; } || true
-  fi
-  if ! command -v tshark >/dev/null 2>&1; then
-    echo "SKIP: tshark is not installed and cannot be installed here (tools/install-deps.sh installs it)"
-    exit 77
-  fi
-fi
+. "$(dirname "$0")/../trace/need_tshark.sh"
 if ! command -v python3 >/dev/null 2>&1; then
   echo "SKIP: python3 is not installed"
   exit 77
