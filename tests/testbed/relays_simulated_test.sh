@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # The simulated column of docs/VALIDATION.md section 8: runs the model on each relay-check storm
 # (scenarios/testbed/relays/*.json) and compares what the stalled subscriber got, what was dropped
-# for it and whom dbus-broker cut with tests/testbed/relays-simulated.txt (drift). Regenerate with
+# for it and whom dbus-broker cut with tests/testbed/relays-simulated.txt (drift). First it checks that
+# the scenarios are still what tools/testbed/relay-scenarios.py makes of tests/testbed/relays/.
+# Regenerate with
+#   tools/testbed/relay-scenarios.py tests/testbed/relays scenarios/testbed/relays
 #   tests/testbed/relays_simulated_test.sh build/mountstorm . --print > tests/testbed/relays-simulated.txt
 set -euo pipefail
 bin=$1
 src=$2
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+python3 "$src/tools/testbed/relay-scenarios.py" "$src/tests/testbed/relays" "$out/scenarios"
+if ! diff -r "$out/scenarios" "$src/scenarios/testbed/relays" >&2; then
+  echo "scenarios/testbed/relays/ is not what tools/testbed/relay-scenarios.py makes of tests/testbed/relays/" >&2
+  exit 1
+fi
 for f in "$src"/scenarios/testbed/relays/*.json; do
   n=$(basename "$f" .json)
   "$bin" run "$f" -o "$out/$n" -q
