@@ -336,3 +336,64 @@ TEST_CASE("headroom: the full write queue first, the first queue at its limit, t
   CHECK_FALSE(quiet.first_at_limit.has_value());
   CHECK(quiet.answer.find("no queue reached its limit") != std::string::npos);
 }
+
+// SmallStorm(100) with logind slowed to 100 us a message and dbus-daemon's outgoing queues cut to
+// 20,000 bytes: dbus-daemon's queue for logind refuses first, then PID 1's write queue.
+Base TwoQueueStorm() {
+  return BaseFromJson(SmallStorm(100), "two-queue-storm", {"/logind/per_message_us=100", "/dbus/max_outgoing_bytes=20000"});
+}
+
+TEST_CASE("the system verdict names every refusing queue in the order it began to refuse", "[planner]") {
+  Runner runner(TwoQueueStorm(), 1);
+  const RunResult r = runner.Summary({});
+  const SystemVerdict v = JudgeSystem(r);
+  REQUIRE_FALSE(v.healthy);
+  const QueueResult& out = QueueOf(r, "dbus.out.logind");
+  const QueueResult& wqueue = QueueOf(r, "systemd.wqueue");
+  REQUIRE(out.refused > 0);
+  REQUIRE(wqueue.refused > 0);
+  REQUIRE(*out.first_refusal < *wqueue.first_refusal);
+  // Each loss once: dbus-daemon's drops are not counted again at logind.
+  REQUIRE(v.problems.size() == 2);
+  CHECK(v.problems[0] == "dbus.out.logind refused " + std::to_string(out.refused) + " messages");
+  CHECK(v.problems[1] == "systemd.wqueue refused " + std::to_string(wqueue.refused) + " messages");
+  REQUIRE(v.first_refusing_queue.has_value());
+  CHECK(*v.first_refusing_queue == "dbus.out.logind");
+  CHECK(*v.first_refusal_s == Approx(ToSeconds(*out.first_refusal)));
+  CHECK(DescribeVerdict(v) == v.problems[0] + "; " + v.problems[1]);
+  CHECK(JudgeSystem(runner.Summary({{"/dbus/max_outgoing_bytes", 1LL << 40}, {"/systemd/wqueue_max", 100000}})).healthy);
+}
+
+TEST_CASE("size: when the queue's own limit leaves another queue refusing the limits to raise together are named", "[planner]") {
+  Runner runner(TwoQueueStorm(), 1);
+  const SizeResult own = FindSize(runner, "systemd.wqueue", std::nullopt);
+  REQUIRE(own.outcome == SizeResult::Outcome::kFound);
+  const SystemSize s = FindSystemSize(runner, own, std::nullopt);
+  // The write queue's own limit stops its refusals but not dbus-daemon's.
+  CHECK_FALSE(s.at_queue_limit.healthy);
+  CHECK_FALSE(s.at_maximum.healthy);
+  REQUIRE(s.outcome == SystemSize::Outcome::kTogether);
+  // The limits of the two refusing queues, the one asked about last; no socket buffer.
+  REQUIRE(s.together.size() == 2);
+  CHECK(s.together[0].path == "/dbus/max_outgoing_bytes");
+  CHECK(s.together[1].path == "/systemd/wqueue_max");
+  Assignments raised;
+  for (const LimitSetting& l : s.together) {
+    CHECK(l.value > l.current);
+    raised.emplace_back(l.path, l.value);
+  }
+  // Together they make the system healthy, and the last one searched is the smallest that does.
+  CHECK(JudgeSystem(runner.Summary(raised)).healthy);
+  raised.back().second = raised.back().second.get<std::int64_t>() - 1;
+  CHECK_FALSE(JudgeSystem(runner.Summary(raised)).healthy);
+}
+
+TEST_CASE("size: a limit that fixes the whole system on its own is the smallest such value", "[planner]") {
+  Runner runner(BaseFromJson(SmallStorm(100), "small-storm"), 1);
+  const SizeResult own = FindSize(runner, "systemd.wqueue", std::nullopt);
+  const SystemSize s = FindSystemSize(runner, own, std::nullopt);
+  REQUIRE(s.outcome == SystemSize::Outcome::kSingleLimit);
+  CHECK(JudgeSystem(runner.Summary({{"/systemd/wqueue_max", s.system_limit}})).healthy);
+  CHECK_FALSE(JudgeSystem(runner.Summary({{"/systemd/wqueue_max", s.system_limit - 1}})).healthy);
+  CHECK(s.system_limit >= own.limit);
+}

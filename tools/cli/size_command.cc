@@ -29,7 +29,87 @@ const char kSizeUsage[] =
     "(e.g. /systemd/wqueue_max, /dbus/max_outgoing_bytes); when it also limits other queues (every\n"
     "dbus.out.* for /dbus/max_outgoing_bytes) they change with it, and the output says so. Memory\n"
     "of a message queue: limit x (904 bytes of struct sd_bus_message + the mean marshalled message\n"
-    "of the run); of a byte queue: the limit. See docs/PLANNING.md.\n";
+    "of the run); of a byte queue: the limit.\n"
+    "\n"
+    "Then the whole system: with that limit, is nothing refused or lost anywhere and does every login\n"
+    "succeed? If not, the smallest value of the same limit with which they do; if no value of it\n"
+    "alone does, which limits of the scenario raised together do (each lowered in turn from its\n"
+    "maximum to the smallest value that keeps the system healthy, never below its current value),\n"
+    "or that none do. The first line of the output is that answer. See docs/PLANNING.md.\n";
+
+// "1 message", "2,048 bytes"
+std::string LimitText(const planner::SizeResult& r, std::int64_t v) {
+  return Num(v) + " " + (v == 1 ? r.unit.substr(0, r.unit.size() - 1) : r.unit);
+}
+
+std::string Ratio(std::int64_t v, std::int64_t current) {
+  return FormatFixed(static_cast<double>(v) / static_cast<double>(std::max<std::int64_t>(current, 1)), 2) + " x";
+}
+
+// The answer for the whole system: the sentence a planner reads first.
+std::string SystemAnswer(const planner::SizeResult& r, const planner::SystemSize& s) {
+  const std::string& path = r.param.path;
+  switch (s.outcome) {
+    case planner::SystemSize::Outcome::kSingleLimit:
+      if (s.system_limit == r.limit) {
+        return path + " >= " + LimitText(r, r.limit) + " is enough for the whole system: " +
+               planner::DescribeVerdict(s.at_queue_limit);
+      }
+      return "the system needs " + path + " >= " + LimitText(r, s.system_limit) + " (" + Ratio(s.system_limit, r.current) +
+             " the current " + Num(r.current) + "); at the queue's own limit " + Num(r.limit) + " still " +
+             planner::DescribeVerdict(s.at_queue_limit);
+    case planner::SystemSize::Outcome::kTogether: {
+      std::string together;
+      for (const planner::LimitSetting& l : s.together) {
+        together += (together.empty() ? "" : ", ") + l.path + " >= " + Num(l.value) + " (now " + Num(l.current) + ")";
+      }
+      return "no value of " + path + " alone is enough (at " + Num(r.tried.front().value) + " still " +
+             planner::DescribeVerdict(s.at_maximum) + "); enough for the whole system: " + together +
+             ", the other limits as they are";
+    }
+    case planner::SystemSize::Outcome::kNoLimits:
+      break;
+  }
+  std::string answer = "no queue limit, alone or together with the others, is enough: with every limit at its maximum still " +
+                       planner::DescribeVerdict(s.remaining);
+  if (!s.remaining.busiest_process.empty()) {
+    answer += "; the busiest process, " + s.remaining.busiest_process + ", was on a CPU for " +
+              FormatFixed(s.remaining.busiest_cpu_s, 1) + " s of the " + FormatFixed(s.remaining.end_s, 1) +
+              " s run: more buffer only lets more messages wait for it";
+  }
+  return answer;
+}
+
+const char* SystemOutcomeName(planner::SystemSize::Outcome o) {
+  switch (o) {
+    case planner::SystemSize::Outcome::kSingleLimit: return "single_limit";
+    case planner::SystemSize::Outcome::kTogether: return "together";
+    case planner::SystemSize::Outcome::kNoLimits: return "no_limits";
+  }
+  return "";
+}
+
+nlohmann::json VerdictJson(const planner::SystemVerdict& v) {
+  nlohmann::json j = {{"healthy", v.healthy}, {"problems", v.problems}, {"failed_logins", v.failed_logins},
+                      {"busiest_process", v.busiest_process}, {"busiest_cpu_s", v.busiest_cpu_s}};
+  j["first_refusing_queue"] = v.first_refusing_queue ? nlohmann::json(*v.first_refusing_queue) : nlohmann::json();
+  j["first_refusal_s"] = v.first_refusal_s ? nlohmann::json(*v.first_refusal_s) : nlohmann::json();
+  return j;
+}
+
+nlohmann::json SystemJson(const planner::SystemSize& s, const planner::SystemVerdict& base, const std::string& answer) {
+  nlohmann::json together = nlohmann::json::array();
+  for (const planner::LimitSetting& l : s.together) {
+    together.push_back({{"path", l.path}, {"current", l.current}, {"value", l.value}});
+  }
+  return {{"outcome", SystemOutcomeName(s.outcome)},
+          {"answer", answer},
+          {"as_given", VerdictJson(base)},
+          {"at_queue_limit", VerdictJson(s.at_queue_limit)},
+          {"limit", s.outcome == planner::SystemSize::Outcome::kSingleLimit ? nlohmann::json(s.system_limit) : nlohmann::json()},
+          {"together", together},
+          {"remaining", s.outcome == planner::SystemSize::Outcome::kNoLimits ? VerdictJson(s.remaining) : nlohmann::json()}};
+}
 
 const char* SizeOutcomeName(planner::SizeResult::Outcome o) {
   switch (o) {
@@ -41,8 +121,7 @@ const char* SizeOutcomeName(planner::SizeResult::Outcome o) {
 }
 
 std::string SizeAnswer(const planner::SizeResult& r, const std::string& queue) {
-  // "1 message", "2,048 bytes"
-  const std::string limit = Num(r.limit) + " " + (r.limit == 1 ? r.unit.substr(0, r.unit.size() - 1) : r.unit);
+  const std::string limit = LimitText(r, r.limit);
   switch (r.outcome) {
     case planner::SizeResult::Outcome::kRefusesAtMax:
       return queue + " overflows even with " + r.param.path + " = " + limit + " (--max)";
@@ -119,12 +198,23 @@ int SizeCommand(const std::vector<std::string>& args) {
       .Integer("max", &max, "largest limit to consider (default: the largest the scenario accepts)");
   if (!cl.Parse(args)) return kExitOk;
   Runner runner(planner::LoadBase(scenario, sets), 1);  // a bisection: one run after the other
+  const planner::SystemVerdict as_given = planner::JudgeSystem(runner.Summary({}));
   const planner::SizeResult r = planner::FindSize(runner, queue, max);
+  const planner::SystemSize system = planner::FindSystemSize(runner, r, max);
   const std::string answer = SizeAnswer(r, queue);
+  const std::string system_answer = SystemAnswer(r, system);
   if (json) {
-    std::cout << SizeJson(r, queue, runner, answer).dump(2) << "\n";
+    nlohmann::json j = SizeJson(r, queue, runner, answer);
+    j["system"] = SystemJson(system, as_given, system_answer);
+    std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << answer << "\n\n";
+    std::cout << "system: " << system_answer << "\n"
+              << "queue:  " << answer << "\n";
+    if (as_given.first_refusing_queue) {
+      std::cout << "as given: " << *as_given.first_refusing_queue << " refuses first, at "
+                << FormatFixed(*as_given.first_refusal_s, 3) << " s\n";
+    }
+    std::cout << "\n";
     PrintSize(r, queue, runner);
   }
   return kExitOk;

@@ -188,6 +188,44 @@ SizeResult FindSize(Runner& runner, const std::string& queue, std::optional<std:
 // Mean marshalled size of the messages that pass through a message queue in a run.
 double MeanMessageBytes(const RunResult& r, const Scenario& s, const std::string& queue);
 
+// --- the system ---------------------------------------------------------------------------------
+
+// The verdict on the whole pipeline of a run: healthy when no queue refused anything, no message
+// was lost, the relay disconnected nobody and every login succeeded.
+struct SystemVerdict {
+  bool healthy = true;
+  // One phrase per problem: the refusing queues in the order they began to refuse, losses no queue
+  // counts, disconnects, failed logins.
+  std::vector<std::string> problems;
+  std::optional<std::string> first_refusing_queue;  // where the system broke first
+  std::optional<double> first_refusal_s;
+  std::uint64_t failed_logins = 0;
+  std::string busiest_process;  // the process with the most CPU time, and that time
+  double busiest_cpu_s = 0;
+  double end_s = 0;             // the run's end
+};
+SystemVerdict JudgeSystem(const RunResult& r);
+// The problems joined into one sentence, or what a healthy run means.
+std::string DescribeVerdict(const SystemVerdict& v);
+
+// The whole-system answer of `size`: which value of the queue's limit, or which limits together,
+// make the system healthy. Assumes, as FindSize does, that raising a limit never makes things worse.
+struct LimitSetting {
+  std::string path;
+  std::int64_t current = 0;
+  std::int64_t value = 0;
+};
+struct SystemSize {
+  enum class Outcome { kSingleLimit, kTogether, kNoLimits };
+  Outcome outcome = Outcome::kSingleLimit;
+  SystemVerdict at_queue_limit;      // the system with the queue's own limit (SizeResult::limit)
+  std::int64_t system_limit = 0;     // kSingleLimit: smallest value of its parameter with a healthy system
+  SystemVerdict at_maximum;          // kTogether, kNoLimits: the system with the queue's limit at --max
+  std::vector<LimitSetting> together;  // kTogether: every limit that must be raised, and to what
+  SystemVerdict remaining;           // kNoLimits: what still fails with every limit at its maximum
+};
+SystemSize FindSystemSize(Runner& runner, const SizeResult& own, std::optional<std::int64_t> max);
+
 // --- scaling ------------------------------------------------------------------------------------
 
 struct LogLogFit {
