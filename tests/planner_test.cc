@@ -328,13 +328,21 @@ TEST_CASE("headroom: the full write queue first, the first queue at its limit, t
   CHECK(h.active_from_s == 1.0);
   REQUIRE_FALSE(h.processes.empty());
   for (std::size_t i = 1; i < h.processes.size(); ++i) CHECK(h.processes[i - 1].fraction >= h.processes[i].fraction);
-  CHECK(h.answer.rfind("systemd.wqueue peaked at 100.0 % of its limit", 0) == 0);
+  // The verdict on the system first, then the queue closest to its limit.
+  CHECK_FALSE(h.system.healthy);
+  CHECK(h.answer.rfind("not healthy: systemd.wqueue refused " + std::to_string(h.queues[0].refused) + " messages. ", 0) == 0);
+  CHECK(h.answer.find(". systemd.wqueue peaked at 100.0 % of its limit") != std::string::npos);
   CHECK(h.answer.find("busiest: " + h.processes[0].name) != std::string::npos);
+  // Busy over the storm: from the first mount until the write queue drained.
+  CHECK(h.storm_end_s == Approx(ToSeconds(*QueueOf(RunScenario(base.scenario), "systemd.wqueue").drained)));
+  CHECK(h.processes[0].fraction == Approx(h.processes[0].busy_s / (h.storm_end_s - h.active_from_s)));
 
   // The shipped single mount: 65 messages, nowhere near a limit.
   const Headroom quiet = AnalyzeHeadroom(LoadBase(SourcePath("scenarios/incident-single-mount.json"), {}).scenario);
   CHECK_FALSE(quiet.first_at_limit.has_value());
   CHECK(quiet.answer.find("no queue reached its limit") != std::string::npos);
+  CHECK(quiet.system.healthy);
+  CHECK(quiet.answer.rfind("healthy: nothing refused or lost anywhere and every login succeeded. ", 0) == 0);
 }
 
 // SmallStorm(100) with logind slowed to 100 us a message and dbus-daemon's outgoing queues cut to
@@ -396,4 +404,28 @@ TEST_CASE("size: a limit that fixes the whole system on its own is the smallest 
   CHECK(JudgeSystem(runner.Summary({{"/systemd/wqueue_max", s.system_limit}})).healthy);
   CHECK_FALSE(JudgeSystem(runner.Summary({{"/systemd/wqueue_max", s.system_limit - 1}})).healthy);
   CHECK(s.system_limit >= own.limit);
+}
+
+TEST_CASE("critical for the whole system finds the smallest storm brute force finds unhealthy", "[planner]") {
+  Runner runner(TwoQueueStorm(), 2);
+  CriticalQuery q;
+  q.axis = "/workload/0/count";
+  q.queue = kSystem;
+  q.from = 1;
+  q.to = 100;
+  const CriticalResult r = FindCritical(runner, q);
+  REQUIRE(r.outcome == CriticalResult::Outcome::kFound);
+  std::vector<Assignments> runs;
+  for (std::int64_t n = 1; n <= 100; ++n) runs.push_back({{"/workload/0/count", n}});
+  const std::vector<RunResult> summaries = runner.Summaries(runs);
+  std::int64_t first = 0;
+  for (std::size_t i = 0; i < summaries.size() && first == 0; ++i) {
+    if (!JudgeSystem(summaries[i]).healthy) first = static_cast<std::int64_t>(i) + 1;
+  }
+  CHECK(r.critical == first);
+  // The system fails no later than the write queue alone overflows.
+  q.queue = "systemd.wqueue";
+  const CriticalResult wqueue = FindCritical(runner, q);
+  REQUIRE(wqueue.outcome == CriticalResult::Outcome::kFound);
+  CHECK(r.critical <= wqueue.critical);
 }

@@ -1,4 +1,5 @@
-// mountstorm critical: the smallest storm at which a queue overflows (docs/PLANNING.md).
+// mountstorm critical: the smallest storm at which the system fails, or a queue overflows
+// (docs/PLANNING.md).
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -23,30 +24,40 @@ const char kCriticalUsage[] =
     "                           [--profile NAME] [--set /json/path=value ...] [--json] [--jobs N]\n"
     "\n"
     "The smallest integer value of the axis (e.g. /workload/0/count, the size of the storm) at which\n"
-    "the queue (default systemd.wqueue) overflows: refuses something, or for dbus.in.<peer>, which\n"
-    "blocks its sender instead of refusing, spends time at its limit. Searched by bisection, which\n"
+    "the system fails: a queue refuses something, a message is lost, the relay disconnects a peer or\n"
+    "a login fails; the output says what failed there. With --queue NAME, the smallest at which that\n"
+    "queue overflows instead: refuses something, or for dbus.in.<peer>, which blocks its sender\n"
+    "instead of refusing, spends time at its limit. Searched by bisection, which\n"
     "assumes that overflow is monotone in the axis. --from defaults to 1; without --to the search\n"
     "tries the scenario's current value, twice it and 4 times it (the default --to) until one\n"
     "overflows. If --from already overflows, or --to does not, it says so (exit 0). See\n"
     "docs/PLANNING.md.\n";
 
-std::string CriticalAnswer(const planner::CriticalResult& r, const planner::CriticalQuery& q) {
+std::string CriticalAnswer(const planner::CriticalResult& r, const planner::CriticalQuery& q, Runner& runner) {
+  const bool system = q.queue == planner::kSystem;
   switch (r.outcome) {
     case planner::CriticalResult::Outcome::kOverflowsAtFrom:
-      return q.queue + " overflows already at " + q.axis + " = " + Num(q.from) + " (the lower end)";
+      return (system ? "the system fails" : q.queue + " overflows") + " already at " + q.axis + " = " + Num(q.from) +
+             " (the lower end)";
     case planner::CriticalResult::Outcome::kNoOverflow:
-      return q.queue + ": no overflow up to " + q.axis + " = " + Num(q.to);
+      return (system ? "the system stays healthy" : q.queue + ": no overflow") + " up to " + q.axis + " = " + Num(q.to);
     case planner::CriticalResult::Outcome::kFound:
       break;
   }
-  return q.queue + " first overflows at " + q.axis + " = " + Num(r.critical) + " (" + Num(r.largest_safe) +
-         " is the largest value without overflow)";
+  if (!system) {
+    return q.queue + " first overflows at " + q.axis + " = " + Num(r.critical) + " (" + Num(r.largest_safe) +
+           " is the largest value without overflow)";
+  }
+  planner::Assignments at = q.fixed;
+  at.emplace_back(q.axis, r.critical);
+  return "the system first fails at " + q.axis + " = " + Num(r.critical) + " (" + Num(r.largest_safe) +
+         " is the largest healthy value): " + planner::DescribeVerdict(planner::JudgeSystem(runner.Summary(at)));
 }
 
 void PrintCritical(const planner::CriticalResult& r, const planner::CriticalQuery& q, const Runner& runner,
                    const std::string& answer) {
   std::cout << answer << "\n\n"
-            << Title("critical " + q.axis + " for " + q.queue + " in", runner.base()) << "\n"
+            << Title("critical " + q.axis + " for " + (q.queue == planner::kSystem ? std::string("the whole system") : q.queue) + " in", runner.base()) << "\n"
             << OverflowMeaning(q.queue) << "\n"
             << "searched " << Num(q.from) << " to " << Num(q.to) << " by bisection (assumes overflow is monotone in the axis): "
             << runner.runs() << " runs\n\n";
@@ -76,15 +87,16 @@ int CriticalCommand(const std::vector<std::string>& args) {
   int jobs = 0;
   std::optional<std::int64_t> from, to;
   planner::CriticalQuery q;
+  q.queue = planner::kSystem;
   CommandLine cl("critical", kCriticalUsage);
   cl.Scenario(&scenario).Overrides(&sets).Json(&json).Jobs(&jobs);
   cl.RequiredText("axis", &q.axis, "JSON path of the integer value to search, e.g. /workload/0/count")
-      .Text("queue", &q.queue, "the queue that must not overflow (a key of summary.json \"queues\"; default systemd.wqueue)")
+      .Text("queue", &q.queue, "the queue that must not overflow (a key of summary.json \"queues\"; default: the whole system)")
       .Integer("from", &from, "lowest value (default 1)")
       .Integer("to", &to, "highest value (default 4 x the scenario's current value)");
   if (!cl.Parse(args)) return kExitOk;
   Runner runner(planner::LoadBase(scenario, sets), Jobs(jobs));
-  planner::RequireQueue(planner::QueueInventory(runner.base().scenario), q.queue);
+  planner::RequireQueue(planner::QueueInventory(runner.base().scenario), q.queue, /*system_ok=*/true);
   q.from = from.value_or(1);
   planner::Apply(runner.base(), {{q.axis, q.from}});  // a bad axis fails here, before any run
   if (to) {
@@ -96,7 +108,7 @@ int CriticalCommand(const std::vector<std::string>& args) {
   }
   if (q.from >= q.to) throw InputError("critical: --from (" + Num(q.from) + ") must be below --to (" + Num(q.to) + ")");
   const planner::CriticalResult r = planner::FindCritical(runner, q);
-  const std::string answer = CriticalAnswer(r, q);
+  const std::string answer = CriticalAnswer(r, q, runner);
   if (json) {
     std::cout << CriticalJson(r, q, runner, answer).dump(2) << "\n";
   } else {

@@ -25,8 +25,11 @@ const char kHeadroomUsage[] =
     "a fraction of the limit, when, refusals and time at the limit, highest fraction first (queues\n"
     "that reached their limit by refusals, then by time at the limit); the first queue to reach its\n"
     "limit (exact when its peak is the limit, else to the sample interval); and the busiest process\n"
-    "of the pipeline: CPU busy time over the active part of the run (from the first workload\n"
-    "operation, or 0, to the end). The first line is the answer. See docs/PLANNING.md.\n";
+    "of the pipeline: its CPU time over the storm (from the first workload operation to the last,\n"
+    "or to the last time a read or write queue went back to empty if later). The first line is the\n"
+    "answer: the verdict on the whole system (healthy when no queue refused anything, nothing was\n"
+    "lost, nobody was disconnected and every login succeeded, else what went wrong), then the\n"
+    "queue closest to its limit, the first at it and the busiest process. See docs/PLANNING.md.\n";
 
 nlohmann::json HeadroomJson(const planner::Headroom& h, const Base& b) {
   nlohmann::json queues = nlohmann::json::array();
@@ -46,7 +49,10 @@ nlohmann::json HeadroomJson(const planner::Headroom& h, const Base& b) {
           {"profile", b.scenario.profile},
           {"seed", b.scenario.seed},
           {"answer", h.answer},
+          {"healthy", h.system.healthy},
+          {"problems", h.system.problems},
           {"active_from_s", h.active_from_s},
+          {"storm_end_s", h.storm_end_s},
           {"end_time_s", h.end_time_s},
           {"queues", queues},
           {"first_at_limit", first},
@@ -57,6 +63,17 @@ nlohmann::json HeadroomJson(const planner::Headroom& h, const Base& b) {
 std::string FirstAtLimitCell(const planner::QueueHeadroom& q) {
   if (!q.first_at_limit_s) return "-";
   return (q.first_at_limit_exact ? "" : "~") + Seconds(*q.first_at_limit_s);
+}
+
+// A queue whose peak is above its limit: a socket or a relay's queue takes a message whole while it
+// is below its limit, so it can pass the limit by up to one message; say so where it happened.
+void PrintOvershoot(const planner::Headroom& h) {
+  for (const planner::QueueHeadroom& q : h.queues) {
+    if (q.peak <= q.limit) continue;
+    std::cout << "(" << q.name << ": the peak passes the limit by " << Num(q.peak - q.limit) << " " << q.unit
+              << ": the queue takes a message whole while it is below its limit)\n";
+  }
+  std::cout << "\n";
 }
 
 void PrintHeadroom(const planner::Headroom& h, const Base& b) {
@@ -75,14 +92,15 @@ void PrintHeadroom(const planner::Headroom& h, const Base& b) {
                 Seconds(q.time_at_limit_s).c_str());
   }
   std::printf("(%d queue%s that stayed empty omitted; times in simulated seconds; \"at limit\" is the total time there;\n"
-              " \"first at limit\" is exact when the peak is the limit, else the start of the %s s sample interval, marked ~)\n\n",
+              " \"first at limit\" is exact when the peak is the limit, else the start of the %s s sample interval, marked ~)\n",
               empty, empty == 1 ? "" : "s", FormatFixed(ToSeconds(b.scenario.sample_interval), 3).c_str());
+  PrintOvershoot(h);
   std::printf("%-26s %12s %8s\n", "process", "busy s", "busy");
   for (const planner::ProcessLoad& p : h.processes) {
     std::printf("%-26s %12s %8s\n", p.name.c_str(), FormatFixed(p.busy_s, 3).c_str(), FormatPercent(p.fraction).c_str());
   }
-  std::printf("(busy: CPU busy time over the active part of the run, %s s to %s s)\n\n", Seconds(h.active_from_s).c_str(),
-              Seconds(h.end_time_s).c_str());
+  std::printf("(busy: CPU time over the storm, from its first operation until the read and write queues drained, %s s to %s s)\n\n",
+              Seconds(h.active_from_s).c_str(), Seconds(h.storm_end_s).c_str());
   if (!h.processes.empty()) {
     std::cout << "bottleneck: " << h.processes[0].name << " is the busiest stage (" << FormatPercent(h.processes[0].fraction)
               << " busy)";

@@ -30,6 +30,10 @@ std::string Title(const std::string& what, const Base& b) {
 nlohmann::json OptionalSeconds(const std::optional<double>& t) { return t ? nlohmann::json(*t) : nlohmann::json(); }
 
 std::string OverflowMeaning(const std::string& queue) {
+  if (queue == planner::kSystem) {
+    return "overflow: the system is not healthy (a queue refused something, a message was lost, the relay "
+           "disconnected a peer, or a login failed)";
+  }
   const std::optional<QueueId> id = ParseQueueName(queue);
   return id && BlocksAtLimit(id->kind)
              ? queue + " blocks its sender instead of refusing: overflow here means time at its limit > 0"

@@ -103,13 +103,24 @@ std::vector<ProcessLoad> ProcessTable(const RunResult& r, double from, double to
   return out;
 }
 
+// The end of the storm: its last operation, or, if later, the last time a queue of messages (an
+// sd-bus read or write queue) went back to empty: the pipeline still working off the storm. Byte
+// queues (sockets, the relay's) are left out: every login passes through them, long after a storm.
+double StormEnd(const RunResult& r) {
+  Time end = r.workload.last_operation;
+  for (const QueueResult& q : r.queues) {
+    if (q.unit == QueueUnit::kMessages && q.peak > 0 && q.drained) end = std::max(end, *q.drained);
+  }
+  return ToSeconds(end);
+}
+
 std::string HeadroomAnswer(const Headroom& h) {
-  std::string answer;
+  std::string answer = (h.system.healthy ? "healthy: " : "not healthy: ") + DescribeVerdict(h.system) + ". ";
   if (h.queues.empty() || h.queues[0].peak == 0) {
-    answer = "no queue held anything";
+    answer += "No queue held anything";
   } else {
     const QueueHeadroom& top = h.queues[0];
-    answer = top.name + " peaked at " + FormatPercent(top.fraction) + " of its limit at " + FormatSeconds(top.peak_time_s) + " s";
+    answer += top.name + " peaked at " + FormatPercent(top.fraction) + " of its limit at " + FormatSeconds(top.peak_time_s) + " s";
   }
   answer += h.first_at_limit ? "; first at its limit: " + h.first_at_limit->name + " at " +
                                    (h.first_at_limit->first_at_limit_exact ? "" : "~") +
@@ -128,8 +139,11 @@ Headroom AnalyzeHeadroom(const Scenario& s) {
   Headroom h;
   h.end_time_s = ToSeconds(r.end_time);
   h.active_from_s = std::min(FirstOperationTime(s), h.end_time_s);
+  h.storm_end_s = std::clamp(StormEnd(r), h.active_from_s, h.end_time_s);
+  if (h.storm_end_s <= h.active_from_s) h.storm_end_s = h.end_time_s;  // no storm: the whole run
   h.queues = QueueTable(r);
-  h.processes = ProcessTable(r, h.active_from_s, h.end_time_s);
+  h.processes = ProcessTable(r, h.active_from_s, h.storm_end_s);
+  h.system = JudgeSystem(r);
   for (const QueueHeadroom& q : h.queues) {
     if (q.first_at_limit_s && (!h.first_at_limit || *q.first_at_limit_s < *h.first_at_limit->first_at_limit_s)) {
       h.first_at_limit = q;

@@ -82,11 +82,16 @@ struct QueueInfo {
   std::int64_t limit = 0;
   std::string limit_parameter;  // the scenario value that sets the limit
 };
+// The name `critical` takes for the whole pipeline instead of one queue: it "overflows" when a run
+// is not healthy (JudgeSystem).
+inline constexpr const char* kSystem = "system";
+
 // Every bounded queue of the scenario (the keys of summary.json "queues"), with its unit, limit
 // and limiting value, as the model describes them (DescribeQueues).
 std::map<std::string, QueueInfo> QueueInventory(const Scenario& s);
-// InputError naming `queue` and listing the queues that exist, unless it is one of them.
-void RequireQueue(const std::map<std::string, QueueInfo>& inventory, const std::string& queue);
+// InputError naming `queue` and listing the queues that exist, unless it is one of them (or, with
+// `system_ok`, kSystem).
+void RequireQueue(const std::map<std::string, QueueInfo>& inventory, const std::string& queue, bool system_ok = false);
 
 // The queue `queue` of a run (InternalError if the run has none: the inventory lists it).
 const QueueResult& QueueOf(const RunResult& r, const std::string& queue);
@@ -102,6 +107,26 @@ struct LimitParam {
 };
 // InputError for a queue whose limit no single scenario value sets.
 LimitParam LimitFor(const std::map<std::string, QueueInfo>& inventory, const std::string& queue);
+
+// --- the system ---------------------------------------------------------------------------------
+
+// The verdict on the whole pipeline of a run: healthy when no queue refused anything, no message
+// was lost, the relay disconnected nobody and every login succeeded.
+struct SystemVerdict {
+  bool healthy = true;
+  // One phrase per problem: the refusing queues in the order they began to refuse, losses no queue
+  // counts, disconnects, failed logins.
+  std::vector<std::string> problems;
+  std::optional<std::string> first_refusing_queue;  // where the system broke first
+  std::optional<double> first_refusal_s;
+  std::uint64_t failed_logins = 0;
+  std::string busiest_process;  // the process with the most CPU time, and that time
+  double busiest_cpu_s = 0;
+  double end_s = 0;             // the run's end
+};
+SystemVerdict JudgeSystem(const RunResult& r);
+// The problems joined into one sentence, or what a healthy run means.
+std::string DescribeVerdict(const SystemVerdict& v);
 
 // --- headroom -----------------------------------------------------------------------------------
 
@@ -124,10 +149,12 @@ struct ProcessLoad {
 };
 struct Headroom {
   double active_from_s = 0;  // the first workload operation (0 without a workload)
+  double storm_end_s = 0;    // the last operation, or the last time a queue went back to empty if later
   double end_time_s = 0;
   std::vector<QueueHeadroom> queues;  // by peak / limit, highest first
   std::vector<ProcessLoad> processes;  // by busy fraction, highest first
   std::optional<QueueHeadroom> first_at_limit;
+  SystemVerdict system;  // the whole pipeline
   std::string answer;
 };
 Headroom AnalyzeHeadroom(const Scenario& s);
@@ -187,26 +214,6 @@ constexpr double kSdBusMessageStructBytes = 904;  // sizeof(struct sd_bus_messag
 SizeResult FindSize(Runner& runner, const std::string& queue, std::optional<std::int64_t> max);
 // Mean marshalled size of the messages that pass through a message queue in a run.
 double MeanMessageBytes(const RunResult& r, const Scenario& s, const std::string& queue);
-
-// --- the system ---------------------------------------------------------------------------------
-
-// The verdict on the whole pipeline of a run: healthy when no queue refused anything, no message
-// was lost, the relay disconnected nobody and every login succeeded.
-struct SystemVerdict {
-  bool healthy = true;
-  // One phrase per problem: the refusing queues in the order they began to refuse, losses no queue
-  // counts, disconnects, failed logins.
-  std::vector<std::string> problems;
-  std::optional<std::string> first_refusing_queue;  // where the system broke first
-  std::optional<double> first_refusal_s;
-  std::uint64_t failed_logins = 0;
-  std::string busiest_process;  // the process with the most CPU time, and that time
-  double busiest_cpu_s = 0;
-  double end_s = 0;             // the run's end
-};
-SystemVerdict JudgeSystem(const RunResult& r);
-// The problems joined into one sentence, or what a healthy run means.
-std::string DescribeVerdict(const SystemVerdict& v);
 
 // The whole-system answer of `size`: which value of the queue's limit, or which limits together,
 // make the system healthy. Assumes, as FindSize does, that raising a limit never makes things worse.

@@ -19,9 +19,9 @@ std::map<std::string, QueueInfo> QueueInventory(const Scenario& s) {
   return out;
 }
 
-void RequireQueue(const std::map<std::string, QueueInfo>& inventory, const std::string& queue) {
-  if (inventory.count(queue)) return;
-  std::string names;
+void RequireQueue(const std::map<std::string, QueueInfo>& inventory, const std::string& queue, bool system_ok) {
+  if (inventory.count(queue) || (system_ok && queue == kSystem)) return;
+  std::string names = system_ok ? std::string(kSystem) + " (the whole pipeline)" : "";
   for (const auto& [name, info] : inventory) names += (names.empty() ? "" : ", ") + name;
   throw InputError("--queue: no queue \"" + queue + "\" in this scenario; its queues are " + names);
 }
@@ -35,6 +35,11 @@ const QueueResult& QueueOf(const RunResult& r, const std::string& queue) {
 bool Overflows(const RunResult& r, const std::string& queue) { return QueueOf(r, queue).Overflowed(); }
 
 Trial MakeTrial(std::int64_t value, const RunResult& r, const std::string& queue) {
+  if (queue == kSystem) {
+    std::uint64_t refused = 0;
+    for (const QueueResult& q : r.queues) refused += q.refused;
+    return Trial{value, !JudgeSystem(r).healthy, refused, 0.0, 0};
+  }
   const QueueResult& q = QueueOf(r, queue);
   return Trial{value, q.Overflowed(), q.refused, ToSeconds(q.time_at_limit), q.peak};
 }
