@@ -7,11 +7,14 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cmath>
+#include <map>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "mountstorm/csv.h"
 #include "mountstorm/error.h"
 #include "tests/test_support.h"
 #include "sweep/sweep_runner.h"
@@ -310,4 +313,31 @@ TEST_CASE("the shard comes from the flag, else from Slurm, else from Kubernetes"
   CHECK((o.shard == 1 && o.shards == 3));
   unsetenv("JOB_COMPLETION_INDEX");
   unsetenv("MOUNTSTORM_SHARDS");
+}
+
+TEST_CASE("ci95 is Student's t at n - 1 degrees of freedom times sd over the root of n", "[sweep]") {
+  // Student's t has closed forms at 1 and 2 degrees of freedom: the Cauchy quantile
+  // tan(pi (p - 1/2)), and (2p - 1) / sqrt(2 p (1 - p)); p = 0.975 for a two-sided 95 % interval.
+  const double pi = std::acos(-1.0), p = 0.975;
+  const std::map<int, double> t = {{2, std::tan(pi * (p - 0.5))}, {3, (2 * p - 1) / std::sqrt(2 * p * (1 - p))}};
+  for (const auto& [n, quantile] : t) {
+    INFO("replications " << n);
+    nlohmann::json doc = SmallSweep({5});
+    doc["axes"] = {{{"path", "/workload/0/rate_per_s"}, {"values", {5}}}, {{"path", "/workload/0/count"}, {"values", {40}}}};
+    doc["replications"] = n;
+    const std::string dir = TempDir("sweep-t" + std::to_string(n));
+    RunSweep(Spec(doc), dir, SweepOptions{});
+    const CsvTable results = ParseCsv(ReadFile(dir + "/results.csv"), "results.csv");
+    const CsvTable aggregate = ParseCsv(ReadFile(dir + "/aggregate.csv"), "aggregate.csv");
+    const int column = results.Column("end_time_s");  // the Poisson arrivals differ by seed
+    REQUIRE(column >= 0);
+    REQUIRE(results.rows.size() == static_cast<std::size_t>(n));
+    double mean = 0, ss = 0;
+    for (const auto& row : results.rows) mean += std::stod(row[column]) / n;
+    for (const auto& row : results.rows) ss += (std::stod(row[column]) - mean) * (std::stod(row[column]) - mean);
+    const double sd = std::sqrt(ss / (n - 1));
+    REQUIRE(sd > 0);  // the replications differ: the interval is not trivially 0
+    const double ci95 = std::stod(aggregate.rows.at(0).at(aggregate.Column("end_time_s.ci95")));
+    CHECK(ci95 == Approx(quantile * sd / std::sqrt(n)).epsilon(1e-12));
+  }
 }

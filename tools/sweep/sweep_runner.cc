@@ -16,6 +16,8 @@
 #include <sstream>
 #include <thread>
 
+#include <boost/math/distributions/students_t.hpp>
+
 #include "mountstorm/csv.h"
 #include "mountstorm/error.h"
 #include "mountstorm/input.h"
@@ -149,16 +151,10 @@ std::vector<std::pair<std::string, nlohmann::json>> Outcomes(const RunResult& s)
   return o;
 }
 
-// Two-sided 95 % quantile of Student's t with `df` degrees of freedom.
+// Two-sided 95 % quantile of Student's t with `df` degrees of freedom (Boost.Math).
 double T95(std::size_t df) {
-  static const double table[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                                 2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-                                 2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
-  if (df >= 1 && df <= 30) return table[df - 1];
-  // Beyond the table, the Cornish-Fisher expansion around the normal quantile (Abramowitz and
-  // Stegun 26.7.5), within 1e-4 of the exact value from 31 degrees of freedom on.
-  const double z = 1.959964, n = static_cast<double>(df);
-  return z + (z * z * z + z) / (4 * n) + (5 * std::pow(z, 5) + 16 * z * z * z + 3 * z) / (96 * n * n);
+  const boost::math::students_t t(static_cast<double>(df));
+  return boost::math::quantile(boost::math::complement(t, 0.025));
 }
 
 std::string Number(double v) { return nlohmann::json(v).dump(); }
