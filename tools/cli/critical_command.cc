@@ -95,7 +95,8 @@ int CriticalCommand(const std::vector<std::string>& args) {
       .Integer("from", &from, "lowest value (default 1)")
       .Integer("to", &to, "highest value (default 4 x the scenario's current value)");
   if (!cl.Parse(args)) return kExitOk;
-  Runner runner(planner::LoadBase(scenario, sets), Jobs(jobs));
+  Progress progress("critical", true);
+  Runner runner(planner::LoadBase(scenario, sets), Jobs(jobs), &progress);
   planner::RequireQueue(planner::QueueInventory(runner.base().scenario), q.queue, /*system_ok=*/true);
   q.from = from.value_or(1);
   planner::Apply(runner.base(), {{q.axis, q.from}});  // a bad axis fails here, before any run
@@ -109,6 +110,7 @@ int CriticalCommand(const std::vector<std::string>& args) {
   if (q.from >= q.to) throw InputError("critical: --from (" + Num(q.from) + ") must be below --to (" + Num(q.to) + ")");
   const planner::CriticalResult r = planner::FindCritical(runner, q);
   const std::string answer = CriticalAnswer(r, q, runner);
+  progress.Done();
   if (json) {
     std::cout << CriticalJson(r, q, runner, answer).dump(2) << "\n";
   } else {

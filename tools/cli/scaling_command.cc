@@ -154,9 +154,11 @@ int ScalingCommand(const std::vector<std::string>& args) {
       .Text("limits", &limits_text, "limits to try, L1,L2,... (default 0.5, 1, 2, 4 x the current limit)");
   if (!cl.Parse(args)) return kExitOk;
   if (limits_text) q.limits = ParseLimits(*limits_text);
-  Runner runner(planner::LoadBase(scenario, sets), Jobs(jobs));
+  Progress progress("scaling", true);
+  Runner runner(planner::LoadBase(scenario, sets), Jobs(jobs), &progress);
   planner::Apply(runner.base(), {{q.axis, q.from}});  // a bad axis fails here, before any run
   const planner::ScalingResult r = planner::AnalyzeScaling(runner, q);
+  progress.Done();
   const std::string answer = ScalingAnswer(r, q);
   if (json) {
     std::cout << ScalingJson(r, q, runner, answer).dump(2) << "\n";

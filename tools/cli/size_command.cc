@@ -197,10 +197,12 @@ int SizeCommand(const std::vector<std::string>& args) {
   cl.RequiredText("queue", &queue, "the queue to size (a key of summary.json \"queues\"), e.g. systemd.wqueue")
       .Integer("max", &max, "largest limit to consider (default: the largest the scenario accepts)");
   if (!cl.Parse(args)) return kExitOk;
-  Runner runner(planner::LoadBase(scenario, sets), 1);  // a bisection: one run after the other
+  Progress progress("size", true);
+  Runner runner(planner::LoadBase(scenario, sets), 1, &progress);  // a bisection: one run after the other
   const planner::SystemVerdict as_given = planner::JudgeSystem(runner.Summary({}));
   const planner::SizeResult r = planner::FindSize(runner, queue, max);
   const planner::SystemSize system = planner::FindSystemSize(runner, r, max);
+  progress.Done();
   const std::string answer = SizeAnswer(r, queue);
   const std::string system_answer = SystemAnswer(r, system);
   if (json) {

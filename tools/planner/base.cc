@@ -65,7 +65,8 @@ std::optional<nlohmann::json> CurrentValue(const Base& base, const std::string& 
   return std::nullopt;
 }
 
-Runner::Runner(Base base, int jobs) : base_(std::move(base)), jobs_(std::max(1, jobs)) {}
+Runner::Runner(Base base, int jobs, Progress* progress)
+    : base_(std::move(base)), jobs_(std::max(1, jobs)), progress_(progress) {}
 
 RunResult Runner::Summary(const Assignments& a) {
   const ScenarioDocument doc = AppliedDocument(base_, a);
@@ -81,8 +82,13 @@ RunResult Runner::Summary(const Assignments& a) {
   result.curves = Curves{};
   result.event_log.clear();
   auto summary = std::make_shared<RunResult>(std::move(result));
-  std::lock_guard<std::mutex> lock(mutex_);
-  cache_.emplace(key, summary);
+  std::size_t made = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cache_.emplace(key, summary);
+    made = cache_.size();
+  }
+  if (progress_ != nullptr) progress_->Update(std::to_string(made) + (made == 1 ? " run" : " runs"));
   return *summary;
 }
 

@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/progress.h"
 #include "mountstorm/result.h"
 #include "mountstorm/scenario.h"
 
@@ -58,7 +59,9 @@ std::optional<nlohmann::json> CurrentValue(const Base& base, const std::string& 
 // scenario document), on up to `jobs` threads. Safe to call from several threads.
 class Runner {
  public:
-  Runner(Base base, int jobs);
+  // `progress`, if given, is told the number of runs made after each one (the commands pass a
+  // line on stderr for a person at a terminal).
+  Runner(Base base, int jobs, Progress* progress = nullptr);
   const Base& base() const { return base_; }
   int jobs() const { return jobs_; }
   // The result of the base with `a` applied (without its curves and events).
@@ -71,6 +74,7 @@ class Runner {
  private:
   Base base_;
   int jobs_;
+  Progress* progress_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<RunResult>> cache_;
 };
