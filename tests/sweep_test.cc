@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -340,4 +341,24 @@ TEST_CASE("ci95 is Student's t at n - 1 degrees of freedom times sd over the roo
     const double ci95 = std::stod(aggregate.rows.at(0).at(aggregate.Column("end_time_s.ci95")));
     CHECK(ci95 == Approx(quantile * sd / std::sqrt(n)).epsilon(1e-12));
   }
+}
+
+TEST_CASE("a sweep says how many runs it has to do before it runs any", "[sweep]") {
+  const std::string dir = TempDir("sweep-started");
+  SweepOptions o;
+  std::optional<SweepReport> seen;
+  std::size_t files_when_started = 0;
+  o.started = [&](const SweepReport& r) {
+    seen = r;
+    if (fs::exists(dir + "/runs")) {
+      for (const auto& e : fs::directory_iterator(dir + "/runs")) files_when_started += e.path().extension() == ".json";
+    }
+  };
+  const SweepReport done = RunSweep(Spec(SmallSweep()), dir, o);
+  REQUIRE(seen.has_value());
+  CHECK(seen->runs_in_shard == 2 * 3 * 2);
+  CHECK(seen->already_done == 0);
+  CHECK(seen->ran == 0);
+  CHECK(files_when_started == 0);
+  CHECK(done.ran == 2 * 3 * 2);
 }

@@ -35,13 +35,15 @@ int SweepCommand(const CommandArgs& args) {
   ChooseShard(shard.value_or(""), &o);
   o.jobs = Jobs(jobs);
   o.progress = !quiet && isatty(2);
-  SweepSpec spec = LoadSweepFile(sweep_path);
-  SweepReport r = RunSweep(spec, out_dir, o);
   if (!quiet) {
-    std::cout << sweep_path << ": shard " << o.shard << " of " << o.shards << ": " << r.runs_in_shard << " runs, "
-              << r.already_done << " already done, " << r.ran << " run now\n"
-              << "wrote " << out_dir << "/results.csv, results.jsonl and aggregate.csv" << std::endl;
+    o.started = [&](const SweepReport& r) {
+      std::cout << sweep_path << ": shard " << o.shard << " of " << o.shards << ": " << r.runs_in_shard << " runs, "
+                << r.already_done << " already done, " << r.runs_in_shard - r.already_done << " to run" << std::endl;
+    };
   }
+  SweepSpec spec = LoadSweepFile(sweep_path);
+  RunSweep(spec, out_dir, o);
+  if (!quiet) std::cout << "wrote " << out_dir << "/results.csv, results.jsonl and aggregate.csv" << std::endl;
   return kExitOk;
 }
 

@@ -422,6 +422,7 @@ SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepO
   std::vector<SavedRun> saved(plan.runs.size());
   const std::vector<std::size_t> todo = LoadFinishedRuns(dir, plan, &saved);
   report.already_done = plan.runs.size() - todo.size();
+  if (options.started) options.started(report);
   RunMissing(spec, dir, plan, todo, report.already_done, options, &saved);
   report.ran = todo.size();
   WriteTables(spec, plan.points, plan.runs, saved, dir);

@@ -15,6 +15,7 @@
 #define MOUNTSTORM_TOOLS_SWEEP_SWEEP_RUNNER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,17 +23,20 @@
 
 namespace mountstorm {
 
+struct SweepReport {
+  std::size_t runs_in_shard = 0;
+  std::size_t already_done = 0;
+  std::size_t ran = 0;
+};
+
 struct SweepOptions {
   int jobs = 1;        // threads
   int shard = 0;       // this process runs the runs whose index % shards == shard
   int shards = 1;
   bool progress = false;  // a progress line on stderr
-};
-
-struct SweepReport {
-  std::size_t runs_in_shard = 0;
-  std::size_t already_done = 0;
-  std::size_t ran = 0;
+  // Called once the shard's runs and those already done are known, before any run: what a person
+  // wants to see first (ran is still 0).
+  std::function<void(const SweepReport&)> started;
 };
 
 // Runs what `dir` lacks of this shard, then writes the result tables of the shard's runs.
