@@ -362,3 +362,32 @@ TEST_CASE("a sweep says how many runs it has to do before it runs any", "[sweep]
   CHECK(files_when_started == 0);
   CHECK(done.ran == 2 * 3 * 2);
 }
+
+TEST_CASE("sweep --dry-run lists every point with its first seed and writes nothing", "[sweep]") {
+  const std::string dir = TempDir("sweep-dry");
+  const std::string file = dir + "/small.json";
+  std::ofstream(file) << SmallSweep().dump();
+  const std::string out = dir + "/out";
+  test::CommandResult r = test::RunProgram({test::ProgramPath(), "sweep", file, "-o", out, "--dry-run", "--shard", "1/4"});
+  REQUIRE(r.exit_status == 0);
+  CHECK_FALSE(fs::exists(out));
+  const SweepSpec spec = Spec(SmallSweep());
+  const std::vector<SweepPoint> points = ExpandSweep(spec);
+  const CsvTable listed = ParseCsv(r.out, "stdout");
+  CHECK(listed.header == std::vector<std::string>{"point", "/profile", "/workload/0/rate_per_s", "/workload/0/count",
+                                                  "replications", "first_seed"});
+  REQUIRE(listed.rows.size() == points.size());
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    CHECK(listed.rows[i].back() == std::to_string(RunSeed(spec.seed, points[i].key, 0)));
+  }
+  // 12 runs; shard 1 of 4 has the runs 1, 5 and 9.
+  CHECK(r.err.find("6 points x 2 replications = 12 runs; shard 1 of 4: 3 runs") != std::string::npos);
+
+  // A value that makes a bad scenario fails the dry run as it would fail the sweep.
+  nlohmann::json bad = SmallSweep();
+  bad["axes"][2]["values"] = {40, -1};
+  std::ofstream(file) << bad.dump();
+  r = test::RunProgram({test::ProgramPath(), "sweep", file, "-o", out, "--dry-run"});
+  CHECK(r.exit_status == 2);
+  CHECK_FALSE(fs::exists(out));
+}

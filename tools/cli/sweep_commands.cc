@@ -6,16 +6,44 @@
 
 #include "cli/command_line.h"
 #include "cli/commands.h"
+#include "mountstorm/csv.h"
 #include "sweep/sweep_runner.h"
 #include "sweep/sweep_spec.h"
 
 namespace mountstorm {
 
+namespace {
+
+// --dry-run: the points and their runs, as CSV on stdout, with every point's scenario checked;
+// nothing is run and nothing written.
+void PrintDryRun(const std::string& sweep_path, const SweepSpec& spec, const SweepOptions& o) {
+  const std::vector<SweepPoint> points = ExpandSweep(spec);
+  const std::size_t runs = points.size() * static_cast<std::size_t>(spec.replications);
+  std::size_t in_shard = 0;
+  for (std::size_t i = 0; i < runs; ++i) in_shard += static_cast<int>(i % static_cast<std::size_t>(o.shards)) == o.shard;
+  std::cerr << sweep_path << ": " << points.size() << " points x " << spec.replications << " replications = " << runs
+            << " runs; shard " << o.shard << " of " << o.shards << ": " << in_shard << " runs; dry run: nothing run or written\n";
+  std::cout << "point";
+  for (const SweepAxis& a : spec.axes) {
+    for (const std::string& path : a.paths) std::cout << ',' << CsvField(path);
+  }
+  std::cout << ",replications,first_seed\n";
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const std::uint64_t seed = RunSeed(spec.seed, points[i].key, 0);
+    PointScenario(spec, points[i], seed);  // a point that makes a bad scenario fails here
+    std::cout << i;
+    for (const auto& [path, value] : points[i].assignments) std::cout << ',' << CsvField(value.is_string() ? value.get<std::string>() : value.dump());
+    std::cout << ',' << spec.replications << ',' << seed << '\n';
+  }
+}
+
+}  // namespace
+
 int SweepCommand(const CommandArgs& args) {
   std::string sweep_path, out_dir;
   std::optional<std::string> shard;
   int jobs = 0;
-  bool quiet = false;
+  bool quiet = false, dry_run = false;
   CommandLine cl("sweep",
       "usage: mountstorm sweep SWEEP.json -o DIR [--jobs N] [--shard I/N]\n"
       "\n"
@@ -23,13 +51,16 @@ int SweepCommand(const CommandArgs& args) {
       "DIR/results.csv, DIR/results.jsonl and DIR/aggregate.csv, identical whatever N. Each finished\n"
       "run is saved as it finishes: run the same command again after an interruption and only the\n"
       "missing runs are done. With a shard, only its slice runs; mountstorm merge combines the\n"
-      "shards' directories.\n");
+      "shards' directories. --dry-run lists the points instead (CSV on stdout: each point's axis\n"
+      "values, replications and first seed; the counts on stderr) after checking every point's\n"
+      "scenario, and runs and writes nothing.\n");
   cl.Positional("sweep", &sweep_path, "sweep file (JSON)")
       .Output(&out_dir, "directory of the sweep (created if needed; reused to resume)")
       .Jobs(&jobs)
       .Text("shard", &shard, "run only slice I of N: I/N, digits only, 0 <= I < N <= 1000000 (default: from SLURM_ARRAY_TASK_ID/COUNT or "
                              "JOB_COMPLETION_INDEX with MOUNTSTORM_SHARDS, else all)")
-      .Quiet(&quiet);
+      .Quiet(&quiet)
+      .Flag("dry-run", &dry_run, "list the points and runs without running or writing anything");
   if (!cl.Parse(args)) return kExitOk;
   SweepOptions o;
   ChooseShard(shard.value_or(""), &o);
@@ -42,6 +73,10 @@ int SweepCommand(const CommandArgs& args) {
     };
   }
   SweepSpec spec = LoadSweepFile(sweep_path);
+  if (dry_run) {
+    PrintDryRun(sweep_path, spec, o);
+    return kExitOk;
+  }
   RunSweep(spec, out_dir, o);
   if (!quiet) std::cout << "wrote " << out_dir << "/results.csv, results.jsonl and aggregate.csv" << std::endl;
   return kExitOk;
