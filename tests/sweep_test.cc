@@ -43,7 +43,7 @@ nlohmann::json SmallSweep(std::vector<double> rates = {2, 5, 10}) {
   };
 }
 
-const char* kTables[] = {"results.csv", "results.jsonl", "aggregate.csv"};
+const char* kTables[] = {"results.csv", "results-long.csv", "results.jsonl", "aggregate.csv"};
 
 void RequireSameTables(const std::string& a, const std::string& b) {
   for (const char* t : kTables) {
@@ -390,4 +390,25 @@ TEST_CASE("sweep --dry-run lists every point with its first seed and writes noth
   r = test::RunProgram({test::ProgramPath(), "sweep", file, "-o", out, "--dry-run"});
   CHECK(r.exit_status == 2);
   CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("results-long.csv holds every non-empty cell of results.csv once in long form", "[sweep]") {
+  const std::string dir = TempDir("sweep-long");
+  RunSweep(Spec(SmallSweep()), dir, SweepOptions{});
+  const CsvTable wide = ParseCsv(ReadFile(dir + "/results.csv"), "results.csv");
+  const CsvTable tidy = ParseCsv(ReadFile(dir + "/results-long.csv"), "results-long.csv");
+  CHECK(tidy.header == std::vector<std::string>{"/profile", "/workload/0/rate_per_s", "/workload/0/count", "replication",
+                                                "seed", "outcome", "value"});
+  const std::size_t first_outcome = 5;  // three axes, replication, seed
+  std::map<std::string, std::string> expected;  // "seed/outcome" -> value
+  for (const auto& row : wide.rows) {
+    for (std::size_t c = first_outcome; c < wide.header.size(); ++c) {
+      if (!row[c].empty()) expected[row[4] + "/" + wide.header[c]] = row[c];
+    }
+  }
+  std::map<std::string, std::string> found;
+  for (const auto& row : tidy.rows) {
+    CHECK(found.emplace(row[4] + "/" + row[5], row[6]).second);  // once
+  }
+  CHECK(found == expected);
 }

@@ -48,7 +48,8 @@ int SweepCommand(const CommandArgs& args) {
       "usage: mountstorm sweep SWEEP.json -o DIR [--jobs N] [--shard I/N]\n"
       "\n"
       "Runs every point and replication of a sweep (docs/SWEEPS.md) on N threads and writes\n"
-      "DIR/results.csv, DIR/results.jsonl and DIR/aggregate.csv, identical whatever N. Each finished\n"
+      "DIR/results.csv (and results-long.csv, the same in long form), DIR/results.jsonl and\n"
+      "DIR/aggregate.csv, identical whatever N. Each finished\n"
       "run is saved as it finishes: run the same command again after an interruption and only the\n"
       "missing runs are done. With a shard, only its slice runs; mountstorm merge combines the\n"
       "shards' directories. --dry-run lists the points instead (CSV on stdout: each point's axis\n"
@@ -78,7 +79,7 @@ int SweepCommand(const CommandArgs& args) {
     return kExitOk;
   }
   RunSweep(spec, out_dir, o);
-  if (!quiet) std::cout << "wrote " << out_dir << "/results.csv, results.jsonl and aggregate.csv" << std::endl;
+  if (!quiet) std::cout << "wrote " << out_dir << "/results.csv, results-long.csv, results.jsonl and aggregate.csv" << std::endl;
   return kExitOk;
 }
 
@@ -89,7 +90,7 @@ int MergeCommand(const CommandArgs& args) {
       "usage: mountstorm merge -o OUT DIR...\n"
       "\n"
       "Combines the directories of a sweep's shards into OUT: exactly the results.csv,\n"
-      "results.jsonl and aggregate.csv one unsharded run would write. Fails if a run is missing.\n");
+      "results-long.csv, results.jsonl and aggregate.csv one unsharded run would write. Fails if a run is missing.\n");
   cl.Output(&out_dir, "directory for the merged results").Positionals("dirs", &dirs, -1, "the shards' sweep directories");
   if (!cl.Parse(args)) return kExitOk;
   MergeSweep(dirs, out_dir);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # submit-sweep.sh: runs a mountstorm sweep on a Slurm cluster as a job array of SHARDS tasks
 # (tools/slurm/mountstorm-sweep.sbatch), plus a merge job that starts when every task has
-# succeeded and writes DIR/merged: the results.csv, results.jsonl and aggregate.csv one
+# succeeded and writes DIR/merged: the results.csv, results-long.csv, results.jsonl and aggregate.csv one
 # unsharded `mountstorm sweep` would write.
 #
 #   tools/slurm/submit-sweep.sh SWEEP.json DIR SHARDS [sbatch options...]

@@ -214,6 +214,25 @@ std::string ResultsCsv(const SweepSpec& spec, const std::vector<SweepPoint>& poi
   return csv.str();
 }
 
+// results-long.csv: the same values in long ("tidy") form, one row per run and outcome, for
+// pandas (melted already) and R (tidyr): the axes, replication, seed, outcome, value. Outcomes a
+// run does not have are left out, not written empty.
+std::string ResultsLongCsv(const SweepSpec& spec, const std::vector<SweepPoint>& points, const std::vector<RunId>& runs,
+                           const std::vector<SavedRun>& saved, const OutcomeTable& table) {
+  std::ostringstream csv;
+  csv << AxisHeaderCells(spec) << "replication,seed,outcome,value\n";
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const std::string first = AxisCells(points[runs[i].point]) + std::to_string(runs[i].replication) + ',' +
+                              std::to_string(saved[i].record.at("seed").get<std::uint64_t>()) + ',';
+    for (const std::string& c : table.columns) {
+      auto it = table.values[i].find(c);
+      if (it == table.values[i].end() || it->second.is_null()) continue;
+      csv << first << CsvField(c) << ',' << CsvField(Cell(it->second)) << '\n';
+    }
+  }
+  return csv.str();
+}
+
 // results.jsonl: the record of each run as saved, one per line.
 std::string ResultsJsonl(const std::vector<SavedRun>& saved) {
   std::ostringstream jsonl;
@@ -273,6 +292,7 @@ void WriteTables(const SweepSpec& spec, const std::vector<SweepPoint>& points, c
                  const std::vector<SavedRun>& saved, const std::string& out) {
   const OutcomeTable table = CollectOutcomes(saved);
   Write(out + "/results.csv", ResultsCsv(spec, points, runs, saved, table));
+  Write(out + "/results-long.csv", ResultsLongCsv(spec, points, runs, saved, table));
   Write(out + "/results.jsonl", ResultsJsonl(saved));
   Write(out + "/aggregate.csv", AggregateCsv(spec, points, runs, table));
 }
