@@ -52,7 +52,15 @@ class EventList {
   const Event& top() const { return heap_.front(); }
 
   void Push(Time time, std::int16_t priority, EventTarget* target, EventTag tag) {
-    heap_.push_back(Event{time, priority, tag.kind, tag.index, next_seq_++, target});
+    PushReserved(time, priority, target, tag, next_seq_++);
+  }
+
+  // An insertion sequence number, taken now for an event pushed later with PushReserved(): that
+  // event ties with others as if it had been pushed now.
+  std::uint64_t ReserveSeq() { return next_seq_++; }
+  // REQUIRES: `seq` came from ReserveSeq() and is pushed once.
+  void PushReserved(Time time, std::int16_t priority, EventTarget* target, EventTag tag, std::uint64_t seq) {
+    heap_.push_back(Event{time, priority, tag.kind, tag.index, seq, target});
     SiftUp(heap_.size() - 1);
   }
 

@@ -37,20 +37,30 @@ void Server::WakeAt(Time at) {
     if (t == at) return;
   }
   armed_wakes_.push_back(at);
+  if (in_step_ && !own_wake_pending_ && at > sim_->now() && sim_->run_in_place()) {
+    // Its own next wake, perhaps to be run in place when the step is over (SettleOwnWake).
+    own_wake_pending_ = true;
+    own_wake_at_ = at;
+    own_wake_seq_ = sim_->ReserveSeq();
+    return;
+  }
   sim_->Schedule(at, this, {kWake});
+}
+
+void Server::DisarmWake(Time at) {
+  for (std::size_t i = 0; i < armed_wakes_.size(); ++i) {
+    if (armed_wakes_[i] == at) {
+      armed_wakes_[i] = armed_wakes_.back();
+      armed_wakes_.pop_back();
+      return;
+    }
+  }
 }
 
 void Server::OnEvent(Time now, EventTag tag) {
   switch (tag.kind) {
     case kWake:
-      // This wake has run: a later WakeAt(now) must schedule again.
-      for (std::size_t i = 0; i < armed_wakes_.size(); ++i) {
-        if (armed_wakes_[i] == now) {
-          armed_wakes_[i] = armed_wakes_.back();
-          armed_wakes_.pop_back();
-          break;
-        }
-      }
+      DisarmWake(now);  // this wake has run: a later WakeAt(now) must schedule again
       if (state_ == State::kIdle) TryToRun(now);
       break;
     case kCpuGranted:
@@ -59,16 +69,7 @@ void Server::OnEvent(Time now, EventTag tag) {
       RunStep(now);
       break;
     case kStepDone:
-      Check(state_ == State::kRunning, "step done on a server that was not running");
-      StepDone(now);
-      if (cpus_->has_waiters() && now - holding_since_ >= cpus_->slice()) {
-        // Its slice is over: let the next waiting server run, and queue up again behind it.
-        cpus_->Release();
-        state_ = State::kIdle;
-        TryToRun(now);
-      } else {
-        RunStep(now);  // keep the CPU and look for more work
-      }
+      if (FinishStep(now)) RunStep(now);  // keep the CPU and look for more work
       break;
     default:
       Check(tag.kind >= kFirstOwnKind, "unknown server event");
@@ -84,18 +85,59 @@ void Server::TryToRun(Time now) {
   }
 }
 
-void Server::RunStep(Time now) {
-  state_ = State::kRunning;
-  Duration cost = Step(now);
-  if (cost == kNoWork) {
-    state_ = State::kIdle;
+bool Server::FinishStep(Time now) {
+  Check(state_ == State::kRunning, "step done on a server that was not running");
+  StepDone(now);
+  if (cpus_->has_waiters() && now - holding_since_ >= cpus_->slice()) {
+    // Its slice is over: let the next waiting server run, and queue up again behind it.
     cpus_->Release();
-    return;
+    state_ = State::kIdle;
+    TryToRun(now);
+    return false;
   }
-  Check(cost >= 0, "negative step cost");
-  busy_time_ += cost;
-  ++steps_;
-  sim_->Schedule(now + cost, this, {kStepDone});
+  return true;
+}
+
+bool Server::SettleOwnWake(bool take, Time* now) {
+  if (!own_wake_pending_) return false;
+  own_wake_pending_ = false;
+  if (!take || !sim_->RunInPlace(own_wake_at_)) {
+    sim_->ScheduleReserved(own_wake_at_, this, {kWake}, own_wake_seq_);
+    return false;
+  }
+  // The wake event, run here: the server is idle, so it asks for a CPU.
+  *now = own_wake_at_;
+  DisarmWake(*now);
+  state_ = State::kWaitingForCpu;
+  if (!cpus_->Acquire(this)) return false;
+  holding_since_ = *now;
+  return true;
+}
+
+void Server::RunStep(Time now) {
+  for (;;) {
+    state_ = State::kRunning;
+    in_step_ = true;
+    const Duration cost = Step(now);
+    in_step_ = false;
+    if (cost == kNoWork) {
+      state_ = State::kIdle;
+      cpus_->Release();
+      if (!SettleOwnWake(true, &now)) return;
+      continue;  // it woke in place and holds a CPU
+    }
+    SettleOwnWake(false, &now);
+    Check(cost >= 0, "negative step cost");
+    busy_time_ += cost;
+    ++steps_;
+    const Time done = now + cost;
+    if (!sim_->RunInPlace(done)) {
+      sim_->Schedule(done, this, {kStepDone});
+      return;
+    }
+    if (!FinishStep(done)) return;  // the step-done event, run here
+    now = done;
+  }
 }
 
 }  // namespace mountstorm

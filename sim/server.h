@@ -14,6 +14,14 @@
 //
 // Waking never calls into another server synchronously: it schedules an event, so a component's
 // state is never observed half-updated.
+//
+// In the train engine (Simulator::set_run_in_place) a server runs its own next event in place
+// when the Simulator says it would be the very next event anyway: the end of a step (then it
+// looks for more work at once) and a wake it armed for itself during a step that found nothing
+// to do (then it takes the CPU and steps at that time). Such a wake is scheduled only once the
+// step is over, with the insertion order it had when armed (Simulator::ReserveSeq()), so that it
+// ties with other events exactly as before. Consecutive steps of a process that nothing else
+// interleaves with thus run in one event of the list, and the run is the same step for step.
 #ifndef MOUNTSTORM_SIM_SERVER_H_
 #define MOUNTSTORM_SIM_SERVER_H_
 
@@ -103,6 +111,14 @@ class Server : public EventTarget {
 
   void TryToRun(Time now);
   void RunStep(Time now);
+  // What the end of a step does before the server looks for more work: false if the server gave
+  // its CPU to a waiting one (its time slice was over).
+  bool FinishStep(Time now);
+  // Schedules the wake armed during the step, if any, with its reserved order; or, if it is the
+  // next event and the step found no work (`take` true), runs it in place: returns true if the
+  // server now holds its CPU at the wake's time, *now.
+  bool SettleOwnWake(bool take, Time* now);
+  void DisarmWake(Time at);
 
   Simulator* sim_;
   CpuPool* cpus_;
@@ -111,6 +127,11 @@ class Server : public EventTarget {
   // Times of the wake events scheduled and not yet run (a handful at most: a server arms a wake
   // for the next thing it knows is coming, and producers wake it now).
   std::vector<Time> armed_wakes_;
+  // The train engine: a wake the server armed for itself during its step, not yet scheduled.
+  bool in_step_ = false;
+  bool own_wake_pending_ = false;
+  Time own_wake_at_ = 0;
+  std::uint64_t own_wake_seq_ = 0;
   Time holding_since_ = 0;  // when this server last got its CPU
   Duration busy_time_ = 0;
   std::uint64_t steps_ = 0;
