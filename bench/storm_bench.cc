@@ -7,9 +7,11 @@
 // the median, minimum and maximum wall time per run, the simulated events per run
 // (summary["events"]), events per second and the messages systemd sent
 // (summary["messages"]["systemd"]["sent"]), and checks that every run gave the same summary
-// (SummaryJsonText() equal) and the same curves. Writes no files.
+// (SummaryJsonText() equal) and the same curves. With --engine trains it runs the train engine
+// (mountstorm/run.h) and also reports the events it took from its event list. Reports the
+// process's peak resident set size (getrusage(RUSAGE_SELF) ru_maxrss). Writes no files.
 //
-//   storm_bench [SCENARIO.json] [--set /json/path=value ...] [--reps N] [--json]
+//   storm_bench [SCENARIO.json] [--set /json/path=value ...] [--engine messages|trains] [--reps N] [--json]
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
@@ -18,8 +20,11 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <sys/resource.h>
 
 #include <nlohmann/json.hpp>
 
@@ -37,14 +42,15 @@ namespace mountstorm {
 namespace {
 
 const char kUsage[] =
-    "usage: storm_bench [SCENARIO.json] [--set /json/path=value ...] [--reps N] [--json]\n"
+    "usage: storm_bench [SCENARIO.json] [--set /json/path=value ...] [--engine messages|trains] [--reps N] [--json]\n"
     "\n"
     "Times RunScenario() on a scenario, --reps times (default 5), and reports the median, minimum\n"
     "and maximum wall time per run, simulated events per run, events per second and the messages\n"
-    "systemd sent. Checks that every run gives the same summary.\n"
+    "systemd sent, and the peak RSS of the process. Checks that every run gives the same summary.\n"
     "\n"
     "  SCENARIO.json         default: " MOUNTSTORM_DEFAULT_STORM_SCENARIO "\n"
     "  --set PATH=VALUE      override a scenario value, as `mountstorm run --set` (repeatable)\n"
+    "  --engine E            messages (default) or trains\n"
     "  --reps N              timed runs (default 5)\n"
     "  --json                print the results as JSON instead of text\n";
 
@@ -53,7 +59,15 @@ struct Options {
   std::vector<std::string> sets;
   int reps = 5;
   bool json = false;
+  Engine engine = Engine::kMessages;
 };
+
+// The peak resident set size of this process so far, in MiB (Linux reports ru_maxrss in KiB).
+double PeakRssMiB() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
 
 [[noreturn]] void Usage(const std::string& error) {
   std::cerr << "storm_bench: " << error << "\n\n" << kUsage;
@@ -72,6 +86,10 @@ Options ParseOptions(int argc, char** argv) {
       o.json = true;
     } else if (arg == "--set") {
       o.sets.push_back(a.Value());
+    } else if (arg == "--engine") {
+      const std::optional<Engine> e = ParseEngine(a.Value());
+      if (!e) Usage("--engine wants messages or trains");
+      o.engine = *e;
     } else if (arg == "--reps") {
       std::string text = a.Value();
       char* end = nullptr;
@@ -98,9 +116,11 @@ int Run(const Options& o) {
   std::string first_summary, first_curves;
   nlohmann::json summary;
   bool identical = true;
+  std::uint64_t engine_events = 0;
   for (int r = 0; r < o.reps; ++r) {
     auto started = Clock::now();
-    RunResult result = RunScenario(scenario);
+    RunResult result = RunScenario(scenario, RunOptions{o.engine, nullptr});
+    engine_events = result.engine_events;
     std::string text = SummaryJsonText(result);
     std::string curves = CurvesCsvText(result.curves);
     seconds.push_back(std::chrono::duration<double>(Clock::now() - started).count());
@@ -120,6 +140,7 @@ int Run(const Options& o) {
   const double slowest = *std::max_element(seconds.begin(), seconds.end());
   const double rate = static_cast<double>(events) / median;
   const bool optimized = bench::kOptimized;
+  const double rss = PeakRssMiB();
 
   if (o.json) {
     nlohmann::json doc = {{"benchmark", "storm_bench"},
@@ -136,11 +157,15 @@ int Run(const Options& o) {
                           {"systemd_sent", sent},
                           {"simulated_s", summary.at("end_time_s")},
                           {"summaries_identical", identical},
+                          {"engine", EngineName(o.engine)},
+                          {"engine_events_per_run", engine_events},
+                          {"peak_rss_mib", rss},
                           {"compiler", std::string("g++ ") + __VERSION__},
                           {"optimized", optimized}};
     std::cout << doc.dump(2) << "\n";
   } else {
-    std::printf("storm_bench: %s (scenario %s)\n", o.scenario.c_str(), scenario.name.c_str());
+    std::printf("storm_bench: %s (scenario %s), engine %s\n", o.scenario.c_str(), scenario.name.c_str(),
+                EngineName(o.engine));
     for (const std::string& s : o.sets) std::printf("override  %s\n", s.c_str());
     std::printf("compiler  g++ %s%s\n", __VERSION__, optimized ? "" : "  (WARNING: NDEBUG not set; not a release build)");
     std::printf("runs      %d, wall s each:", o.reps);
@@ -149,7 +174,9 @@ int Run(const Options& o) {
     std::printf("events    %" PRIu64 " per run (simulated %.3f s)\n", events, summary.at("end_time_s").get<double>());
     std::printf("rate      %.3e events/s (median run), %.3e to %.3e\n", rate, static_cast<double>(events) / slowest,
                 static_cast<double>(events) / fastest);
+    std::printf("engine    %" PRIu64 " events taken from the event list per run\n", engine_events);
     std::printf("systemd   %" PRIu64 " messages sent per run\n", sent);
+    std::printf("peak RSS  %.1f MiB (getrusage, the whole process)\n", rss);
     std::printf("%s\n", identical ? "summaries identical: every run gave the same summary.json text and curves"
                                   : "SUMMARIES DIFFER between runs");
   }

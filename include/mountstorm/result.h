@@ -222,7 +222,11 @@ struct RunResult {
   std::vector<PatchSpec> patches;
   Time end_time = 0;
   StopReason stopped_by = StopReason::kQuiescence;
-  std::uint64_t events = 0;  // simulation events run
+  std::uint64_t events = 0;  // simulation events run (by the per-message engine: the same in both)
+  // The engine that ran ("messages" or "trains"), and the events it took from its event list:
+  // in the train engine fewer than `events`, which counts those it ran in place too.
+  std::string engine = "messages";
+  std::uint64_t engine_events = 0;
 
   std::vector<PeerMessages> messages;   // in peer-name order
   ScanResult scans;

@@ -7,6 +7,8 @@
 #ifndef MOUNTSTORM_INCLUDE_RUN_H_
 #define MOUNTSTORM_INCLUDE_RUN_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +19,24 @@
 
 namespace mountstorm {
 
-// With a tap, every message the relay routes is handed to it as the run goes.
+// How a run is simulated. kMessages: every message is its own value and every step of every
+// process its own events; the reference. kTrains: the train engine (docs/ARCHITECTURE.md, "The
+// train engine"), which gives the same results with less work; its summary.json names it (key
+// "engine"), and that is the only difference in the result files.
+enum class Engine : std::uint8_t { kMessages, kTrains };
+// "messages" or "trains", as --engine spells them.
+const char* EngineName(Engine engine);
+// The engine --engine names; nullopt for anything else.
+std::optional<Engine> ParseEngine(const std::string& name);
+
+struct RunOptions {
+  Engine engine = Engine::kMessages;
+  // With a tap, every message the relay routes is handed to it as the run goes.
+  MessageTap* tap = nullptr;
+};
+
+RunResult RunScenario(const Scenario& scenario, const RunOptions& options);
+// The per-message engine, with an optional tap.
 RunResult RunScenario(const Scenario& scenario, MessageTap* tap = nullptr);
 
 // Every bounded queue of the scenario's pipeline, in the order a message meets them, with its

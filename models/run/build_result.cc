@@ -277,6 +277,8 @@ RunResult BuildResult(const Simulation& sim, const char* version) {
   r.end_time = sim.end_time();
   r.stopped_by = sim.stopped_at_limit() ? StopReason::kStopAt : StopReason::kQuiescence;
   r.events = sim.simulator().events_run();
+  r.engine = EngineName(sim.engine());
+  r.engine_events = sim.simulator().events_run() - sim.simulator().events_in_place();
   r.messages = Messages(sim);
   SortByName(r.messages, &PeerMessages::peer);
   r.scans = Scans(sim.systemd().stats());

@@ -15,11 +15,23 @@ namespace mountstorm {
 
 const char* Version() { return MOUNTSTORM_VERSION; }
 
-RunResult RunScenario(const Scenario& scenario, MessageTap* tap) {
-  Simulation sim(scenario);
-  if (tap != nullptr) sim.AttachTap(tap);
+const char* EngineName(Engine engine) { return engine == Engine::kTrains ? "trains" : "messages"; }
+
+std::optional<Engine> ParseEngine(const std::string& name) {
+  if (name == "messages") return Engine::kMessages;
+  if (name == "trains") return Engine::kTrains;
+  return std::nullopt;
+}
+
+RunResult RunScenario(const Scenario& scenario, const RunOptions& options) {
+  Simulation sim(scenario, options.engine);
+  if (options.tap != nullptr) sim.AttachTap(options.tap);
   sim.Run();
   return BuildResult(sim, Version());
+}
+
+RunResult RunScenario(const Scenario& scenario, MessageTap* tap) {
+  return RunScenario(scenario, RunOptions{Engine::kMessages, tap});
 }
 
 std::vector<QueueDescription> DescribeQueues(const Scenario& scenario) {

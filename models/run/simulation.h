@@ -27,6 +27,7 @@
 #include "models/systemd/sdbus_connection.h"
 #include "models/systemd/systemd_manager.h"
 #include "mountstorm/queues.h"
+#include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
 #include "mountstorm/trace.h"
 #include "sim/depth_recorder.h"
@@ -37,7 +38,8 @@ namespace mountstorm {
 
 class Simulation {
  public:
-  explicit Simulation(const Scenario& scenario);
+  // `engine`: kTrains lets the processes run their own next events in place (sim/server.h).
+  explicit Simulation(const Scenario& scenario, Engine engine = Engine::kMessages);
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
@@ -51,6 +53,7 @@ class Simulation {
   // The scenario as run: with the limits its patches set.
   const Scenario& scenario() const { return scenario_; }
   const Simulator& simulator() const { return sim_; }
+  Engine engine() const { return engine_; }
   Time end_time() const { return end_time_; }
   bool stopped_at_limit() const { return stopped_at_limit_; }
   const MountTable& mount_table() const { return table_; }
@@ -87,6 +90,7 @@ class Simulation {
   void Register(QueueGauge* g);
 
   Scenario scenario_;
+  Engine engine_;
   std::vector<std::unique_ptr<Pid1Policy>> patches_;
   Simulator sim_;
   CpuPool cpus_;

@@ -27,13 +27,15 @@ std::vector<Pid1Policy*> Pointers(const std::vector<std::unique_ptr<Pid1Policy>>
 
 }  // namespace
 
-Simulation::Simulation(const Scenario& scenario)
-    : patches_(MakePatches(scenario)),
+Simulation::Simulation(const Scenario& scenario, Engine engine)
+    : engine_(engine),
+      patches_(MakePatches(scenario)),
       cpus_(&sim_, scenario.cpus, scenario.timeslice),
       recorder_(scenario.sample_interval),
       table_(&strings_) {
   // The patches may set PID 1's parameters before anything is built.
   scenario_ = WithPatchParams(scenario, patches_);
+  sim_.set_run_in_place(engine == Engine::kTrains);
   topology_ = BuildTopology(scenario_);
   WireMountTable();
   WirePid1();

@@ -74,6 +74,15 @@ CommandLine& CommandLine::Seed(std::optional<std::uint64_t>* seed) {
   return *this;
 }
 
+CommandLine& CommandLine::EngineOption(Engine* engine) {
+  engine_ = engine;
+  options_.add_options()("engine",
+                         po::value<std::string>()->notifier([this](const std::string& e) { engine_text_ = e; }),
+                         "messages (the reference: every message and step an event) or trains (the same results "
+                         "with fewer events; the default is messages)");
+  return *this;
+}
+
 CommandLine& CommandLine::Jobs(int* jobs) {
   jobs_ = jobs;
   options_.add_options()("jobs,j", po::value(jobs), "runs at once (default: the number of CPUs; results do not depend on it)");
@@ -140,6 +149,11 @@ bool CommandLine::Parse(const std::vector<std::string>& args) {
   }
   if (jobs_ != nullptr && Given("jobs") && *jobs_ < 1) throw InputError("--jobs: expected a positive integer");
   if (seed_ != nullptr && seed_text_) *seed_ = ParseSeed(command_, *seed_text_);
+  if (engine_ != nullptr && engine_text_) {
+    const std::optional<Engine> e = ParseEngine(*engine_text_);
+    if (!e) throw InputError(command_ + ": --engine: expected \"messages\" or \"trains\", found \"" + *engine_text_ + "\"");
+    *engine_ = *e;
+  }
   if (sets_ != nullptr && profile_) sets_->insert(sets_->begin(), "/profile=" + *profile_);
   return true;
 }

@@ -17,6 +17,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "mountstorm/run.h"
+
 namespace mountstorm {
 
 class CommandLine {
@@ -34,6 +36,8 @@ class CommandLine {
   // --set /json/path=value, repeatable, and --profile NAME (placed first among the overrides).
   CommandLine& Overrides(std::vector<std::string>* sets);
   CommandLine& Seed(std::optional<std::uint64_t>* seed);
+  // --engine messages|trains: how the runs are simulated (mountstorm/run.h); the results are the same.
+  CommandLine& EngineOption(Engine* engine);
   // --jobs N: the threads; 0 when not given (one per CPU, see Jobs()).
   CommandLine& Jobs(int* jobs);
   CommandLine& Json(bool* json);
@@ -64,6 +68,8 @@ class CommandLine {
   std::optional<std::string> profile_;
   std::optional<std::string> seed_text_;
   std::optional<std::uint64_t>* seed_ = nullptr;
+  std::optional<std::string> engine_text_;
+  Engine* engine_ = nullptr;
   int* jobs_ = nullptr;
 };
 

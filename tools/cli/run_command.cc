@@ -23,7 +23,7 @@ namespace {
 
 const char kRunUsage[] =
     "usage: mountstorm run SCENARIO.json -o DIR [--seed N] [--profile NAME] [--mountinfo FILE]\n"
-    "                      [--set /json/path=value ...]\n"
+    "                      [--set /json/path=value ...] [--engine messages|trains]\n"
     "                      [--trace FILE [--trace-text] [--trace-window T0:T1] [--trace-max N]]\n"
     "\n"
     "Simulates the scenario and writes DIR/summary.json, DIR/curves.csv (the maximum depth of\n"
@@ -129,10 +129,12 @@ int RunCommand(const CommandArgs& args) {
   std::optional<std::string> mountinfo;
   TraceArgs trace_args;
   bool quiet = false;
+  Engine engine = Engine::kMessages;
   CommandLine cl("run", kRunUsage);
   cl.Scenario(&scenario_path)
       .Output(&out_dir, "directory for summary.json, curves.csv and events.csv (created if needed)")
       .Seed(&seed)
+      .EngineOption(&engine)
       .Overrides(&sets)
       .Text("mountinfo", &mountinfo, "start from this real mount table, e.g. /proc/self/mountinfo (before the scenario's own entries)")
       .Text("trace", &trace_args.path, "write every D-Bus message the bus routes to FILE: a pcap (D-Bus link type, for tshark and Wireshark), or text with --trace-text (- for stdout)")
@@ -155,7 +157,7 @@ int RunCommand(const CommandArgs& args) {
   std::string error;
   if (!MakeDirectories(out_dir, &error)) throw InputError(error);
   const auto started = std::chrono::steady_clock::now();
-  const RunResult result = RunScenario(scenario, trace.get());
+  const RunResult result = RunScenario(scenario, RunOptions{engine, trace.get()});
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!WriteRunFiles(out_dir, result, &error) || (trace && !trace->Finish(&error))) {
     std::cerr << "mountstorm: " << error << "\n";

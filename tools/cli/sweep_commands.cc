@@ -44,8 +44,9 @@ int SweepCommand(const CommandArgs& args) {
   std::optional<std::string> shard;
   int jobs = 0;
   bool quiet = false, dry_run = false;
+  SweepOptions o;
   CommandLine cl("sweep",
-      "usage: mountstorm sweep SWEEP.json -o DIR [--jobs N] [--shard I/N]\n"
+      "usage: mountstorm sweep SWEEP.json -o DIR [--jobs N] [--shard I/N] [--engine messages|trains]\n"
       "\n"
       "Runs every point and replication of a sweep (docs/SWEEPS.md) on N threads and writes\n"
       "DIR/results.csv (and results-long.csv, the same in long form), DIR/results.jsonl and\n"
@@ -58,12 +59,12 @@ int SweepCommand(const CommandArgs& args) {
   cl.Positional("sweep", &sweep_path, "sweep file (JSON)")
       .Output(&out_dir, "directory of the sweep (created if needed; reused to resume)")
       .Jobs(&jobs)
+      .EngineOption(&o.engine)
       .Text("shard", &shard, "run only slice I of N: I/N, digits only, 0 <= I < N <= 1000000 (default: from SLURM_ARRAY_TASK_ID/COUNT or "
                              "JOB_COMPLETION_INDEX with MOUNTSTORM_SHARDS, else all)")
       .Quiet(&quiet)
       .Flag("dry-run", &dry_run, "list the points and runs without running or writing anything");
   if (!cl.Parse(args)) return kExitOk;
-  SweepOptions o;
   ChooseShard(shard.value_or(""), &o);
   o.jobs = Jobs(jobs);
   o.progress = !quiet && isatty(2);

@@ -347,11 +347,11 @@ std::vector<std::size_t> LoadFinishedRuns(const std::string& dir, const ShardPla
 // saves its file in `dir`, and reads the file's text back into *saved as a merge will, so that both
 // give identical tables.
 void RunAndSave(const SweepSpec& spec, const std::string& dir, const SweepPoint& p, const Scenario& point_scenario,
-                int replication, SavedRun* saved) {
+                int replication, Engine engine, SavedRun* saved) {
   Scenario scenario = point_scenario;
   scenario.seed = RunSeed(spec.seed, p.key, replication);
   const std::uint64_t seed = scenario.seed;
-  const std::string text = RunRecordText(p, replication, seed, RunScenario(scenario));
+  const std::string text = RunRecordText(p, replication, seed, RunScenario(scenario, RunOptions{engine, nullptr}));
   Write(RunFile(dir, p, replication), text);
   saved->record = nlohmann::json::parse(text);
   saved->result = ParseSummaryJson(saved->record.at("summary").dump(), RunFile(dir, p, replication));
@@ -417,7 +417,7 @@ void RunMissing(const SweepSpec& spec, const std::string& dir, const ShardPlan& 
     const std::size_t i = todo[static_cast<std::size_t>(k)];
     const RunId& r = plan.runs[i];
     try {
-      RunAndSave(spec, dir, plan.points[r.point], plan.scenarios[r.point], r.replication, &(*saved)[i]);
+      RunAndSave(spec, dir, plan.points[r.point], plan.scenarios[r.point], r.replication, options.engine, &(*saved)[i]);
     } catch (...) {
       state.Fail(std::current_exception());
     }

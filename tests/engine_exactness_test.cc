@@ -1,0 +1,190 @@
+// The train engine gives what the per-message engine gives (issue 14): every shipped scenario, the
+// first and last point of every shipped sweep and 220 scenarios generated from a fixed seed (random
+// profiles, limits, latencies, CPU counts, subscribers, relays and stop times) are run in both
+// engines, and summary.json (apart from the engine's own key), curves.csv and events.csv must be
+// byte-identical. A failure names the scenario, its overrides and the first line that differs.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "mountstorm/result_files.h"
+#include "mountstorm/run.h"
+#include "mountstorm/scenario.h"
+#include "sweep/sweep_spec.h"
+#include "tests/test_support.h"
+
+namespace mountstorm {
+namespace {
+
+// "" if the texts are equal, else the first line that differs in each.
+std::string FirstDifference(const std::string& a, const std::string& b) {
+  std::istringstream in_a(a), in_b(b);
+  std::string line_a, line_b;
+  for (int line = 1;; ++line) {
+    const bool more_a = static_cast<bool>(std::getline(in_a, line_a));
+    const bool more_b = static_cast<bool>(std::getline(in_b, line_b));
+    if (!more_a && !more_b) return "";
+    if (more_a != more_b || line_a != line_b) {
+      return "line " + std::to_string(line) + "\n  messages: " + (more_a ? line_a : "(end of file)") +
+             "\n  trains:   " + (more_b ? line_b : "(end of file)");
+    }
+  }
+}
+
+struct EngineTexts {
+  std::string summary, curves, events;
+};
+
+EngineTexts Texts(RunResult r) {
+  // The train engine's own key is the one difference allowed.
+  r.engine = "messages";
+  r.engine_events = r.events;
+  return {SummaryJsonText(r), CurvesCsvText(r.curves), EventsCsvText(r.event_log)};
+}
+
+// Runs `s` in both engines; "" if the files agree, else what differs, naming `what`.
+std::string CompareEngines(const Scenario& s, const std::string& what) {
+  const EngineTexts m = Texts(RunScenario(s, RunOptions{Engine::kMessages, nullptr}));
+  const EngineTexts t = Texts(RunScenario(s, RunOptions{Engine::kTrains, nullptr}));
+  const std::pair<const char*, std::string> diffs[] = {{"summary.json", FirstDifference(m.summary, t.summary)},
+                                                       {"curves.csv", FirstDifference(m.curves, t.curves)},
+                                                       {"events.csv", FirstDifference(m.events, t.events)}};
+  for (const auto& [file, diff] : diffs) {
+    if (!diff.empty()) return what + ": " + file + " differs between the engines at " + diff;
+  }
+  return "";
+}
+
+std::vector<std::string> ShippedScenarioFiles() {
+  std::vector<std::string> files;
+  for (const char* dir : {"scenarios", "scenarios/testbed", "scenarios/testbed/relays"}) {
+    for (const auto& e : std::filesystem::directory_iterator(test::SourcePath(dir))) {
+      if (e.path().extension() == ".json") files.push_back(e.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// A generated scenario: a base and the overrides drawn for it. Draws use the engine's raw output
+// only (std::mt19937_64 is specified exactly; the standard distributions are not).
+class ScenarioGenerator {
+ public:
+  explicit ScenarioGenerator(std::uint64_t seed) : rng_(seed) {}
+
+  std::vector<std::string> Next() {
+    std::vector<std::string> sets = {
+        "/profile=" + Pick({"rhel7.7", "v219", "v239", "v245", "v248", "v252", "v257", "main"}),
+        "/workload/0/count=" + std::to_string(Between(5, 120)),
+        "/workload/0/latency_ms=" + std::to_string(Between(1, 120)),
+        "/workload/0/cpu_ms=" + std::to_string(Between(0, 3)),
+        "/host/cpus=" + std::to_string(Between(0, 4)),
+        "/host/timeslice_ms=" + std::to_string(Between(1, 5)),
+        "/systemd/wqueue_max=" + Pick({"40", "300", "3000", "196608"}),
+        "/systemd/socket_sndbuf_bytes=" + Pick({"16384", "212992", "16777216"}),
+        "/dbus/max_outgoing_bytes=" + Pick({"60000", "1000000", "133169152"}),
+        "/dbus/max_incoming_bytes=" + Pick({"60000", "1000000", "133169152"}),
+        "/dbus/socket_sndbuf_bytes=" + Pick({"8192", "212992"}),
+        "/bus/relay=" + Pick({"dbus-daemon", "dbus-broker"}),
+        "/dbus_broker/max_outgoing_bytes=" + Pick({"4096", "65536", "8388608"}),
+        "/logind/per_message_us=" + std::to_string(Between(2, 40)),
+        "/logind/busy=" + Busy(),
+        "/subscribers=" + Subscribers(),
+        "/run/stop_at_s=" + std::to_string(Between(2, 40)),
+        "/run/sample_interval_ms=" + Pick({"1", "10", "100"}),
+    };
+    return sets;
+  }
+
+ private:
+  std::int64_t Between(std::int64_t lo, std::int64_t hi) {
+    return lo + static_cast<std::int64_t>(rng_() % static_cast<std::uint64_t>(hi - lo + 1));
+  }
+  std::string Pick(const std::vector<std::string>& choices) {
+    return choices[static_cast<std::size_t>(Between(0, static_cast<std::int64_t>(choices.size()) - 1))];
+  }
+  std::string Busy() {
+    if (Between(0, 2) == 0) return "[]";
+    return "[{\"start_s\":" + std::to_string(Between(1, 10)) + ",\"length_s\":" + std::to_string(Between(1, 8)) +
+           ",\"on_cpu\":" + Pick({"false", "true"}) + "}]";
+  }
+  std::string Subscribers() {
+    std::string list = "[";
+    const std::int64_t n = Between(0, 3);
+    for (std::int64_t i = 0; i < n; ++i) list += (i > 0 ? "," : "") + Subscriber(i);
+    return list + "]";
+  }
+  // A subscriber with match rules, a private connection to PID 1 or a monitor.
+  std::string Subscriber(std::int64_t i) {
+    const std::string kind = Pick({"rules", "rules", "private", "monitor"});
+    std::string s = "{\"name\":\"agent" + std::to_string(i) + "\"";
+    if (kind == "rules") s += ",\"match_rules\":[\"type='signal',sender='org.freedesktop.systemd1'\"]";
+    if (kind == "private") s += ",\"private_connection\":true";
+    if (kind == "monitor") s += ",\"monitor\":true";
+    return s + ",\"per_message_us\":" + std::to_string(Between(1, 60)) + ",\"busy\":" + Busy() + "}";
+  }
+
+  std::mt19937_64 rng_;
+};
+
+std::string Describe(const std::string& base, const std::vector<std::string>& sets) {
+  std::string text = "scenarios/" + base + ".json";
+  for (const std::string& s : sets) text += " --set '" + s + "'";
+  return text;
+}
+
+// Generated scenarios number `first` to `last` - 1 of the fixed sequence, all compared.
+void CheckGenerated(int first, int last) {
+  ScenarioGenerator generator(20261206);
+  for (int i = 0; i < last; ++i) {
+    const std::string base = i % 2 == 0 ? "incident-storm" : "incident-enobufs";
+    const std::vector<std::string> sets = generator.Next();
+    if (i < first) continue;
+    const std::string diff = CompareEngines(test::LoadShipped(base, sets), Describe(base, sets));
+    if (!diff.empty()) FAIL(diff);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("every shipped scenario gives the same files in the train engine", "[engine]") {
+  for (const std::string& file : ShippedScenarioFiles()) {
+    const std::string diff = CompareEngines(LoadScenarioFile(file), file);
+    if (!diff.empty()) FAIL(diff);
+  }
+}
+
+TEST_CASE("the first and last point of every shipped sweep give the same files in the train engine", "[engine]") {
+  for (const auto& e : std::filesystem::directory_iterator(test::SourcePath("scenarios/sweeps"))) {
+    const SweepSpec spec = LoadSweepFile(e.path().string());
+    const std::vector<SweepPoint> points = ExpandSweep(spec);
+    for (const SweepPoint* p : {&points.front(), &points.back()}) {
+      const Scenario s = PointScenario(spec, *p, RunSeed(spec.seed, p->key, 0));
+      const std::string diff = CompareEngines(s, e.path().string() + " point " + p->key);
+      if (!diff.empty()) FAIL(diff);
+    }
+  }
+}
+
+TEST_CASE("generated scenarios 0 to 109 give the same files in the train engine", "[engine]") {
+  CheckGenerated(0, 110);
+}
+
+TEST_CASE("generated scenarios 110 to 219 give the same files in the train engine", "[engine]") {
+  CheckGenerated(110, 220);
+}
+
+TEST_CASE("the train engine runs the storm in fewer events of its list than the events it counts", "[engine]") {
+  const RunResult r = RunScenario(test::LoadShipped("incident-storm", {"/workload/0/count=200"}),
+                                  RunOptions{Engine::kTrains, nullptr});
+  CHECK(r.engine == "trains");
+  CHECK(r.engine_events < r.events);
+}
+
+}  // namespace mountstorm
