@@ -33,6 +33,24 @@ void DepthRecorder::Record(int column, Time t, std::int64_t level) {
   c.max[bucket] = std::max(c.max[bucket], level);
 }
 
+void DepthRecorder::RecordTrain(int column, Time floor, const TrainTimes& times, std::int64_t before,
+                                std::int64_t step) {
+  Column& c = columns_[column];
+  // One group of consecutive changes per interval: the interval's maximum is at one end of it.
+  for (std::int64_t lo = 0; lo < times.count;) {
+    const Time first = std::max(floor, times.at(lo));
+    const std::size_t bucket = std::max(static_cast<std::size_t>(first / interval_), c.max.size() - 1);
+    const Time next = static_cast<Time>(bucket + 1) * interval_;  // where the next interval starts
+    std::int64_t hi = times.count - 1;
+    if (times.spacing > 0 && times.last() >= next) hi = (next - 1 - times.first) / times.spacing;
+    ExtendTo(c, bucket);
+    const std::int64_t level_lo = before + (lo + 1) * step;
+    c.level = before + (hi + 1) * step;
+    c.max[bucket] = std::max(c.max[bucket], std::max(level_lo, c.level));
+    lo = hi + 1;
+  }
+}
+
 void DepthRecorder::Finish(Time end) {
   std::size_t last = static_cast<std::size_t>(end / interval_);
   for (Column& c : columns_) ExtendTo(c, std::max(last, c.max.size() - 1));

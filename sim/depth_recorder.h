@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "mountstorm/time.h"
+#include "sim/train.h"
 
 namespace mountstorm {
 
@@ -28,6 +29,10 @@ class DepthRecorder {
 
   // The column's level became `level` at time t.
   void Record(int column, Time t, std::int64_t level);
+
+  // A train of changes (sim/train.h): exactly what times.count calls of Record() would do, the
+  // i-th at max(floor, times.at(i)) with level `before` + (i + 1) x `step`. O(intervals spanned).
+  void RecordTrain(int column, Time floor, const TrainTimes& times, std::int64_t before, std::int64_t step);
 
   // Extends every column to the interval that contains `end`.
   void Finish(Time end);

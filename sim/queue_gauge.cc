@@ -1,6 +1,7 @@
 #include "sim/queue_gauge.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "mountstorm/error.h"
@@ -55,6 +56,62 @@ void QueueGauge::Refuse(Time t) {
   t = Stamp(t);
   if (first_refusal_ == kNever) first_refusal_ = t;
   ++refused_;
+}
+
+std::int64_t QueueGauge::AddsToLimit(std::int64_t level, std::int64_t amount) const {
+  if (rule_ == LimitRule::kNone) return std::numeric_limits<std::int64_t>::max();
+  // At the limit: level >= limit (kRefuseAtLimit) or level >= limit + 1 (kRefuseAboveLimit).
+  const std::int64_t need = (rule_ == LimitRule::kRefuseAtLimit ? limit_ : limit_ + 1) - level;
+  if (need <= 0) return 0;
+  if (amount == 0) return std::numeric_limits<std::int64_t>::max();
+  return (need + amount - 1) / amount;
+}
+
+std::int64_t QueueGauge::RemovesBelowLimit(std::int64_t level, std::int64_t amount) const {
+  // Below the limit: level < limit (kRefuseAtLimit) or level <= limit (kRefuseAboveLimit).
+  const std::int64_t excess = level - (rule_ == LimitRule::kRefuseAtLimit ? limit_ : limit_ + 1);
+  if (amount == 0) return std::numeric_limits<std::int64_t>::max();
+  return excess / amount + 1;
+}
+
+std::int64_t QueueGauge::Accepts(std::int64_t count, std::int64_t amount) const {
+  return std::min(count, AddsToLimit(level_, amount));
+}
+
+void QueueGauge::AddTrain(const TrainTimes& times, std::int64_t amount) {
+  if (times.count <= 0) return;
+  const Time floor = latest_;
+  const std::int64_t before = level_;
+  const std::int64_t to_limit = AddsToLimit(level_, amount);  // 0 if already at it
+  level_ += times.count * amount;
+  latest_ = std::max(floor, times.last());
+  if (level_ > peak_) {
+    peak_ = level_;
+    peak_time_ = latest_;
+  }
+  if (to_limit >= 1 && to_limit <= times.count) at_limit_since_ = std::max(floor, times.at(to_limit - 1));
+  if (recorder_ != nullptr) recorder_->RecordTrain(column_, floor, times, before, amount);
+}
+
+void QueueGauge::RemoveTrain(const TrainTimes& times, std::int64_t amount) {
+  if (times.count <= 0) return;
+  Check(times.count * amount <= level_, "queue level below zero");
+  const Time floor = latest_;
+  const std::int64_t before = level_;
+  const bool was_at_limit = at_limit();
+  const std::int64_t to_below = RemovesBelowLimit(level_, amount);
+  level_ -= times.count * amount;
+  latest_ = std::max(floor, times.last());
+  if (level_ == 0 && amount > 0) drained_time_ = latest_;
+  if (was_at_limit && to_below <= times.count) time_at_limit_ += std::max(floor, times.at(to_below - 1)) - at_limit_since_;
+  if (recorder_ != nullptr) recorder_->RecordTrain(column_, floor, times, before, -amount);
+}
+
+void QueueGauge::RefuseTrain(const TrainTimes& times) {
+  if (times.count <= 0) return;
+  if (first_refusal_ == kNever) first_refusal_ = std::max(latest_, times.first);
+  latest_ = std::max(latest_, times.last());
+  refused_ += static_cast<std::uint64_t>(times.count);
 }
 
 void QueueGauge::Finish(Time end) {

@@ -18,6 +18,7 @@
 
 #include "mountstorm/queue_limit.h"
 #include "mountstorm/time.h"
+#include "sim/train.h"
 
 namespace mountstorm {
 
@@ -45,6 +46,14 @@ class QueueGauge {
   void Remove(Time t, std::int64_t amount);
   // Counts an item the queue refused at time t.
   void Refuse(Time t);
+  // Trains (sim/train.h): exactly what times.count calls of Add(), Remove() or Refuse() at
+  // times.at(0), times.at(1), ... would do, each of `amount` (>= 0), in O(1) (and O(sample
+  // intervals) for the recorder). RemoveTrain REQUIRES: times.count x amount <= level().
+  void AddTrain(const TrainTimes& times, std::int64_t amount);
+  void RemoveTrain(const TrainTimes& times, std::int64_t amount);
+  void RefuseTrain(const TrainTimes& times);
+  // How many of `count` back-to-back TryPush() calls of `amount` each the queue takes.
+  std::int64_t Accepts(std::int64_t count, std::int64_t amount) const;
   // Closes the time-at-limit interval that is open at `end`.
   void Finish(Time end);
 
@@ -62,6 +71,11 @@ class QueueGauge {
 
  private:
   Time Stamp(Time t);
+  // Items of `amount` added one by one to `level` until the gauge is at its limit (0 if it is
+  // already there; INT64_MAX if never).
+  std::int64_t AddsToLimit(std::int64_t level, std::int64_t amount) const;
+  // Items of `amount` removed one by one from `level` (at the limit) until it is no longer.
+  std::int64_t RemovesBelowLimit(std::int64_t level, std::int64_t amount) const;
   void Changed(Time t, bool was_at_limit);
 
   std::string name_;

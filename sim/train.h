@@ -1,0 +1,33 @@
+// Train: a run of n items that reach (or leave) a queue one after another at evenly spaced times,
+// t0, t0 + dt, ..., t0 + (n - 1) dt, each with the same amount, and what the queues do with it in
+// closed form (docs/ARCHITECTURE.md, "The train engine").
+//
+// The per-message engine hands a queue its items one call at a time; the train engine hands it a
+// whole train. The contract is exactness: QueueGauge::AddTrain(train, a) leaves the gauge, and the
+// column of its DepthRecorder, exactly as n calls of Add(t_i, a) would, and likewise RemoveTrain()
+// for Remove() and RefuseTrain() for Refuse(); Accepts() says how many of n back-to-back TryPush()
+// calls a queue takes before it refuses. The cost is O(1) for the gauge and O(sample intervals
+// the train spans) for the recorder, whatever n is. Stamps earlier than the gauge's latest count
+// at the latest, as for single items, so the part of a train before it collapses onto that time.
+#ifndef MOUNTSTORM_SIM_TRAIN_H_
+#define MOUNTSTORM_SIM_TRAIN_H_
+
+#include <cstdint>
+
+#include "mountstorm/time.h"
+
+namespace mountstorm {
+
+struct TrainTimes {
+  Time first = 0;        // of item 0
+  Duration spacing = 0;  // between consecutive items (>= 0)
+  std::int64_t count = 0;
+
+  // The time of item i, before any stamping.
+  Time at(std::int64_t i) const { return first + i * spacing; }
+  Time last() const { return at(count - 1); }
+};
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_SIM_TRAIN_H_

@@ -1,0 +1,114 @@
+// Trains (sim/train.h): a QueueGauge and its DepthRecorder column given a train end exactly where
+// the same items given one call at a time leave them, for random limits, rules, levels, stamps
+// earlier than the gauge's latest, spacings (zero included) and sample intervals.
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "sim/depth_recorder.h"
+#include "sim/queue_gauge.h"
+#include "sim/train.h"
+
+using namespace mountstorm;
+
+namespace {
+
+// A gauge with a recorder, twice: one fed item by item, one fed trains.
+struct Twin {
+  Twin(std::int64_t limit, LimitRule rule, Duration interval)
+      : items_recorder(interval), trains_recorder(interval),
+        items("q", QueueUnit::kBytes, limit, rule), trains("q", QueueUnit::kBytes, limit, rule) {
+    items.RecordInto(&items_recorder);
+    trains.RecordInto(&trains_recorder);
+  }
+  DepthRecorder items_recorder, trains_recorder;
+  QueueGauge items, trains;
+};
+
+class Draw {
+ public:
+  explicit Draw(std::uint64_t seed) : rng_(seed) {}
+  std::int64_t Between(std::int64_t lo, std::int64_t hi) {
+    return lo + static_cast<std::int64_t>(rng_() % static_cast<std::uint64_t>(hi - lo + 1));
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+void CheckSame(const Twin& t) {
+  const QueueGauge& a = t.items;
+  const QueueGauge& b = t.trains;
+  REQUIRE(b.level() == a.level());
+  REQUIRE(b.peak() == a.peak());
+  REQUIRE(b.peak_time() == a.peak_time());
+  REQUIRE(b.first_refusal() == a.first_refusal());
+  REQUIRE(b.refused() == a.refused());
+  REQUIRE(b.time_at_limit() == a.time_at_limit());
+  REQUIRE(b.drained_time() == a.drained_time());
+  REQUIRE(b.at_limit() == a.at_limit());
+}
+
+// One random train (or single item) of a random kind, applied to both gauges.
+void ApplyRandom(Twin& t, Draw& d, Time* clock) {
+  TrainTimes times;
+  times.first = std::max<Time>(0, *clock + d.Between(-6, 6));  // sometimes before the latest stamp
+  times.spacing = d.Between(0, 7);
+  times.count = d.Between(0, 25);
+  std::int64_t amount = d.Between(0, 6);
+  const std::int64_t kind = d.Between(0, 2);
+  if (kind == 1 && amount > 0) times.count = std::min(times.count, t.items.level() / amount);
+  for (std::int64_t i = 0; i < times.count; ++i) {
+    if (kind == 0) t.items.Add(times.at(i), amount);
+    if (kind == 1) t.items.Remove(times.at(i), amount);
+    if (kind == 2) t.items.Refuse(times.at(i));
+  }
+  if (kind == 0) t.trains.AddTrain(times, amount);
+  if (kind == 1) t.trains.RemoveTrain(times, amount);
+  if (kind == 2) t.trains.RefuseTrain(times);
+  if (times.count > 0) *clock = std::max(*clock, times.last());
+}
+
+}  // namespace
+
+TEST_CASE("a train leaves a gauge and its curve as the same items one by one do", "[sim][train]") {
+  Draw d(14);
+  const LimitRule rules[] = {LimitRule::kRefuseAtLimit, LimitRule::kRefuseAboveLimit, LimitRule::kNone};
+  for (int run = 0; run < 4000; ++run) {
+    Twin t(d.Between(0, 60), rules[d.Between(0, 2)], d.Between(1, 20));
+    Time clock = 0;
+    const std::int64_t trains = d.Between(1, 8);
+    for (std::int64_t k = 0; k < trains; ++k) {
+      ApplyRandom(t, d, &clock);
+      CheckSame(t);
+    }
+    const Time end = clock + d.Between(0, 30);
+    t.items.Finish(end);
+    t.trains.Finish(end);
+    t.items_recorder.Finish(end);
+    t.trains_recorder.Finish(end);
+    CheckSame(t);
+    REQUIRE(t.trains_recorder.maxima(0) == t.items_recorder.maxima(0));
+  }
+}
+
+TEST_CASE("Accepts counts the items back-to-back TryPush calls would take", "[sim][train]") {
+  Draw d(15);
+  const LimitRule rules[] = {LimitRule::kRefuseAtLimit, LimitRule::kRefuseAboveLimit, LimitRule::kNone};
+  for (int run = 0; run < 4000; ++run) {
+    QueueGauge g("q", QueueUnit::kBytes, d.Between(0, 60), rules[d.Between(0, 2)]);
+    g.Add(0, d.Between(0, 70));
+    const std::int64_t count = d.Between(0, 40);
+    const std::int64_t amount = d.Between(0, 9);
+    const std::int64_t accepts = g.Accepts(count, amount);
+    std::int64_t taken = 0;
+    for (std::int64_t i = 0; i < count; ++i) {
+      if (g.at_limit()) continue;
+      g.Add(1, amount);
+      ++taken;
+    }
+    REQUIRE(accepts == taken);
+  }
+}
