@@ -162,6 +162,19 @@ TEST_CASE("size: the smallest write-queue limit with no refusal is the one brute
   CHECK(r.bytes_per_entry == Approx(904 + r.mean_message_bytes));
 }
 
+TEST_CASE("size: the train engine tries the same limits and finds the same one", "[planner][engine]") {
+  const Base base = BaseFromJson(SmallStorm(60), "small-storm");
+  Runner messages(base, 1, Engine::kMessages);
+  Runner trains(base, 1, Engine::kTrains);
+  const SizeResult a = FindSize(messages, "systemd.wqueue", std::nullopt);
+  const SizeResult b = FindSize(trains, "systemd.wqueue", std::nullopt);
+  REQUIRE(a.outcome == SizeResult::Outcome::kFound);
+  CHECK(b.limit == a.limit);
+  CHECK(b.unconstrained_peak == a.unconstrained_peak);
+  CHECK(Values(b.tried) == Values(a.tried));
+  CHECK(b.mean_message_bytes == a.mean_message_bytes);
+}
+
 TEST_CASE("size: a byte queue's limit is exact to the byte, and a shared limit is named", "[planner]") {
   // logind reads nothing for 0.5 s during the storm, so dbus-daemon queues megabytes for it.
   nlohmann::json doc = SmallStorm(40);

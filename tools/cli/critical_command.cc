@@ -22,6 +22,7 @@ using planner::Runner;
 const char kCriticalUsage[] =
     "usage: mountstorm critical SCENARIO.json --axis /json/path [--queue NAME] [--from A] [--to B]\n"
     "                           [--profile NAME] [--set /json/path=value ...] [--json] [--jobs N]\n"
+    "                           [--engine messages|trains]\n"
     "\n"
     "The smallest integer value of the axis (e.g. /workload/0/count, the size of the storm) at which\n"
     "the system fails: a queue refuses something, a message is lost, the relay disconnects a peer or\n"
@@ -89,14 +90,15 @@ int CriticalCommand(const std::vector<std::string>& args) {
   planner::CriticalQuery q;
   q.queue = planner::kSystem;
   CommandLine cl("critical", kCriticalUsage);
-  cl.Scenario(&scenario).Overrides(&sets).Json(&json).Jobs(&jobs);
+  Engine engine = Engine::kMessages;
+  cl.Scenario(&scenario).Overrides(&sets).Json(&json).Jobs(&jobs).EngineOption(&engine);
   cl.RequiredText("axis", &q.axis, "JSON path of the integer value to search, e.g. /workload/0/count")
       .Text("queue", &q.queue, "the queue that must not overflow (a key of summary.json \"queues\"; default: the whole system)")
       .Integer("from", &from, "lowest value (default 1)")
       .Integer("to", &to, "highest value (default 4 x the scenario's current value)");
   if (!cl.Parse(args)) return kExitOk;
   Progress progress("critical", true);
-  Runner runner(planner::LoadBase(scenario, sets), Jobs(jobs), &progress);
+  Runner runner(planner::LoadBase(scenario, sets), Jobs(jobs), engine, &progress);
   planner::RequireQueue(planner::QueueInventory(runner.base().scenario), q.queue, /*system_ok=*/true);
   q.from = from.value_or(1);
   planner::Apply(runner.base(), {{q.axis, q.from}});  // a bad axis fails here, before any run

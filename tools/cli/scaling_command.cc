@@ -22,6 +22,7 @@ const char kScalingUsage[] =
     "usage: mountstorm scaling SCENARIO.json --axis /json/path --from A --to B [--points K]\n"
     "                          [--queue NAME] [--limits L1,L2,...] [--profile NAME]\n"
     "                          [--set /json/path=value ...] [--json] [--jobs N]\n"
+    "                          [--engine messages|trains]\n"
     "\n"
     "How the storm scales. Runs K (default 8) log-spaced integer values of the axis from A to B and\n"
     "fits log(messages) = c + k log(N) by least squares, messages being what PID 1 produced (sent +\n"
@@ -145,7 +146,8 @@ int ScalingCommand(const std::vector<std::string>& args) {
   std::optional<std::string> limits_text;
   planner::ScalingQuery q;
   CommandLine cl("scaling", kScalingUsage);
-  cl.Scenario(&scenario).Overrides(&sets).Json(&json).Jobs(&jobs);
+  Engine engine = Engine::kMessages;
+  cl.Scenario(&scenario).Overrides(&sets).Json(&json).Jobs(&jobs).EngineOption(&engine);
   cl.RequiredText("axis", &q.axis, "JSON path of the storm size, e.g. /workload/0/count")
       .RequiredInteger("from", &q.from, "smallest value (at least 1)")
       .RequiredInteger("to", &q.to, "largest value")
@@ -155,7 +157,7 @@ int ScalingCommand(const std::vector<std::string>& args) {
   if (!cl.Parse(args)) return kExitOk;
   if (limits_text) q.limits = ParseLimits(*limits_text);
   Progress progress("scaling", true);
-  Runner runner(planner::LoadBase(scenario, sets), Jobs(jobs), &progress);
+  Runner runner(planner::LoadBase(scenario, sets), Jobs(jobs), engine, &progress);
   planner::Apply(runner.base(), {{q.axis, q.from}});  // a bad axis fails here, before any run
   const planner::ScalingResult r = planner::AnalyzeScaling(runner, q);
   progress.Done();

@@ -20,7 +20,7 @@ using planner::Runner;
 
 const char kSizeUsage[] =
     "usage: mountstorm size SCENARIO.json --queue NAME [--max M] [--profile NAME]\n"
-    "                       [--set /json/path=value ...] [--json]\n"
+    "                       [--set /json/path=value ...] [--json] [--engine messages|trains]\n"
     "\n"
     "The smallest limit of the queue with which it refuses nothing in the scenario (for\n"
     "dbus.in.<peer>: spends no time at its limit), and the memory that limit implies. Runs once with\n"
@@ -193,12 +193,13 @@ int SizeCommand(const std::vector<std::string>& args) {
   bool json = false;
   std::optional<std::int64_t> max;
   CommandLine cl("size", kSizeUsage);
-  cl.Scenario(&scenario).Overrides(&sets).Json(&json);
+  Engine engine = Engine::kMessages;
+  cl.Scenario(&scenario).Overrides(&sets).Json(&json).EngineOption(&engine);
   cl.RequiredText("queue", &queue, "the queue to size (a key of summary.json \"queues\"), e.g. systemd.wqueue")
       .Integer("max", &max, "largest limit to consider (default: the largest the scenario accepts)");
   if (!cl.Parse(args)) return kExitOk;
   Progress progress("size", true);
-  Runner runner(planner::LoadBase(scenario, sets), 1, &progress);  // a bisection: one run after the other
+  Runner runner(planner::LoadBase(scenario, sets), 1, engine, &progress);  // a bisection: one run after the other
   const planner::SystemVerdict as_given = planner::JudgeSystem(runner.Summary({}));
   const planner::SizeResult r = planner::FindSize(runner, queue, max);
   const planner::SystemSize system = planner::FindSystemSize(runner, r, max);

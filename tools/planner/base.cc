@@ -65,8 +65,8 @@ std::optional<nlohmann::json> CurrentValue(const Base& base, const std::string& 
   return std::nullopt;
 }
 
-Runner::Runner(Base base, int jobs, Progress* progress)
-    : base_(std::move(base)), jobs_(std::max(1, jobs)), progress_(progress) {}
+Runner::Runner(Base base, int jobs, Engine engine, Progress* progress)
+    : base_(std::move(base)), jobs_(std::max(1, jobs)), engine_(engine), progress_(progress) {}
 
 RunResult Runner::Summary(const Assignments& a) {
   const ScenarioDocument doc = AppliedDocument(base_, a);
@@ -78,7 +78,7 @@ RunResult Runner::Summary(const Assignments& a) {
     if (it != cache_.end()) return *it->second;
   }
   // The curves and events of the searches' runs are not kept: only their summaries are read.
-  RunResult result = RunScenario(doc.Parse());
+  RunResult result = RunScenario(doc.Parse(), RunOptions{engine_, nullptr});
   result.curves = Curves{};
   result.event_log.clear();
   auto summary = std::make_shared<RunResult>(std::move(result));

@@ -26,6 +26,7 @@
 
 #include "io/progress.h"
 #include "mountstorm/result.h"
+#include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
 
 namespace mountstorm {
@@ -59,9 +60,10 @@ std::optional<nlohmann::json> CurrentValue(const Base& base, const std::string& 
 // scenario document), on up to `jobs` threads. Safe to call from several threads.
 class Runner {
  public:
+  // `engine`: how the runs are simulated (mountstorm/run.h); the answers are the same.
   // `progress`, if given, is told the number of runs made after each one (the commands pass a
   // line on stderr for a person at a terminal).
-  Runner(Base base, int jobs, Progress* progress = nullptr);
+  Runner(Base base, int jobs, Engine engine = Engine::kMessages, Progress* progress = nullptr);
   const Base& base() const { return base_; }
   int jobs() const { return jobs_; }
   // The result of the base with `a` applied (without its curves and events).
@@ -74,6 +76,7 @@ class Runner {
  private:
   Base base_;
   int jobs_;
+  Engine engine_;
   Progress* progress_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<RunResult>> cache_;
