@@ -2,7 +2,8 @@
 // first and last point of every shipped sweep and 220 scenarios generated from a fixed seed (random
 // profiles, limits, latencies, CPU counts, subscribers, relays and stop times) are run in both
 // engines, and summary.json (apart from the engine's own key), curves.csv and events.csv must be
-// byte-identical. A failure names the scenario, its overrides and the first line that differs.
+// byte-identical; and a trace gets the same messages. A failure names the scenario, its
+// overrides and the first line that differs.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include "mountstorm/result_files.h"
 #include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
+#include "mountstorm/trace.h"
 #include "sweep/sweep_spec.h"
 #include "tests/test_support.h"
 
@@ -178,6 +180,36 @@ TEST_CASE("generated scenarios 0 to 109 give the same files in the train engine"
 
 TEST_CASE("generated scenarios 110 to 219 give the same files in the train engine", "[engine]") {
   CheckGenerated(110, 220);
+}
+
+namespace {
+
+// Every routed message as one line of text, in order: what a trace is written from.
+class Transcript : public MessageTap {
+ public:
+  bool Wants(Time) override { return true; }
+  void Routed(const TracedMessage& m) override {
+    std::ostringstream line;
+    line << m.time << ' ' << m.type << ' ' << m.serial << ' ' << m.reply_serial << ' ' << m.sender << ' '
+         << m.destination << ' ' << m.path << ' ' << m.interface << ' ' << m.member << ' ' << m.error_name << ' '
+         << m.signature << ' ' << m.changed_interface << ' ' << m.unit << ' ' << m.bytes << ' ' << m.recipients;
+    lines.push_back(line.str());
+  }
+  std::vector<std::string> lines;
+};
+
+}  // namespace
+
+TEST_CASE("the train engine hands a trace every routed message as the per-message engine does", "[engine]") {
+  for (const char* name : {"incident-enobufs", "stalled-subscriber-broker"}) {
+    const Scenario s = test::LoadShipped(name, {"/workload/0/count=150"});
+    Transcript messages, trains;
+    RunScenario(s, RunOptions{Engine::kMessages, &messages});
+    RunScenario(s, RunOptions{Engine::kTrains, &trains});
+    INFO(name);
+    REQUIRE(messages.lines.size() > 1000);
+    CHECK(trains.lines == messages.lines);
+  }
 }
 
 TEST_CASE("the train engine runs the storm in fewer events of its list than the events it counts", "[engine]") {
