@@ -114,8 +114,9 @@ TEST_CASE("run writes summary.json, curves.csv and events.csv into a directory i
   CHECK(r.out.find("wrote " + dir + "/summary.json, " + dir + "/curves.csv and events.csv") != std::string::npos);
   CHECK(r.err.find("mountstorm:") == std::string::npos);
 
-  // Nothing but the two results: no temporary file is left behind.
-  CHECK(FilesIn(dir) == std::vector<std::string>{"curves.csv", "events.csv", "summary.json"});
+  // Nothing but the results, the scenario and the manifest: no temporary file is left behind.
+  CHECK(FilesIn(dir) ==
+        std::vector<std::string>{"curves.csv", "events.csv", "manifest.json", "scenario.json", "summary.json"});
 
   nlohmann::json summary = nlohmann::json::parse(ReadFile(dir + "/summary.json"));
   CHECK(summary["scenario"] == "incident-single-mount");
@@ -150,7 +151,8 @@ TEST_CASE("run gives byte-identical files when repeated, and overwrites cleanly"
   REQUIRE(Mountstorm({"run", SingleMount(), "-o", a, "-q"}).exit_status == 0);
   CHECK(summary == ReadFile(a + "/summary.json"));
   CHECK(curves == ReadFile(a + "/curves.csv"));
-  CHECK(FilesIn(a) == std::vector<std::string>{"curves.csv", "events.csv", "summary.json"});
+  CHECK(FilesIn(a) ==
+        std::vector<std::string>{"curves.csv", "events.csv", "manifest.json", "scenario.json", "summary.json"});
 }
 
 TEST_CASE("run --seed sets the summary's seed and is reproducible", "[cli]") {

@@ -3,6 +3,7 @@
 // when thousands of samples share a pixel), the choices and errors of the sweep plots, the
 // self-contained report, and determinism. tests/render/render_test.sh checks the rendered pictures.
 #include "cli/commands.h"
+#include "io/manifest.h"
 #include "io/result_dir.h"
 #include "mountstorm/csv.h"
 #include "render/plot_scale.h"
@@ -31,6 +32,13 @@ using mountstorm::test::ReadFile;
 using mountstorm::test::TempDir;
 
 namespace {
+
+// Writes DIR/manifest.json listing `names`, as a command that finished would.
+void Seal(const std::string& dir, const std::vector<std::string>& names) {
+  std::vector<ManifestFile> files;
+  for (const std::string& n : names) files.push_back(DescribeFile(dir, n));
+  std::ofstream(dir + "/manifest.json") << ManifestText({}, files);
+}
 
 // The incident-enobufs run, once for all the tests (0.2 s).
 const RunData& Enobufs() {
@@ -365,9 +373,12 @@ TEST_CASE("a directory that is neither a run nor a sweep is an input error", "[p
   // A run directory whose summary.json is not one mountstorm writes: refused, naming the file.
   std::ofstream(dir + "/summary.json") << "{\"queues\": {}, \"scenario\": \"s\", \"end_time_s\": 1.0}";
   CHECK(DetectResultDir(dir) == ResultDirKind::kRun);
+  CHECK_THROWS_WITH(LoadRunDir(dir), Catch::Contains(dir + ": no manifest.json: the run did not finish"));
+  Seal(dir, {"summary.json"});
   CHECK_THROWS_WITH(LoadRunDir(dir), Catch::Contains(dir + "/summary.json: "));
   // A run directory without curves.csv.
   std::ofstream(dir + "/summary.json") << SummaryJsonText(Enobufs().result);
+  Seal(dir, {"summary.json"});
   CHECK(DetectResultDir(dir) == ResultDirKind::kRun);
   CHECK_THROWS_WITH(LoadRunDir(dir), Catch::Contains("curves.csv: missing"));
 }
@@ -378,6 +389,7 @@ TEST_CASE("plot and report commands write files from a run directory", "[plot]")
   std::ofstream(dir + "/summary.json") << SummaryJsonText(run.result);
   std::ofstream(dir + "/curves.csv") << CurvesCsvText(run.result.curves);
   std::ofstream(dir + "/events.csv") << EventsCsvText(run.result.event_log);
+  Seal(dir, {"summary.json", "curves.csv", "events.csv"});
   REQUIRE(PlotCommand({dir, "-o", dir + "/plot.svg", "-q"}) == 0);
   RunData loaded = LoadRunDir(dir);
   loaded.dir = run.dir;

@@ -7,12 +7,15 @@
 #   golden.sh --check MOUNTSTORM SOURCE_DIR      the same in a temporary directory, compared with
 #                                                SOURCE_DIR/tests/golden/outputs.sha256
 #
-# What runs: `run` on every scenarios/*.json (summary.json, curves.csv, events.csv and what it
-# prints), `validate` and `graph` on each; both shipped sweeps (scenarios/sweeps/*.json) whole and
+# What runs: `run` on every scenarios/*.json (summary.json, curves.csv, events.csv, scenario.json,
+# manifest.json and what it prints), `validate` and `graph` on each; `run` again on the
+# scenario.json of a run made with --set, --seed and --profile (its files must hash alike); both shipped sweeps (scenarios/sweeps/*.json) whole and
 # in 3 shards merged; plot and report of a run and of a sweep (lines and heat map); compare;
 # headroom, critical, size and scaling; traces (pcap and text); params, profiles, patches, every
 # command's --help, and a few refusals (their message and exit status). The wall time a run prints
 # on stderr is left out; everything else on stdout and stderr is kept, with the exit status.
+# manifest.json records the command line (paths relative to OUT, so the same everywhere), the
+# version and SHA-256 hashes: no time and no absolute path, so it is hashed like the rest.
 #
 # A difference means an output changed. To see which bytes, run this script with the old and the
 # new binary into two directories and diff them. When an output is meant to change (a model
@@ -57,6 +60,10 @@ for s in scenarios/*.json; do
 done
 cmd run-set run scenarios/incident-storm.json -o runs/set --set /workload/0/count=300 --seed 7 --profile v245
 cmd run-quiet run scenarios/incident-single-mount.json -o runs/quiet -q
+cmd run-reproduce run runs/set/scenario.json -o runs/set-again -q
+for f in summary.json curves.csv events.csv scenario.json; do
+  cmp -s "runs/set/$f" "runs/set-again/$f" || { echo "golden: runs/set-again/$f differs from runs/set/$f" >&2; exit 1; }
+done
 
 for s in scenarios/sweeps/*.json; do
   n=$(basename "$s" .json)

@@ -3,14 +3,17 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "cli/command_line.h"
 #include "cli/commands.h"
-#include "io/atomic_file.h"
+#include "cli/scenario_input.h"
+#include "io/output_dir.h"
 #include "io/text_io.h"
 #include "io/parallel_for.h"
 #include "mountstorm/error.h"
 #include "mountstorm/input.h"
+#include "mountstorm/policy.h"
 #include "mountstorm/result_files.h"
 #include "mountstorm/run.h"
 #include "planner/compare.h"
@@ -36,32 +39,66 @@ std::string Cell(const MetricValue& v) {
 
 }  // namespace
 
-Scenario ScenarioWithSpec(const std::string& path, std::vector<std::string> sets, const std::string& spec,
-                          const std::string& origin) {
-  if (spec.empty() || spec == "none") return LoadScenarioFile(path, sets);
-  if (IsProfile(spec)) {
-    sets.insert(sets.begin(), "/profile=" + spec);
-    return LoadScenarioFile(path, sets);
+namespace {
+
+bool IsPatch(const std::string& name) {
+  for (const auto& [p, description] : ListPatches()) {
+    if (p == name) return true;
   }
-  if (spec == "dbus-daemon" || spec == "dbus-broker") {  // the relay (/bus/relay)
-    sets.insert(sets.begin(), "/bus/relay=\"" + spec + "\"");
-    return LoadScenarioFile(path, sets);
+  return false;
+}
+
+[[noreturn]] void RefuseSpec(const std::string& spec, const std::string& origin) {
+  std::string profiles, patches;
+  for (const auto& [p, d] : ListProfiles()) profiles += (profiles.empty() ? "" : ", ") + p;
+  for (const auto& [p, d] : ListPatches()) patches += (patches.empty() ? "" : ", ") + p;
+  throw InputError(origin + ": expected a profile (" + profiles + "), a relay (dbus-daemon, dbus-broker), a patch name (" +
+                   patches + "), a patch as a JSON object, a JSON array of patches, or none; found \"" + spec + "\"");
+}
+
+// The patches of `spec` (a patch name, a JSON object or array), each checked as ParsePatchSpec
+// checks it, so that an error names `origin`.
+nlohmann::json SpecPatches(const std::string& spec, const std::string& origin) {
+  if (IsPatch(spec)) {
+    const nlohmann::json patch = {{"name", spec}};
+    return nlohmann::json::array({patch});
   }
   GuardJsonText(spec, origin);
   nlohmann::json j = nlohmann::json::parse(spec, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !(j.is_object() || j.is_array())) {
-    std::string profiles;
-    for (const auto& [p, d] : ListProfiles()) profiles += (profiles.empty() ? "" : ", ") + p;
-    throw InputError(origin + ": expected a profile (" + profiles +
-                     "), a relay (dbus-daemon, dbus-broker), a patch as a JSON object, a JSON array of patches, "
-                     "or none; found \"" + spec + "\"");
-  }
-  Scenario s = LoadScenarioFile(path, sets);
+  if (j.is_discarded() || !(j.is_object() || j.is_array())) RefuseSpec(spec, origin);
   if (j.is_object()) j = nlohmann::json::array({j});
-  for (std::size_t i = 0; i < j.size(); ++i) {
-    s.patches.push_back(ParsePatchSpec(j.at(i).dump(), origin, "/" + std::to_string(i)));
+  for (std::size_t i = 0; i < j.size(); ++i) ParsePatchSpec(j.at(i).dump(), origin, "/" + std::to_string(i));
+  return j;
+}
+
+}  // namespace
+
+ScenarioInput InputWithSpec(const std::string& path, std::vector<std::string> sets, const std::string& spec,
+                            const std::string& origin) {
+  if (spec.empty() || spec == "none") return ReadScenarioInput(path, sets);
+  if (IsProfile(spec)) {
+    sets.insert(sets.begin(), "/profile=" + spec);
+    return ReadScenarioInput(path, sets);
   }
-  return s;
+  if (spec == "dbus-daemon" || spec == "dbus-broker") {  // the relay (/bus/relay)
+    sets.insert(sets.begin(), "/bus/relay=\"" + spec + "\"");
+    return ReadScenarioInput(path, sets);
+  }
+  const nlohmann::json added = SpecPatches(spec, origin);
+  ScenarioInput in = ReadScenarioInput(path, sets);
+  // Appended to the scenario's own patches, in the document, so that the saved scenario has them.
+  nlohmann::json patches = nlohmann::json::array();
+  if (std::optional<std::string> own = in.doc.Get("/patches")) patches = nlohmann::json::parse(*own);
+  if (patches.is_array()) {
+    for (const nlohmann::json& p : added) patches.push_back(p);
+    in.doc.Override("/patches=" + patches.dump(), origin);
+  }
+  return in;
+}
+
+Scenario ScenarioWithSpec(const std::string& path, std::vector<std::string> sets, const std::string& spec,
+                          const std::string& origin) {
+  return InputWithSpec(path, std::move(sets), spec, origin).doc.Parse();
 }
 
 namespace {
@@ -73,8 +110,11 @@ const char kCompareUsage[] =
       "Runs A and B on the same workload and seed and prints what each did and the ratio B/A:\n"
       "messages, drops, queue peaks and onsets, logins, CPU time, drain time and how long new\n"
       "mounts stay invisible to PID 1 (the cost of a rate limit). A SPEC is a profile name\n"
-      "(mountstorm profiles), a relay (dbus-daemon or dbus-broker), a patch such as\n"
-      "'{\"name\": \"ratelimit\", \"burst\": 5}' (mountstorm patches), a JSON array of patches, or none.\n";
+      "(mountstorm profiles), a relay (dbus-daemon or dbus-broker), a patch name such as\n"
+      "ratelimit or a patch with parameters such as '{\"name\": \"ratelimit\", \"burst\": 5}'\n"
+      "(mountstorm patches), a JSON array of patches, or none. With -o DIR, writes\n"
+      "DIR/compare.json, the effective scenarios DIR/scenario-a.json and DIR/scenario-b.json,\n"
+      "and DIR/manifest.json last.\n";
 
 // compare.json: both runs' scenario, spec and summary, and the rows.
 nlohmann::json CompareJson(const std::vector<std::string>& files, const std::string& spec_a, const std::string& spec_b,
@@ -101,6 +141,19 @@ void PrintComparison(const Scenario& a, const std::string& spec_a, const Scenari
   }
 }
 
+// DIR/compare.json, the two effective scenarios, then manifest.json. A scenario whose mount table
+// is a file keeps the path it had (the copy beside a run's scenario.json is one table per directory).
+void WriteCompareDir(OutputDir& out, const nlohmann::json& report, const ScenarioInput& a, const ScenarioInput& b) {
+  out.Add("compare.json", report.dump(2) + "\n");
+  out.Add("scenario-a.json", nlohmann::json::parse(a.doc.Text()).dump(2) + "\n");
+  out.Add("scenario-b.json", nlohmann::json::parse(b.doc.Text()).dump(2) + "\n");
+  std::vector<ManifestInput> inputs = a.inputs;
+  for (const ManifestInput& i : b.inputs) {
+    if (i.path != inputs.front().path || i.sha256 != inputs.front().sha256) inputs.push_back(i);
+  }
+  out.Commit(inputs);
+}
+
 }  // namespace
 
 int CompareCommand(const CommandArgs& args) {
@@ -119,20 +172,20 @@ int CompareCommand(const CommandArgs& args) {
   if (files.size() == 2 && (cl.Given("a") || cl.Given("b"))) {
     throw InputError("compare: give either two scenarios or one with --a/--b, not both");
   }
-  Scenario a = ScenarioWithSpec(files[0], sets, spec_a, "--a");
-  Scenario b = files.size() == 2 ? ScenarioWithSpec(files[1], sets, "", files[1])
-                                 : ScenarioWithSpec(files[0], sets, spec_b, "--b");
+  const ScenarioInput in_a = InputWithSpec(files[0], sets, spec_a, "--a");
+  const ScenarioInput in_b = files.size() == 2 ? InputWithSpec(files[1], sets, "", files[1])
+                                               : InputWithSpec(files[0], sets, spec_b, "--b");
+  const Scenario a = in_a.doc.Parse(), b = in_b.doc.Parse();
   if (!cl.Given("b") && files.size() == 1) throw InputError("compare: --b is needed with one scenario");
-  std::string error;
-  if (!out_dir.empty() && !MakeDirectories(out_dir, &error)) throw InputError(error);
+  if (out_dir == "-") throw InputError("compare: -o - is not a directory; --json prints compare.json on standard output");
+  std::optional<OutputDir> out;
+  if (!out_dir.empty()) out.emplace(out_dir, "-o");
   // The two runs are independent: run them at once.
   RunResult ra, rb;
   ParallelFor(2, 2, [&](int i) { (i == 0 ? ra : rb) = RunScenario(i == 0 ? a : b); });
   const std::vector<CompareRow> rows = CompareRows(ra, rb);
   const nlohmann::json report = CompareJson(files, spec_a, spec_b, ra, rb, rows);
-  if (!out_dir.empty() && !WriteFileAtomically(out_dir + "/compare.json", report.dump(2) + "\n", &error)) {
-    throw InputError(error);
-  }
+  if (out) WriteCompareDir(*out, report, in_a, in_b);
   if (json) {
     std::cout << report.dump(2) << "\n";
     return kExitOk;

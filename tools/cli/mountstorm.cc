@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "io/atomic_file.h"
+#include "io/manifest.h"
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
 
@@ -84,6 +86,8 @@ int CheckStdout(int status) {
 
 int main(int argc, char** argv) {
   int status;
+  mountstorm::SetCommandLine(argc, argv);
+  mountstorm::InstallTempCleanup();
   try {
     status = mountstorm::Main(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const mountstorm::InputError& e) {

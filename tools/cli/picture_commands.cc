@@ -3,7 +3,7 @@
 
 #include "cli/command_line.h"
 #include "cli/commands.h"
-#include "io/atomic_file.h"
+#include "io/output_dir.h"
 #include "io/result_dir.h"
 #include "mountstorm/error.h"
 #include "render/report.h"
@@ -78,7 +78,7 @@ int PlotCommand(const CommandArgs& args) {
   bool quiet = false;
   CommandLine cl("plot", kPlotUsage);
   cl.Positional("dir", &dir, "a run directory (mountstorm run) or a sweep directory (mountstorm sweep)")
-      .Output(&out, "the SVG file to write")
+      .Output(&out, "the SVG file to write (- for standard output)")
       .Texts("queue", &ro.queues, "run: plot this queue (repeatable; default: every queue that held something)")
       .Text("y", &so.outcome, "sweep: the outcome, a column of results.csv (default messages.systemd.sent)")
       .Text("value", &value, "sweep: the same as --y (the colour of a heat map)")
@@ -91,6 +91,7 @@ int PlotCommand(const CommandArgs& args) {
       .Flag("log-x", &so.log_x, "sweep: log scale for a numeric x axis")
       .Quiet(&quiet);
   if (!cl.Parse(args)) return kExitOk;
+  if (out != "-") CheckOutputFile(out, "-o");
   TakeValue(value, &so);
   std::string text;
   std::vector<std::string> notes;
@@ -100,11 +101,11 @@ int PlotCommand(const CommandArgs& args) {
   } else {
     text = PlotSweepDir(dir, so, cl, &notes);
   }
-  std::string error;
-  if (!WriteFileAtomically(out, text, &error)) throw InputError(error);
+  WriteOutputFile(out, text);
   if (!quiet) {
-    for (const std::string& n : notes) std::cout << n << "\n";
-    std::cout << "wrote " << out << std::endl;
+    std::ostream& say = out == "-" ? std::cerr : std::cout;  // the SVG itself is on stdout
+    for (const std::string& n : notes) say << n << "\n";
+    if (out != "-") say << "wrote " << out << std::endl;
   }
   return kExitOk;
 }
@@ -116,7 +117,7 @@ int ReportCommand(const CommandArgs& args) {
   bool quiet = false;
   CommandLine cl("report", kReportUsage);
   cl.Positional("dir", &dir, "a run directory (mountstorm run) or a sweep directory (mountstorm sweep)")
-      .Output(&out, "the HTML file to write")
+      .Output(&out, "the HTML file to write (- for standard output)")
       .Texts("queue", &ro.queues, "run: plot this queue (repeatable; default: every queue that held something)")
       .Texts("y", &so.outcomes, "sweep: plot this outcome (repeatable; default: messages sent and dropped by PID 1, ...)")
       .Text("x", &so.x, "sweep: the axis along x (default: the first axis)")
@@ -124,6 +125,7 @@ int ReportCommand(const CommandArgs& args) {
       .Texts("fix", &so.fixed, "sweep: PATH=VALUE for an axis not plotted (default: its first value)")
       .Quiet(&quiet);
   if (!cl.Parse(args)) return kExitOk;
+  if (out != "-") CheckOutputFile(out, "-o");
   std::string html;
   if (DetectResultDir(dir) == ResultDirKind::kRun) {
     RefuseOptions(cl, "report", {"y", "x", "series", "fix"}, dir, "run");
@@ -132,9 +134,8 @@ int ReportCommand(const CommandArgs& args) {
     RefuseOptions(cl, "report", {"queue"}, dir, "sweep");
     html = SweepReportHtml(LoadSweepDir(dir), so);
   }
-  std::string error;
-  if (!WriteFileAtomically(out, html, &error)) throw InputError(error);
-  if (!quiet) std::cout << "wrote " << out << std::endl;
+  WriteOutputFile(out, html);
+  if (!quiet && out != "-") std::cout << "wrote " << out << std::endl;
   return kExitOk;
 }
 

@@ -10,7 +10,8 @@
 
 #include "cli/command_line.h"
 #include "cli/commands.h"
-#include "io/atomic_file.h"
+#include "cli/scenario_input.h"
+#include "io/output_dir.h"
 #include "io/text_io.h"
 #include "mountstorm/error.h"
 #include "mountstorm/result_files.h"
@@ -28,8 +29,12 @@ const char kRunUsage[] =
     "\n"
     "Simulates the scenario and writes DIR/summary.json, DIR/curves.csv (the maximum depth of\n"
     "every queue per sample interval) and DIR/events.csv (mounts, scans and logins in time\n"
-    "order); the same scenario and seed give byte-identical files (docs/OUTPUTS.md). Prints a\n"
-    "short summary. --trace FILE also writes every D-Bus message the bus routes, as a pcap for\n"
+    "order); the same scenario and seed give byte-identical files (docs/OUTPUTS.md). It also\n"
+    "writes DIR/scenario.json, the scenario after --profile, --set, --seed and --mountinfo\n"
+    "(`mountstorm run DIR/scenario.json` gives the same files again), and, last,\n"
+    "DIR/manifest.json: the files with their sizes and SHA-256, the command line and version.\n"
+    "SCENARIO - reads the scenario from standard input; -o - prints summary.json on standard\n"
+    "output and writes no directory. Prints a short summary. --trace FILE also writes every D-Bus message the bus routes, as a pcap for\n"
     "tshark and Wireshark (docs/TRACES.md).\n";
 
 // The options of --trace, when given.
@@ -113,11 +118,37 @@ void PrintSummary(const RunResult& s, std::ostream& out) {
   PrintCounts(s, out);
 }
 
-// Writes the run's three files into `dir`; false (with *error) if one cannot be written.
-bool WriteRunFiles(const std::string& dir, const RunResult& result, std::string* error) {
-  return WriteFileAtomically(dir + "/summary.json", SummaryJsonText(result), error) &&
-         WriteFileAtomically(dir + "/curves.csv", CurvesCsvText(result.curves), error) &&
-         WriteFileAtomically(dir + "/events.csv", EventsCsvText(result.event_log), error);
+// Writes the run's files into `out`: the three results, the effective scenario (and the copy of
+// its mount table), then manifest.json.
+void WriteRunDir(OutputDir& out, const RunResult& result, const ScenarioInput& input, TraceTap* trace) {
+  out.Add("summary.json", SummaryJsonText(result));
+  out.Add("curves.csv", CurvesCsvText(result.curves));
+  out.Add("events.csv", EventsCsvText(result.event_log));
+  out.Add("scenario.json", input.EffectiveText());
+  if (input.mountinfo) out.Add(kMountinfoCopyName, *input.mountinfo);
+  std::string error;
+  if (trace && !trace->Finish(&error)) throw InputError(error);
+  out.Commit(input.inputs);
+}
+
+}  // namespace
+
+namespace {
+
+// run -o -: summary.json on standard output, no directory and nothing else.
+int RunToStdout(const std::string& path, const std::vector<std::string>& sets, std::optional<std::uint64_t> seed,
+                const std::optional<std::string>& mountinfo, const std::optional<TraceOptions>& trace_options) {
+  if (trace_options && trace_options->path == "-") {
+    throw InputError("run: -o - and --trace - both write to standard output; give one of them a file");
+  }
+  const Scenario scenario = LoadScenarioArg(path, sets, seed, mountinfo);
+  std::unique_ptr<TraceTap> trace;
+  if (trace_options) trace = OpenTrace(*trace_options);
+  const RunResult result = RunScenario(scenario, trace.get());
+  std::string error;
+  if (trace && !trace->Finish(&error)) throw InputError(error);
+  std::cout << SummaryJsonText(result);
+  return kExitOk;
 }
 
 }  // namespace
@@ -132,7 +163,8 @@ int RunCommand(const CommandArgs& args) {
   Engine engine = Engine::kMessages;
   CommandLine cl("run", kRunUsage);
   cl.Scenario(&scenario_path)
-      .Output(&out_dir, "directory for summary.json, curves.csv and events.csv (created if needed)")
+      .Output(&out_dir, "directory for summary.json, curves.csv, events.csv, scenario.json and manifest.json "
+                        "(created if needed); - prints summary.json on standard output")
       .Seed(&seed)
       .EngineOption(&engine)
       .Overrides(&sets)
@@ -144,25 +176,18 @@ int RunCommand(const CommandArgs& args) {
       .Quiet(&quiet);
   if (!cl.Parse(args)) return kExitOk;
   const std::optional<TraceOptions> trace_options = trace_args.Options();
-  if (mountinfo) {
-    const std::string path = std::filesystem::absolute(*mountinfo).string();
-    sets.push_back("/mount_table/mountinfo_file=" + nlohmann::json(path).dump());
-  }
-  Scenario scenario = LoadScenarioFile(scenario_path, sets);
-  if (seed) scenario.seed = *seed;
+  if (out_dir == "-") return RunToStdout(scenario_path, sets, seed, mountinfo, trace_options);
+  const ScenarioInput input = ReadScenarioInput(scenario_path, sets, seed, mountinfo);
+  const Scenario scenario = input.doc.Parse();
 
-  // The trace first: a bad --trace path is refused before the output directory is made.
+  // Every output path is checked before the run: the directory, then the trace.
+  OutputDir out(out_dir, "-o");
   std::unique_ptr<TraceTap> trace;
   if (trace_options) trace = OpenTrace(*trace_options);
-  std::string error;
-  if (!MakeDirectories(out_dir, &error)) throw InputError(error);
   const auto started = std::chrono::steady_clock::now();
   const RunResult result = RunScenario(scenario, RunOptions{engine, trace.get()});
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (!WriteRunFiles(out_dir, result, &error) || (trace && !trace->Finish(&error))) {
-    std::cerr << "mountstorm: " << error << "\n";
-    return kExitInput;
-  }
+  WriteRunDir(out, result, input, trace.get());
   if (!quiet) {
     PrintSummary(result, std::cout);
     std::cout << "wrote " << out_dir << "/summary.json, " << out_dir << "/curves.csv and events.csv" << std::endl;

@@ -6,6 +6,8 @@
 
 #include "cli/command_line.h"
 #include "cli/commands.h"
+#include "io/sha256.h"
+#include "io/text_io.h"
 #include "mountstorm/csv.h"
 #include "sweep/sweep_runner.h"
 #include "sweep/sweep_spec.h"
@@ -50,7 +52,8 @@ int SweepCommand(const CommandArgs& args) {
       "\n"
       "Runs every point and replication of a sweep (docs/SWEEPS.md) on N threads and writes\n"
       "DIR/results.csv (and results-long.csv, the same in long form), DIR/results.jsonl and\n"
-      "DIR/aggregate.csv, identical whatever N. Each finished\n"
+      "DIR/aggregate.csv, identical whatever N, and last DIR/manifest.json (the files with sizes and\n"
+      "SHA-256, the command line, the version). Each finished\n"
       "run is saved as it finishes: run the same command again after an interruption and only the\n"
       "missing runs are done. With a shard, only its slice runs; mountstorm merge combines the\n"
       "shards' directories. --dry-run lists the points instead (CSV on stdout: each point's axis\n"
@@ -79,7 +82,8 @@ int SweepCommand(const CommandArgs& args) {
     PrintDryRun(sweep_path, spec, o);
     return kExitOk;
   }
-  RunSweep(spec, out_dir, o);
+  const std::vector<ManifestInput> inputs = {{sweep_path, Sha256Hex(ReadFileText(sweep_path))}};
+  RunSweep(spec, out_dir, o, inputs);
   if (!quiet) std::cout << "wrote " << out_dir << "/results.csv, results-long.csv, results.jsonl and aggregate.csv" << std::endl;
   return kExitOk;
 }

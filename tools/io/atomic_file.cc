@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "io/temp_files.h"
+
 namespace mountstorm {
 
 namespace {
@@ -28,7 +30,9 @@ mode_t OutputMode() {
 }  // namespace
 
 int CreateTempBeside(const std::string& path, std::string* temp, std::string* error) {
-  std::string templ = path + ".tmp.XXXXXX";
+  // The PID in the name lets the next command tell a temporary of a killed process (stale, to
+  // remove) from one being written by a process still running (RemoveStaleTemps).
+  std::string templ = path + ".tmp." + std::to_string(getpid()) + ".XXXXXX";
   std::vector<char> name(templ.begin(), templ.end());
   name.push_back('\0');
   int fd = mkstemp(name.data());
@@ -37,7 +41,37 @@ int CreateTempBeside(const std::string& path, std::string* temp, std::string* er
     return -1;
   }
   *temp = name.data();
+  RememberTemp(*temp);
   return fd;
+}
+
+void DiscardTemp(const std::string& temp) {
+  unlink(temp.c_str());
+  ForgetTemp(temp);
+}
+
+bool SyncDirectory(const std::string& dir, std::string* error) {
+  const std::string d = dir.empty() ? "." : dir;
+  int fd = open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = "cannot open the directory " + d + " to flush it: " + std::strerror(errno);
+    return false;
+  }
+  // Some file systems cannot flush a directory (EINVAL): their renames are as durable as they get.
+  const bool ok = fsync(fd) == 0 || errno == EINVAL || errno == EROFS;
+  if (!ok) *error = "cannot flush the directory " + d + ": " + std::strerror(errno);
+  close(fd);
+  return ok;
+}
+
+int RemoveStaleTemps(const std::string& dir) {
+  std::error_code ec;
+  int removed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.empty() ? "." : dir, ec)) {
+    if (!IsStaleTempName(entry.path().filename().string())) continue;
+    if (std::filesystem::remove(entry.path(), ec)) ++removed;
+  }
+  return removed;
 }
 
 bool SyncTemp(int fd, const std::string& path, std::string* error) {
@@ -57,10 +91,11 @@ bool SyncTemp(int fd, const std::string& path, std::string* error) {
 bool RenameTemp(const std::string& temp, const std::string& path, std::string* error) {
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
     *error = "cannot rename the temporary file to " + path + ": " + std::strerror(errno);
-    unlink(temp.c_str());
+    DiscardTemp(temp);
     return false;
   }
-  return true;
+  ForgetTemp(temp);
+  return SyncDirectory(std::filesystem::path(path).parent_path().string(), error);
 }
 
 bool WriteFileAtomically(const std::string& path, const std::string& contents, std::string* error) {
@@ -75,7 +110,7 @@ bool WriteFileAtomically(const std::string& path, const std::string& contents, s
     if (n <= 0) {
       *error = "cannot write " + path + ": " + std::strerror(errno);
       close(fd);
-      unlink(temp.c_str());
+      DiscardTemp(temp);
       return false;
     }
     p += n;
@@ -83,12 +118,12 @@ bool WriteFileAtomically(const std::string& path, const std::string& contents, s
   }
   if (!SyncTemp(fd, path, error)) {
     close(fd);
-    unlink(temp.c_str());
+    DiscardTemp(temp);
     return false;
   }
   if (close(fd) != 0) {
     *error = "cannot flush " + path + ": " + std::strerror(errno);
-    unlink(temp.c_str());
+    DiscardTemp(temp);
     return false;
   }
   return RenameTemp(temp, path, error);

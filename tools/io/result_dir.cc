@@ -7,6 +7,7 @@
 #include "mountstorm/error.h"
 #include "mountstorm/input.h"
 #include "mountstorm/result_files.h"
+#include "io/manifest.h"
 #include "io/text_io.h"
 
 namespace mountstorm {
@@ -31,6 +32,7 @@ ResultDirKind DetectResultDir(const std::string& dir) {
 
 RunData LoadRunDir(const std::string& dir) {
   RunData run;
+  run.manifest = RequireManifest(dir, "run");
   run.dir = dir;
   run.result = ParseSummaryJson(ReadFileText(dir + "/summary.json"), dir + "/summary.json");
   if (!IsFile(dir + "/curves.csv")) throw InputError(dir + "/curves.csv: missing (the depth curves of the run)");
@@ -49,6 +51,7 @@ RunData LoadRunDir(const std::string& dir) {
 
 SweepData LoadSweepDir(const std::string& dir) {
   SweepData s;
+  s.manifest = RequireManifest(dir, "sweep");
   s.dir = dir;
   s.aggregate = ParseCsv(ReadFileText(dir + "/aggregate.csv"), dir + "/aggregate.csv");
   if (s.aggregate.Column("runs") < 0) {
@@ -61,6 +64,23 @@ SweepData LoadSweepDir(const std::string& dir) {
     if (s.sweep.is_discarded() || !s.sweep.is_object()) throw InputError(dir + "/sweep.json: not a JSON object");
   }
   return s;
+}
+
+std::string ShellCommand(const std::vector<std::string>& words) {
+  std::string line;
+  for (const std::string& w : words) {
+    if (!line.empty()) line += ' ';
+    const bool plain = !w.empty() && w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                         "0123456789-_./=:,+@%") == std::string::npos;
+    if (plain) {
+      line += w;
+      continue;
+    }
+    line += '\'';
+    for (char c : w) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    line += '\'';
+  }
+  return line;
 }
 
 std::vector<std::vector<std::string>> SweepAxisGroups(const SweepData& sweep) {

@@ -1,7 +1,8 @@
 // The directories `mountstorm plot` and `mountstorm report` read: a run's (summary.json,
 // curves.csv, events.csv, written by `mountstorm run`) and a sweep's (aggregate.csv, results.csv,
 // sweep.json, written by `mountstorm sweep` or `merge`), loaded and checked with errors that name
-// the file.
+// the file. Each must have its manifest.json, and its files must match it (io/manifest.h): a
+// directory whose command did not finish is refused.
 #ifndef MOUNTSTORM_TOOLS_IO_RESULT_DIR_H_
 #define MOUNTSTORM_TOOLS_IO_RESULT_DIR_H_
 
@@ -10,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/manifest.h"
 #include "mountstorm/csv.h"
 #include "mountstorm/result.h"
 
@@ -26,6 +28,7 @@ struct RunData {
   RunResult result;
   bool has_events = false;
   std::string dir;  // for messages
+  Manifest manifest;
 };
 RunData LoadRunDir(const std::string& dir);
 
@@ -34,7 +37,11 @@ struct SweepData {
   nlohmann::json sweep;
   CsvTable aggregate;
   std::string dir;
+  Manifest manifest;
 };
+
+// The command line a manifest records, quoted for a POSIX shell where a word needs it.
+std::string ShellCommand(const std::vector<std::string>& words);
 SweepData LoadSweepDir(const std::string& dir);
 
 // The axis paths of a sweep directory, in the order of the sweep (each zip axis a group of paths).

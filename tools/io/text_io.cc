@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "mountstorm/error.h"
@@ -11,6 +12,27 @@
 namespace mountstorm {
 
 std::string ReadFileText(const std::string& path) { return ReadInputFile(path, "file"); }
+
+std::string ReadInputOrStdin(const std::string& path, const std::string& what) {
+  if (path != "-") return ReadInputFile(path, what);
+  // Standard input is read once; a command that reads "-" again (compare's two variants) gets
+  // the same text.
+  static std::optional<std::string> read;
+  if (read) return *read;
+  std::string text;
+  char buffer[65536];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, stdin)) > 0) {
+    text.append(buffer, n);
+    if (text.size() > kMaxInputFileBytes) {
+      throw InputError("-: the " + what + " on standard input is larger than " +
+                       std::to_string(kMaxInputFileBytes >> 20) + " MiB, the largest input mountstorm reads");
+    }
+  }
+  if (std::ferror(stdin)) throw InputError("-: cannot read the " + what + " from standard input");
+  read = text;
+  return text;
+}
 
 std::string WithCommas(std::uint64_t n) {
   std::string digits = std::to_string(n);

@@ -16,6 +16,9 @@ namespace mountstorm {
 // The whole file at `path`; an InputError naming it when it cannot be read, is not a regular file
 // or is larger than kMaxInputFileBytes (ReadInputFile(), mountstorm/input.h).
 std::string ReadFileText(const std::string& path);
+// The same, or standard input when `path` is "-" (at most kMaxInputFileBytes of it); `what` names
+// the input in messages ("scenario file"). Standard input is read once and kept.
+std::string ReadInputOrStdin(const std::string& path, const std::string& what);
 // (A JSON file is read with ReadJsonFileText(), mountstorm/scenario.h: strictly, as scenarios are.)
 
 // 1234567 -> "1,234,567".

@@ -164,6 +164,18 @@ std::string CpuTable(const RunResult& s) {
   return "<h3>CPU time</h3>\n" + Table({Txt("process"), Num("busy (s)"), Num("steps")}, rows);
 }
 
+// Where the run came from (its manifest.json) and how to make it again (its scenario.json).
+std::string Provenance(const RunData& run) {
+  std::string p;
+  if (!run.manifest.command.empty()) {
+    p += "<p class=\"meta\">Made by <span class=\"code\">" + html::Escape(ShellCommand(run.manifest.command)) +
+         "</span> (mountstorm " + html::Escape(run.manifest.version) + ", recorded in manifest.json).</p>\n";
+  }
+  return p + "<p class=\"meta\">Reproduce with <span class=\"code\">mountstorm run " +
+         html::Escape(ShellCommand({run.dir + "/scenario.json"})) +
+         " -o NEW_DIR</span>: the same summary.json, curves.csv and events.csv, byte for byte.</p>\n";
+}
+
 // The scenario: the copy in the run directory, or what summary.json records of it.
 std::string ScenarioSection(const RunData& run) {
   const RunResult& s = run.result;
@@ -171,8 +183,9 @@ std::string ScenarioSection(const RunData& run) {
   const std::string copy = run.dir + "/scenario.json";
   std::error_code ec;
   if (std::filesystem::is_regular_file(copy, ec)) {
-    return b +
-           "<p class=\"meta\">As saved in the run directory (<span class=\"code\">scenario.json</span>):</p>\n<pre>" +
+    return b + Provenance(run) +
+           "<p class=\"meta\">As saved in the run directory (<span class=\"code\">scenario.json</span>, the "
+           "scenario after every --profile, --set, --seed and --mountinfo):</p>\n<pre>" +
            html::Escape(ReadFileText(copy)) + "</pre>\n";
   }
   nlohmann::json patches = nlohmann::json::array();

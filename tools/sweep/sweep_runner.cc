@@ -25,6 +25,7 @@
 #include "mountstorm/run.h"
 #include "mountstorm/seed.h"
 #include "io/atomic_file.h"
+#include "io/output_dir.h"
 #include "io/parallel_for.h"
 
 namespace mountstorm {
@@ -104,6 +105,7 @@ void Write(const std::string& path, const std::string& text) {
 void PrepareDirectory(const SweepSpec& spec, const std::string& dir) {
   std::string error;
   if (!MakeDirectories(dir + "/runs", &error)) throw InputError(error);
+  RemoveStaleTemps(dir + "/runs");
   const std::string marker = dir + "/sweep.json";
   const std::string canonical = spec.Canonical().dump(2) + "\n";
   if (fs::exists(marker)) {
@@ -289,12 +291,12 @@ std::string AggregateCsv(const SweepSpec& spec, const std::vector<SweepPoint>& p
 
 // Writes the three tables for `runs` (in sweep order; saved[i] is the run runs[i]) into `out`.
 void WriteTables(const SweepSpec& spec, const std::vector<SweepPoint>& points, const std::vector<RunId>& runs,
-                 const std::vector<SavedRun>& saved, const std::string& out) {
+                 const std::vector<SavedRun>& saved, OutputDir& out) {
   const OutcomeTable table = CollectOutcomes(saved);
-  Write(out + "/results.csv", ResultsCsv(spec, points, runs, saved, table));
-  Write(out + "/results-long.csv", ResultsLongCsv(spec, points, runs, saved, table));
-  Write(out + "/results.jsonl", ResultsJsonl(saved));
-  Write(out + "/aggregate.csv", AggregateCsv(spec, points, runs, table));
+  out.Add("results.csv", ResultsCsv(spec, points, runs, saved, table));
+  out.Add("results-long.csv", ResultsLongCsv(spec, points, runs, saved, table));
+  out.Add("results.jsonl", ResultsJsonl(saved));
+  out.Add("aggregate.csv", AggregateCsv(spec, points, runs, table));
 }
 
 // ---- running a shard ----
@@ -433,9 +435,12 @@ void RunMissing(const SweepSpec& spec, const std::string& dir, const ShardPlan& 
 
 }  // namespace
 
-SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepOptions& options) {
+SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepOptions& options,
+                     const std::vector<ManifestInput>& inputs) {
+  OutputDir out(dir, "-o");
   const ShardPlan plan = PlanShard(spec, options);
-  PrepareDirectory(spec, dir);
+  PrepareDirectory(spec, dir);  // refuses a directory of another sweep before anything changes
+  out.Open();
 
   SweepReport report;
   report.runs_in_shard = plan.runs.size();
@@ -445,16 +450,22 @@ SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepO
   if (options.started) options.started(report);
   RunMissing(spec, dir, plan, todo, report.already_done, options, &saved);
   report.ran = todo.size();
-  WriteTables(spec, plan.points, plan.runs, saved, dir);
+  WriteTables(spec, plan.points, plan.runs, saved, out);
+  out.AddWritten("sweep.json");
+  out.Commit(inputs);
   return report;
 }
 
-void MergeSweep(const std::vector<std::string>& dirs, const std::string& out) {
+void MergeSweep(const std::vector<std::string>& dirs, const std::string& out_dir) {
   if (dirs.empty()) throw InputError("merge: no sweep directories given");
+  OutputDir out(out_dir, "merge -o");
   std::string canonical;
+  std::vector<ManifestInput> inputs;
   for (const std::string& d : dirs) {
     const std::string marker = d + "/sweep.json";
     if (!fs::exists(marker)) throw InputError(d + ": not a sweep directory (no sweep.json)");
+    RequireManifest(d, "sweep");
+    inputs.push_back({d + "/" + kManifestName, DescribeFile(d, kManifestName).sha256});
     std::string text = ReadInputFile(marker, "sweep.json of the directory");
     if (canonical.empty()) canonical = text;
     if (text != canonical) throw InputError(d + ": holds a different sweep than " + dirs[0]);
@@ -479,11 +490,11 @@ void MergeSweep(const std::vector<std::string>& dirs, const std::string& out) {
     throw InputError("merge: " + std::to_string(missing) + " of " + std::to_string(runs.size()) +
                      " runs are in none of the directories given (a shard has not finished?)");
   }
-  std::string error;
-  if (!MakeDirectories(out, &error)) throw InputError(error);
-  // sweep.json last: a directory that has it holds the tables of this sweep, not a failed merge.
+  // The tables, sweep.json, then manifest.json last: a directory that has it holds the tables of
+  // this sweep, not a failed merge.
   WriteTables(spec, points, runs, saved, out);
-  Write(out + "/sweep.json", canonical);
+  out.Add("sweep.json", canonical);
+  out.Commit(inputs);
 }
 
 namespace {

@@ -11,6 +11,8 @@
 //   results.jsonl   one line per run: the same with the full summary
 //   aggregate.csv   one row per point: mean, standard deviation and 95 % confidence interval
 //                   of each outcome over the replications
+//   manifest.json   written last: the four files above with sizes and SHA-256, the command line,
+//                   the version and the sweep file's hash (io/manifest.h)
 #ifndef MOUNTSTORM_TOOLS_SWEEP_SWEEP_RUNNER_H_
 #define MOUNTSTORM_TOOLS_SWEEP_SWEEP_RUNNER_H_
 
@@ -19,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "io/manifest.h"
 #include "mountstorm/run.h"
 #include "sweep/sweep_spec.h"
 
@@ -42,11 +45,14 @@ struct SweepOptions {
 };
 
 // Runs what `dir` lacks of this shard, then writes the result tables of the shard's runs.
-SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepOptions& options);
+// Its tables and sweep.json are then listed in DIR/manifest.json (io/manifest.h) with `inputs`.
+SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepOptions& options,
+                     const std::vector<ManifestInput>& inputs = {});
 
 // Writes the result tables of the whole sweep into `out` from the runs found in `dirs` (shard
 // outputs of the same sweep). Throws InputError if a directory holds another sweep or if runs
-// are missing.
+// are missing, or a directory has no manifest.json (its sweep did not finish). `out` gets a
+// manifest.json too, whose inputs are the directories' manifests.
 void MergeSweep(const std::vector<std::string>& dirs, const std::string& out);
 
 // The most shards a sweep splits into.

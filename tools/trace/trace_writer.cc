@@ -371,7 +371,7 @@ TraceTap::TraceTap(const TraceOptions& options) : options_(options), bodies_(std
 
 TraceTap::~TraceTap() {
   if (file_ != nullptr && file_ != stdout) std::fclose(file_);
-  if (!finished_ && !temp_path_.empty()) unlink(temp_path_.c_str());
+  if (!finished_ && !temp_path_.empty()) DiscardTemp(temp_path_);
 }
 
 std::unique_ptr<TraceTap> OpenTrace(const TraceOptions& options) {
@@ -391,6 +391,7 @@ std::unique_ptr<TraceTap> OpenTrace(const TraceOptions& options) {
     std::string error;
     std::filesystem::path parent = std::filesystem::path(options.path).parent_path();
     if (!parent.empty() && !MakeDirectories(parent.string(), &error)) throw InputError("--trace: " + error);
+    RemoveStaleTemps(parent.string());
     int fd = CreateTempBeside(options.path, &tap->temp_path_, &error);
     if (fd < 0) throw InputError("--trace: " + error);
     tap->file_ = fdopen(fd, "wb");
@@ -533,7 +534,7 @@ bool TraceTap::Finish(std::string* error) {
     return false;
   }
   if (!write_error_.empty()) {
-    unlink(temp_path_.c_str());
+    DiscardTemp(temp_path_);
     *error = write_error_;
     return false;
   }
