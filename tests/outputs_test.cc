@@ -278,3 +278,31 @@ TEST_CASE("temporary files of a killed process are removed by the next command w
   REQUIRE(Mountstorm({"sweep", sweep, "-o", sweep_dir, "-q"}).exit_status == 0);
   CHECK(!fs::exists(stale_run));
 }
+
+TEST_CASE("each file is renamed into place then its directory flushed and manifest.json comes last", "[outputs]") {
+  if (!fs::exists("/usr/bin/strace")) {
+    WARN("strace is not installed: the order of renames and flushes is not checked");
+    return;
+  }
+  const std::string dir = TempDir("outputs-fsync"), run = dir + "/run";
+  CommandResult r = RunProgram({"/usr/bin/strace", "-f", "-y", "-e", "trace=fsync,rename", "-o", dir + "/strace.log",
+                                ProgramPath(), "run", SourcePath("scenarios/incident-single-mount.json"), "-o", run, "-q"});
+  REQUIRE(r.exit_status == 0);
+  std::ifstream log(dir + "/strace.log");
+  std::vector<std::string> calls;
+  for (std::string line; std::getline(log, line);) {
+    if (line.find("fsync(") != std::string::npos || line.find("rename(") != std::string::npos) calls.push_back(line);
+  }
+  std::vector<std::string> renamed;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    if (calls[i].find("rename(") == std::string::npos) continue;
+    const std::size_t to = calls[i].rfind(", \"") + 3;
+    renamed.push_back(calls[i].substr(to, calls[i].find('"', to) - to));
+    INFO(calls[i]);
+    REQUIRE(i + 1 < calls.size());
+    CHECK(calls[i + 1].find("fsync(") != std::string::npos);
+    CHECK(calls[i + 1].find("<" + run + ">)") != std::string::npos);
+  }
+  REQUIRE(renamed.size() == 5);
+  CHECK(renamed.back() == run + "/manifest.json");
+}

@@ -391,9 +391,11 @@ TEST_CASE("plot and report commands write files from a run directory", "[plot]")
   std::ofstream(dir + "/events.csv") << EventsCsvText(run.result.event_log);
   Seal(dir, {"summary.json", "curves.csv", "events.csv"});
   REQUIRE(PlotCommand({dir, "-o", dir + "/plot.svg", "-q"}) == 0);
-  RunData loaded = LoadRunDir(dir);
-  loaded.dir = run.dir;
+  const RunData loaded = LoadRunDir(dir);
   CHECK(ReadFile(dir + "/plot.svg") == PlotRun(loaded, {}));
+  // The picture cites where it came from and how to make the run again.
+  CHECK(ReadFile(dir + "/plot.svg").find("reproduce the run with: mountstorm run " + dir + "/scenario.json") !=
+        std::string::npos);
   CHECK_THROWS_WITH(PlotCommand({dir, "-o", dir + "/p.svg", "--heatmap"}),
                     Catch::Contains("--heatmap is for a sweep directory"));
   REQUIRE(ReportCommand({dir, "-o", dir + "/report.html", "-q"}) == 0);

@@ -158,7 +158,16 @@ std::string PlotRun(const RunData& run, const RunPlotOptions& options, bool stan
     y += 34;
   }
   const double rug_bottom = DrawRug(doc, frame, run, events, y);
-  doc.set_height(std::ceil(rug_bottom + 48));
+  if (!standalone) {  // the report cites the run's provenance itself
+    doc.set_height(std::ceil(rug_bottom + 48));
+    return doc.Finish(standalone);
+  }
+  // Where the picture came from, and how to make its run again (docs/OUTPUTS.md, "Provenance").
+  doc.Text(L.left - 100, rug_bottom + 52,
+           "from " + run.dir + " (manifest.json); reproduce the run with: mountstorm run " + run.dir +
+               "/scenario.json -o NEW_DIR",
+           11, "start", {{"fill", kMuted}});
+  doc.set_height(std::ceil(rug_bottom + 64));
   return doc.Finish(standalone);
 }
 
