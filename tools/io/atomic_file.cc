@@ -1,6 +1,8 @@
 #include "io/atomic_file.h"
 
 #include <cerrno>
+#include <csignal>
+#include <pthread.h>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -35,13 +37,21 @@ int CreateTempBeside(const std::string& path, std::string* temp, std::string* er
   std::string templ = path + ".tmp." + std::to_string(getpid()) + ".XXXXXX";
   std::vector<char> name(templ.begin(), templ.end());
   name.push_back('\0');
+  // No stop signal between the file's creation and its registration: the handler must know of
+  // every temporary that exists (io/temp_files.h).
+  sigset_t stop, previous;
+  sigemptyset(&stop);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop, sig);
+  pthread_sigmask(SIG_BLOCK, &stop, &previous);
   int fd = mkstemp(name.data());
+  const int saved = errno;
+  if (fd >= 0) RememberTemp(name.data());
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   if (fd < 0) {
-    *error = "cannot create a temporary file beside " + path + ": " + std::strerror(errno);
+    *error = "cannot create a temporary file beside " + path + ": " + std::strerror(saved);
     return -1;
   }
   *temp = name.data();
-  RememberTemp(*temp);
   return fd;
 }
 
