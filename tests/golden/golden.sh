@@ -65,8 +65,11 @@ for f in summary.json curves.csv events.csv scenario.json; do
   cmp -s "runs/set/$f" "runs/set-again/$f" || { echo "golden: runs/set-again/$f differs from runs/set/$f" >&2; exit 1; }
 done
 
+cmd run-stdout run scenarios/incident-single-mount.json -o -
+
 for s in scenarios/sweeps/*.json; do
   n=$(basename "$s" .json)
+  cmd "validate-sweep-$n" validate "$s"
   cmd "sweep-$n" sweep "$s" -o "sweeps/$n" --jobs 2 -q
   for i in 0 1 2; do cmd "sweep-$n-shard$i" sweep "$s" -o "sweeps/$n-shard$i" --shard "$i/3" --jobs 2 -q; done
   cmd "merge-$n" merge -o "sweeps/$n-merged" "sweeps/$n-shard0" "sweeps/$n-shard1" "sweeps/$n-shard2"
@@ -85,6 +88,7 @@ cmd report-sweep report sweeps/queue-limit-vs-storm -o reports/sweep.html
 cmd compare-v248 compare scenarios/incident-storm.json --a rhel7.7 --b v248 -o compare/v248
 cmd compare-enobufs compare scenarios/incident-enobufs.json --a rhel7.7 --b v248 --json
 cmd compare-patch compare scenarios/incident-storm.json --b '{"name": "ratelimit", "burst": 5}'
+cmd compare-bare compare scenarios/incident-storm.json --b ratelimit --set /workload/0/count=300
 cmd compare-files compare scenarios/pr15233-before.json scenarios/pr15233-after.json -o compare/files
 
 cmd headroom headroom scenarios/incident-enobufs.json

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 #include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "mountstorm/error.h"
 
@@ -63,14 +66,11 @@ CommandLine& CommandLine::Overrides(std::vector<std::string>* sets) {
       ("profile", po::value<std::string>()->notifier([this](const std::string& p) { profile_ = p; }),
        "systemd version whose defaults the scenario starts from (see mountstorm profiles)")
       ("set", po::value(sets)->composing(),
-       "override a scenario value: /json/path=value (repeatable; the value is JSON, else a string)");
-  return *this;
-}
-
-CommandLine& CommandLine::Seed(std::optional<std::uint64_t>* seed) {
-  seed_ = seed;
-  options_.add_options()("seed", po::value<std::string>()->notifier([this](const std::string& s) { seed_text_ = s; }),
-                         "seed of the run (overrides the scenario's \"seed\")");
+       "override a scenario value: /json/path=value (repeatable; the value is JSON, else a string)")
+      ("seed", po::value<std::string>()->notifier([this](const std::string& s) { seed_text_ = s; }),
+       "seed of the run (overrides the scenario's \"seed\")")
+      ("mountinfo", po::value<std::string>()->notifier([this](const std::string& m) { mountinfo_ = m; }),
+       "start from this real mount table, e.g. /proc/self/mountinfo (before the scenario's own entries)");
   return *this;
 }
 
@@ -148,13 +148,21 @@ bool CommandLine::Parse(const std::vector<std::string>& args) {
     throw InputError(command_ + ": " + e.what() + " (see mountstorm " + command_ + " --help)");
   }
   if (jobs_ != nullptr && Given("jobs") && *jobs_ < 1) throw InputError("--jobs: expected a positive integer");
-  if (seed_ != nullptr && seed_text_) *seed_ = ParseSeed(command_, *seed_text_);
   if (engine_ != nullptr && engine_text_) {
     const std::optional<Engine> e = ParseEngine(*engine_text_);
     if (!e) throw InputError(command_ + ": --engine: expected \"messages\" or \"trains\", found \"" + *engine_text_ + "\"");
     *engine_ = *e;
   }
-  if (sets_ != nullptr && profile_) sets_->insert(sets_->begin(), "/profile=" + *profile_);
+  if (sets_ != nullptr) {
+    // In the order they apply: --profile, each --set, --seed, --mountinfo.
+    if (profile_) sets_->insert(sets_->begin(), "/profile=" + *profile_);
+    if (seed_text_) sets_->push_back("/seed=" + std::to_string(ParseSeed(command_, *seed_text_)));
+    if (mountinfo_) {
+      if (mountinfo_->empty()) throw InputError(command_ + ": --mountinfo: expected a file, found an empty name");
+      const std::string absolute = std::filesystem::absolute(*mountinfo_).string();
+      sets_->push_back("/mount_table/mountinfo_file=" + nlohmann::json(absolute).dump());
+    }
+  }
   return true;
 }
 

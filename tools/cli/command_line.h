@@ -1,7 +1,7 @@
 // CommandLine: how every command of the program declares and reads its options.
 //
-// The options several commands share (the scenario file, --set, --profile, --seed, --jobs, --json,
-// --quiet, -o) are declared by one method each, so that they are spelt, described and checked
+// The options several commands share (the scenario file, --set, --profile, --seed, --mountinfo,
+// --jobs, --json, --quiet, -o) are declared by one method each, so that they are spelt, described and checked
 // alike everywhere; a command's own options by Flag(), Text(), Texts() and Integer(). Each option
 // is bound to a variable of the command, so that nothing is looked up by name afterwards.
 // Parse() reads the arguments with Boost.Program_options: an unknown option, a missing required
@@ -33,9 +33,10 @@ class CommandLine {
   CommandLine& Positional(const char* name, std::string* value, const char* help);
   // -o FILE or -o DIR: `what` says what is written there.
   CommandLine& Output(std::string* path, const char* what, bool required = true);
-  // --set /json/path=value, repeatable, and --profile NAME (placed first among the overrides).
+  // The overrides of a scenario, all given to `sets` as "/json/pointer=value" in the order they
+  // apply: --profile NAME (first), --set /json/path=value (repeatable, in order), --seed N and
+  // --mountinfo FILE (as /mount_table/mountinfo_file, made absolute).
   CommandLine& Overrides(std::vector<std::string>* sets);
-  CommandLine& Seed(std::optional<std::uint64_t>* seed);
   // --engine messages|trains: how the runs are simulated (mountstorm/run.h); the results are the same.
   CommandLine& EngineOption(Engine* engine);
   // --jobs N: the threads; 0 when not given (one per CPU, see Jobs()).
@@ -67,9 +68,9 @@ class CommandLine {
   std::vector<std::string>* sets_ = nullptr;
   std::optional<std::string> profile_;
   std::optional<std::string> seed_text_;
-  std::optional<std::uint64_t>* seed_ = nullptr;
   std::optional<std::string> engine_text_;
   Engine* engine_ = nullptr;
+  std::optional<std::string> mountinfo_;
   int* jobs_ = nullptr;
 };
 

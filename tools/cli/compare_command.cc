@@ -114,7 +114,8 @@ const char kCompareUsage[] =
       "ratelimit or a patch with parameters such as '{\"name\": \"ratelimit\", \"burst\": 5}'\n"
       "(mountstorm patches), a JSON array of patches, or none. With -o DIR, writes\n"
       "DIR/compare.json, the effective scenarios DIR/scenario-a.json and DIR/scenario-b.json,\n"
-      "and DIR/manifest.json last.\n";
+      "and DIR/manifest.json last. --seeds K runs each variant with K seeds and compares the means\n"
+      "(compare.json then has \"seeds\": K; its summaries are of the first seed's runs).\n";
 
 // compare.json: both runs' scenario, spec and summary, and the rows.
 nlohmann::json CompareJson(const std::vector<std::string>& files, const std::string& spec_a, const std::string& spec_b,
@@ -128,12 +129,59 @@ nlohmann::json CompareJson(const std::vector<std::string>& files, const std::str
   };
 }
 
+// The two runs, and the rows: of the pair, or with --seeds K the means over K pairs.
+struct Comparison {
+  RunResult ra, rb;  // with the first seed
+  std::vector<CompareRow> rows;
+};
+
+std::optional<double> AsDouble(const MetricValue& v) {
+  if (!v) return std::nullopt;
+  if (const std::uint64_t* n = std::get_if<std::uint64_t>(&*v)) return static_cast<double>(*n);
+  return std::get<double>(*v);
+}
+
+// Row by row, the mean of A and of B over the pairs, and their ratio; a metric some pair lacks
+// has no mean.
+std::vector<CompareRow> MeanRows(const std::vector<std::vector<CompareRow>>& pairs) {
+  std::vector<CompareRow> mean = pairs.front();
+  for (std::size_t i = 0; i < mean.size(); ++i) {
+    std::optional<double> sa = 0.0, sb = 0.0;
+    for (const std::vector<CompareRow>& rows : pairs) {
+      const std::optional<double> a = i < rows.size() && rows[i].metric == mean[i].metric ? AsDouble(rows[i].a) : std::nullopt;
+      const std::optional<double> b = i < rows.size() && rows[i].metric == mean[i].metric ? AsDouble(rows[i].b) : std::nullopt;
+      sa = sa && a ? std::optional<double>(*sa + *a) : std::nullopt;
+      sb = sb && b ? std::optional<double>(*sb + *b) : std::nullopt;
+    }
+    const double k = static_cast<double>(pairs.size());
+    mean[i].a = sa ? MetricValue(*sa / k) : std::nullopt;
+    mean[i].b = sb ? MetricValue(*sb / k) : std::nullopt;
+    mean[i].ratio = sa && sb && *sa != 0 ? std::optional<double>(*sb / *sa) : std::nullopt;
+  }
+  return mean;
+}
+
+// A and B with seeds S, S+1, ..., S+K-1 (S: each scenario's own seed), on every CPU.
+Comparison RunComparison(const Scenario& a, const Scenario& b, int seeds) {
+  std::vector<RunResult> runs(2 * static_cast<std::size_t>(seeds));
+  ParallelFor(2 * seeds, seeds == 1 ? 2 : Jobs(0), [&](int i) {
+    Scenario s = i % 2 == 0 ? a : b;
+    s.seed += static_cast<std::uint64_t>(i / 2);
+    runs[static_cast<std::size_t>(i)] = RunScenario(s);
+  });
+  std::vector<std::vector<CompareRow>> pairs;
+  for (std::size_t k = 0; k < runs.size(); k += 2) pairs.push_back(CompareRows(runs[k], runs[k + 1]));
+  return Comparison{runs[0], runs[1], seeds == 1 ? pairs.front() : MeanRows(pairs)};
+}
+
 void PrintComparison(const Scenario& a, const std::string& spec_a, const Scenario& b, const std::string& spec_b,
-                     const std::vector<CompareRow>& rows) {
+                     const std::vector<CompareRow>& rows, int seeds) {
   auto describe = [](const Scenario& s, const std::string& spec) {
     return s.name + " (profile " + s.profile + (spec.empty() || spec == "none" || s.patches.empty() ? "" : ", " + spec) + ")";
   };
-  std::cout << "A: " << describe(a, spec_a) << "\nB: " << describe(b, spec_b) << "\nseed " << a.seed << "\n\n";
+  std::cout << "A: " << describe(a, spec_a) << "\nB: " << describe(b, spec_b) << "\nseed " << a.seed;
+  if (seeds > 1) std::cout << " to " << a.seed + static_cast<std::uint64_t>(seeds - 1) << ": means over " << seeds << " runs each";
+  std::cout << "\n\n";
   std::printf("%-42s %14s %14s %9s\n", "metric", "A", "B", "B/A");
   for (const CompareRow& r : rows) {
     std::printf("%-42s %14s %14s %9s\n", r.metric.c_str(), Cell(r.a).c_str(), Cell(r.b).c_str(),
@@ -159,15 +207,21 @@ void WriteCompareDir(OutputDir& out, const nlohmann::json& report, const Scenari
 int CompareCommand(const CommandArgs& args) {
   std::vector<std::string> files, sets;
   std::string spec_a, spec_b, out_dir;
-  bool json = false;
+  bool json = false, quiet = false;
+  int seeds = 1;
   CommandLine cl("compare", kCompareUsage);
   cl.Positionals("files", &files, 2, "SCENARIO.json, or A.json B.json")
       .Text("a", &spec_a, "A: a profile, a patch (JSON object), patches (JSON array) or none (default)")
       .Text("b", &spec_b, "B: the same")
       .Overrides(&sets)
-      .Output(&out_dir, "write DIR/compare.json", /*required=*/false)
-      .Json(&json);
+      .Integer("seeds", &seeds, "run each variant with K seeds (the scenario's, then the next K-1) and compare the means")
+      .Output(&out_dir, "write DIR/compare.json, the two scenarios and manifest.json", /*required=*/false)
+      .Json(&json)
+      .Quiet(&quiet);
   if (!cl.Parse(args)) return kExitOk;
+  if (seeds < 1 || seeds > 10000) {
+    throw InputError("compare: --seeds: expected a number of seeds from 1 to 10000, found " + std::to_string(seeds));
+  }
   if (files.empty()) throw InputError("compare: give a scenario (see mountstorm compare --help)");
   if (files.size() == 2 && (cl.Given("a") || cl.Given("b"))) {
     throw InputError("compare: give either two scenarios or one with --a/--b, not both");
@@ -180,17 +234,16 @@ int CompareCommand(const CommandArgs& args) {
   if (out_dir == "-") throw InputError("compare: -o - is not a directory; --json prints compare.json on standard output");
   std::optional<OutputDir> out;
   if (!out_dir.empty()) out.emplace(out_dir, "-o");
-  // The two runs are independent: run them at once.
-  RunResult ra, rb;
-  ParallelFor(2, 2, [&](int i) { (i == 0 ? ra : rb) = RunScenario(i == 0 ? a : b); });
-  const std::vector<CompareRow> rows = CompareRows(ra, rb);
-  const nlohmann::json report = CompareJson(files, spec_a, spec_b, ra, rb, rows);
+  const Comparison cmp = RunComparison(a, b, seeds);
+  nlohmann::json report = CompareJson(files, spec_a, spec_b, cmp.ra, cmp.rb, cmp.rows);
+  if (seeds > 1) report["seeds"] = seeds;  // rows: means; summaries: the first seed's runs
   if (out) WriteCompareDir(*out, report, in_a, in_b);
+  if (quiet) return kExitOk;
   if (json) {
     std::cout << report.dump(2) << "\n";
     return kExitOk;
   }
-  PrintComparison(a, spec_a, b, spec_b, rows);
+  PrintComparison(a, spec_a, b, spec_b, cmp.rows, seeds);
   if (!out_dir.empty()) std::cout << "\nwrote " << out_dir << "/compare.json\n";
   return kExitOk;
 }

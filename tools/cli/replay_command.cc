@@ -8,6 +8,7 @@
 
 #include "cli/command_line.h"
 #include "cli/commands.h"
+#include "cli/scenario_input.h"
 #include "io/text_io.h"
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
@@ -124,7 +125,7 @@ int ReplayCommand(const CommandArgs& args) {
   std::optional<std::int64_t> gap_ms;
   bool json = false;
   CommandLine cl("replay", kReplayUsage);
-  cl.Positional("capture", &capture, "a capture: pcapng (busctl capture) or pcap with link type 231")
+  cl.Positional("capture", &capture, "a capture: pcapng (busctl capture) or pcap with link type 231; - for standard input")
       .Text("scenario", &scenario, "also run this scenario and compare")
       .Overrides(&sets)
       .Text("pid1", &pid1, "PID 1's unique name (default: the sender of systemd's Manager signals)")
@@ -139,7 +140,7 @@ int ReplayCommand(const CommandArgs& args) {
   std::optional<Tally> simulated;
   if (!scenario.empty()) {
     Recorder recorder;
-    RunScenario(LoadScenarioFile(scenario, sets), &recorder);
+    RunScenario(LoadScenarioArg(scenario, sets), &recorder);
     simulated = TallyMessages(recorder.messages, FindPid1(recorder.messages), gap_s);
   }
   if (json) {

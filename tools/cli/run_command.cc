@@ -136,12 +136,12 @@ void WriteRunDir(OutputDir& out, const RunResult& result, const ScenarioInput& i
 namespace {
 
 // run -o -: summary.json on standard output, no directory and nothing else.
-int RunToStdout(const std::string& path, const std::vector<std::string>& sets, std::optional<std::uint64_t> seed,
-                const std::optional<std::string>& mountinfo, const std::optional<TraceOptions>& trace_options) {
+int RunToStdout(const std::string& path, const std::vector<std::string>& sets,
+                const std::optional<TraceOptions>& trace_options) {
   if (trace_options && trace_options->path == "-") {
     throw InputError("run: -o - and --trace - both write to standard output; give one of them a file");
   }
-  const Scenario scenario = LoadScenarioArg(path, sets, seed, mountinfo);
+  const Scenario scenario = LoadScenarioArg(path, sets);
   std::unique_ptr<TraceTap> trace;
   if (trace_options) trace = OpenTrace(*trace_options);
   const RunResult result = RunScenario(scenario, trace.get());
@@ -156,28 +156,25 @@ int RunToStdout(const std::string& path, const std::vector<std::string>& sets, s
 int RunCommand(const CommandArgs& args) {
   std::string scenario_path, out_dir;
   std::vector<std::string> sets;
-  std::optional<std::uint64_t> seed;
-  std::optional<std::string> mountinfo;
   TraceArgs trace_args;
-  bool quiet = false;
+  bool quiet = false, json = false;
   Engine engine = Engine::kMessages;
   CommandLine cl("run", kRunUsage);
   cl.Scenario(&scenario_path)
       .Output(&out_dir, "directory for summary.json, curves.csv, events.csv, scenario.json and manifest.json "
                         "(created if needed); - prints summary.json on standard output")
-      .Seed(&seed)
       .EngineOption(&engine)
       .Overrides(&sets)
-      .Text("mountinfo", &mountinfo, "start from this real mount table, e.g. /proc/self/mountinfo (before the scenario's own entries)")
       .Text("trace", &trace_args.path, "write every D-Bus message the bus routes to FILE: a pcap (D-Bus link type, for tshark and Wireshark), or text with --trace-text (- for stdout)")
       .Flag("trace-text", &trace_args.text, "write the trace as busctl-monitor-like text instead of pcap")
       .Text("trace-window", &trace_args.window, "trace only messages routed from T0 up to T1 (simulated seconds, T0:T1, T0: or :T1)")
       .Text("trace-max", &trace_args.max, "stop tracing after N messages (the rest are counted as left out)")
+      .Flag("json", &json, "print summary.json on standard output instead of the table")
       .Quiet(&quiet);
   if (!cl.Parse(args)) return kExitOk;
   const std::optional<TraceOptions> trace_options = trace_args.Options();
-  if (out_dir == "-") return RunToStdout(scenario_path, sets, seed, mountinfo, trace_options);
-  const ScenarioInput input = ReadScenarioInput(scenario_path, sets, seed, mountinfo);
+  if (out_dir == "-") return RunToStdout(scenario_path, sets, trace_options);
+  const ScenarioInput input = ReadScenarioInput(scenario_path, sets);
   const Scenario scenario = input.doc.Parse();
 
   // Every output path is checked before the run: the directory, then the trace.
@@ -188,7 +185,9 @@ int RunCommand(const CommandArgs& args) {
   const RunResult result = RunScenario(scenario, RunOptions{engine, trace.get()});
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   WriteRunDir(out, result, input, trace.get());
-  if (!quiet) {
+  if (json && !quiet) {
+    std::cout << SummaryJsonText(result) << std::flush;
+  } else if (!quiet) {
     PrintSummary(result, std::cout);
     std::cout << "wrote " << out_dir << "/summary.json, " << out_dir << "/curves.csv and events.csv" << std::endl;
     if (trace) std::cout << trace->Report() << std::endl;

@@ -1,4 +1,5 @@
-// The commands about scenarios themselves: validate, params, profiles, patches and graph.
+// The commands about scenarios themselves: params, profiles, patches and graph (validate is in
+// validate_command.cc).
 #include <cstdio>
 #include <iostream>
 
@@ -6,40 +7,12 @@
 
 #include "cli/command_line.h"
 #include "cli/commands.h"
+#include "cli/scenario_input.h"
 #include "mountstorm/policy.h"
 #include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
 
 namespace mountstorm {
-
-int ValidateCommand(const CommandArgs& args) {
-  std::string scenario_path;
-  std::vector<std::string> sets;
-  CommandLine cl("validate",
-      "usage: mountstorm validate SCENARIO.json [--set /json/path=value ...]\n"
-      "\n"
-      "Checks a scenario: every key known, every value of the right type and in range. Exits 0\n"
-      "and prints an overview if it is valid, 2 with the file, JSON path and problem if not.\n");
-  cl.Scenario(&scenario_path).Overrides(&sets);
-  if (!cl.Parse(args)) return kExitOk;
-  Scenario s = LoadScenarioFile(scenario_path, sets);
-  std::size_t ops = 0;
-  for (const WorkloadGenerator& g : s.workload) {
-    ops += g.kind == WorkloadGenerator::Kind::kList ? g.ops.size() : static_cast<std::size_t>(g.count);
-  }
-  std::size_t logins = 0;
-  for (const LoginGenerator& g : s.logins) logins += g.at.size() + static_cast<std::size_t>(g.count);
-  std::cout << scenario_path << ": valid\n"
-            << "  name " << s.name << ", profile " << s.profile << ", seed " << s.seed << "\n"
-            << "  initial mount table: " << s.initial_mounts.size() << " entries\n"
-            << "  workload: " << s.workload.size() << " generator(s), " << ops << " operation(s)"
-            << " (plus expiries)\n"
-            << "  clients: " << (s.logind_enabled ? "logind" : "no logind") << " and " << s.subscribers.size()
-            << " other subscriber(s)\n"
-            << "  logins: " << logins << " from " << s.logins.size() << " process(es)\n"
-            << "  host: " << (s.cpus == 0 ? std::string("a CPU per process") : std::to_string(s.cpus) + " CPU(s)") << "\n";
-  return kExitOk;
-}
 
 int ParamsCommand(const CommandArgs& args) {
   std::string profile = "rhel7.7";
@@ -111,12 +84,20 @@ int ProfilesCommand(const CommandArgs& args) {
 }
 
 int PatchesCommand(const CommandArgs& args) {
+  bool json = false;
   CommandLine cl("patches",
-      "usage: mountstorm patches\n"
+      "usage: mountstorm patches [--json]\n"
       "\n"
       "Lists the patches of PID 1 a scenario can apply (\"patches\": [{\"name\": NAME, ...}]);\n"
       "docs/PATCHES.md gives their parameters and how to write a new one.\n");
+  cl.Json(&json);
   if (!cl.Parse(args)) return kExitOk;
+  if (json) {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& [name, description] : ListPatches()) j.push_back({{"name", name}, {"description", description}});
+    std::cout << j.dump(2) << "\n";
+    return kExitOk;
+  }
   for (const auto& [name, description] : ListPatches()) std::printf("%-20s %s\n", name.c_str(), description.c_str());
   return kExitOk;
 }
@@ -132,7 +113,7 @@ int GraphCommand(const CommandArgs& args) {
       "to PID 1), match rules and limits. Render it with e.g. dot -Tsvg topology.dot > topology.svg.\n");
   cl.Scenario(&path).Overrides(&sets);
   if (!cl.Parse(args)) return kExitOk;
-  std::cout << TopologyDot(LoadScenarioFile(path, sets));
+  std::cout << TopologyDot(LoadScenarioArg(path, sets));
   return kExitOk;
 }
 

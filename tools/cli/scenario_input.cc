@@ -37,27 +37,19 @@ std::string ScenarioInput::EffectiveText() const {
 namespace {
 
 // The document of ReadScenarioInput, and the hash of the scenario's text.
-ScenarioDocument ReadDocument(const std::string& path, const std::vector<std::string>& sets,
-                              std::optional<std::uint64_t> seed, const std::optional<std::string>& mountinfo,
-                              std::string* sha256) {
+ScenarioDocument ReadDocument(const std::string& path, const std::vector<std::string>& sets, std::string* sha256) {
   const std::string text = ReadInputOrStdin(path, "scenario file");
   *sha256 = Sha256Hex(text);
   ScenarioDocument doc = ScenarioDocument::FromText(text, path);
   for (const std::string& s : sets) doc.Override(s, "--set " + s);
-  if (seed) doc.Override("/seed=" + std::to_string(*seed), "--seed");
-  if (mountinfo) {
-    const std::string absolute = std::filesystem::absolute(*mountinfo).string();
-    doc.Override(std::string(kMountinfoPointer) + "=" + nlohmann::json(absolute).dump(), "--mountinfo");
-  }
   return doc;
 }
 
 }  // namespace
 
-ScenarioInput ReadScenarioInput(const std::string& path, const std::vector<std::string>& sets,
-                                std::optional<std::uint64_t> seed, const std::optional<std::string>& mountinfo) {
+ScenarioInput ReadScenarioInput(const std::string& path, const std::vector<std::string>& sets) {
   std::string sha;
-  ScenarioDocument doc = ReadDocument(path, sets, seed, mountinfo, &sha);
+  ScenarioDocument doc = ReadDocument(path, sets, &sha);
   ScenarioInput in{std::move(doc), {{path, sha}}, std::nullopt};
   if (std::optional<std::string> table = MountinfoPath(in.doc)) {
     // Read once more for the copy; a table that cannot be read is reported when it is parsed.
@@ -70,10 +62,9 @@ ScenarioInput ReadScenarioInput(const std::string& path, const std::vector<std::
   return in;
 }
 
-Scenario LoadScenarioArg(const std::string& path, const std::vector<std::string>& sets, std::optional<std::uint64_t> seed,
-                         const std::optional<std::string>& mountinfo) {
+Scenario LoadScenarioArg(const std::string& path, const std::vector<std::string>& sets) {
   std::string sha;
-  return ReadDocument(path, sets, seed, mountinfo, &sha).Parse();
+  return ReadDocument(path, sets, &sha).Parse();
 }
 
 }  // namespace mountstorm

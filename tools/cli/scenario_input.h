@@ -28,15 +28,12 @@ struct ScenarioInput {
   std::string EffectiveText() const;
 };
 
-// `sets` are "/json/pointer=value" (with --profile's "/profile=NAME" first, CommandLine adds it).
-ScenarioInput ReadScenarioInput(const std::string& path, const std::vector<std::string>& sets,
-                                std::optional<std::uint64_t> seed = std::nullopt,
-                                const std::optional<std::string>& mountinfo = std::nullopt);
+// `sets` are "/json/pointer=value", as CommandLine::Overrides() makes them from --profile, --set,
+// --seed and --mountinfo.
+ScenarioInput ReadScenarioInput(const std::string& path, const std::vector<std::string>& sets);
 
 // The scenario of ReadScenarioInput, parsed (for the commands that need no provenance).
-Scenario LoadScenarioArg(const std::string& path, const std::vector<std::string>& sets,
-                         std::optional<std::uint64_t> seed = std::nullopt,
-                         const std::optional<std::string>& mountinfo = std::nullopt);
+Scenario LoadScenarioArg(const std::string& path, const std::vector<std::string>& sets);
 
 }  // namespace mountstorm
 

@@ -4,11 +4,14 @@
 #include <iostream>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/command_line.h"
 #include "cli/commands.h"
 #include "io/sha256.h"
 #include "io/text_io.h"
 #include "mountstorm/csv.h"
+#include "mountstorm/scenario.h"
 #include "sweep/sweep_runner.h"
 #include "sweep/sweep_spec.h"
 
@@ -45,7 +48,7 @@ int SweepCommand(const CommandArgs& args) {
   std::string sweep_path, out_dir;
   std::optional<std::string> shard;
   int jobs = 0;
-  bool quiet = false, dry_run = false;
+  bool quiet = false, json = false, dry_run = false;
   SweepOptions o;
   CommandLine cl("sweep",
       "usage: mountstorm sweep SWEEP.json -o DIR [--jobs N] [--shard I/N] [--engine messages|trains]\n"
@@ -59,46 +62,68 @@ int SweepCommand(const CommandArgs& args) {
       "shards' directories. --dry-run lists the points instead (CSV on stdout: each point's axis\n"
       "values, replications and first seed; the counts on stderr) after checking every point's\n"
       "scenario, and runs and writes nothing.\n");
-  cl.Positional("sweep", &sweep_path, "sweep file (JSON)")
+  cl.Positional("sweep", &sweep_path, "sweep file (JSON); - for standard input")
       .Output(&out_dir, "directory of the sweep (created if needed; reused to resume)")
       .Jobs(&jobs)
       .EngineOption(&o.engine)
       .Text("shard", &shard, "run only slice I of N: I/N, digits only, 0 <= I < N <= 1000000 (default: from SLURM_ARRAY_TASK_ID/COUNT or "
                              "JOB_COMPLETION_INDEX with MOUNTSTORM_SHARDS, else all)")
+      .Json(&json)
       .Quiet(&quiet)
       .Flag("dry-run", &dry_run, "list the points and runs without running or writing anything");
   if (!cl.Parse(args)) return kExitOk;
   ChooseShard(shard.value_or(""), &o);
   o.jobs = Jobs(jobs);
   o.progress = !quiet && isatty(2);
-  if (!quiet) {
+  if (!quiet && !json) {
     o.started = [&](const SweepReport& r) {
       std::cout << sweep_path << ": shard " << o.shard << " of " << o.shards << ": " << r.runs_in_shard << " runs, "
                 << r.already_done << " already done, " << r.runs_in_shard - r.already_done << " to run" << std::endl;
     };
   }
-  SweepSpec spec = LoadSweepFile(sweep_path);
+  // Read once, from the file or standard input (-), strictly as every JSON file.
+  const std::string text = ReadInputOrStdin(sweep_path, "sweep file");
+  CheckJsonText(text, sweep_path);
+  SweepSpec spec = ParseSweep(nlohmann::json::parse(text), sweep_path);
   if (dry_run) {
     PrintDryRun(sweep_path, spec, o);
     return kExitOk;
   }
-  const std::vector<ManifestInput> inputs = {{sweep_path, Sha256Hex(ReadFileText(sweep_path))}};
-  RunSweep(spec, out_dir, o, inputs);
-  if (!quiet) std::cout << "wrote " << out_dir << "/results.csv, results-long.csv, results.jsonl and aggregate.csv" << std::endl;
+  const std::vector<ManifestInput> inputs = {{sweep_path, Sha256Hex(text)}};
+  SweepReport r = RunSweep(spec, out_dir, o, inputs);
+  if (json && !quiet) {
+    std::cout << nlohmann::json({{"sweep", sweep_path}, {"dir", out_dir}, {"shard", o.shard}, {"shards", o.shards},
+                                 {"runs_in_shard", r.runs_in_shard}, {"already_done", r.already_done}, {"ran", r.ran}})
+                     .dump(2)
+              << std::endl;
+  } else if (!quiet) {
+    std::cout << "wrote " << out_dir << "/results.csv, results-long.csv, results.jsonl and aggregate.csv" << std::endl;
+  }
   return kExitOk;
 }
 
 int MergeCommand(const CommandArgs& args) {
   std::string out_dir;
   std::vector<std::string> dirs;
+  bool quiet = false, json = false;
   CommandLine cl("merge",
       "usage: mountstorm merge -o OUT DIR...\n"
       "\n"
       "Combines the directories of a sweep's shards into OUT: exactly the results.csv,\n"
-      "results-long.csv, results.jsonl and aggregate.csv one unsharded run would write. Fails if a run is missing.\n");
-  cl.Output(&out_dir, "directory for the merged results").Positionals("dirs", &dirs, -1, "the shards' sweep directories");
+      "results-long.csv, results.jsonl and aggregate.csv one unsharded run would write, then\n"
+      "OUT/manifest.json. Fails if a run is missing or a directory has no manifest.json (its shard did\n"
+      "not finish).\n");
+  cl.Output(&out_dir, "directory for the merged results")
+      .Positionals("dirs", &dirs, -1, "the shards' sweep directories")
+      .Json(&json)
+      .Quiet(&quiet);
   if (!cl.Parse(args)) return kExitOk;
   MergeSweep(dirs, out_dir);
+  if (quiet) return kExitOk;
+  if (json) {
+    std::cout << nlohmann::json({{"dir", out_dir}, {"merged", dirs}}).dump(2) << std::endl;
+    return kExitOk;
+  }
   std::cout << "merged " << dirs.size() << " director" << (dirs.size() == 1 ? "y" : "ies") << " into " << out_dir
             << std::endl;
   return kExitOk;

@@ -177,7 +177,7 @@ int TestbedCheckCommand(const CommandArgs& args) {
   bool markdown = false, csv = false, json = false;
   int jobs = 0;
   CommandLine cl("testbed-check", kTestbedUsage);
-  cl.Positional("storms", &file, "the storms, as tools/testbed/storms-csv.py writes them")
+  cl.Positional("storms", &file, "the storms, as tools/testbed/storms-csv.py writes them; - for standard input")
       .Texts("storm", &names, "check only this storm (repeatable)")
       .Flag("markdown", &markdown, "print the table as Markdown (docs/VALIDATION.md)")
       .Flag("csv", &csv, "print captured and simulated figures per storm and phase as CSV")

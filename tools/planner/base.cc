@@ -6,6 +6,7 @@
 
 #include "mountstorm/run.h"
 #include "io/parallel_for.h"
+#include "io/text_io.h"
 #include "planner/planner_internal.h"
 
 namespace mountstorm {
@@ -29,7 +30,8 @@ ScenarioDocument AppliedDocument(const Base& base, const Assignments& a) {
 Base LoadBase(const std::string& path, const std::vector<std::string>& sets) {
   // Read, overridden and parsed as `mountstorm run` reads a scenario (LoadScenarioFile), so that
   // every input error is reported as a run would report it.
-  return BaseFromDocument(ScenarioDocument::Read(path), sets);
+  // "-" reads standard input.
+  return BaseFromDocument(ScenarioDocument::FromText(ReadInputOrStdin(path, "scenario file"), path), sets);
 }
 
 Base BaseFromDocument(ScenarioDocument doc, const std::vector<std::string>& sets) {

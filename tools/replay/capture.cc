@@ -72,9 +72,10 @@ using Pcap = std::unique_ptr<pcap_t, PcapCloser>;
 
 // The capture at `path`, opened, of the D-Bus link type.
 Pcap Open(const std::string& path) {
+  // "-" is standard input, which libpcap reads as a file of that name.
   std::error_code ec;
   const std::filesystem::file_type type = std::filesystem::status(path, ec).type();
-  if (type == std::filesystem::file_type::not_found) throw InputError(path + ": no such file");
+  if (type == std::filesystem::file_type::not_found && path != "-") throw InputError(path + ": no such file");
   if (type == std::filesystem::file_type::directory) throw InputError(path + ": a directory, not a capture");
   char error[PCAP_ERRBUF_SIZE] = {};
   Pcap pcap(pcap_open_offline(path.c_str(), error));

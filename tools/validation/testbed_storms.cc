@@ -144,7 +144,7 @@ TestbedStorm ReadStorm(const StormRow& r, const std::filesystem::path& dir) {
 const char* StormPhaseName(StormPhaseKind k) { return k == StormPhaseKind::kMount ? "mount" : "umount"; }
 
 std::vector<TestbedStorm> ReadTestbedStorms(const std::string& path) {
-  const CsvTable t = ParseCsv(ReadFileText(path), path);
+  const CsvTable t = ParseCsv(ReadInputOrStdin(path, "file"), path);  // "-": standard input
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   std::vector<TestbedStorm> storms;
   for (std::size_t i = 0; i < t.rows.size(); ++i) storms.push_back(ReadStorm(StormRow(t, i, path), dir));
