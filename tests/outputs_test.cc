@@ -169,6 +169,10 @@ TEST_CASE("plot report and merge refuse a directory without manifest.json with e
   REQUIRE(Mountstorm({"sweep", sweep, "-o", dir + "/s1", "--shard", "1/2", "-q"}).exit_status == 0);
   REQUIRE(Mountstorm({"merge", "-o", dir + "/merged", dir + "/s0", dir + "/s1"}).exit_status == 0);
   CHECK(fs::exists(dir + "/merged/manifest.json"));
+  // The base scenario of the sweep, the same in every shard and in the merge.
+  CHECK(ReadFile(dir + "/merged/scenario.json") == ReadFile(dir + "/s0/scenario.json"));
+  CHECK(nlohmann::json::parse(ReadFile(dir + "/merged/scenario.json")) ==
+        nlohmann::json::parse(ReadFile(dir + "/merged/sweep.json"))["base"]);
   fs::remove(dir + "/s1/manifest.json");
   CommandResult merge = Mountstorm({"merge", "-o", dir + "/merged2", dir + "/s0", dir + "/s1"});
   CHECK(merge.exit_status == 2);

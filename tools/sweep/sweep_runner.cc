@@ -451,6 +451,7 @@ SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepO
   RunMissing(spec, dir, plan, todo, report.already_done, options, &saved);
   report.ran = todo.size();
   WriteTables(spec, plan.points, plan.runs, saved, out);
+  out.Add("scenario.json", spec.base.dump(2) + "\n");
   out.AddWritten("sweep.json");
   out.Commit(inputs);
   return report;
@@ -493,6 +494,7 @@ void MergeSweep(const std::vector<std::string>& dirs, const std::string& out_dir
   // The tables, sweep.json, then manifest.json last: a directory that has it holds the tables of
   // this sweep, not a failed merge.
   WriteTables(spec, points, runs, saved, out);
+  out.Add("scenario.json", spec.base.dump(2) + "\n");
   out.Add("sweep.json", canonical);
   out.Commit(inputs);
 }

@@ -11,7 +11,8 @@
 //   results.jsonl   one line per run: the same with the full summary
 //   aggregate.csv   one row per point: mean, standard deviation and 95 % confidence interval
 //                   of each outcome over the replications
-//   manifest.json   written last: the four files above with sizes and SHA-256, the command line,
+//   scenario.json   the base scenario (as in sweep.json), which each point changes by its axes
+//   manifest.json   written last: the files above with sizes and SHA-256, the command line,
 //                   the version and the sweep file's hash (io/manifest.h)
 #ifndef MOUNTSTORM_TOOLS_SWEEP_SWEEP_RUNNER_H_
 #define MOUNTSTORM_TOOLS_SWEEP_SWEEP_RUNNER_H_
@@ -45,7 +46,7 @@ struct SweepOptions {
 };
 
 // Runs what `dir` lacks of this shard, then writes the result tables of the shard's runs.
-// Its tables and sweep.json are then listed in DIR/manifest.json (io/manifest.h) with `inputs`.
+// Its tables, scenario.json and sweep.json are then listed in DIR/manifest.json (io/manifest.h) with `inputs`.
 SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepOptions& options,
                      const std::vector<ManifestInput>& inputs = {});
 
