@@ -173,6 +173,9 @@ TEST_CASE("plot report and merge refuse a directory without manifest.json with e
   CHECK(ReadFile(dir + "/merged/scenario.json") == ReadFile(dir + "/s0/scenario.json"));
   CHECK(nlohmann::json::parse(ReadFile(dir + "/merged/scenario.json")) ==
         nlohmann::json::parse(ReadFile(dir + "/merged/sweep.json"))["base"]);
+  // The report of the merged directory says which command made it.
+  CommandResult report = Mountstorm({"report", dir + "/merged", "-o", "-"});
+  CHECK(report.out.find("Made by <span class=\"code\">mountstorm merge -o " + dir + "/merged") != std::string::npos);
   fs::remove(dir + "/s1/manifest.json");
   CommandResult merge = Mountstorm({"merge", "-o", dir + "/merged2", dir + "/s0", dir + "/s1"});
   CHECK(merge.exit_status == 2);

@@ -335,9 +335,13 @@ std::string AggregateSection(const SweepData& sweep, const SweepReportOptions& o
   return b;
 }
 
-// The sweep itself, as sweep.json holds it.
-std::string SweepSection(const nlohmann::json& sj) {
+// The sweep itself, as sweep.json holds it, and the command that made the directory.
+std::string SweepSection(const nlohmann::json& sj, const Manifest& manifest) {
   std::string b = "<h2>Sweep and base scenario</h2>\n";
+  if (!manifest.command.empty()) {
+    b += "<p class=\"meta\">Made by <span class=\"code\">" + html::Escape(ShellCommand(manifest.command)) +
+         "</span> (mountstorm " + html::Escape(manifest.version) + ", recorded in manifest.json).</p>\n";
+  }
   if (sj.is_object()) {
     b += "<p class=\"meta\">From <span class=\"code\">sweep.json</span> (the sweep in canonical form, with its base "
          "scenario):</p>\n<pre>" +
@@ -359,7 +363,7 @@ std::string SweepReportHtml(const SweepData& sweep, const SweepReportOptions& op
   b += AxesSection(sweep.aggregate, groups);
   b += PlotsSection(sweep, options, groups);
   b += AggregateSection(sweep, options, groups);
-  b += SweepSection(sj);
+  b += SweepSection(sj, sweep.manifest);
   b += html::Footer(version);
   return html::Page("mountstorm report: sweep " + (name.empty() ? sweep.dir : name), b);
 }
