@@ -258,7 +258,8 @@ TEST_CASE("a base scenario with a key given twice is an input error, as for moun
     LoadSweepFile(dir + "/sweep.json");
     FAIL("no error");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()).find(dir + "/base.json") == 0);
+    // The sweep file and its key first, then the base file and what is wrong in it.
+    CHECK(std::string(e.what()).find(dir + "/sweep.json: /base: " + dir + "/base.json") == 0);
     CHECK(std::string(e.what()).find("/name: the key is given twice") != std::string::npos);
   }
 }

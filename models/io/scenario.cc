@@ -34,6 +34,7 @@ void ReadMountSpec(JsonReader& r, MountSpec* spec, bool need_source) {
   r.String("options", &spec->options);
   if (!r.Has("path")) r.Fail("path", "a mount point path such as \"/nfs/users/u{i}\"");
   if (spec->path.empty() || spec->path[0] != '/') r.Fail("path", "an absolute path");
+  if (r.Has("fstype") && spec->fstype.empty()) r.Fail("fstype", "a filesystem type such as \"nfs4\"");
   if (need_source) {
     if (!r.Has("source")) r.Fail("source", "the mounted source, e.g. \"server:/export\" or \"/dev/sda1\"");
     if (!r.Has("fstype")) r.Fail("fstype", "a filesystem type such as \"nfs4\"");

@@ -171,7 +171,7 @@ class Reader {
 
   Reader Object(const std::string& key) const { return Reader(At(key), origin_, path_ + "/" + key); }
   const Json& At(const std::string& key) const {
-    if (!value_.contains(key)) Fail(path_ + "/" + key, "a value (summary.json of mountstorm run has it)");
+    if (!value_.contains(key)) Fail(path_ + "/" + key, "a value, found nothing");
     return value_.at(key);
   }
   std::uint64_t Count(const std::string& key) const {

@@ -48,12 +48,13 @@ bool IsPatch(const std::string& name) {
   return false;
 }
 
-[[noreturn]] void RefuseSpec(const std::string& spec, const std::string& origin) {
+[[noreturn]] void RefuseSpec(const std::string& spec, const std::string& origin, bool bad_json) {
   std::string profiles, patches;
   for (const auto& [p, d] : ListProfiles()) profiles += (profiles.empty() ? "" : ", ") + p;
   for (const auto& [p, d] : ListPatches()) patches += (patches.empty() ? "" : ", ") + p;
   throw InputError(origin + ": expected a profile (" + profiles + "), a relay (dbus-daemon, dbus-broker), a patch name (" +
-                   patches + "), a patch as a JSON object, a JSON array of patches, or none; found \"" + spec + "\"");
+                   patches + "), a patch as a JSON object, a JSON array of patches, or none; found \"" + spec + "\"" +
+                   (bad_json ? " (not valid JSON)" : ""));
 }
 
 // The patches of `spec` (a patch name, a JSON object or array), each checked as ParsePatchSpec
@@ -65,7 +66,9 @@ nlohmann::json SpecPatches(const std::string& spec, const std::string& origin) {
   }
   GuardJsonText(spec, origin);
   nlohmann::json j = nlohmann::json::parse(spec, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !(j.is_object() || j.is_array())) RefuseSpec(spec, origin);
+  if (j.is_discarded() || !(j.is_object() || j.is_array())) {
+    RefuseSpec(spec, origin, j.is_discarded() && (spec[0] == '{' || spec[0] == '['));
+  }
   if (j.is_object()) j = nlohmann::json::array({j});
   for (std::size_t i = 0; i < j.size(); ++i) ParsePatchSpec(j.at(i).dump(), origin, "/" + std::to_string(i));
   return j;

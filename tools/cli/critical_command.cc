@@ -97,6 +97,7 @@ int CriticalCommand(const std::vector<std::string>& args) {
       .Integer("from", &from, "lowest value (default 1)")
       .Integer("to", &to, "highest value (default 4 x the scenario's current value)");
   if (!cl.Parse(args)) return kExitOk;
+  CheckAxisFlag(q.axis);
   Progress progress("critical", true);
   Runner runner(planner::LoadBase(scenario, sets), Jobs(jobs), engine, &progress);
   planner::RequireQueue(planner::QueueInventory(runner.base().scenario), q.queue, /*system_ok=*/true);

@@ -51,7 +51,7 @@ std::string Usage() {
 
 int Main(const std::vector<std::string>& args) {
   if (args.empty()) {
-    std::cerr << Usage();
+    std::cerr << "mountstorm: expected a command, found none\n\n" << Usage();
     return kExitInput;
   }
   const std::string& command = args[0];

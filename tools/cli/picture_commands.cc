@@ -1,4 +1,5 @@
 // mountstorm plot and report: pictures of a run or a sweep directory (docs/PLOTS.md).
+#include <filesystem>
 #include <iostream>
 
 #include "cli/command_line.h"
@@ -68,6 +69,18 @@ std::string PlotSweepDir(const std::string& dir, const SweepPlotOptions& so, con
   return text;
 }
 
+// What `dir` holds, as DetectResultDir() says; a path that is there but is not a directory is
+// named as what it is, not as missing.
+ResultDirKind DetectDir(const std::string& dir) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(dir, ec);
+  if (std::filesystem::exists(status) && !std::filesystem::is_directory(status)) {
+    throw InputError(dir + ": expected a run or sweep directory, found " +
+                     (std::filesystem::is_regular_file(status) ? "a regular file" : "something else (a device, a pipe)"));
+  }
+  return DetectResultDir(dir);
+}
+
 }  // namespace
 
 int PlotCommand(const CommandArgs& args) {
@@ -95,7 +108,7 @@ int PlotCommand(const CommandArgs& args) {
   TakeValue(value, &so);
   std::string text;
   std::vector<std::string> notes;
-  if (DetectResultDir(dir) == ResultDirKind::kRun) {
+  if (DetectDir(dir) == ResultDirKind::kRun) {
     RefuseOptions(cl, "plot", {"y", "value", "x", "series", "y-axis", "fix", "heatmap", "log-y", "log-x"}, dir, "run");
     text = PlotRun(LoadRunDir(dir), ro);
   } else {
@@ -127,7 +140,7 @@ int ReportCommand(const CommandArgs& args) {
   if (!cl.Parse(args)) return kExitOk;
   if (out != "-") CheckOutputFile(out, "-o");
   std::string html;
-  if (DetectResultDir(dir) == ResultDirKind::kRun) {
+  if (DetectDir(dir) == ResultDirKind::kRun) {
     RefuseOptions(cl, "report", {"y", "x", "series", "fix"}, dir, "run");
     html = RunReportHtml(LoadRunDir(dir), ro);
   } else {

@@ -75,4 +75,11 @@ std::int64_t IntegerAxisValue(const Base& b, const std::string& axis, const std:
   return v->get<std::int64_t>();
 }
 
+void CheckAxisFlag(const std::string& axis) {
+  if (axis.empty() || axis[0] != '/') {
+    throw InputError("--axis " + axis + ": expected a JSON path into the scenario such as /workload/0/count, found \"" +
+                     axis + "\"");
+  }
+}
+
 }  // namespace mountstorm

@@ -32,6 +32,8 @@ const char* OutcomeName(planner::CriticalResult::Outcome o);
 void PrintTrials(const std::vector<planner::Trial>& tried, const std::string& value_title);
 // The scenario's integer value at `axis` (or its default), for a search without --to.
 std::int64_t IntegerAxisValue(const planner::Base& b, const std::string& axis, const std::string& flag);
+// Refuses an --axis that is not a JSON path ("/..."), before the scenario is read.
+void CheckAxisFlag(const std::string& axis);
 
 }  // namespace mountstorm
 

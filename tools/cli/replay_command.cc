@@ -133,7 +133,9 @@ int ReplayCommand(const CommandArgs& args) {
       .Json(&json);
   if (!cl.Parse(args)) return kExitOk;
   if (scenario.empty() && (!sets.empty())) throw InputError("replay: --set and --profile need --scenario");
-  if (gap_ms && (*gap_ms < 0 || *gap_ms > 3600000)) throw InputError("--burst-gap-ms: expected 0 to 3600000");
+  if (gap_ms && (*gap_ms < 0 || *gap_ms > 3600000)) {
+    throw InputError("--burst-gap-ms: expected an integer from 0 to 3600000, found " + std::to_string(*gap_ms));
+  }
   const double gap_s = static_cast<double>(gap_ms.value_or(1)) / 1000.0;
   const std::vector<CapturedMessage> messages = ReadCapture(capture);
   const Tally captured = TallyMessages(messages, pid1.value_or(FindPid1(messages)), gap_s);

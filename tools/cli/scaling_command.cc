@@ -155,6 +155,7 @@ int ScalingCommand(const std::vector<std::string>& args) {
       .Text("queue", &q.queue, "the queue whose limit is scaled (default systemd.wqueue)")
       .Text("limits", &limits_text, "limits to try, L1,L2,... (default 0.5, 1, 2, 4 x the current limit)");
   if (!cl.Parse(args)) return kExitOk;
+  CheckAxisFlag(q.axis);
   if (limits_text) q.limits = ParseLimits(*limits_text);
   Progress progress("scaling", true);
   Runner runner(planner::LoadBase(scenario, sets), Jobs(jobs), engine, &progress);

@@ -8,6 +8,7 @@
 #include "cli/command_line.h"
 #include "cli/commands.h"
 #include "cli/scenario_input.h"
+#include "mountstorm/error.h"
 #include "mountstorm/policy.h"
 #include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
@@ -25,6 +26,11 @@ int ParamsCommand(const CommandArgs& args) {
       "source of each.\n");
   cl.Json(&json).Text("profile", &profile, "show the defaults of this profile (default rhel7.7)");
   if (!cl.Parse(args)) return kExitOk;
+  try {
+    DefaultScenario(profile);
+  } catch (const InputError& e) {
+    throw InputError(std::string("--profile: ") + e.what());
+  }
   std::vector<ParameterInfo> params = ListParameters(profile);
   if (json) {
     nlohmann::json j = nlohmann::json::array();

@@ -19,6 +19,25 @@ namespace {
   throw InputError(file + ": " + path + ": " + what);
 }
 
+// A JSON value in a message: its text, shortened.
+std::string Describe(const nlohmann::json& v) {
+  std::string text = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return text.size() > 60 ? text.substr(0, 57) + "..." : text;
+}
+
+// What a message says was found at a key: the value and its kind, or nothing.
+std::string Found(const nlohmann::json& object, const char* key) {
+  if (!object.is_object() || !object.contains(key)) return "nothing";
+  const nlohmann::json& v = object.at(key);
+  return Describe(v) + " (" + (v.is_object() ? "an object" : v.is_array() ? "an array" : std::string("a ") + v.type_name()) + ")";
+}
+
+// Fails at `key` of `object` (at `where`): expected `expected`, found what is there.
+[[noreturn]] void FailAt(const std::string& file, const std::string& where, const nlohmann::json& object, const char* key,
+                         const std::string& expected) {
+  Fail(file, where + "/" + key, "expected " + expected + ", found " + Found(object, key));
+}
+
 // The values of one path: an explicit list or a range.
 std::vector<nlohmann::json> AxisValues(const nlohmann::json& a, const std::string& file, const std::string& where) {
   if (a.contains("values") == a.contains("range")) {
@@ -26,12 +45,12 @@ std::vector<nlohmann::json> AxisValues(const nlohmann::json& a, const std::strin
   }
   if (a.contains("values")) {
     const nlohmann::json& v = a.at("values");
-    if (!v.is_array() || v.empty()) Fail(file, where + "/values", "expected a non-empty array of values");
+    if (!v.is_array() || v.empty()) FailAt(file, where, a, "values", "a non-empty array of values");
     return std::vector<nlohmann::json>(v.begin(), v.end());
   }
   const nlohmann::json& r = a.at("range");
   const std::string rw = where + "/range";
-  if (!r.is_object()) Fail(file, rw, "expected an object {\"from\", \"to\", \"steps\", \"scale\", \"integer\"}");
+  if (!r.is_object()) FailAt(file, where, a, "range", "an object {\"from\", \"to\", \"steps\", \"scale\", \"integer\"}");
   for (auto it = r.begin(); it != r.end(); ++it) {
     if (it.key() != "from" && it.key() != "to" && it.key() != "steps" && it.key() != "scale" && it.key() != "integer") {
       Fail(file, rw + "/" + it.key(), "unknown key; expected one of: from, to, steps, scale, integer");
@@ -39,19 +58,23 @@ std::vector<nlohmann::json> AxisValues(const nlohmann::json& a, const std::strin
   }
   for (const char* k : {"from", "to"}) {
     if (!r.contains(k) || !r[k].is_number() || !std::isfinite(r[k].get<double>())) {
-      Fail(file, rw + "/" + k, "expected a finite number");
+      FailAt(file, rw, r, k, "a finite number");
     }
   }
   if (!r.contains("steps") || !r.at("steps").is_number_integer() || r.at("steps").get<std::int64_t>() < 2 ||
       r.at("steps").get<std::int64_t>() > 100000) {
-    Fail(file, rw + "/steps", "expected an integer from 2 to 100000 (the number of values, both ends included)");
+    FailAt(file, rw, r, "steps", "an integer from 2 to 100000 (the number of values, both ends included)");
+  }
+  if (r.contains("scale") && r.at("scale") != "linear" && r.at("scale") != "log") {
+    FailAt(file, rw, r, "scale", "\"linear\" or \"log\"");
   }
   std::string scale = r.value("scale", "linear");
-  if (scale != "linear" && scale != "log") Fail(file, rw + "/scale", "expected \"linear\" or \"log\"");
-  if (r.contains("integer") && !r.at("integer").is_boolean()) Fail(file, rw + "/integer", "expected true or false");
+  if (r.contains("integer") && !r.at("integer").is_boolean()) FailAt(file, rw, r, "integer", "true or false");
   bool integer = r.value("integer", false);
   double from = r.at("from"), to = r.at("to");
-  if (scale == "log" && (from <= 0 || to <= 0)) Fail(file, rw, "a log range needs from and to above 0");
+  if (scale == "log" && (from <= 0 || to <= 0)) {
+    Fail(file, rw, "expected from and to above 0 for a log range, found " + Describe(from) + " and " + Describe(to));
+  }
   int steps = r.at("steps");
   std::vector<nlohmann::json> values;
   for (int k = 0; k < steps; ++k) {
@@ -71,7 +94,7 @@ std::vector<nlohmann::json> AxisValues(const nlohmann::json& a, const std::strin
 std::string CheckPath(const nlohmann::json& a, const std::string& file, const std::string& where) {
   if (!a.contains("path") || !a.at("path").is_string() || a.at("path").get<std::string>().empty() ||
       a.at("path").get<std::string>()[0] != '/') {
-    Fail(file, where + "/path", "expected a JSON path into the scenario, such as \"/systemd/wqueue_max\"");
+    FailAt(file, where, a, "path", "a JSON path into the scenario, such as \"/systemd/wqueue_max\"");
   }
   return a.at("path");
 }
@@ -89,17 +112,21 @@ void CheckSweepKeys(const nlohmann::json& doc, const std::string& file) {
 // Sets s->base and s->base_origin: the scenario file "base" names (relative to the sweep file),
 // or the scenario object it holds.
 void ReadBase(const nlohmann::json& doc, const std::string& file, SweepSpec* s) {
-  if (!doc.contains("base")) Fail(file, "/base", "expected the base scenario: a path (relative to this file) or an object");
+  if (!doc.contains("base")) FailAt(file, "", doc, "base", "the base scenario: a path (relative to this file) or an object");
   if (doc.at("base").is_string()) {
     std::filesystem::path p = doc.at("base").get<std::string>();
     if (p.is_relative()) p = std::filesystem::path(file).parent_path() / p;
     s->base_origin = p.lexically_normal().string();
-    s->base = nlohmann::json::parse(ReadJsonFileText(s->base_origin, "base scenario"));
+    try {
+      s->base = nlohmann::json::parse(ReadJsonFileText(s->base_origin, "base scenario"));
+    } catch (const InputError& e) {
+      Fail(file, "/base", e.what());
+    }
   } else if (doc.at("base").is_object()) {
     s->base = doc.at("base");
     s->base_origin = file + " (/base)";
   } else {
-    Fail(file, "/base", "expected a path or a scenario object");
+    FailAt(file, "", doc, "base", "a path (relative to this file) or a scenario object");
   }
 }
 
@@ -107,14 +134,14 @@ void ReadBase(const nlohmann::json& doc, const std::string& file, SweepSpec* s) 
 void ReadSeedAndReplications(const nlohmann::json& doc, const std::string& file, SweepSpec* s) {
   if (doc.contains("seed")) {
     if (!doc.at("seed").is_number_unsigned() && !(doc.at("seed").is_number_integer() && doc.at("seed").get<std::int64_t>() >= 0)) {
-      Fail(file, "/seed", "expected an integer from 0 to 18446744073709551615");
+      FailAt(file, "", doc, "seed", "an integer from 0 to 18446744073709551615");
     }
     s->seed = doc.at("seed").get<std::uint64_t>();
   }
   if (doc.contains("replications")) {
     if (!doc.at("replications").is_number_integer() || doc.at("replications").get<std::int64_t>() < 1 ||
         doc.at("replications").get<std::int64_t>() > 100000) {
-      Fail(file, "/replications", "expected an integer from 1 to 100000");
+      FailAt(file, "", doc, "replications", "an integer from 1 to 100000");
     }
     s->replications = doc.at("replications");
   }
@@ -135,23 +162,24 @@ void CheckAxisKeys(const nlohmann::json& a, const std::string& file, const std::
 void ReadZipAxis(const nlohmann::json& a, const std::string& file, const std::string& where, SweepAxis* axis,
                  std::vector<std::vector<nlohmann::json>>* columns) {
   if (a.size() != 1) Fail(file, where, "a zip axis has only the key \"zip\"");
-  if (!a.at("zip").is_array() || a.at("zip").size() < 2) Fail(file, where + "/zip", "expected an array of two or more axes");
+  if (!a.at("zip").is_array() || a.at("zip").size() < 2) FailAt(file, where, a, "zip", "an array of two or more axes");
   for (std::size_t j = 0; j < a.at("zip").size(); ++j) {
     const std::string w = where + "/zip/" + std::to_string(j);
     const nlohmann::json& z = a.at("zip")[j];
-    if (!z.is_object()) Fail(file, w, "expected an axis object");
+    if (!z.is_object()) Fail(file, w, "expected an axis object, found " + Describe(z));
     CheckAxisKeys(z, file, w, "path with values or range");
     axis->paths.push_back(CheckPath(z, file, w));
     columns->push_back(AxisValues(z, file, w));
     if (columns->back().size() != columns->front().size()) {
-      Fail(file, w, "a zipped axis needs as many values as the first (" + std::to_string(columns->front().size()) + ")");
+      Fail(file, w, "expected as many values as the first zipped axis (" + std::to_string(columns->front().size()) +
+                        "), found " + std::to_string(columns->back().size()));
     }
   }
 }
 
 // The axis object `a`, a single path or a zip of several: its paths, and its values as tuples.
 SweepAxis ReadAxis(const nlohmann::json& a, const std::string& file, const std::string& where) {
-  if (!a.is_object()) Fail(file, where, "expected an axis object");
+  if (!a.is_object()) Fail(file, where, "expected an axis object, found " + Describe(a));
   SweepAxis axis;
   std::vector<std::vector<nlohmann::json>> columns;
   if (a.contains("zip")) {
@@ -180,12 +208,6 @@ void CheckDistinctPaths(const std::vector<SweepAxis>& axes, const std::string& f
       }
     }
   }
-}
-
-// A JSON value in a message: its text, shortened.
-std::string Describe(const nlohmann::json& v) {
-  std::string text = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return text.size() > 60 ? text.substr(0, 57) + "..." : text;
 }
 
 // One axis of a canonical sweep.json: "paths", a non-empty array of JSON paths, and "values", a
@@ -227,17 +249,17 @@ nlohmann::json SweepSpec::Canonical() const {
 }
 
 SweepSpec ParseSweep(const nlohmann::json& doc, const std::string& file) {
-  if (!doc.is_object()) Fail(file, "/", "expected a sweep object");
+  if (!doc.is_object()) Fail(file, "/", "expected a sweep object, found " + Describe(doc));
   CheckSweepKeys(doc, file);
   SweepSpec s;
   s.file = file;
   if (doc.contains("name")) {
-    if (!doc.at("name").is_string()) Fail(file, "/name", "expected a string");
+    if (!doc.at("name").is_string()) FailAt(file, "", doc, "name", "a string");
     s.name = doc.at("name");
   }
   ReadBase(doc, file, &s);
   ReadSeedAndReplications(doc, file, &s);
-  if (!doc.contains("axes") || !doc.at("axes").is_array()) Fail(file, "/axes", "expected an array of axes");
+  if (!doc.contains("axes") || !doc.at("axes").is_array()) FailAt(file, "", doc, "axes", "an array of axes");
   for (std::size_t i = 0; i < doc.at("axes").size(); ++i) {
     s.axes.push_back(ReadAxis(doc.at("axes")[i], file, "/axes/" + std::to_string(i)));
   }
