@@ -21,6 +21,41 @@ std::vector<std::string_view> Fields(std::string_view line) {
 
 bool IsOctal(char c) { return c >= '0' && c <= '7'; }
 
+bool IsNumber(std::string_view f) { return !f.empty() && f.find_first_not_of("0123456789") == std::string_view::npos; }
+
+// A line in a message: quoted, and shortened if long.
+std::string Quoted(std::string_view line) {
+  return "\"" + std::string(line.substr(0, 80)) + (line.size() > 80 ? "...\"" : "\"");
+}
+
+// One line of the table; `where` is "FILE:LINE" for messages.
+MountSpec ParseLine(std::string_view line, const std::string& where) {
+  std::vector<std::string_view> f = Fields(line);
+  // 6 fixed fields, optional fields, "-", then 3 more.
+  std::size_t dash = 6;
+  while (dash < f.size() && f[dash] != "-") ++dash;
+  if (dash + 4 != f.size()) {
+    throw InputError(where +
+                     ": expected a mountinfo line: ID PARENT MAJOR:MINOR ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - "
+                     "FSTYPE SOURCE SUPER_OPTIONS, found " + Quoted(line));
+  }
+  const std::size_t colon = f[2].find(':');
+  if (!IsNumber(f[0]) || !IsNumber(f[1]) || colon == std::string_view::npos || !IsNumber(f[2].substr(0, colon)) ||
+      !IsNumber(f[2].substr(colon + 1))) {
+    throw InputError(where + ": expected a mount ID, a parent ID and MAJOR:MINOR in numbers, found " +
+                     Quoted(line.substr(0, f[3].data() - line.data())));
+  }
+  MountSpec m;
+  m.path = UnescapeMountinfo(f[4]);
+  m.fstype = UnescapeMountinfo(f[dash + 1]);
+  m.source = UnescapeMountinfo(f[dash + 2]);
+  m.options = std::string(f[5]) + "," + std::string(f[dash + 3]);
+  if (m.path.empty() || m.path[0] != '/') {
+    throw InputError(where + ": expected the mount point as an absolute path, found " + Quoted(f[4]));
+  }
+  return m;
+}
+
 }  // namespace
 
 std::string UnescapeMountinfo(std::string_view field) {
@@ -38,6 +73,10 @@ std::string UnescapeMountinfo(std::string_view field) {
 }
 
 std::vector<MountSpec> ParseMountinfo(std::string_view text, const std::string& origin) {
+  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    throw InputError(origin + ": expected the text of a mount table, found a NUL byte (at byte " + std::to_string(nul) +
+                     "; is the file cut short or not text?)");
+  }
   std::vector<MountSpec> mounts;
   std::size_t line_no = 0, pos = 0;
   while (pos < text.size()) {
@@ -46,25 +85,10 @@ std::vector<MountSpec> ParseMountinfo(std::string_view text, const std::string& 
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
     ++line_no;
-    if (line.empty()) continue;
-    std::vector<std::string_view> f = Fields(line);
-    // 6 fixed fields, optional fields, "-", then 3 more.
-    std::size_t dash = 6;
-    while (dash < f.size() && f[dash] != "-") ++dash;
-    if (dash + 4 != f.size()) {
-      throw InputError(origin + ":" + std::to_string(line_no) +
-                       ": expected a mountinfo line: ID PARENT MAJOR:MINOR ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - "
-                       "FSTYPE SOURCE SUPER_OPTIONS");
-    }
-    MountSpec m;
-    m.path = UnescapeMountinfo(f[4]);
-    m.fstype = UnescapeMountinfo(f[dash + 1]);
-    m.source = UnescapeMountinfo(f[dash + 2]);
-    m.options = std::string(f[5]) + "," + std::string(f[dash + 3]);
-    if (m.path.empty() || m.path[0] != '/') {
-      throw InputError(origin + ":" + std::to_string(line_no) + ": the mount point is not an absolute path");
-    }
-    mounts.push_back(std::move(m));
+    if (!line.empty()) mounts.push_back(ParseLine(line, origin + ":" + std::to_string(line_no)));
+  }
+  if (mounts.empty()) {
+    throw InputError(origin + ": expected a mount table of at least one line (the root file system), found none");
   }
   return mounts;
 }
