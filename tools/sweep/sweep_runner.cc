@@ -72,28 +72,16 @@ std::string RunRecordText(const SweepPoint& p, int replication, std::uint64_t se
 }
 
 // The saved run, if `path` holds a complete one for this point and replication. A record that
-// is cut short or damaged counts as missing: a sweep runs it again, a merge reports it missing.
-bool LoadRun(const std::string& path, const SweepPoint& point, int replication, SavedRun* run) {
+// is cut short or damaged counts as missing: a sweep runs it again, a merge reports it missing
+// and says what was wrong with it in *damage (if given).
+bool LoadRun(const std::string& path, const SweepPoint& point, int replication, SavedRun* run,
+             std::string* damage = nullptr) {
   if (!fs::exists(path)) return false;
-  const std::string text = ReadInputFile(path, "run file");
-  GuardJsonText(text, path);
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  // Every key is looked up before it is read: a record without "seed", or with a "replication"
-  // that is not a number, is damaged like any other, never an internal error.
-  if (j.is_discarded() || !j.is_object()) return false;
-  const auto p = j.find("point"), r = j.find("replication"), seed = j.find("seed"), summary = j.find("summary");
-  if (p == j.end() || r == j.end() || seed == j.end() || summary == j.end() || p->dump() != point.key ||
-      !r->is_number_integer() || r->get<std::int64_t>() != replication || !seed->is_number_unsigned() ||
-      !summary->is_object()) {
-    return false;
-  }
-  try {
-    run->result = ParseSummaryJson(j.at("summary").dump(), path);
-  } catch (const InputError&) {
-    return false;
-  }
-  run->record = std::move(j);
-  return true;
+  std::string why;
+  const bool ok = ParseRunRecord(ReadInputFile(path, "run file"), path, point.key, replication, &run->record,
+                                 &run->result, &why);
+  if (!ok && damage != nullptr) *damage = why;
+  return ok;
 }
 
 void Write(const std::string& path, const std::string& text) {
@@ -435,6 +423,34 @@ void RunMissing(const SweepSpec& spec, const std::string& dir, const ShardPlan& 
 
 }  // namespace
 
+bool ParseRunRecord(const std::string& text, const std::string& origin, const std::string& point_key, int replication,
+                    nlohmann::json* record, RunResult* result, std::string* damage) {
+  GuardJsonText(text, origin);
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // Every key is looked up before it is read: a record without "seed", or with a "replication"
+  // that is not a number, is damaged like any other, never an internal error.
+  if (j.is_discarded() || !j.is_object()) {
+    *damage = origin + ": expected a run record (a JSON object), found " + (j.is_discarded() ? "no valid JSON" : "another value");
+    return false;
+  }
+  const auto p = j.find("point"), r = j.find("replication"), seed = j.find("seed"), summary = j.find("summary");
+  if (p == j.end() || r == j.end() || seed == j.end() || summary == j.end() || p->dump() != point_key ||
+      !r->is_number_integer() || r->get<std::int64_t>() != replication || !seed->is_number_unsigned() ||
+      !summary->is_object()) {
+    *damage = origin + ": expected the point " + point_key + ", replication " + std::to_string(replication) +
+              ", a seed and a summary, found another record or a key missing";
+    return false;
+  }
+  try {
+    *result = ParseSummaryJson(summary->dump(), origin + " (/summary)");
+  } catch (const InputError& e) {
+    *damage = e.what();
+    return false;
+  }
+  *record = std::move(j);
+  return true;
+}
+
 SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepOptions& options,
                      const std::vector<ManifestInput>& inputs) {
   OutputDir out(dir, "-o");
@@ -475,21 +491,23 @@ void MergeSweep(const std::vector<std::string>& dirs, const std::string& out_dir
   const std::vector<SweepPoint> points = ExpandSweep(spec);
   const std::vector<RunId> runs = AllRuns(points, spec.replications);
   std::vector<SavedRun> saved(runs.size());
+  std::string damaged;  // the first damaged run file, and what is wrong with it
   std::size_t missing = 0;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     bool found = false;
     for (const std::string& d : dirs) {
-      if (LoadRun(RunFile(d, points[runs[i].point], runs[i].replication), points[runs[i].point],
-                  runs[i].replication, &saved[i])) {
-        found = true;
-        break;
-      }
+      std::string damage;
+      found = LoadRun(RunFile(d, points[runs[i].point], runs[i].replication), points[runs[i].point],
+                      runs[i].replication, &saved[i], &damage);
+      if (found) break;
+      if (damaged.empty()) damaged = damage;
     }
     if (!found) ++missing;
   }
   if (missing > 0) {
     throw InputError("merge: " + std::to_string(missing) + " of " + std::to_string(runs.size()) +
-                     " runs are in none of the directories given (a shard has not finished?)");
+                     " runs are in none of the directories given (a shard has not finished?)" +
+                     (damaged.empty() ? "" : "; a damaged run file counted as missing: " + damaged));
   }
   // The tables, sweep.json, then manifest.json last: a directory that has it holds the tables of
   // this sweep, not a failed merge.

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "io/manifest.h"
+#include "mountstorm/result.h"
 #include "mountstorm/run.h"
 #include "sweep/sweep_spec.h"
 
@@ -49,6 +50,14 @@ struct SweepOptions {
 // Its tables, scenario.json and sweep.json are then listed in DIR/manifest.json (io/manifest.h) with `inputs`.
 SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepOptions& options,
                      const std::vector<ManifestInput>& inputs = {});
+
+// Reads a run file's text (runs/*.json, named `origin` in messages) as the record of replication
+// `replication` of the point whose key is `point_key`. False, with *damage saying what is wrong,
+// for a record that is not valid JSON, is another run's or lacks a key, or whose summary is not a
+// summary.json (such a record counts as missing). InputError for text that holds a NUL byte or
+// nests deeper than kMaxJsonDepth.
+bool ParseRunRecord(const std::string& text, const std::string& origin, const std::string& point_key, int replication,
+                    nlohmann::json* record, RunResult* result, std::string* damage);
 
 // Writes the result tables of the whole sweep into `out` from the runs found in `dirs` (shard
 // outputs of the same sweep). Throws InputError if a directory holds another sweep or if runs
