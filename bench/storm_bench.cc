@@ -119,7 +119,7 @@ int Run(const Options& o) {
   std::uint64_t engine_events = 0;
   for (int r = 0; r < o.reps; ++r) {
     auto started = Clock::now();
-    RunResult result = RunScenario(scenario, RunOptions{o.engine, nullptr});
+    RunResult result = RunScenario(scenario, RunOptions{o.engine, nullptr, {}});
     engine_events = result.engine_events;
     std::string text = SummaryJsonText(result);
     std::string curves = CurvesCsvText(result.curves);

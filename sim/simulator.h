@@ -8,6 +8,7 @@
 #define MOUNTSTORM_SIM_SIMULATOR_H_
 
 #include <cstdint>
+#include <limits>
 
 #include "mountstorm/time.h"
 #include "sim/event_list.h"
@@ -22,9 +23,10 @@ class Simulator {
   // REQUIRES: at >= now().
   void Schedule(Time at, EventTarget* target, EventTag tag = {}, std::int16_t priority = 0);
 
-  // Runs events in order while the next one is due at or before `end`. Afterwards now() is the
-  // time of the last event run (or unchanged if none ran). Returns the number of events run.
-  std::uint64_t RunUntil(Time end);
+  // Runs events in order while the next one is due at or before `end`, at most `max_events` of
+  // them. Afterwards now() is the time of the last event run (or unchanged if none ran). Returns
+  // the number of events run.
+  std::uint64_t RunUntil(Time end, std::uint64_t max_events = std::numeric_limits<std::uint64_t>::max());
 
   // Stops RunUntil() after the current event.
   void Stop() { stop_ = true; }

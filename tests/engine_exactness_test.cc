@@ -52,8 +52,8 @@ EngineTexts Texts(RunResult r) {
 
 // Runs `s` in both engines; "" if the files agree, else what differs, naming `what`.
 std::string CompareEngines(const Scenario& s, const std::string& what) {
-  const EngineTexts m = Texts(RunScenario(s, RunOptions{Engine::kMessages, nullptr}));
-  const EngineTexts t = Texts(RunScenario(s, RunOptions{Engine::kTrains, nullptr}));
+  const EngineTexts m = Texts(RunScenario(s, RunOptions{Engine::kMessages, nullptr, {}}));
+  const EngineTexts t = Texts(RunScenario(s, RunOptions{Engine::kTrains, nullptr, {}}));
   const std::pair<const char*, std::string> diffs[] = {{"summary.json", FirstDifference(m.summary, t.summary)},
                                                        {"curves.csv", FirstDifference(m.curves, t.curves)},
                                                        {"events.csv", FirstDifference(m.events, t.events)}};
@@ -204,8 +204,8 @@ TEST_CASE("the train engine hands a trace every routed message as the per-messag
   for (const char* name : {"incident-enobufs", "stalled-subscriber-broker"}) {
     const Scenario s = test::LoadShipped(name, {"/workload/0/count=150"});
     Transcript messages, trains;
-    RunScenario(s, RunOptions{Engine::kMessages, &messages});
-    RunScenario(s, RunOptions{Engine::kTrains, &trains});
+    RunScenario(s, RunOptions{Engine::kMessages, &messages, {}});
+    RunScenario(s, RunOptions{Engine::kTrains, &trains, {}});
     INFO(name);
     REQUIRE(messages.lines.size() > 1000);
     CHECK(trains.lines == messages.lines);
@@ -214,7 +214,7 @@ TEST_CASE("the train engine hands a trace every routed message as the per-messag
 
 TEST_CASE("the train engine runs the storm in fewer events of its list than the events it counts", "[engine]") {
   const RunResult r = RunScenario(test::LoadShipped("incident-storm", {"/workload/0/count=200"}),
-                                  RunOptions{Engine::kTrains, nullptr});
+                                  RunOptions{Engine::kTrains, nullptr, {}});
   CHECK(r.engine == "trains");
   CHECK(r.engine_events < r.events);
 }

@@ -15,9 +15,30 @@
 #include "mountstorm/queues.h"
 #include "mountstorm/result.h"
 #include "mountstorm/scenario.h"
+#include "mountstorm/time.h"
 #include "mountstorm/trace.h"
 
 namespace mountstorm {
+
+// The limits of one run (docs/SCENARIOS.md, "Run budgets"; mountstorm run --max-events,
+// --max-sim-time-s, --max-memory-mib). The defaults are generous: every shipped scenario runs well
+// within them. A run that would exceed one is bad input: an InputError naming the limit, the
+// scenario and how to raise it; a run known to need more memory is refused before it starts.
+struct RunBudget {
+  std::uint64_t max_events = 2'000'000'000;           // events the simulator runs
+  Time max_sim_time = 1'000'000 * kSecond;            // simulated time, whatever /run/stop_at_s says
+  std::uint64_t max_memory_bytes = std::uint64_t{4096} << 20;  // what the run is estimated to need
+};
+
+// The memory a run of `scenario` needs, estimated before it runs from what grows with its size:
+// the mount operations (each held from the start, and a row of events.csv), the mount table, and
+// the depth curves (a sample per interval up to the stop time, per queue).
+std::uint64_t EstimateRunMemory(const Scenario& scenario);
+// InputError, naming the scenario, its size and --max-memory-mib, if the estimate is over budget.
+void CheckMemoryBudget(const Scenario& scenario, const RunBudget& budget);
+// InputError, naming the budget and how to raise it, unless a run that ran `events` events and
+// whose next event is due at `next_event` (kNever: none) stayed within `budget`.
+void CheckRunWithinBudget(const Scenario& scenario, const RunBudget& budget, std::uint64_t events, Time next_event);
 
 // How a run is simulated. kMessages: every message is its own value and every step of every
 // process its own events; the reference. kTrains: the train engine (docs/ARCHITECTURE.md, "The
@@ -33,6 +54,7 @@ struct RunOptions {
   Engine engine = Engine::kMessages;
   // With a tap, every message the relay routes is handed to it as the run goes.
   MessageTap* tap = nullptr;
+  RunBudget budget;
 };
 
 RunResult RunScenario(const Scenario& scenario, const RunOptions& options);

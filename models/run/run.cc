@@ -24,14 +24,15 @@ std::optional<Engine> ParseEngine(const std::string& name) {
 }
 
 RunResult RunScenario(const Scenario& scenario, const RunOptions& options) {
+  CheckMemoryBudget(scenario, options.budget);
   Simulation sim(scenario, options.engine);
   if (options.tap != nullptr) sim.AttachTap(options.tap);
-  sim.Run();
+  sim.Run(options.budget);
   return BuildResult(sim, Version());
 }
 
 RunResult RunScenario(const Scenario& scenario, MessageTap* tap) {
-  return RunScenario(scenario, RunOptions{Engine::kMessages, tap});
+  return RunScenario(scenario, RunOptions{Engine::kMessages, tap, {}});
 }
 
 std::vector<QueueDescription> DescribeQueues(const Scenario& scenario) {

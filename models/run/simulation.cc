@@ -10,12 +10,13 @@ Time Simulation::last_operation_time() const {
   return t;
 }
 
-void Simulation::Run() {
+void Simulation::Run(const RunBudget& budget) {
   workload_->Start();
   for (auto& m : mounters_) m->Start();
   for (auto& c : clients_) c->Start();
   for (auto& l : login_clients_) l->Start();
-  sim_.RunUntil(scenario_.stop_at);
+  sim_.RunUntil(std::min(scenario_.stop_at, budget.max_sim_time), budget.max_events);
+  CheckRunWithinBudget(scenario_, budget, sim_.events_run(), sim_.next_event_time());
   stopped_at_limit_ = sim_.pending() > 0;
   end_time_ = stopped_at_limit_ ? scenario_.stop_at : sim_.now();
   for (QueueGauge* g : tracked_) g->Finish(end_time_);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "mountstorm/run.h"
 #include "models/clients/login_client.h"
 #include "models/clients/logind.h"
 #include "models/clients/subscriber.h"
@@ -47,8 +48,9 @@ class Simulation {
   // Run(); `tap` must outlive the run.
   void AttachTap(MessageTap* tap) { relay_->AttachTap(tap); }
 
-  // Runs to quiescence or to the scenario's stop time.
-  void Run();
+  // Runs to quiescence or to the scenario's stop time. InputError if the run would take more
+  // events or simulated time than `budget` allows (mountstorm/run.h).
+  void Run(const RunBudget& budget = {});
 
   // The scenario as run: with the limits its patches set.
   const Scenario& scenario() const { return scenario_; }

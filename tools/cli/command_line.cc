@@ -1,7 +1,11 @@
 #include "cli/command_line.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -89,6 +93,44 @@ CommandLine& CommandLine::Jobs(int* jobs) {
   return *this;
 }
 
+CommandLine& CommandLine::Budget(RunBudget* budget) {
+  budget_ = budget;
+  Text("max-events", &max_events_, "stop a run after N events, with exit status 2 (default 2000000000)");
+  Text("max-sim-time-s", &max_sim_time_, "stop a run at S simulated seconds, with exit status 2 (default 1000000)");
+  Text("max-memory-mib", &max_memory_, "refuse a run estimated to need more than M MiB (default 4096)");
+  return *this;
+}
+
+namespace {
+
+// The value of a budget flag: a positive number up to `max` (an integer if `integer`).
+double BudgetValue(const char* flag, const std::string& text, double max, bool integer) {
+  char* end = nullptr;
+  const double v = text.empty() || text[0] == '-' || text[0] == '+' || std::isspace(static_cast<unsigned char>(text[0]))
+                       ? -1
+                       : std::strtod(text.c_str(), &end);
+  if (v <= 0 || v > max || end == nullptr || *end != '\0' || (integer && v != std::floor(v))) {
+    char range[64];
+    std::snprintf(range, sizeof range, "%.0f", max);
+    throw InputError(std::string(flag) + ": expected " + (integer ? "an integer" : "a number") + " above 0 and at most " +
+                     range + ", found \"" + text + "\"");
+  }
+  return v;
+}
+
+}  // namespace
+
+void CommandLine::ReadBudget() {
+  if (max_events_) budget_->max_events = static_cast<std::uint64_t>(BudgetValue("--max-events", *max_events_, 1e15, true));
+  if (max_sim_time_) {
+    budget_->max_sim_time = static_cast<Time>(std::llround(BudgetValue("--max-sim-time-s", *max_sim_time_, 1e6, false) * 1e9));
+  }
+  if (max_memory_) {
+    budget_->max_memory_bytes = static_cast<std::uint64_t>(BudgetValue("--max-memory-mib", *max_memory_, 1 << 20, true))
+                                << 20;
+  }
+}
+
 CommandLine& CommandLine::Json(bool* json) { return Flag("json", json, "print JSON instead of a table"); }
 
 CommandLine& CommandLine::Quiet(bool* quiet) {
@@ -147,7 +189,8 @@ bool CommandLine::Parse(const std::vector<std::string>& args) {
   } catch (const po::error& e) {
     throw InputError(command_ + ": " + e.what() + " (see mountstorm " + command_ + " --help)");
   }
-  if (jobs_ != nullptr && Given("jobs") && *jobs_ < 1) throw InputError("--jobs: expected a positive integer");
+  if (budget_ != nullptr) ReadBudget();
+  if (jobs_ != nullptr && Given("jobs") && *jobs_ < 1) throw InputError("--jobs: expected a positive integer, found " + std::to_string(*jobs_));
   if (engine_ != nullptr && engine_text_) {
     const std::optional<Engine> e = ParseEngine(*engine_text_);
     if (!e) throw InputError(command_ + ": --engine: expected \"messages\" or \"trains\", found \"" + *engine_text_ + "\"");

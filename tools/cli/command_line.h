@@ -43,6 +43,9 @@ class CommandLine {
   CommandLine& Jobs(int* jobs);
   CommandLine& Json(bool* json);
   CommandLine& Quiet(bool* quiet);
+  // --max-events N, --max-sim-time-s S and --max-memory-mib M: a run's budget (mountstorm/run.h);
+  // what is not given keeps its default.
+  CommandLine& Budget(RunBudget* budget);
 
   CommandLine& Flag(const char* name, bool* value, const char* help);
   CommandLine& Text(const char* name, std::string* value, const char* help);
@@ -72,6 +75,9 @@ class CommandLine {
   Engine* engine_ = nullptr;
   std::optional<std::string> mountinfo_;
   int* jobs_ = nullptr;
+  RunBudget* budget_ = nullptr;
+  std::optional<std::string> max_events_, max_sim_time_, max_memory_;
+  void ReadBudget();
 };
 
 // The threads of --jobs: the value given, else one per CPU.

@@ -26,6 +26,7 @@ const char kRunUsage[] =
     "usage: mountstorm run SCENARIO.json -o DIR [--seed N] [--profile NAME] [--mountinfo FILE]\n"
     "                      [--set /json/path=value ...] [--engine messages|trains]\n"
     "                      [--trace FILE [--trace-text] [--trace-window T0:T1] [--trace-max N]]\n"
+    "                      [--max-events N] [--max-sim-time-s S] [--max-memory-mib M]\n"
     "\n"
     "Simulates the scenario and writes DIR/summary.json, DIR/curves.csv (the maximum depth of\n"
     "every queue per sample interval) and DIR/events.csv (mounts, scans and logins in time\n"
@@ -35,7 +36,9 @@ const char kRunUsage[] =
     "DIR/manifest.json: the files with their sizes and SHA-256, the command line and version.\n"
     "SCENARIO - reads the scenario from standard input; -o - prints summary.json on standard\n"
     "output and writes no directory. Prints a short summary. --trace FILE also writes every D-Bus message the bus routes, as a pcap for\n"
-    "tshark and Wireshark (docs/TRACES.md).\n";
+    "tshark and Wireshark (docs/TRACES.md). A run that would take more events, simulated time or\n"
+    "memory than its budget stops with exit status 2 and writes nothing; one known to need more\n"
+    "memory is refused before it starts (docs/SCENARIOS.md, \"Run budgets\").\n";
 
 // The options of --trace, when given.
 struct TraceArgs {
@@ -137,14 +140,16 @@ namespace {
 
 // run -o -: summary.json on standard output, no directory and nothing else.
 int RunToStdout(const std::string& path, const std::vector<std::string>& sets,
-                const std::optional<TraceOptions>& trace_options) {
+                const std::optional<TraceOptions>& trace_options, RunOptions options) {
   if (trace_options && trace_options->path == "-") {
     throw InputError("run: -o - and --trace - both write to standard output; give one of them a file");
   }
   const Scenario scenario = LoadScenarioArg(path, sets);
+  CheckMemoryBudget(scenario, options.budget);
   std::unique_ptr<TraceTap> trace;
   if (trace_options) trace = OpenTrace(*trace_options);
-  const RunResult result = RunScenario(scenario, trace.get());
+  options.tap = trace.get();
+  const RunResult result = RunScenario(scenario, options);
   std::string error;
   if (trace && !trace->Finish(&error)) throw InputError(error);
   std::cout << SummaryJsonText(result);
@@ -157,6 +162,7 @@ int RunCommand(const CommandArgs& args) {
   std::string scenario_path, out_dir;
   std::vector<std::string> sets;
   TraceArgs trace_args;
+  RunBudget budget;
   bool quiet = false, json = false;
   Engine engine = Engine::kMessages;
   CommandLine cl("run", kRunUsage);
@@ -170,19 +176,22 @@ int RunCommand(const CommandArgs& args) {
       .Text("trace-window", &trace_args.window, "trace only messages routed from T0 up to T1 (simulated seconds, T0:T1, T0: or :T1)")
       .Text("trace-max", &trace_args.max, "stop tracing after N messages (the rest are counted as left out)")
       .Flag("json", &json, "print summary.json on standard output instead of the table")
+      .Budget(&budget)
       .Quiet(&quiet);
   if (!cl.Parse(args)) return kExitOk;
   const std::optional<TraceOptions> trace_options = trace_args.Options();
-  if (out_dir == "-") return RunToStdout(scenario_path, sets, trace_options);
+  if (out_dir == "-") return RunToStdout(scenario_path, sets, trace_options, RunOptions{engine, nullptr, budget});
   const ScenarioInput input = ReadScenarioInput(scenario_path, sets);
   const Scenario scenario = input.doc.Parse();
+  CheckMemoryBudget(scenario, budget);  // a run known to be too big is refused before anything is made
 
   // Every output path is checked before the run: the directory, then the trace.
   OutputDir out(out_dir, "-o");
   std::unique_ptr<TraceTap> trace;
   if (trace_options) trace = OpenTrace(*trace_options);
   const auto started = std::chrono::steady_clock::now();
-  const RunResult result = RunScenario(scenario, RunOptions{engine, trace.get()});
+  // Over its budget the run throws, and `out` removes what it made (nothing is written yet).
+  const RunResult result = RunScenario(scenario, RunOptions{engine, trace.get(), budget});
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   WriteRunDir(out, result, input, trace.get());
   if (json && !quiet) {

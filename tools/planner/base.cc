@@ -80,7 +80,7 @@ RunResult Runner::Summary(const Assignments& a) {
     if (it != cache_.end()) return *it->second;
   }
   // The curves and events of the searches' runs are not kept: only their summaries are read.
-  RunResult result = RunScenario(doc.Parse(), RunOptions{engine_, nullptr});
+  RunResult result = RunScenario(doc.Parse(), RunOptions{engine_, nullptr, {}});
   result.curves = Curves{};
   result.event_log.clear();
   auto summary = std::make_shared<RunResult>(std::move(result));

@@ -341,7 +341,7 @@ void RunAndSave(const SweepSpec& spec, const std::string& dir, const SweepPoint&
   Scenario scenario = point_scenario;
   scenario.seed = RunSeed(spec.seed, p.key, replication);
   const std::uint64_t seed = scenario.seed;
-  const std::string text = RunRecordText(p, replication, seed, RunScenario(scenario, RunOptions{engine, nullptr}));
+  const std::string text = RunRecordText(p, replication, seed, RunScenario(scenario, RunOptions{engine, nullptr, {}}));
   Write(RunFile(dir, p, replication), text);
   saved->record = nlohmann::json::parse(text);
   saved->result = ParseSummaryJson(saved->record.at("summary").dump(), RunFile(dir, p, replication));
