@@ -1,5 +1,7 @@
 #include "models/io/mountinfo_file.h"
 
+#include <algorithm>
+
 #include "mountstorm/error.h"
 #include "mountstorm/input.h"
 
@@ -7,8 +9,10 @@ namespace mountstorm {
 
 namespace {
 
-std::vector<std::string_view> Fields(std::string_view line) {
-  std::vector<std::string_view> fields;
+// The fields of `line` into *fields (reused from line to line: no allocation per line).
+void Fields(std::string_view line, std::vector<std::string_view>* out) {
+  std::vector<std::string_view>& fields = *out;
+  fields.clear();
   std::size_t i = 0;
   while (i < line.size()) {
     while (i < line.size() && line[i] == ' ') ++i;
@@ -16,7 +20,6 @@ std::vector<std::string_view> Fields(std::string_view line) {
     while (i < line.size() && line[i] != ' ') ++i;
     if (i > start) fields.push_back(line.substr(start, i - start));
   }
-  return fields;
 }
 
 bool IsOctal(char c) { return c >= '0' && c <= '7'; }
@@ -28,21 +31,23 @@ std::string Quoted(std::string_view line) {
   return "\"" + std::string(line.substr(0, 80)) + (line.size() > 80 ? "...\"" : "\"");
 }
 
-// One line of the table; `where` is "FILE:LINE" for messages.
-MountSpec ParseLine(std::string_view line, const std::string& where) {
-  std::vector<std::string_view> f = Fields(line);
+// Line `line_no` of the table in `origin` (named in messages as ORIGIN:LINE).
+MountSpec ParseLine(std::string_view line, const std::string& origin, std::size_t line_no,
+                    std::vector<std::string_view>* fields) {
+  Fields(line, fields);
+  const std::vector<std::string_view>& f = *fields;
   // 6 fixed fields, optional fields, "-", then 3 more.
   std::size_t dash = 6;
   while (dash < f.size() && f[dash] != "-") ++dash;
   if (dash + 4 != f.size()) {
-    throw InputError(where +
+    throw InputError(origin + ":" + std::to_string(line_no) +
                      ": expected a mountinfo line: ID PARENT MAJOR:MINOR ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - "
                      "FSTYPE SOURCE SUPER_OPTIONS, found " + Quoted(line));
   }
   const std::size_t colon = f[2].find(':');
   if (!IsNumber(f[0]) || !IsNumber(f[1]) || colon == std::string_view::npos || !IsNumber(f[2].substr(0, colon)) ||
       !IsNumber(f[2].substr(colon + 1))) {
-    throw InputError(where + ": expected a mount ID, a parent ID and MAJOR:MINOR in numbers, found " +
+    throw InputError(origin + ":" + std::to_string(line_no) + ": expected a mount ID, a parent ID and MAJOR:MINOR in numbers, found " +
                      Quoted(line.substr(0, f[3].data() - line.data())));
   }
   MountSpec m;
@@ -51,7 +56,7 @@ MountSpec ParseLine(std::string_view line, const std::string& where) {
   m.source = UnescapeMountinfo(f[dash + 2]);
   m.options = std::string(f[5]) + "," + std::string(f[dash + 3]);
   if (m.path.empty() || m.path[0] != '/') {
-    throw InputError(where + ": expected the mount point as an absolute path, found " + Quoted(f[4]));
+    throw InputError(origin + ":" + std::to_string(line_no) + ": expected the mount point as an absolute path, found " + Quoted(f[4]));
   }
   return m;
 }
@@ -59,6 +64,7 @@ MountSpec ParseLine(std::string_view line, const std::string& where) {
 }  // namespace
 
 std::string UnescapeMountinfo(std::string_view field) {
+  if (field.find('\\') == std::string_view::npos) return std::string(field);  // the common case
   std::string out;
   for (std::size_t i = 0; i < field.size(); ++i) {
     if (field[i] == '\\' && i + 3 < field.size() && IsOctal(field[i + 1]) && IsOctal(field[i + 2]) &&
@@ -78,6 +84,8 @@ std::vector<MountSpec> ParseMountinfo(std::string_view text, const std::string& 
                      "; is the file cut short or not text?)");
   }
   std::vector<MountSpec> mounts;
+  mounts.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  std::vector<std::string_view> fields;
   std::size_t line_no = 0, pos = 0;
   while (pos < text.size()) {
     std::size_t end = text.find('\n', pos);
@@ -85,7 +93,7 @@ std::vector<MountSpec> ParseMountinfo(std::string_view text, const std::string& 
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
     ++line_no;
-    if (!line.empty()) mounts.push_back(ParseLine(line, origin + ":" + std::to_string(line_no)));
+    if (!line.empty()) mounts.push_back(ParseLine(line, origin, line_no, &fields));
   }
   if (mounts.empty()) {
     throw InputError(origin + ": expected a mount table of at least one line (the root file system), found none");
