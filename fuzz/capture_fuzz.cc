@@ -1,0 +1,29 @@
+// Fuzz target: a capture for `mountstorm replay` (pcapng as busctl capture writes it, or pcap with
+// the D-Bus link type), read by libpcap and each record decoded by libdbus (ReadCapture). The
+// bytes are written to a file of this process first, since libpcap reads files.
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
+#include "fuzz/fuzz_target.h"
+#include "replay/capture.h"
+
+namespace {
+
+// The file of this process, removed when it exits.
+struct CaptureFile {
+  const std::string path = "/tmp/mountstorm-capture-fuzz-" + std::to_string(getpid()) + ".pcapng";
+  ~CaptureFile() { unlink(path.c_str()); }
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const CaptureFile file;
+  const std::string& path = file.path;
+  return mountstorm::fuzz::Accept(data, size, [&path](const std::string& text) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+    mountstorm::ReadCapture(path);
+  });
+}
