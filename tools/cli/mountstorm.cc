@@ -93,11 +93,14 @@ int main(int argc, char** argv) {
   } catch (const mountstorm::InputError& e) {
     std::cerr << "mountstorm: " << e.what() << "\n";
     status = mountstorm::kExitInput;
+  } catch (const mountstorm::InternalError& e) {  // its message starts with "internal error: "
+    std::cerr << "mountstorm: " << e.what() << " (a bug in mountstorm: please report it)\n";
+    status = mountstorm::kExitInternal;
   } catch (const std::exception& e) {
-    std::cerr << "mountstorm: internal error: " << e.what() << "\n";
+    std::cerr << "mountstorm: internal error: " << e.what() << " (a bug in mountstorm: please report it)\n";
     status = mountstorm::kExitInternal;
   } catch (...) {
-    std::cerr << "mountstorm: internal error: an unknown exception\n";
+    std::cerr << "mountstorm: internal error: an unknown exception (a bug in mountstorm: please report it)\n";
     status = mountstorm::kExitInternal;
   }
   return mountstorm::CheckStdout(status);
