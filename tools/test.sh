@@ -5,8 +5,8 @@
 #
 #   --sanitize  builds the whole suite with AddressSanitizer and UndefinedBehaviorSanitizer in
 #               build-asan/ (RelWithDebInfo, -DMOUNTSTORM_SANITIZE=ON) and runs ctest there instead
-#               of in build/: any leak, bad access or undefined behaviour fails the test it is in.
-#               About 10 times slower than the plain suite (docs/FUZZING.md gives the measurement).
+#               of in build/: any leak, bad access or undefined behaviour fails the test it is in
+#               (docs/FUZZING.md, "Sanitizers over the whole suite").
 #   --testbed   then also checks the model against a real systemd on this machine (root; about 80
 #               minutes): runs the storms of tools/testbed/table.csv in throw-away systemd-nspawn
 #               containers (tools/testbed/README.md), writes them to out/testbed/ (kept, so that a
