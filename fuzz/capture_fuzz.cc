@@ -20,10 +20,9 @@ struct CaptureFile {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const CaptureFile file;
-  const std::string& path = file.path;
-  return mountstorm::fuzz::Accept(data, size, [&path](const std::string& text) {
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-    mountstorm::ReadCapture(path);
+  static const CaptureFile file;  // static: the lambda uses it without capturing it
+  return mountstorm::fuzz::Accept(data, size, [](const std::string& text) {
+    std::ofstream(file.path, std::ios::binary | std::ios::trunc) << text;
+    mountstorm::ReadCapture(file.path);
   });
 }
