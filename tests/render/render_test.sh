@@ -11,7 +11,10 @@
 #     the login outcomes are drawn in their colours;
 #   - report.html (a run and a sweep) holds no script and no external resource, and headless
 #     Chromium (Debian chromium) shows it with its plots: the screenshot is not blank and holds the
-#     limit and marker colours (run) and the heat map (sweep).
+#     limit and marker colours (run) and the heat map (sweep);
+#   - the verdict comes first: it is the first text of the run's SVG, its figures are those of
+#     summary.json, and Chromium shows it in the top band of the plot and of both reports
+#     (verdict-plot.png, verdict-report.png, verdict-sweep-report.png).
 #
 # Usage: render_test.sh MOUNTSTORM SOURCE_DIR   (KEEP_RENDER=1 keeps the pictures and says where)
 # Exit status: 0 passed, 1 failed, 77 skipped (rsvg-convert, chromium or python3 missing and not
@@ -218,6 +221,58 @@ ink, colours = s.ink()
 report(ink > 0.02 and colours > 30, 'sweep-report.png in Chromium: %.1f %% inked, %d colours (not blank)' % (100 * ink, colours))
 n = len(s.where(hexrgb('#0072b2'), tol=8))
 report(n >= 100, 'sweep report shows a plotted series: %d px of #0072b2' % n)
+sys.exit(checks.exit_status())
+PYEOF
+
+# --- the verdict at the top -------------------------------------------------------------------------
+# The sentence a reader wants first: the first text of run.svg is the verdict, its figures are the
+# run's (summary.json), and Chromium shows it in the top band of the plot and of both reports. A
+# window just tall enough for the verdict is the page as a reader first sees it.
+top_shot() {  # top_shot FILE PNG WIDTH HEIGHT
+  local profile
+  profile=$(mktemp -d "$WORK/chromium-profile.XXXXXX")
+  timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-extensions \
+    --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars \
+    --user-data-dir="$profile" --window-size="$3,$4" --screenshot="$2" "file://$1" >"$WORK/chromium.log" 2>&1 ||
+    { cat "$WORK/chromium.log" >&2; fail "chromium could not render $1"; }
+}
+top_shot "$WORK/run.svg" "$WORK/verdict-plot.png" 1000 64
+# (Chromium draws an HTML page in a window under about 200 px tall as blank: the top 110 px of
+# a 300 px window are checked instead.)
+top_shot "$WORK/report.html" "$WORK/verdict-report.png" 1200 300
+top_shot "$WORK/sweep-report.html" "$WORK/verdict-sweep-report.png" 1200 300
+
+python3 - "$WORK" "$SRC/tests/render" <<'PYEOF' || fail "the verdict is not the first thing a reader sees"
+import json, sys, xml.dom.minidom
+sys.path.insert(0, sys.argv[2])
+from png import decode, hexrgb, Checks
+work = sys.argv[1]
+checks = Checks()
+report = checks.report
+svg = xml.dom.minidom.parse(work + '/run.svg')
+texts = svg.getElementsByTagName('text')
+first = texts[0]
+report(first.parentNode.getAttribute('id') == 'verdict', 'run.svg: the first text is in the verdict group')
+verdict = ' '.join(t.firstChild.data for t in texts if t.parentNode.getAttribute('id') == 'verdict')
+s = json.load(open(work + '/enobufs/summary.json'))
+queues = [dict(q, name=n) for n, q in s['queues'].items() if q.get('enobufs_onset_s') is not None]
+q = min(queues, key=lambda q: q['enobufs_onset_s'])
+logins = s['logins']
+failed = logins['failed']['enobufs'] + logins['failed']['timeout'] + logins['failed']['limits_exceeded']
+for part in ['(%s) filled first, at %.1f s' % (q['name'], q['enobufs_onset_s']),
+             '%s refused %s messages' % (q['name'], format(q['refused'], ',')),
+             '%d of %d logins failed' % (failed, logins['attempts'])]:
+    report(part in verdict, 'run.svg verdict says %r: %s' % (part, verdict))
+plot = decode(work + '/verdict-plot.png')
+dark = sum(1 for y in range(min(plot.h, 50)) for x in range(plot.w) if max(plot.pixel(x, y)) < 90)
+report(dark >= 300, 'verdict-plot.png %dx%d: %d dark text pixels in the top 50 px' % (plot.w, plot.h, dark))
+for name, colours in [('verdict-report.png', ['#fff6e0']), ('verdict-sweep-report.png', ['#fff6e0', '#e8f5ee'])]:
+    img = decode(work + '/' + name)
+    band = 110
+    box = max(sum(1 for (x, y) in img.where(hexrgb(c), tol=3) if y < band) for c in colours)
+    dark = sum(1 for y in range(band) for x in range(img.w) if max(img.pixel(x, y)) < 90)
+    report(box >= 0.15 * img.w * band and dark >= 300,
+           '%s: in the top %d px the verdict box fills %d px and its text %d dark px' % (name, band, box, dark))
 sys.exit(checks.exit_status())
 PYEOF
 

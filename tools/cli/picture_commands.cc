@@ -1,4 +1,6 @@
 // mountstorm plot and report: pictures of a run or a sweep directory (docs/PLOTS.md).
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -16,25 +18,27 @@ namespace mountstorm {
 namespace {
 
 const char kPlotUsage[] =
-      "usage: mountstorm plot RUN_DIR -o FILE.svg [--queue NAME ...]\n"
+      "usage: mountstorm plot RUN_DIR -o FILE.svg [--panels NAME,NAME,...] [--from S] [--to S]\n"
       "       mountstorm plot SWEEP_DIR -o FILE.svg [--y OUTCOME] [--x PATH] [--series PATH]\n"
       "                       [--fix PATH=VALUE ...] [--log-y] [--log-x]\n"
       "       mountstorm plot SWEEP_DIR -o FILE.svg --heatmap [--x PATH] [--y-axis PATH] [--value OUTCOME]\n"
       "                       [--fix PATH=VALUE ...] [--log-y]\n"
       "\n"
       "Draws a self-contained SVG (no fonts, scripts or links; the same inputs give the same bytes).\n"
-      "A run directory: one panel per bounded queue that held something, its depth over time (the\n"
+      "A run directory: first a one-sentence verdict on the whole pipeline, then one panel per\n"
+      "bounded queue that held something (a footnote names those left out), its depth over time (the\n"
       "maximum per sample interval), its limit and its first refusal (ENOBUFS), above a rug of\n"
-      "mounts, scans and logins. A sweep directory: an outcome's mean and 95 % interval against an\n"
+      "mounts, scans and logins; --from/--to show only that stretch of simulated time. A sweep directory: an outcome's mean and 95 % interval against an\n"
       "axis, a line per value of a second axis; or, with --heatmap, over two axes. docs/PLOTS.md.\n";
 
 const char kReportUsage[] =
-      "usage: mountstorm report RUN_DIR -o report.html [--queue NAME ...]\n"
+      "usage: mountstorm report RUN_DIR -o report.html [--panels NAME,NAME,...] [--from S] [--to S]\n"
       "       mountstorm report SWEEP_DIR -o report.html [--y OUTCOME ...] [--x PATH] [--series PATH]\n"
       "                         [--fix PATH=VALUE ...]\n"
       "\n"
-      "Writes one self-contained HTML page (inline SVG and CSS; no scripts, fonts or links) with the\n"
-      "summary tables, the plots of mountstorm plot, the scenario and the version of the tool.\n"
+      "Writes one self-contained HTML page (inline SVG and CSS; no scripts, fonts or links): first\n"
+      "a one-sentence verdict (a run: what happened to the whole pipeline; a sweep: which points\n"
+      "failed and the first of them), then the summary tables, the plots of mountstorm plot, the scenario and the version of the tool.\n"
       "docs/PLOTS.md.\n";
 
 // The options of plot and report that only one kind of directory takes.
@@ -57,9 +61,37 @@ void TakeValue(const std::optional<std::string>& value, SweepPlotOptions* so) {
   so->outcome = *value;
 }
 
+// The options of a run's plot that plot and report share: --panels (comma-separated queue names),
+// --from and --to (seconds of simulated time). Throws InputError for a bad value.
+void TakeRunOptions(const std::optional<std::string>& panels, const std::optional<std::string>& from,
+                    const std::optional<std::string>& to, RunPlotOptions* ro) {
+  if (panels) {
+    std::size_t i = 0;
+    while (i <= panels->size()) {
+      std::size_t end = panels->find(',', i);
+      if (end == std::string::npos) end = panels->size();
+      const std::string name = panels->substr(i, end - i);
+      if (name.empty()) throw InputError("--panels " + *panels + ": expected queue names separated by commas, found an empty name");
+      ro->queues.push_back(name);
+      i = end + 1;
+    }
+  }
+  auto seconds = [](const char* flag, const std::string& text) {
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v) || v < 0)
+      throw InputError(std::string(flag) + " " + text + ": expected seconds of simulated time (a number >= 0)");
+    return v;
+  };
+  if (from) ro->from = seconds("--from", *from);
+  if (to) ro->to = seconds("--to", *to);
+  if (ro->from && ro->to && *ro->to <= *ro->from)
+    throw InputError("--to " + *to + ": expected a time after --from " + *from);
+}
+
 std::string PlotSweepDir(const std::string& dir, const SweepPlotOptions& so, const CommandLine& cl,
                          std::vector<std::string>* notes) {
-  RefuseOptions(cl, "plot", {"queue"}, dir, "sweep");
+  RefuseOptions(cl, "plot", {"queue", "panels", "from", "to"}, dir, "sweep");
   if (so.heatmap && cl.Given("series")) throw InputError("plot: --series is for a line plot; a heat map takes --y-axis");
   if (!so.heatmap && cl.Given("y-axis")) throw InputError("plot: --y-axis is for --heatmap; a line plot takes --series");
   if (so.heatmap && so.log_x) throw InputError("plot: --log-x is for a line plot; a heat map has a cell per value");
@@ -86,6 +118,7 @@ ResultDirKind DetectDir(const std::string& dir) {
 int PlotCommand(const CommandArgs& args) {
   std::string dir, out;
   RunPlotOptions ro;
+  std::optional<std::string> panels, from, to;
   SweepPlotOptions so;
   std::optional<std::string> value;
   bool quiet = false;
@@ -93,6 +126,9 @@ int PlotCommand(const CommandArgs& args) {
   cl.Positional("dir", &dir, "a run directory (mountstorm run) or a sweep directory (mountstorm sweep)")
       .Output(&out, "the SVG file to write (- for standard output)")
       .Texts("queue", &ro.queues, "run: plot this queue (repeatable; default: every queue that held something)")
+      .Text("panels", &panels, "run: the queues to plot, comma-separated, in this order (the same as --queue)")
+      .Text("from", &from, "run: start the time axis at S seconds of simulated time (default 0)")
+      .Text("to", &to, "run: end the time axis at S seconds (default: the end of the run)")
       .Text("y", &so.outcome, "sweep: the outcome, a column of results.csv (default messages.systemd.sent)")
       .Text("value", &value, "sweep: the same as --y (the colour of a heat map)")
       .Text("x", &so.x, "sweep: the axis along x (default: the first axis)")
@@ -105,6 +141,7 @@ int PlotCommand(const CommandArgs& args) {
       .Quiet(&quiet);
   if (!cl.Parse(args)) return kExitOk;
   if (out != "-") CheckOutputFile(out, "-o");
+  TakeRunOptions(panels, from, to, &ro);
   TakeValue(value, &so);
   std::string text;
   std::vector<std::string> notes;
@@ -126,12 +163,16 @@ int PlotCommand(const CommandArgs& args) {
 int ReportCommand(const CommandArgs& args) {
   std::string dir, out;
   RunPlotOptions ro;
+  std::optional<std::string> panels, from, to;
   SweepReportOptions so;
   bool quiet = false;
   CommandLine cl("report", kReportUsage);
   cl.Positional("dir", &dir, "a run directory (mountstorm run) or a sweep directory (mountstorm sweep)")
       .Output(&out, "the HTML file to write (- for standard output)")
       .Texts("queue", &ro.queues, "run: plot this queue (repeatable; default: every queue that held something)")
+      .Text("panels", &panels, "run: the queues to plot, comma-separated, in this order (the same as --queue)")
+      .Text("from", &from, "run: start the time axis at S seconds of simulated time (default 0)")
+      .Text("to", &to, "run: end the time axis at S seconds (default: the end of the run)")
       .Texts("y", &so.outcomes, "sweep: plot this outcome (repeatable; default: messages sent and dropped by PID 1, ...)")
       .Text("x", &so.x, "sweep: the axis along x (default: the first axis)")
       .Text("series", &so.series, "sweep: one line per value of this axis (default: the next axis)")
@@ -139,12 +180,13 @@ int ReportCommand(const CommandArgs& args) {
       .Quiet(&quiet);
   if (!cl.Parse(args)) return kExitOk;
   if (out != "-") CheckOutputFile(out, "-o");
+  TakeRunOptions(panels, from, to, &ro);
   std::string html;
   if (DetectDir(dir) == ResultDirKind::kRun) {
     RefuseOptions(cl, "report", {"y", "x", "series", "fix"}, dir, "run");
     html = RunReportHtml(LoadRunDir(dir), ro);
   } else {
-    RefuseOptions(cl, "report", {"queue"}, dir, "sweep");
+    RefuseOptions(cl, "report", {"queue", "panels", "from", "to"}, dir, "sweep");
     html = SweepReportHtml(LoadSweepDir(dir), so);
   }
   WriteOutputFile(out, html);

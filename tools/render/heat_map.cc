@@ -202,9 +202,10 @@ std::string HeatMap(const SweepData& sweep, const SweepPlotOptions& o, const Cho
   doc.Begin({{"id", o.id_prefix + "heatmap"}, {"class", "heatmap"}});
   DrawGrid(doc, f, xs, ys, cells, scale);
   doc.End();
-  doc.Text(f.left + f.grid_width / 2, f.height - 12, ch->x, 13, "middle", {{"fill", kInk}});
+  doc.Text(f.left + f.grid_width / 2, f.height - 12, AxisLabel(ch->x), 13, "middle", {{"fill", kInk}});
   const double cy = f.top + f.grid_height / 2;
-  doc.Text(16, cy, ch->y_axis, 12, "middle", {{"fill", kInk}, {"transform", "rotate(-90 16 " + N(cy) + ")"}});
+  doc.Text(16, cy, AxisLabel(ch->y_axis), 12, "middle",
+           {{"fill", kInk}, {"transform", "rotate(-90 16 " + N(cy) + ")"}});
   DrawColourBar(doc, f, scale, OutcomeUnit(c.outcome), o.id_prefix + "colour-bar");
   return doc.Finish(standalone);
 }

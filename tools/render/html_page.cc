@@ -14,6 +14,8 @@ h1 { font-size: 1.6em; margin: 0 0 4px; }
 h2 { font-size: 1.25em; border-bottom: 1px solid #b8b8b8; margin: 1.6em 0 0.5em; padding-bottom: 2px; }
 h3 { font-size: 1.05em; margin: 1.2em 0 0.3em; }
 p.meta { color: #4a4a4a; margin: 2px 0; }
+p.verdict { font-size: 1.2em; font-weight: bold; margin: 0 0 12px; padding: 8px 12px; background: #fff6e0; border-left: 5px solid #e31a1c; }
+p.verdict.healthy { background: #e8f5ee; border-left-color: #009e73; }
 table { border-collapse: collapse; font-size: 12.5px; margin: 6px 0 10px; }
 th, td { border: 1px solid #c8c8c8; padding: 2px 6px; text-align: left; vertical-align: top; }
 thead th { background: #eaf0f7; }
@@ -37,6 +39,11 @@ footer { margin-top: 2em; font-size: 12px; color: #4a4a4a; border-top: 1px solid
 )";
 
 }  // namespace
+
+std::string Verdict(const std::string& sentence, bool healthy) {
+  return std::string("<p class=\"verdict") + (healthy ? " healthy" : "") + "\" id=\"verdict\">" + Escape(sentence) +
+         "</p>\n";
+}
 
 std::string Escape(const std::string& text) { return svg::Escape(text); }
 

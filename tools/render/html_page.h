@@ -15,6 +15,9 @@ std::string Escape(const std::string& text);
 // The page titled `title` whose <body> holds `body` (HTML).
 std::string Page(const std::string& title, const std::string& body);
 
+// The verdict: the page's first paragraph, in large bold type, green-edged when `healthy`.
+std::string Verdict(const std::string& sentence, bool healthy);
+
 // A cell of a table: text, right-aligned in a fixed-width font when numeric, or code.
 struct Cell {
   std::string text;

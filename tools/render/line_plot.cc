@@ -141,7 +141,7 @@ struct LineFrame {
 
 // The width of the legend of the series (`name` the series axis, `series` its values).
 double LegendWidth(const std::string& name, const std::vector<std::string>& series) {
-  double w = std::max(svg::TextWidth(name, 12), 80.0);
+  double w = std::max(svg::TextWidth(Shorten(AxisLabel(name), 40), 12), 80.0);
   for (const std::string& s : series) w = std::max(w, 34 + svg::TextWidth(Shorten(s, 28), 12));
   return w + 24;
 }
@@ -176,10 +176,9 @@ void DrawAxes(svg::Document& doc, const LineFrame& f, const std::string& x_path,
     XLabel(doc, xx, f.bottom, label, f.rotate);
   }
   doc.Add("rect", svg::Frame(f.left + 0.5, f.top + 0.5, f.plot_width - 1, f.plot_height - 1, kFrame));
-  doc.Text(f.left + f.plot_width / 2, f.height - 12, x_path + (f.xa.log ? " (log scale)" : ""), 13, "middle",
-           {{"fill", kInk}});
-  const std::string unit = OutcomeUnit(outcome);
-  const std::string ylabel = outcome + (unit.empty() ? "" : " (" + unit + ")") + (f.ya.log ? ", log scale" : "");
+  doc.Text(f.left + f.plot_width / 2, f.height - 12, AxisLabel(x_path) + (f.xa.log ? ", log scale" : ""), 13,
+           "middle", {{"fill", kInk}});
+  const std::string ylabel = OutcomeLabel(outcome) + (f.ya.log ? ", log scale" : "");
   const double cy = f.top + f.plot_height / 2;
   doc.Text(18, cy, ylabel, 12, "middle", {{"fill", kInk}, {"transform", "rotate(-90 18 " + N(cy) + ")"}});
 }
@@ -234,7 +233,7 @@ void DrawLegend(svg::Document& doc, const LineFrame& f, const std::string& name,
                 const std::vector<std::string>& series) {
   const double lx = f.width - f.right + 18;
   double ly = f.top + 10;
-  doc.Text(lx, ly, Shorten(name, 40), 12, "start", {{"font-weight", "bold"}, {"fill", kInk}});
+  doc.Text(lx, ly, Shorten(AxisLabel(name), 40), 12, "start", {{"font-weight", "bold"}, {"fill", kInk}});
   ly += 20;
   for (std::size_t k = 0; k < series.size(); ++k) {
     const std::string colour = ColourOf(k);

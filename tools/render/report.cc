@@ -8,9 +8,11 @@
 #include "io/text_io.h"
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
+#include "planner/planner.h"
 #include "render/html_page.h"
 #include "render/plot_scale.h"
 #include "render/run_plot.h"
+#include "render/verdict.h"
 
 namespace mountstorm {
 
@@ -207,7 +209,7 @@ std::string ScenarioSection(const RunData& run) {
 
 std::string RunReportHtml(const RunData& run, const RunPlotOptions& options) {
   const RunResult& s = run.result;
-  std::string b;
+  std::string b = html::Verdict(RunVerdict(s), planner::JudgeSystem(s).healthy);
   b += "<h1>" + html::Escape(s.scenario) + "</h1>\n";
   b += "<p class=\"meta\">mountstorm run report: profile <b>" + html::Escape(s.profile) + "</b>, seed <b>" +
        std::to_string(s.seed) + "</b>, directory <span class=\"code\">" + html::Escape(run.dir) +

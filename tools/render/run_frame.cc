@@ -68,11 +68,12 @@ void LoginMarker(svg::Document& doc, const std::string& outcome, double x, doubl
   }
 }
 
-RunFrame MakeRunFrame(double x_max, const std::string& id_prefix) {
+RunFrame MakeRunFrame(double x_min, double x_max, const std::string& id_prefix) {
   RunFrame f;
+  f.x_min = x_min;
   f.x_max = x_max;
-  const double step = NiceStep(x_max, 12);
-  f.ticks = TicksUpTo(0, x_max, step);
+  const double step = NiceStep(x_max - x_min, 12);
+  f.ticks = TicksUpTo(x_min, x_max, step);
   f.decimals = DecimalsFor(step);
   f.id = id_prefix;
   return f;

@@ -53,19 +53,22 @@ struct Layout {
   double plot_width() const { return width - left - right; }
 };
 
-// The frame the panels and the rug share: the layout, the time axis (0 to x_max seconds across
-// the plot width, with its ticks) and the prefix of element ids.
+// The frame the panels and the rug share: the layout, the time axis (x_min to x_max seconds
+// across the plot width, with its ticks) and the prefix of element ids.
 struct RunFrame {
   Layout layout;
+  double x_min = 0;
   double x_max = 1;
   std::vector<double> ticks;
   int decimals = 0;  // of the tick labels
   std::string id;
   // The x of `t` seconds.
-  double X(double t) const { return layout.left + t / x_max * layout.plot_width(); }
+  double X(double t) const { return layout.left + (t - x_min) / (x_max - x_min) * layout.plot_width(); }
+  // Whether `t` seconds lies on the time axis.
+  bool Shows(double t) const { return t >= x_min && t <= x_max; }
 };
-// The frame of a plot that spans `x_max` seconds (> 0): about twelve round ticks.
-RunFrame MakeRunFrame(double x_max, const std::string& id_prefix);
+// The frame of a plot from `x_min` to `x_max` seconds (x_min < x_max): about twelve round ticks.
+RunFrame MakeRunFrame(double x_min, double x_max, const std::string& id_prefix);
 
 // The vertical grid lines of the time ticks from `top` to `bottom`, and their labels under
 // `bottom` when `labels` is set.

@@ -178,8 +178,12 @@ std::vector<Segment> Reduce(const std::vector<double>& times, const std::vector<
 // The depth of a queue: the area under the step curve and its outline.
 void DepthCurve(svg::Document& doc, const RunFrame& frame, const PanelScale& scale, const std::vector<double>& times,
                 const std::vector<double>& depth, double interval) {
+  // From the left edge of the time axis: a sample interval that began before it starts at it.
+  std::vector<double> shifted;
+  shifted.reserve(times.size());
+  for (double t : times) shifted.push_back(std::max(t - frame.x_min, 0.0));
   const std::vector<Segment> seg =
-      Reduce(times, depth, interval, frame.x_max, frame.layout.left, frame.layout.plot_width());
+      Reduce(shifted, depth, interval, frame.x_max - frame.x_min, frame.layout.left, frame.layout.plot_width());
   if (seg.empty()) return;
   std::string area = "M" + N(seg.front().x0) + " " + N(scale.bottom);
   std::string line = "M" + N(seg.front().x0) + " " + N(scale.Y(seg.front().v));
@@ -200,9 +204,14 @@ struct Box {
   bool Overlaps(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
 };
 
-// The x of the first refusal's line, on a whole pixel; -1 when nothing was refused.
+// Whether the first refusal happened and lies on the time axis.
+bool OnsetShown(const RunFrame& frame, const QueueResult& q) {
+  return q.first_refusal && frame.Shows(ToSeconds(*q.first_refusal));
+}
+
+// The x of the first refusal's line, on a whole pixel; -1 when it is not shown.
 double OnsetX(const RunFrame& frame, const QueueResult& q) {
-  return q.first_refusal ? std::round(frame.X(ToSeconds(*q.first_refusal))) : -1;
+  return OnsetShown(frame, q) ? std::round(frame.X(ToSeconds(*q.first_refusal))) : -1;
 }
 
 // The bold label of the limit or of the first refusal, on a white halo.
@@ -236,7 +245,7 @@ std::optional<Box> LimitLine(svg::Document& doc, const RunFrame& frame, const st
   const double w = svg::TextWidth(text, 12);
   const double onset_x = OnsetX(frame, q);
   double tx = L.left + 6;
-  const bool at_right = q.first_refusal.has_value() && onset_x > tx - 8 && onset_x < tx + w + 8;
+  const bool at_right = OnsetShown(frame, q) && onset_x > tx - 8 && onset_x < tx + w + 8;
   if (at_right) tx = L.left + L.plot_width() - 6 - w;
   const double ty = ly - 5;
   doc.Text(tx, ty, text, 12, "start", LabelStyle(kLimit));
@@ -247,7 +256,7 @@ std::optional<Box> LimitLine(svg::Document& doc, const RunFrame& frame, const st
 // the limit's label if they would overlap).
 void OnsetMarker(svg::Document& doc, const RunFrame& frame, const std::string& name, const QueueResult& q,
                  const PanelScale& scale, const std::optional<Box>& limit_box) {
-  if (!q.first_refusal) return;
+  if (!OnsetShown(frame, q)) return;
   const double ox = OnsetX(frame, q);
   doc.Add("line", {{"id", frame.id + "onset-" + IdSafe(name)},
                    {"class", "onset"},

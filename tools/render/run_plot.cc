@@ -10,6 +10,7 @@
 #include "render/run_panel.h"
 #include "render/run_rug.h"
 #include "render/svg.h"
+#include "render/verdict.h"
 
 namespace mountstorm {
 
@@ -30,7 +31,7 @@ std::vector<std::string> ChoosePanels(const RunData& run, const RunPlotOptions& 
       if (std::find(header_queues.begin(), header_queues.end(), q) == header_queues.end() || s.Queue(q) == nullptr) {
         std::string known;
         for (const std::string& h : header_queues) known += (known.empty() ? "" : ", ") + h;
-        throw InputError("--queue " + q + ": " + run.dir + " has no such queue (it has " + known + ")");
+        throw InputError("--panels/--queue " + q + ": " + run.dir + " has no such queue (it has " + known + ")");
       }
       panels.push_back(q);
     }
@@ -50,26 +51,85 @@ double TimeSpan(const RunResult& s, const PlotCurves& curves) {
   return x_max;
 }
 
-// The title and the two lines under it: what ran and how, and which panels follow.
-void RunHeading(svg::Document& doc, const RunFrame& frame, const RunResult& s, std::size_t panels,
-                bool queues_asked_for) {
+// The time axis: --from and --to, or the whole run. Throws InputError for a window that shows
+// nothing of the run.
+std::pair<double, double> TimeWindow(const RunData& run, const PlotCurves& curves, const RunPlotOptions& options) {
+  const double span = TimeSpan(run.result, curves);
+  const double lo = options.from.value_or(0);
+  const double hi = options.to.value_or(span);
+  if (lo >= span)
+    throw InputError("--from " + Trimmed(lo, 3) + ": " + run.dir + " ends at " + Trimmed(span, 3) +
+                     " s; expected a time before that");
+  if (hi <= lo)
+    throw InputError("--to " + Trimmed(hi, 3) + ": expected a time after --from (" + Trimmed(lo, 3) + " s)");
+  return {lo, hi};
+}
+
+// The rows of `c` whose sample interval overlaps the time axis of `frame`.
+PlotCurves InWindow(const PlotCurves& c, const RunFrame& frame) {
+  PlotCurves w;
+  w.interval = c.interval;
+  w.values.resize(c.values.size());
+  for (std::size_t i = 0; i < c.times.size(); ++i) {
+    const double end = i + 1 < c.times.size() ? c.times[i + 1] : c.times[i] + c.interval;
+    if (end <= frame.x_min || c.times[i] >= frame.x_max) continue;
+    w.times.push_back(c.times[i]);
+    for (std::size_t p = 0; p < c.values.size(); ++p) w.values[p].push_back(c.values[p][i]);
+  }
+  return w;
+}
+
+// The footnote on the queues that have no panel, or "" when every queue has one.
+std::string LeftOut(const RunResult& s, const std::vector<std::string>& panels, bool asked_for) {
+  std::string names;
+  std::size_t n = 0;
+  for (const QueueResult& q : s.queues) {
+    if (std::find(panels.begin(), panels.end(), q.name) != panels.end()) continue;
+    names += (names.empty() ? "" : ", ") + q.name;
+    ++n;
+  }
+  if (n == 0) return "";
+  return std::string("Not drawn: ") + std::to_string(n) + (n == 1 ? " queue" : " queues") +
+         (asked_for ? " not asked for with --panels or --queue: " : " that stayed empty for the whole run: ") + names;
+}
+
+// The verdict on the run, first (render/verdict.h), wrapped to the plot's width; returns the y
+// below it.
+double VerdictLines(svg::Document& doc, const RunFrame& frame, const RunResult& s) {
   const double x = frame.layout.left - 100;
-  doc.Text(x, 26, s.scenario + ": queue depth over time", 18, "start", {{"font-weight", "bold"}, {"fill", kInk}});
+  double y = 24;
+  doc.Begin({{"id", frame.id + "verdict"}});
+  for (const std::string& line : WrapText(RunVerdict(s), 15, frame.layout.width - 2 * x)) {
+    doc.Text(x, y, line, 15, "start", {{"font-weight", "bold"}, {"fill", kInk}});
+    y += 20;
+  }
+  doc.End();
+  return y - 24;
+}
+
+// The title and the two lines under it, `top` below their usual place: what ran and how, and
+// which panels follow.
+void RunHeading(svg::Document& doc, const RunFrame& frame, const RunResult& s, std::size_t panels,
+                bool queues_asked_for, bool windowed, double top) {
+  const double x = frame.layout.left - 100;
+  doc.Text(x, top + 26, s.scenario + ": queue depth over time", 18, "start", {{"font-weight", "bold"}, {"fill", kInk}});
   std::string patches;
   for (const PatchSpec& p : s.patches) patches += (patches.empty() ? "" : ", ") + p.name;
   const std::string sub = "profile " + s.profile + ", seed " + std::to_string(s.seed) +
                           (patches.empty() ? "" : ", patches: " + patches) + ", " + Trimmed(ToSeconds(s.end_time), 3) +
                           " s simulated (" + (s.stopped_by == StopReason::kStopAt ? "stop_at" : "quiescence") +
                           "), mountstorm " + s.version;
-  doc.Text(x, 46, sub, 12, "start", {{"fill", kMuted}});
+  doc.Text(x, top + 46, sub, 12, "start", {{"fill", kMuted}});
   std::size_t held = 0;
   for (const QueueResult& q : s.queues) held += q.peak > 0 ? 1 : 0;
+  const std::string window = windowed ? "; " + Trimmed(frame.x_min, 3) + " to " + Trimmed(frame.x_max, 3) + " s shown"
+                                      : std::string();
   const std::string sub2 = std::to_string(panels) + " panel" + (panels == 1 ? "" : "s") + ": " +
                            (!queues_asked_for ? "every bounded queue that held something (" + std::to_string(held) +
                                                     " of " + std::to_string(s.queues.size()) + ")"
                                               : std::string("the queues asked for")) +
-                           ", in the order a message meets them";
-  doc.Text(x, 62, sub2, 12, "start", {{"fill", kMuted}});
+                           ", in the order a message meets them" + window;
+  doc.Text(x, top + 62, sub2, 12, "start", {{"fill", kMuted}});
 }
 
 struct LegendItem {
@@ -140,16 +200,20 @@ double DrawLegend(svg::Document& doc, const std::vector<LegendItem>& items, doub
 std::string PlotRun(const RunData& run, const RunPlotOptions& options, bool standalone) {
   const RunResult& s = run.result;
   const std::vector<std::string> panels = ChoosePanels(run, options);
-  const PlotCurves curves = CurvesFor(s.curves, panels);
-  const RunFrame frame = MakeRunFrame(TimeSpan(s, curves), options.id_prefix);
+  const PlotCurves all_curves = CurvesFor(s.curves, panels);
+  const auto [lo, hi] = TimeWindow(run, all_curves, options);
+  const RunFrame frame = MakeRunFrame(lo, hi, options.id_prefix);
+  const PlotCurves curves = InWindow(all_curves, frame);
   const Layout& L = frame.layout;
-  const EventTrack events = TrackOf(s.event_log);
+  const EventTrack events = TrackOf(s.event_log, lo, hi);
 
   svg::Document doc(L.width, 100);
   doc.SetTitle("mountstorm: " + s.scenario + ", queue depth over time");
-  RunHeading(doc, frame, s, panels.size(), !options.queues.empty());
+  const double top = VerdictLines(doc, frame, s) + 8;
+  RunHeading(doc, frame, s, panels.size(), !options.queues.empty(), options.from || options.to, top);
   doc.Begin({{"id", frame.id + "legend"}});
-  double y = DrawLegend(doc, LegendOf(curves.interval, events, s.logins.each), L.left - 100, 86, L.width - L.right) + 8;
+  double y =
+      DrawLegend(doc, LegendOf(curves.interval, events, s.logins.each), L.left - 100, top + 86, L.width - L.right) + 8;
   doc.End();
   for (std::size_t i = 0; i < panels.size(); ++i)
     y = DrawQueuePanel(doc, frame, panels[i], *s.Queue(panels[i]), curves, i, y);
@@ -157,17 +221,22 @@ std::string PlotRun(const RunData& run, const RunPlotOptions& options, bool stan
     doc.Text(L.left, y + 20, "no bounded queue held anything in this run", 13, "start", {{"fill", kInk}});
     y += 34;
   }
-  const double rug_bottom = DrawRug(doc, frame, run, events, y);
+  double bottom = DrawRug(doc, frame, run, events, y) + 34;
+  for (const std::string& line : WrapText(LeftOut(s, panels, !options.queues.empty()), 11, L.width - 24)) {
+    if (line.empty()) continue;
+    bottom += 16;
+    doc.Text(L.left - 100, bottom, line, 11, "start", {{"fill", kMuted}, {"class", "left-out"}});
+  }
   if (!standalone) {  // the report cites the run's provenance itself
-    doc.set_height(std::ceil(rug_bottom + 48));
+    doc.set_height(std::ceil(bottom + 14));
     return doc.Finish(standalone);
   }
   // Where the picture came from, and how to make its run again (docs/OUTPUTS.md, "Provenance").
-  doc.Text(L.left - 100, rug_bottom + 52,
+  doc.Text(L.left - 100, bottom + 18,
            "from " + run.dir + " (manifest.json); reproduce the run with: mountstorm run " + run.dir +
                "/scenario.json -o NEW_DIR",
            11, "start", {{"fill", kMuted}});
-  doc.set_height(std::ceil(rug_bottom + 64));
+  doc.set_height(std::ceil(bottom + 30));
   return doc.Finish(standalone);
 }
 

@@ -5,6 +5,7 @@
 #ifndef MOUNTSTORM_TOOLS_RENDER_RUN_PLOT_H_
 #define MOUNTSTORM_TOOLS_RENDER_RUN_PLOT_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,8 +16,11 @@ namespace mountstorm {
 struct RunPlotOptions {
   std::vector<std::string> queues;  // the panels, in this order; empty: every queue that held something
   std::string id_prefix;            // prefixed to element ids (several plots in one HTML page)
+  std::optional<double> from, to;   // the time window (s); default: the whole run
 };
-// The SVG of a run: panels of queue depth over time, the rug of mounts, scans and logins.
+// The SVG of a run: the verdict, panels of queue depth over time, the rug of mounts, scans and
+// logins, and a footnote naming the queues left out. Throws InputError for a queue the run does
+// not have or a time window outside the run.
 std::string PlotRun(const RunData& run, const RunPlotOptions& options, bool standalone = true);
 
 }  // namespace mountstorm

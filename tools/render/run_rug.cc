@@ -69,8 +69,12 @@ void LoginLane(svg::Document& doc, const RunFrame& frame, const std::vector<Logi
     const double t0 = ToSeconds(l.start);
     const bool pending = !l.end.has_value();
     const double t1 = pending ? frame.x_max : ToSeconds(*l.end);
-    doc.Add("line", svg::Line(frame.X(t0), cy, frame.X(t1), cy, kLoginLine, 2));
-    doc.Add("line", svg::Line(frame.X(t0), cy - 4, frame.X(t0), cy + 4, kLoginLine, 1.5));
+    if (t1 < frame.x_min || t0 > frame.x_max) continue;  // outside the time axis
+    // Cut at the edges of the time axis: the start's bar and the outcome only where they lie on it.
+    doc.Add("line", svg::Line(frame.X(std::max(t0, frame.x_min)), cy, frame.X(std::min(t1, frame.x_max)), cy,
+                              kLoginLine, 2));
+    if (t0 >= frame.x_min) doc.Add("line", svg::Line(frame.X(t0), cy - 4, frame.X(t0), cy + 4, kLoginLine, 1.5));
+    if (t1 > frame.x_max) continue;
     LoginMarker(doc, pending ? std::string("pending") : std::string(LoginOutcomeName(l.outcome)), frame.X(t1), cy);
   }
   const std::string name = client.size() > 10 ? client.substr(0, 9) + "~" : client;
@@ -88,6 +92,7 @@ void DisconnectLane(svg::Document& doc, const RunFrame& frame, const RelayResult
     if (!label.empty()) doc.Text(label_x + 4, cy + 4, label, 10, "start", {{"fill", kOnset}});
   };
   for (const DisconnectResult& d : relay.disconnects) {
+    if (!frame.Shows(ToSeconds(d.at))) continue;
     const double x = std::round(frame.X(ToSeconds(d.at))) + 0.5;
     doc.Add("line", {{"class", "disconnect"}, {"x1", N(x)}, {"y1", N(top + 2)}, {"x2", N(x)},
                      {"y2", N(top + kLaneHeight - 2)}, {"stroke", kOnset}, {"stroke-width", "2.5"}});
@@ -113,10 +118,11 @@ void TimeAxisLabels(svg::Document& doc, const RunFrame& frame, double bottom) {
 
 }  // namespace
 
-EventTrack TrackOf(const std::vector<RunEvent>& log) {
+EventTrack TrackOf(const std::vector<RunEvent>& log, double from, double to) {
   EventTrack e;
   for (const RunEvent& ev : log) {
     const double at = ToSeconds(ev.time);
+    if (at < from || at > to) continue;
     if (ev.kind == RunEvent::Kind::kMount && !ev.failed) {
       e.mounts.push_back(at);
     } else if (ev.kind == RunEvent::Kind::kScan) {

@@ -13,13 +13,14 @@
 
 namespace mountstorm::run_plot {
 
-// The times (s) of the events of a run's event log drawn in the rug.
+// The times (s) of the events of a run's event log drawn in the rug, those from `from` to `to`
+// seconds.
 struct EventTrack {
   std::vector<double> mounts;     // mounts that succeeded
   std::vector<double> other_ops;  // failed mounts, umounts and remounts
   std::vector<double> scans;      // of mountinfo by PID 1
 };
-EventTrack TrackOf(const std::vector<RunEvent>& log);
+EventTrack TrackOf(const std::vector<RunEvent>& log, double from, double to);
 
 // Draws the rug of `run` (its events in `events`) with its title at `y`; returns the y of its
 // bottom edge (the time labels and the axis title are under it).

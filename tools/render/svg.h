@@ -30,6 +30,7 @@ class Document {
   Document(double width, double height);
 
   void set_height(double h) { height_ = h; }
+  double width() const { return width_; }
 
   // <title> of the document (shown by viewers as its name).
   void SetTitle(const std::string& title) { title_ = title; }

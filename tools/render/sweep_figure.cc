@@ -1,6 +1,7 @@
 #include "render/sweep_figure.h"
 
 #include <set>
+#include <utility>
 
 #include "render/plot_scale.h"
 
@@ -43,6 +44,67 @@ std::string OutcomeUnit(const std::string& outcome) {
   return "";
 }
 
+namespace {
+
+// The words of a field's name and its unit, from the suffix: "rate_per_s" -> {"rate", "1/s"}.
+std::pair<std::string, std::string> WordsAndUnit(std::string leaf) {
+  std::string unit;
+  static const std::pair<std::string, std::string> kSuffixes[] = {
+      {"_per_s", "1/s"}, {"_ms", "ms"}, {"_s", "s"}, {"_bytes", "bytes"}};
+  for (const auto& [suffix, u] : kSuffixes) {
+    if (leaf.size() > suffix.size() && leaf.ends_with(suffix)) {
+      leaf.resize(leaf.size() - suffix.size());
+      unit = u;
+      break;
+    }
+  }
+  for (char& ch : leaf) ch = ch == '_' ? ' ' : ch;
+  return {leaf, unit};
+}
+
+}  // namespace
+
+std::string AxisLabel(const std::string& path) {
+  std::vector<std::string> parts;
+  for (std::size_t i = 1; i <= path.size();) {
+    std::size_t end = path.find('/', i);
+    if (end == std::string::npos) end = path.size();
+    parts.push_back(path.substr(i, end - i));
+    i = end + 1;
+  }
+  if (path.empty() || path[0] != '/' || parts.empty()) return path;
+  auto [words, unit] = WordsAndUnit(parts.back());
+  if (parts.size() >= 3 && parts[0] == "workload" && words == "count") words = "operations";
+  std::string section;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) section += (section.empty() ? "" : " ") + parts[i];
+  return (section.empty() ? "" : section + ": ") + words + (unit.empty() ? "" : " (" + unit + ")");
+}
+
+std::string OutcomeLabel(const std::string& outcome) {
+  const std::string unit = OutcomeUnit(outcome);
+  auto with_unit = [&](const std::string& text) { return unit.empty() ? text : text + " (" + unit + ")"; };
+  const std::size_t last = outcome.rfind('.');
+  const std::string leaf = last == std::string::npos ? outcome : outcome.substr(last + 1);
+  if (outcome.starts_with("messages.") && last > 9) {
+    const std::string peer = outcome.substr(9, last - 9);
+    if (leaf == "sent") return "messages sent by " + peer;
+    if (leaf == "received") return "messages received by " + peer;
+    if (leaf == "dropped") return "messages " + peer + " dropped";
+  }
+  if (outcome.starts_with("queues.") && last > 7) {
+    const std::string queue = outcome.substr(7, last - 7);
+    if (leaf == "peak") return with_unit("peak of " + queue);
+    if (leaf == "refused") return "refused by " + queue;
+    if (leaf == "enobufs_onset_s") return "first refusal in " + queue + " (s)";
+  }
+  if (outcome.starts_with("logins.failed.")) return "logins failed: " + leaf;
+  if (outcome == "logins.succeeded") return "logins succeeded";
+  if (outcome == "logins.attempts") return "login attempts";
+  if (outcome == "scans.count") return "scans of mountinfo by PID 1";
+  if (outcome == "end_time_s") return "simulated time at the end (s)";
+  return with_unit(outcome);
+}
+
 std::string Shorten(const std::string& s, std::size_t max) {
   if (s.size() <= max) return s;
   return s.substr(0, max - 3) + "...";
@@ -63,7 +125,13 @@ std::vector<std::string> NotesUnder(const std::string& first, const SweepPlotCho
 
 void Heading(svg::Document& doc, const std::string& title, const std::vector<std::string>& notes) {
   doc.SetTitle("mountstorm: " + title);
-  doc.Text(16, 26, Shorten(title, 105), 17, "start", {{"font-weight", "bold"}, {"fill", kInk}});
+  // Smaller type for a long title, down to 12 px, then cut: never wider than the picture.
+  const double room = doc.width() - 32;
+  double size = 17;
+  while (size > 12 && svg::TextWidth(title, size) > room) size -= 1;
+  std::string shown = title;
+  while (shown.size() > 8 && svg::TextWidth(shown, size) > room) shown = Shorten(shown, shown.size() - 1);
+  doc.Text(16, 26, shown, size, "start", {{"font-weight", "bold"}, {"fill", kInk}});
   double y = 46;
   for (const std::string& l : notes) {
     doc.Text(16, y, l, 12, "start", {{"fill", kMuted}});

@@ -31,6 +31,14 @@ std::string Replications(const CsvTable& t, const Choice& c, bool interval = tru
 // The unit of an outcome, from its name (docs/SWEEPS.md, results.csv), or "".
 std::string OutcomeUnit(const std::string& outcome);
 
+// An axis of a sweep (a JSON path of the scenario) for people, with its unit from the name of the
+// field: "/workload/0/count" -> "workload 0: operations", "/systemd/wqueue_max" -> "systemd:
+// wqueue max", "/workload/0/rate_per_s" -> "workload 0: rate (1/s)".
+std::string AxisLabel(const std::string& path);
+// An outcome (a column of results.csv) for people, with its unit: "messages.systemd.sent" ->
+// "messages sent by systemd", "queues.systemd.wqueue.peak" -> "peak of systemd.wqueue (messages)".
+std::string OutcomeLabel(const std::string& outcome);
+
 // `s`, cut to `max` characters with "..." at the end if it is longer.
 std::string Shorten(const std::string& s, std::size_t max);
 

@@ -13,6 +13,7 @@
 #include "render/plot_scale.h"
 #include "render/report.h"
 #include "render/sweep_plot.h"
+#include "render/verdict.h"
 
 namespace mountstorm {
 
@@ -359,7 +360,14 @@ std::string SweepReportHtml(const SweepData& sweep, const SweepReportOptions& op
   const std::string name = sj.is_object() ? sj.value("name", std::string()) : std::string();
   const std::string version = ResultsVersion(sweep.dir);
   const std::vector<std::vector<std::string>> groups = SweepAxisGroups(sweep);
-  std::string b = SweepHeading(sweep, name, version);
+  std::vector<std::string> axis_columns;
+  for (const auto& g : groups) axis_columns.insert(axis_columns.end(), g.begin(), g.end());
+  std::string b = html::Verdict(SweepVerdict(sweep.aggregate, axis_columns),
+                                std::none_of(sweep.aggregate.rows.begin(), sweep.aggregate.rows.end(),
+                                             [&](const std::vector<std::string>& row) {
+                                               return !PointProblems(sweep.aggregate, row).empty();
+                                             }));
+  b += SweepHeading(sweep, name, version);
   b += AxesSection(sweep.aggregate, groups);
   b += PlotsSection(sweep, options, groups);
   b += AggregateSection(sweep, options, groups);
