@@ -14,6 +14,7 @@
 #include "tests/test_support.h"
 
 using mountstorm::test::CommandResult;
+using mountstorm::test::Mountstorm;
 using mountstorm::test::ProgramPath;
 using mountstorm::test::ReadFile;
 using mountstorm::test::RunProgram;
@@ -24,11 +25,6 @@ namespace {
 
 // The shipped scenario the run tests use: one mount, a few hundred events, milliseconds to run.
 std::string SingleMount() { return SourcePath("scenarios/incident-single-mount.json"); }
-
-CommandResult Mountstorm(std::vector<std::string> args) {
-  args.insert(args.begin(), ProgramPath());
-  return RunProgram(args);
-}
 
 std::string WriteText(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);

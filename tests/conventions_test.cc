@@ -13,6 +13,7 @@
 #include "tests/test_support.h"
 
 using mountstorm::test::CommandResult;
+using mountstorm::test::Mountstorm;
 using mountstorm::test::ProgramPath;
 using mountstorm::test::ReadFile;
 using mountstorm::test::RunProgram;
@@ -22,11 +23,6 @@ using mountstorm::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-CommandResult Mountstorm(std::vector<std::string> args) {
-  args.insert(args.begin(), ProgramPath());
-  return RunProgram(args);
-}
 
 // mountstorm ARGS with `input` on standard input, run from `dir`.
 CommandResult MountstormWithInput(const std::string& dir, const std::string& input, const std::vector<std::string>& args) {

@@ -24,6 +24,7 @@
 #include "tests/test_support.h"
 
 using mountstorm::test::CommandResult;
+using mountstorm::test::Mountstorm;
 using mountstorm::test::ProgramPath;
 using mountstorm::test::ReadFile;
 using mountstorm::test::RunProgram;
@@ -33,11 +34,6 @@ using mountstorm::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-CommandResult Mountstorm(std::vector<std::string> args) {
-  args.insert(args.begin(), ProgramPath());
-  return RunProgram(args);
-}
 
 std::string Storm() { return SourcePath("scenarios/incident-storm.json"); }
 

@@ -64,6 +64,11 @@ std::string Drain(int fd) {
 }
 }  // namespace
 
+CommandResult Mountstorm(std::vector<std::string> args) {
+  args.insert(args.begin(), ProgramPath());
+  return RunProgram(args);
+}
+
 CommandResult RunProgram(const std::vector<std::string>& args) {
   // stdout and stderr go to temporary files, so neither pipe can fill and block the child.
   std::string dir = TempDir("run-program");

@@ -49,6 +49,8 @@ struct CommandResult {
 };
 // Runs `args` (no shell) and captures both streams.
 CommandResult RunProgram(const std::vector<std::string>& args);
+// Runs the built mountstorm (ProgramPath()) with `args`.
+CommandResult Mountstorm(std::vector<std::string> args);
 
 // Loads scenarios/<name>.json from the source tree.
 Scenario LoadShipped(const std::string& name, const std::vector<std::string>& overrides = {});

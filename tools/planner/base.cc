@@ -42,6 +42,17 @@ Base BaseFromDocument(ScenarioDocument doc, const std::vector<std::string>& sets
 
 Scenario Apply(const Base& base, const Assignments& a) { return AppliedDocument(base, a).Parse(); }
 
+Assignments With(Assignments a, const std::string& path, std::int64_t value) {
+  for (auto& [p, v] : a) {
+    if (p == path) {
+      v = value;
+      return a;
+    }
+  }
+  a.emplace_back(path, value);
+  return a;
+}
+
 bool MatchesPattern(const std::string& path, const std::string& pattern) {
   std::size_t i = 0, j = 0;
   while (i < path.size() && j < pattern.size()) {

@@ -10,13 +10,6 @@ namespace planner {
 
 namespace {
 
-// `fixed` with `path` set to `value` as well.
-Assignments With(const Assignments& fixed, const std::string& path, std::int64_t value) {
-  Assignments a = fixed;
-  a.emplace_back(path, value);
-  return a;
-}
-
 // A bisection over integers: `lo` does not overflow, `hi` does (or is not known yet).
 class Search {
  public:

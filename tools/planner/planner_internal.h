@@ -16,6 +16,9 @@ namespace planner {
 // index: "/subscribers/0/rqueue_max" matches "/subscribers/*/rqueue_max".
 bool MatchesPattern(const std::string& path, const std::string& pattern);
 
+// `a` with `path` set to `value`: the assignment replaced if `a` has one for `path`, else added.
+Assignments With(Assignments a, const std::string& path, std::int64_t value);
+
 // The trial at `value` of an axis: what `queue` did in the run `r` (InternalError if the run has
 // no such queue).
 Trial MakeTrial(std::int64_t value, const RunResult& r, const std::string& queue);

@@ -6,6 +6,7 @@
 // planner means: with which value of this limit does nothing refuse anywhere and every login
 // succeed; and when no value of it alone does, which limits raised together do, or that none do.
 #include "planner/planner.h"
+#include "planner/planner_internal.h"
 
 #include <algorithm>
 
@@ -46,17 +47,6 @@ std::vector<Knob> Knobs(const Base& base, const RunResult& as_given, const std::
   };
   std::stable_sort(knobs.begin(), knobs.end(), [&](const Knob& a, const Knob& b) { return first_refusal(a) > first_refusal(b); });
   return knobs;
-}
-
-Assignments With(Assignments a, const std::string& path, std::int64_t value) {
-  for (auto& [p, v] : a) {
-    if (p == path) {
-      v = value;
-      return a;
-    }
-  }
-  a.emplace_back(path, value);
-  return a;
 }
 
 bool Healthy(Runner& runner, const Assignments& a) { return JudgeSystem(runner.Summary(a)).healthy; }
