@@ -243,7 +243,7 @@ fact tshark "$(tshark --version 2>/dev/null | head -1)"; fact clk_tck "$(getconf
 fact nproc "$(nproc)"; fact started "$(date -u +%FT%T.%3NZ)"
 
 # ---------------------------------------------------------------- state for cleanup
-NSPID="" C1="" CAPPID="" SUBPID="" OBSPID="" STORMPID="" STRACEPID="" TRACECAT="" TRACE_INST="" TRACEFS_MOUNTED="" CG=""
+NSPID="" C1="" CAP_BUSCTL_PID="" OBS_PY_PID="" CAPPID="" SUBPID="" OBSPID="" STORMPID="" STRACEPID="" TRACECAT="" TRACE_INST="" TRACEFS_MOUNTED="" CG=""
 CG_UNI="" CG_NAMED="" CLEANED=0
 snapshot_host() {
     {
@@ -560,6 +560,9 @@ wait_quiet() { # label: waits until the capture did not grow and PID 1 used < 2 
     fact "quiet_${label}" "${t0:0:-6}.${t0: -6}"
     log "PID 1 quiet after $label (waited $(((now - t_start) / 1000)) ms)"
 }
+child_named() { # host pid, comm -> the descendant of that pid with that comm (nsenter runs it), if any
+    [[ -n $1 ]] && descendants "$1" | while read -r p c; do [[ $c == "$2" ]] && echo "$p"; done
+}
 cpu_snap() { # label: one line per process: label role pid comm utime stime schedstat_ns realtime
     local label=$1 role pid st f rt
     rt=$EPOCHREALTIME
@@ -567,10 +570,11 @@ cpu_snap() { # label: one line per process: label role pid comm utime stime sche
     read -r -a f </proc/stat
     printf '%s\thost\t0\t%s\t%s\t%s\t%s\t%s\n' "$label" "$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,)" \
         "$((f[1] + f[2] + f[3] + f[6] + f[7] + f[8]))" "$((f[4] + f[5]))" 0 "$rt" >>"$RAW/cpu.tsv"
-    for role in pid1 relay logind subscriber; do
+    for role in pid1 relay logind subscriber capture observer; do
         case $role in
         pid1) set -- "$C1" ;; relay) set -- $RELAY_PIDS ;; logind) set -- $LOGIND_PID ;;
         subscriber) set -- $SUBPID ;;
+        capture) set -- $CAP_BUSCTL_PID ;; observer) set -- $OBS_PY_PID ;;
         esac
         for pid in "$@"; do
             st=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
@@ -722,6 +726,7 @@ STATS_NAMES="${LOGIND_PID:+$(sed -n 's/^logind_unique_name\t//p' "$RAW/facts.tsv
 [[ $RELAY == dbus-daemon ]] || STATS_NAMES="" # dbus-broker 33 has no GetConnectionStats
 relay_stats before $STATS_NAMES
 wait_quiet capture
+CAP_BUSCTL_PID=$(child_named "$CAPPID" busctl) OBS_PY_PID=$(child_named "$OBSPID" python3)
 fact clock_before "$(clock_pair)"
 cpu_snap start
 fact storm_start "$EPOCHREALTIME"

@@ -508,6 +508,10 @@ def cmd_analyze(out):
                                                               / (busy + idle), 4)
                                                         if busy + idle and loop_cpu.get(ph) is not None else None),
                                "loadavg_before": snaps[a]["host"][3][0] if snaps[a]["host"][3] else None}
+        for role in ("capture", "observer"):  # the testbed's own readers, outside the sums above
+            d = cpu_delta(snaps, a, b, role, hz)
+            if d is not None:
+                cpu[ph][role] = d
 
     # --- strace (optional): mountinfo opens seen by strace
     strace_rescans = None
