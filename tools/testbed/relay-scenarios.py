@@ -7,7 +7,8 @@ RUNS_DIR holds the relay check's run directories (tests/testbed/relays/relays-*:
 relays.json, as run-storm.sh wrote them). For each run with a stalled subscriber this writes
 OUT_DIR/<run without "relays-">.json: the Debian 12 container (debian12-container.json's table
 and costs), the run's relay with the limits of its drop-in, logind, the stalled root subscriber of
-every PID 1 signal, on dbus-broker the testbed's root `busctl capture` as a monitor, and the storm
+every PID 1 signal, the observer (uid 65534) if the run had one, on dbus-broker the testbed's root
+`busctl capture` as a monitor (both at their measured costs, tools/testbed/reader-costs.py), and the storm
 timed as that run's own loops were (meta.json "timing"): the first mount one mean operation after
 1 s, the others evenly over the loop; the unmount loop as far after the mount loop as it really
 started. A real loop is slower on a busy host, and how many signals are in flight when a quota
@@ -28,6 +29,14 @@ import sys
 
 START_S = 1.0      # the model's storm starts 1 s into the run, as in every testbed scenario
 STALLED_S = 20     # the stalled subscriber reads nothing for the whole storm
+# What the testbed's two readers cost per message beyond the model's fixed 6 us (loop iteration and
+# two recvmsg), measured: `tools/testbed/reader-costs.py` on relays-b-st-n500-r2 and
+# relays-d-st-n500-r2 (on-CPU time over the messages each got) printed 8.02 us for busctl capture
+# and 18.64 us for the observer (a Python client), per_message_us 2.0 and 12.6.
+CAPTURE_PER_MESSAGE_US = 2.0
+OBSERVER_PER_MESSAGE_US = 12.6
+OBSERVER_RULES = ["type='signal',sender='org.freedesktop.systemd1'",
+                  "type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged'"]
 
 
 def die(msg):
@@ -100,7 +109,10 @@ def scenario(run, meta, relays):
     subscribers = [{"name": "stalled", "match_rules": ["type='signal',sender='org.freedesktop.systemd1'"],
                     "busy": [{"start_s": 0, "length_s": STALLED_S}]}]
     if broker:
-        subscribers.append({"name": "capture", "monitor": True})
+        subscribers.append({"name": "capture", "monitor": True, "per_message_us": CAPTURE_PER_MESSAGE_US})
+    if "--observer" in (meta.get("command_line") or ""):  # reads all the time, on a uid of its own
+        subscribers.append({"name": "observer", "uid": 65534, "per_message_us": OBSERVER_PER_MESSAGE_US,
+                            "match_rules": OBSERVER_RULES})
     doc = {"name": run, "description": describe(run, shape, broker, limits, timing), "seed": 1, "profile": "v252",
            "run": {"stop_at_s": 30, "sample_interval_ms": 10}, "host": {"cpus": 2},
            "mount_table": {"mountinfo_file": "../debian12-container.mountinfo"}}
