@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
   const std::string scenario = file + ".json";
   std::ofstream(scenario) << "{\"mount_table\": {\"mountinfo_file\": \"" << file << "\"}}\n";
   std::size_t mounts = 0;
-  Print("scenario", Time(reps, [&] { mounts = mountstorm::LoadScenarioFile(scenario).initial_mounts.size(); }), lines);
+  Print("scenario", Time(reps, [&] { mounts = mountstorm::InitialMountCount(mountstorm::LoadScenarioFile(scenario)); }), lines);
   std::remove(file.c_str());
   std::remove(scenario.c_str());
   std::printf("(%zu lines parsed, %zu initial mounts)\n", parsed, mounts);

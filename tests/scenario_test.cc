@@ -18,6 +18,7 @@
 #include "models/json/json_reader.h"
 #include "models/json/json_text.h"
 #include "mountstorm/error.h"
+#include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
 #include "tests/test_support.h"
 
@@ -68,7 +69,7 @@ void CheckSameSettings(const Scenario& a, const Scenario& b) {
   CHECK(a.stop_at == b.stop_at);
   CHECK(a.sample_interval == b.sample_interval);
   CHECK(a.cpus == b.cpus);
-  CHECK(a.initial_mounts.size() == b.initial_mounts.size());
+  CHECK(InitialMountCount(a) == InitialMountCount(b));
   CHECK(a.workload.size() == b.workload.size());
 
   const SystemdParams &s = a.systemd, &t = b.systemd;
@@ -306,18 +307,19 @@ TEST_CASE("mount_table.generate expands {i} in every field", "[scenario]") {
                               {{"count", 1}, {"first_index", -1}, {"path", "/neg{i}"}, {"source", "s"}, {"fstype", "xfs"}}}},
                 {"entries", {{{"path", "/"}, {"source", "/dev/sda1"}, {"fstype", "xfs"}}}}}}};
   Scenario s = ParseScenario(doc, "generate.json");
-  REQUIRE(s.initial_mounts.size() == 1 + 3 + 2 + 1);
+  const std::vector<MountSpec> m = InitialMounts(s);
+  REQUIRE(m.size() == 1 + 3 + 2 + 1);
   // "entries" come first, then the generated entries in order.
-  CHECK(s.initial_mounts[0].path == "/");
-  CHECK(s.initial_mounts[0].options == "rw,relatime");  // the default options
-  CHECK(s.initial_mounts[1].path == "/n/u7");
-  CHECK(s.initial_mounts[1].source == "srv:/e/77");
-  CHECK(s.initial_mounts[1].fstype == "nfs7");
-  CHECK(s.initial_mounts[1].options == "rw,id=7");
-  CHECK(s.initial_mounts[3].path == "/n/u9");
-  CHECK(s.initial_mounts[4].path == "/m/1");  // first_index defaults to 1
-  CHECK(s.initial_mounts[5].source == "/dev/sd2");
-  CHECK(s.initial_mounts[6].path == "/neg-1");
+  CHECK(m[0].path == "/");
+  CHECK(m[0].options == "rw,relatime");  // the default options
+  CHECK(m[1].path == "/n/u7");
+  CHECK(m[1].source == "srv:/e/77");
+  CHECK(m[1].fstype == "nfs7");
+  CHECK(m[1].options == "rw,id=7");
+  CHECK(m[3].path == "/n/u9");
+  CHECK(m[4].path == "/m/1");  // first_index defaults to 1
+  CHECK(m[5].source == "/dev/sd2");
+  CHECK(m[6].path == "/neg-1");
 }
 
 TEST_CASE("ApplyOverride sets a JSON value or a plain string", "[scenario][override]") {
@@ -418,7 +420,7 @@ TEST_CASE("every shipped scenario parses", "[scenario]") {
     Scenario s = LoadScenarioFile(entry.path().string());
     CHECK(s.name == entry.path().stem().string());
     CHECK_FALSE(s.description.empty());
-    CHECK_FALSE(s.initial_mounts.empty());
+    CHECK(InitialMountCount(s) > 0);
     CHECK_FALSE(s.workload.empty());
   }
   CHECK(count >= 3);
@@ -476,4 +478,16 @@ TEST_CASE("DescribeJson never throws on a string that is not UTF-8", "[scenario]
   CHECK(DescribeJson(json(std::string(100, 'x'))).size() < 80);
   CHECK(DescribeJson(json(nullptr)) == "null");
   CHECK(DescribeJson(json::array()) == "an array");
+}
+
+TEST_CASE("a generated table is kept as its templates until the run starts", "[scenario]") {
+  json doc = {{"mount_table",
+               {{"entries", {{{"path", "/"}, {"source", "/dev/sda1"}, {"fstype", "xfs"}}}},
+                {"generate", {{{"count", 10000000}, {"path", "/srv/g{i}"}, {"source", "tmpfs"}, {"fstype", "tmpfs"}}}}}}};
+  Scenario s = ParseScenario(doc, "big-table.json");
+  CHECK(s.initial_mounts.size() == 1);
+  REQUIRE(s.generated_mounts.size() == 1);
+  CHECK(InitialMountCount(s) == 10000001);
+  // 10^7 lines are over the default budget: refused by the estimate, before one is made.
+  CHECK(EstimateRunMemory(s) > RunBudget{}.max_memory_bytes);
 }

@@ -73,8 +73,8 @@ TEST_CASE("the unmount phase starts with the storm's mounts and the pre-existing
   const ScenarioDocument base = ScenarioDocument::Read(s.scenario);
   const Scenario mount = PhaseScenario(base, s, s.phases[0]).Parse();
   const Scenario umount = PhaseScenario(base, s, s.phases[1]).Parse();
-  CHECK(umount.initial_mounts.size() == mount.initial_mounts.size() + 3);
-  CHECK(mount.initial_mounts.size() == 50 + 2);  // the container's 50 lines and 2 pre-existing
+  CHECK(InitialMountCount(umount) == InitialMountCount(mount) + 3);
+  CHECK(InitialMountCount(mount) == 50 + 2);  // the container's 50 lines and 2 pre-existing
   CHECK(umount.workload[0].op == MountOp::kUmount);
   CHECK(mount.systemd.mountinfo_ratelimit_interval == 0);  // burst unlimited
   CHECK_FALSE(mount.logind_enabled);                       // no subscriber

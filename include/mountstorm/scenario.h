@@ -279,7 +279,8 @@ struct Scenario {
   int cpus = 0;                           // 0: every process has a CPU of its own
   Duration timeslice = 3 * kMillisecond;  // how long a process keeps a CPU others wait for
 
-  std::vector<MountSpec> initial_mounts;  // expanded from "entries" and "generate"
+  std::vector<MountSpec> initial_mounts;          // from "mountinfo_file" and "entries"
+  std::vector<MountTemplate> generated_mounts;     // "generate": after them, expanded when the run starts
   std::vector<WorkloadGenerator> workload;
 
   SystemdParams systemd;
@@ -346,6 +347,12 @@ class ScenarioDocument {
 
 // Reads and parses a scenario file, after applying `overrides` ("/json/pointer=value"; each is
 // named "--set ASSIGNMENT" in errors).
+// The whole initial table: initial_mounts, then every line of every generated_mounts template in
+// order. The reader leaves "generate" unexpanded, so that a table too large for a run's memory
+// budget is refused before it is built (EstimateRunMemory(), mountstorm/run.h).
+std::uint64_t InitialMountCount(const Scenario& s);
+std::vector<MountSpec> InitialMounts(const Scenario& s);
+
 Scenario LoadScenarioFile(const std::string& path, const std::vector<std::string>& overrides = {});
 
 // The patch that the JSON object `json_text` describes (at `where` in `file`, for messages), its

@@ -295,11 +295,7 @@ void ReadMountTable(JsonReader& r, Scenario* s) {
     g.Int("first_index", &t.first_index, -1000000000, 1000000000);
     ReadMountSpec(g, &t.spec, true);
     if (!g.Has("count")) g.Fail("count", "the number of entries to generate");
-    for (int k = 0; k < t.count; ++k) {
-      int i = t.first_index + k;
-      s->initial_mounts.push_back(MountSpec{ExpandIndex(t.spec.path, i), ExpandIndex(t.spec.source, i),
-                                            ExpandIndex(t.spec.fstype, i), ExpandIndex(t.spec.options, i)});
-    }
+    s->generated_mounts.push_back(std::move(t));  // expanded by the run, after its budget check
   });
   table.Finish();
 }
@@ -398,6 +394,20 @@ Scenario ParseScenarioJson(const nlohmann::json& doc, const std::string& file) {
   Scenario s = ParseScenarioInto(doc, file, nullptr);
   BuildTopology(s);  // checks what only the wiring reads
   return s;
+}
+
+std::uint64_t InitialMountCount(const Scenario& s) {
+  std::uint64_t n = s.initial_mounts.size();
+  for (const MountTemplate& t : s.generated_mounts) n += static_cast<std::uint64_t>(t.count);
+  return n;
+}
+
+std::vector<MountSpec> InitialMounts(const Scenario& s) {
+  std::vector<MountSpec> out = s.initial_mounts;
+  for (const MountTemplate& t : s.generated_mounts) {
+    for (int k = 0; k < t.count; ++k) out.push_back(ExpandSpec(t.spec, t.first_index + k));
+  }
+  return out;
 }
 
 std::vector<std::pair<std::string, std::string>> ListProfiles() {

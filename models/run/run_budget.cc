@@ -57,6 +57,9 @@ std::uint64_t EstimateRunMemory(const Scenario& s) {
   std::uint64_t operations = 0;
   std::uint64_t bytes = OperationBytes(s, &operations);
   for (const MountSpec& m : s.initial_mounts) bytes += kBytesPerMount + kStringCopies * StringBytes(m);
+  for (const MountTemplate& t : s.generated_mounts) {  // "{i}" becomes an index of a few digits
+    bytes += static_cast<std::uint64_t>(t.count) * (kBytesPerMount + kStringCopies * (StringBytes(t.spec) + 8));
+  }
   const std::uint64_t samples = static_cast<std::uint64_t>(s.stop_at / s.sample_interval) + 1;
   bytes += samples * DescribeQueues(s).size() * kBytesPerSample;
   return bytes;
@@ -69,7 +72,7 @@ void CheckMemoryBudget(const Scenario& s, const RunBudget& budget) {
   OperationBytes(s, &operations);
   throw InputError(Named(s) + ": expected a run within the memory budget of " + MiB(budget.max_memory_bytes) +
                    ", found one that needs about " + MiB(need) + " (" + std::to_string(operations) +
-                   " mount operations, " + std::to_string(s.initial_mounts.size()) +
+                   " mount operations, " + std::to_string(InitialMountCount(s)) +
                    " mounts in the initial table, the depth curves up to /run/stop_at_s); refused before it "
                    "starts: raise the budget with --max-memory-mib or make the workload smaller");
 }

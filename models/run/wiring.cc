@@ -49,6 +49,9 @@ Simulation::Simulation(const Scenario& scenario, Engine engine)
 void Simulation::WireMountTable() {
   // The kernel mount table as it is when the run starts.
   for (const MountSpec& m : scenario_.initial_mounts) table_.Mount(0, m);
+  for (const MountTemplate& t : scenario_.generated_mounts) {
+    for (int k = 0; k < t.count; ++k) table_.Mount(0, ExpandSpec(t.spec, t.first_index + k));
+  }
   initial_lines_ = table_.lines();
   initial_operations_ = table_.log().size();
 }

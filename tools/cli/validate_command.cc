@@ -57,7 +57,7 @@ nlohmann::json ScenarioOverview(const std::string& path, const std::vector<std::
     ops += g.kind == WorkloadGenerator::Kind::kList ? g.ops.size() : static_cast<std::size_t>(g.count);
   }
   for (const LoginGenerator& g : s.logins) logins += g.at.size() + static_cast<std::size_t>(g.count);
-  return {{"name", s.name}, {"profile", s.profile}, {"seed", s.seed}, {"initial_mounts", s.initial_mounts.size()},
+  return {{"name", s.name}, {"profile", s.profile}, {"seed", s.seed}, {"initial_mounts", InitialMountCount(s)},
           {"generators", s.workload.size()}, {"operations", ops}, {"logind", s.logind_enabled},
           {"subscribers", s.subscribers.size()}, {"logins", logins}, {"login_processes", s.logins.size()},
           {"cpus", s.cpus}};
