@@ -19,6 +19,7 @@
 #include "io/manifest.h"
 #include "io/output_dir.h"
 #include "io/sha256.h"
+#include "io/temp_files.h"
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
 #include "tests/test_support.h"
@@ -261,22 +262,28 @@ TEST_CASE("SIGTERM and SIGINT remove the temporary files being written", "[outpu
 TEST_CASE("temporary files of a killed process are removed by the next command writing there", "[outputs]") {
   const std::string dir = TempDir("outputs-stale") + "/run";
   fs::create_directories(dir + "/runs");
+  const std::string host = mountstorm::TempHostTag();
   const std::string dead = std::to_string(DeadPid()), alive = std::to_string(getpid());
-  const std::vector<std::string> stale = {dir + "/summary.json.tmp." + dead + ".aB3xYz",
-                                          dir + "/runs/x-r0.json.tmp." + dead + ".Qw12er"};
-  const std::string live = dir + "/curves.csv.tmp." + alive + ".zzzzzz";
+  const std::vector<std::string> stale = {dir + "/summary.json.tmp." + host + "." + dead + ".aB3xYz",
+                                          dir + "/runs/x-r0.json.tmp." + host + "." + dead + ".Qw12er",
+                                          dir + "/events.csv.tmp." + dead + ".oldfmt"};
+  const std::string live = dir + "/curves.csv.tmp." + host + "." + alive + ".zzzzzz";
+  const std::string other_host = dir + "/summary.json.tmp.not-" + host + "." + dead + ".elsewh";
   for (const std::string& f : stale) std::ofstream(f) << "half";
   std::ofstream(live) << "being written";
+  std::ofstream(other_host) << "being written on another node";
   REQUIRE(Mountstorm({"run", Storm(), "-o", dir, "-q", "--set", "/workload/0/count=10"}).exit_status == 0);
   CHECK(!fs::exists(stale[0]));
-  CHECK(fs::exists(live));  // its process still runs: not ours to remove
+  CHECK(!fs::exists(stale[2]));  // the form without a host, of earlier versions
+  CHECK(fs::exists(live));        // its process still runs: not ours to remove
+  CHECK(fs::exists(other_host));  // its PID means nothing on this host
   // A sweep cleans its runs/ too.
   const std::string sweep = dir + "/../sweep.json";
   std::ofstream(sweep) << nlohmann::json({{"base", Storm()}, {"axes", {{{"path", "/workload/0/count"}, {"values", {5}}}}}})
                               .dump();
   const std::string sweep_dir = dir + "/../sweep";
   fs::create_directories(sweep_dir + "/runs");
-  const std::string stale_run = sweep_dir + "/runs/x-r0.json.tmp." + dead + ".Qw12er";
+  const std::string stale_run = sweep_dir + "/runs/x-r0.json.tmp." + host + "." + dead + ".Qw12er";
   std::ofstream(stale_run) << "half";
   REQUIRE(Mountstorm({"sweep", sweep, "-o", sweep_dir, "-q"}).exit_status == 0);
   CHECK(!fs::exists(stale_run));

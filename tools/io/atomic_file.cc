@@ -32,9 +32,10 @@ mode_t OutputMode() {
 }  // namespace
 
 int CreateTempBeside(const std::string& path, std::string* temp, std::string* error) {
-  // The PID in the name lets the next command tell a temporary of a killed process (stale, to
-  // remove) from one being written by a process still running (RemoveStaleTemps).
-  std::string templ = path + ".tmp." + std::to_string(getpid()) + ".XXXXXX";
+  // The host and PID in the name let the next command tell a temporary of a killed process (stale,
+  // to remove) from one being written by a process still running here or on another host sharing
+  // the directory (RemoveStaleTemps).
+  std::string templ = path + ".tmp." + TempHostTag() + "." + std::to_string(getpid()) + ".XXXXXX";
   std::vector<char> name(templ.begin(), templ.end());
   name.push_back('\0');
   // No stop signal between the file's creation and its registration: the handler must know of

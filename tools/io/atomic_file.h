@@ -1,5 +1,5 @@
 // Writing output files so that a reader never sees half a file: the text goes to a temporary
-// file in the same directory (PATH.tmp.PID.XXXXXX), is flushed to disk, and is renamed over the
+// file in the same directory (PATH.tmp.HOST.PID.XXXXXX), is flushed to disk, and is renamed over the
 // destination; then the directory is flushed, so that the rename itself survives a crash.
 // Temporaries are removed when a write fails, when the program is stopped by SIGINT, SIGTERM or
 // SIGHUP (InstallTempCleanup), and, after a SIGKILL or a crash, by the next command that writes
@@ -15,7 +15,7 @@ namespace mountstorm {
 bool WriteFileAtomically(const std::string& path, const std::string& contents, std::string* error);
 
 // The steps of WriteFileAtomically, for a writer that streams into the temporary file (the pcap
-// trace): CreateTempBeside makes PATH.tmp.PID.XXXXXX and returns its descriptor (-1 and *error on
+// trace): CreateTempBeside makes PATH.tmp.HOST.PID.XXXXXX and returns its descriptor (-1 and *error on
 // failure); SyncTemp gives it the mode open() would give PATH (0666 less the umask) and flushes it
 // to disk; RenameTemp renames it over PATH and flushes PATH's directory. Each sets *error naming
 // PATH on failure; RenameTemp then removes the temporary.
@@ -24,7 +24,7 @@ bool SyncTemp(int fd, const std::string& path, std::string* error);
 bool RenameTemp(const std::string& temp, const std::string& path, std::string* error);
 
 // Removes the temporary files in `dir` that a mountstorm process left behind when it was killed
-// (PATH.tmp.PID.XXXXXX whose PID is no longer running on this host). Returns how many.
+// (PATH.tmp.HOST.PID.XXXXXX of this host whose PID is no longer running). Returns how many.
 int RemoveStaleTemps(const std::string& dir);
 
 // Removes a temporary made by CreateTempBeside (after a failure) and forgets it.

@@ -60,12 +60,33 @@ void ForgetTemp(const std::string& temp) {
   }
 }
 
+const std::string& TempHostTag() {
+  static const std::string tag = [] {
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    std::string out;
+    for (const char* c = host; *c != '\0' && out.size() < 63; ++c) {
+      const bool keep = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9');
+      out += keep ? *c : '-';
+    }
+    return out.empty() ? std::string("host") : out;
+  }();
+  return tag;
+}
+
 bool IsStaleTempName(const std::string& name) {
-  // NAME.tmp.PID.XXXXXX: mkstemp's six characters after the last dot, the PID before them.
+  // NAME.tmp.HOST.PID.XXXXXX: mkstemp's six characters after the last dot, the PID before them,
+  // this host's tag before that (or nothing: NAME.tmp.PID.XXXXXX of earlier versions).
   const std::size_t last = name.rfind('.');
   if (last == std::string::npos || name.size() - last - 1 != 6 || last == 0) return false;
-  const std::size_t before = name.rfind('.', last - 1);
-  if (before == std::string::npos || before < 4 || name.compare(before - 4, 4, ".tmp") != 0) return false;
+  std::size_t before = name.rfind('.', last - 1);
+  if (before == std::string::npos || before < 4) return false;
+  if (name.compare(before - 4, 4, ".tmp") != 0) {
+    const std::string& host = TempHostTag();
+    if (before < host.size() + 5 || name.compare(before - host.size() - 5, host.size() + 5, ".tmp." + host) != 0) {
+      return false;  // not a temporary, or another host's
+    }
+  }
   const std::string pid = name.substr(before + 1, last - before - 1);
   if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos) return false;
   const pid_t p = static_cast<pid_t>(std::stol(pid));

@@ -13,8 +13,16 @@ namespace mountstorm {
 void RememberTemp(const std::string& temp);
 void ForgetTemp(const std::string& temp);
 
-// Whether `name` (a file name, no directory) is a temporary PATH.tmp.PID.XXXXXX of a process that
-// is no longer running.
+// This host's name as it goes into a temporary's name: letters, digits and '-' of gethostname()
+// (others become '-'), at most 63 of them, "host" if there is none. Output directories may be
+// shared between hosts (a sweep's shards on a cluster's file system), where a PID alone does not
+// say whose a temporary is.
+const std::string& TempHostTag();
+
+// Whether `name` (a file name, no directory) is a temporary PATH.tmp.HOST.PID.XXXXXX of a process
+// on this host that is no longer running. A temporary of another host is never stale here (its
+// PID means nothing on this one); PATH.tmp.PID.XXXXXX, the form of earlier versions, counts as
+// this host's.
 bool IsStaleTempName(const std::string& name);
 
 }  // namespace mountstorm
