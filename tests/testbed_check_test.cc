@@ -110,7 +110,8 @@ TEST_CASE("a storm run several times is judged against the range its runs spanne
   }
   const PhaseFigures& sim = once.simulated_total;
   RunsSpread& r = echo[0].spread;
-  r = {3, sim.signals - 9, sim.signals + 9, sim.rescans, sim.rescans + 3, sim.pid1_cpu_s * 1.4, sim.pid1_cpu_s * 4};
+  r = {3, sim.signals - 9, sim.signals + 9, sim.rescans, sim.rescans + 3, sim.pid1_cpu_s * 1.4, sim.pid1_cpu_s * 4,
+       -1, -1};
   StormCheck c = CheckStorms(echo, Tolerances{}, 1)[0];
   CHECK_FALSE(c.ok());
   CHECK(c.within_repeats);
@@ -120,5 +121,29 @@ TEST_CASE("a storm run several times is judged against the range its runs spanne
   // Rescans 2 or more above the model's in every run.
   r.cpu_min_s = sim.pid1_cpu_s * 1.4;
   r.rescans_min = sim.rescans + 2;
+  CHECK_FALSE(CheckStorms(echo, Tolerances{}, 1)[0].within_repeats);
+}
+
+TEST_CASE("a repeated storm's duration is judged against the range of its runs' durations", "[testbed]") {
+  const std::vector<TestbedStorm> storms = ReadTestbedStorms(Write("one.csv", OneStorm()));
+  const StormCheck once = CheckStorms(storms, Tolerances{}, 1)[0];
+  // The median run took twice the model's time, the quickest run as long as the model.
+  std::vector<TestbedStorm> echo = storms;
+  for (std::size_t p = 0; p < echo[0].phases.size(); ++p) {
+    echo[0].phases[p].captured = once.simulated[p];
+    echo[0].phases[p].captured.active_s *= 2;
+  }
+  const PhaseFigures& sim = once.simulated_total;
+  RunsSpread& r = echo[0].spread;
+  r = {3, sim.signals, sim.signals, sim.rescans, sim.rescans, sim.pid1_cpu_s, sim.pid1_cpu_s,
+       sim.active_s, sim.active_s * 3};
+  StormCheck c = CheckStorms(echo, Tolerances{}, 1)[0];
+  CHECK_FALSE(c.ok());  // the duration: 2x the median's
+  CHECK(c.within_repeats);
+  // Every run at least 1.2 times the model's time: none within 10 %.
+  r.active_min_s = sim.active_s * 1.2;
+  CHECK_FALSE(CheckStorms(echo, Tolerances{}, 1)[0].within_repeats);
+  // A file without the duration's range: judged against the median run, as within.
+  r.active_min_s = r.active_max_s = -1;
   CHECK_FALSE(CheckStorms(echo, Tolerances{}, 1)[0].within_repeats);
 }

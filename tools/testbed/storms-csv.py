@@ -14,7 +14,8 @@ Runs of the same name under several OUTROOTs are repetitions of one storm: the r
 counts (signals, members, rescans) of the run whose PID 1 sent the median number of signals (the
 lower median of an even number; ties broken by rescans), and each phase's timing and CPU time as
 the median over all runs. The column `runs` says how many there were, and runs_signals_min/_max,
-runs_rescans_min/_max and runs_pid1_cpu_s_min/_max how far the whole storm varied between them.
+runs_rescans_min/_max, runs_pid1_cpu_s_min/_max and runs_active_s_min/_max how far the whole storm
+varied between them.
 
 Runs whose capture lost something (a gap in PID 1's serials) or whose cleanup failed are skipped
 with a note on stderr: their counts cannot be trusted. Exit status 2 on bad arguments.
@@ -122,7 +123,7 @@ def combine(rows):
             if values:
                 row[p + k] = ("%.6f" % median(values)) if k != "host_busy" else median(values)
     row["runs"] = len(rows)
-    for k, kind in (("signals", int), ("rescans", int), ("pid1_cpu_s", float)):
+    for k, kind in (("signals", int), ("rescans", int), ("pid1_cpu_s", float), ("active_s", float)):
         values = [storm_total(r, k, kind) for r in rows]
         text = (lambda v: "%.6f" % v) if kind is float else str
         row["runs_" + k + "_min"], row["runs_" + k + "_max"] = text(min(values)), text(max(values))

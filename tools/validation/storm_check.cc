@@ -64,12 +64,14 @@ bool WithinRepeats(const StormCheck& c, const Tolerances& tol) {
   if (r.runs < 2) return c.ok();
   const PhaseFigures& s = c.simulated_total;
   const double signals = static_cast<double>(s.signals), rescans = static_cast<double>(s.rescans);
-  return signals >= static_cast<double>(r.signals_min) * (1 - tol.signals) &&
+  const bool duration = r.active_min_s < 0
+                            ? std::fabs(s.active_s - c.captured_total.active_s) <= tol.active * c.captured_total.active_s
+                            : s.active_s >= r.active_min_s * (1 - tol.active) && s.active_s <= r.active_max_s * (1 + tol.active);
+  return duration && signals >= static_cast<double>(r.signals_min) * (1 - tol.signals) &&
          signals <= static_cast<double>(r.signals_max) * (1 + tol.signals) &&
          rescans >= static_cast<double>(r.rescans_min) - tol.rescans &&
          rescans <= static_cast<double>(r.rescans_max) + tol.rescans &&
-         s.pid1_cpu_s * tol.cpu_factor >= r.cpu_min_s && s.pid1_cpu_s <= r.cpu_max_s * tol.cpu_factor &&
-         std::fabs(s.active_s - c.captured_total.active_s) <= tol.active * c.captured_total.active_s;
+         s.pid1_cpu_s * tol.cpu_factor >= r.cpu_min_s && s.pid1_cpu_s <= r.cpu_max_s * tol.cpu_factor;
 }
 
 void Compare(const Tolerances& tol, StormCheck* check) {

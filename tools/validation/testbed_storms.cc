@@ -103,6 +103,11 @@ RunsSpread ReadSpread(const StormRow& r) {
   if (s.signals_min > s.signals_max) r.Fail("runs_signals_max", "at least runs_signals_min", r.Text("runs_signals_max"));
   if (s.rescans_min > s.rescans_max) r.Fail("runs_rescans_max", "at least runs_rescans_min", r.Text("runs_rescans_max"));
   if (s.cpu_min_s > s.cpu_max_s) r.Fail("runs_pid1_cpu_s_max", "at least runs_pid1_cpu_s_min", r.Text("runs_pid1_cpu_s_max"));
+  if (r.Has("runs_active_s_min")) {  // files written before 2026-12-06 have no duration range
+    s.active_min_s = r.Number("runs_active_s_min", 0, kMaxSeconds);
+    s.active_max_s = r.Number("runs_active_s_max", 0, kMaxSeconds);
+    if (s.active_min_s > s.active_max_s) r.Fail("runs_active_s_max", "at least runs_active_s_min", r.Text("runs_active_s_max"));
+  }
   return s;
 }
 

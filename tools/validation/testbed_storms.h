@@ -41,6 +41,7 @@ struct RunsSpread {
   std::uint64_t signals_min = 0, signals_max = 0;
   std::uint64_t rescans_min = 0, rescans_max = 0;
   double cpu_min_s = 0, cpu_max_s = 0;
+  double active_min_s = -1, active_max_s = -1;  // the duration (both phases); -1: not in the file
 };
 
 struct TestbedStorm {
