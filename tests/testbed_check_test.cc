@@ -38,6 +38,18 @@ std::string Write(const std::string& name, const std::string& text) {
   return path;
 }
 
+// The storm as if the real PID 1 had done what the model did, but `factor` times the model's
+// `figure` in every phase.
+std::vector<TestbedStorm> Echo(const std::vector<TestbedStorm>& storms, const StormCheck& model,
+                               double PhaseFigures::*figure, double factor) {
+  std::vector<TestbedStorm> echo = storms;
+  for (std::size_t p = 0; p < echo[0].phases.size(); ++p) {
+    echo[0].phases[p].captured = model.simulated[p];
+    echo[0].phases[p].captured.*figure *= factor;
+  }
+  return echo;
+}
+
 }  // namespace
 
 TEST_CASE("a testbed storm is read with both of its phases", "[testbed]") {
@@ -103,11 +115,7 @@ TEST_CASE("a storm run several times is judged against the range its runs spanne
   CHECK(once.within_repeats == once.ok());  // one run: nothing more to say
   // Three runs: the median run's CPU time four times the model's, but one run within a factor of
   // 1.5 of it, and signals and rescans spanning the model's.
-  std::vector<TestbedStorm> echo = storms;
-  for (std::size_t p = 0; p < echo[0].phases.size(); ++p) {
-    echo[0].phases[p].captured = once.simulated[p];
-    echo[0].phases[p].captured.pid1_cpu_s *= 4;
-  }
+  std::vector<TestbedStorm> echo = Echo(storms, once, &PhaseFigures::pid1_cpu_s, 4);
   const PhaseFigures& sim = once.simulated_total;
   RunsSpread& r = echo[0].spread;
   r = {3, sim.signals - 9, sim.signals + 9, sim.rescans, sim.rescans + 3, sim.pid1_cpu_s * 1.4, sim.pid1_cpu_s * 4,
@@ -128,11 +136,7 @@ TEST_CASE("a repeated storm's duration is judged against the range of its runs' 
   const std::vector<TestbedStorm> storms = ReadTestbedStorms(Write("one.csv", OneStorm()));
   const StormCheck once = CheckStorms(storms, Tolerances{}, 1)[0];
   // The median run took twice the model's time, the quickest run as long as the model.
-  std::vector<TestbedStorm> echo = storms;
-  for (std::size_t p = 0; p < echo[0].phases.size(); ++p) {
-    echo[0].phases[p].captured = once.simulated[p];
-    echo[0].phases[p].captured.active_s *= 2;
-  }
+  std::vector<TestbedStorm> echo = Echo(storms, once, &PhaseFigures::active_s, 2);
   const PhaseFigures& sim = once.simulated_total;
   RunsSpread& r = echo[0].spread;
   r = {3, sim.signals, sim.signals, sim.rescans, sim.rescans, sim.pid1_cpu_s, sim.pid1_cpu_s,
