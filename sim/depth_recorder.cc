@@ -15,6 +15,7 @@ int DepthRecorder::AddColumn(std::string name) {
   Column c;
   c.name = std::move(name);
   c.max.push_back(0);
+  c.end = interval_;
   columns_.push_back(std::move(c));
   return static_cast<int>(columns_.size()) - 1;
 }
@@ -22,10 +23,10 @@ int DepthRecorder::AddColumn(std::string name) {
 void DepthRecorder::ExtendTo(Column& c, std::size_t bucket) {
   // Intervals with no change hold the level carried in from before.
   while (c.max.size() <= bucket) c.max.push_back(c.level);
+  c.end = static_cast<Time>(c.max.size()) * interval_;
 }
 
-void DepthRecorder::Record(int column, Time t, std::int64_t level) {
-  Column& c = columns_[column];
+void DepthRecorder::RecordSlow(Column& c, Time t, std::int64_t level) {
   std::size_t bucket = static_cast<std::size_t>(t / interval_);
   bucket = std::max(bucket, c.max.size() - 1);  // an earlier stamp counts at the latest interval
   ExtendTo(c, bucket);

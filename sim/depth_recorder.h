@@ -27,8 +27,17 @@ class DepthRecorder {
   // Adds a column that starts at level 0 and returns its index.
   int AddColumn(std::string name);
 
-  // The column's level became `level` at time t.
-  void Record(int column, Time t, std::int64_t level);
+  // The column's level became `level` at time t. Inline for the common case, a stamp inside the
+  // column's last interval so far (no division, no new interval); RecordSlow() does the rest.
+  void Record(int column, Time t, std::int64_t level) {
+    Column& c = columns_[column];
+    if (t >= c.end) {
+      RecordSlow(c, t, level);
+      return;
+    }
+    c.level = level;
+    if (level > c.max.back()) c.max.back() = level;
+  }
 
   // A train of changes (sim/train.h): exactly what times.count calls of Record() would do, the
   // i-th at max(floor, times.at(i)) with level `before` + (i + 1) x `step`. O(intervals spanned).
@@ -48,7 +57,9 @@ class DepthRecorder {
     std::string name;
     std::vector<std::int64_t> max;  // max[k]: interval k
     std::int64_t level = 0;
+    Time end = 0;  // where the last interval of `max` ends: max.size() x interval
   };
+  void RecordSlow(Column& c, Time t, std::int64_t level);
   void ExtendTo(Column& c, std::size_t bucket);
 
   Duration interval_;

@@ -1,5 +1,6 @@
 #include "models/kernel/kernel_socket.h"
 
+#include <bit>
 #include <utility>
 
 #include "mountstorm/error.h"
@@ -9,9 +10,7 @@ namespace mountstorm {
 
 namespace {
 std::int64_t RoundUpToPowerOfTwo(std::int64_t n) {
-  std::int64_t p = 1;
-  while (p < n) p <<= 1;
-  return p;
+  return n <= 1 ? 1 : static_cast<std::int64_t>(std::bit_ceil(static_cast<std::uint64_t>(n)));
 }
 }  // namespace
 
