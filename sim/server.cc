@@ -114,11 +114,31 @@ bool Server::SettleOwnWake(bool take, Time* now) {
   return true;
 }
 
+bool Server::StepOnInPlace(Duration cost, Time next) {
+  const Time done = step_start_ + cost;
+  if (!in_step_ || own_wake_pending_ || cpus_->has_waiters() || !sim_->WouldRunInPlace(done)) return false;
+  if (next != done && !sim_->WouldRunInPlace(next)) return false;
+  Check(cost >= 0 && next >= done, "step on in place out of order");
+  busy_time_ += cost;
+  ++steps_;
+  sim_->RunInPlace(done);  // the step-done event; FinishStep() keeps the CPU (nobody waits)
+  if (next != done) {
+    // The step that found nothing released the CPU and armed a wake at `next`, which runs in place
+    // and takes a CPU again (one is free: nobody waits).
+    sim_->RunInPlace(next);
+    holding_since_ = next;
+  }
+  step_start_ = next;
+  return true;
+}
+
 void Server::RunStep(Time now) {
   for (;;) {
     state_ = State::kRunning;
     in_step_ = true;
+    step_start_ = now;
     const Duration cost = Step(now);
+    now = step_start_;  // a Step() that went on in place (StepOnInPlace) began its last step later
     in_step_ = false;
     if (cost == kNoWork) {
       state_ = State::kIdle;

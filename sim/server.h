@@ -95,6 +95,19 @@ class Server : public EventTarget {
 
   Simulator* sim() const { return sim_; }
 
+  // The train engine, for a Step() that handles several pieces of work in one call: when the step
+  // in progress (begun at step_start(), `cost` so far) ends, the server would look for work at once
+  // and step again at `next`: at the step's end, or, if it finds nothing then, at a wake it arms for
+  // itself at `next` (later). If all of that would run in place (Simulator::WouldRunInPlace) and no
+  // server waits for a CPU, this does what RunStep() would (counts the step and its cost, runs the
+  // step-done event and the wake in place, holds the CPU again from the wake) and returns true:
+  // Step() goes on with the next step, begun at `next`, and returns that step's cost. Otherwise it
+  // changes nothing and returns false. REQUIRES: StepDone() does nothing, and the step that finds
+  // nothing changes nothing but its wake (the caller knows its own Step()).
+  bool StepOnInPlace(Duration cost, Time next);
+  // When the step in progress began (moved on by StepOnInPlace()).
+  Time step_start() const { return step_start_; }
+
   // Called when a step's CPU time is over, at its end time, before the server looks for more
   // work: for effects that happen only once the step has finished.
   virtual void StepDone(Time /*now*/) {}
@@ -133,6 +146,7 @@ class Server : public EventTarget {
   Time own_wake_at_ = 0;
   std::uint64_t own_wake_seq_ = 0;
   Time holding_since_ = 0;  // when this server last got its CPU
+  Time step_start_ = 0;     // of the step in progress
   Duration busy_time_ = 0;
   std::uint64_t steps_ = 0;
 };

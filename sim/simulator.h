@@ -41,11 +41,15 @@ class Simulator {
   void set_run_in_place(bool on) { run_in_place_ = on; }
   bool run_in_place() const { return run_in_place_; }
   bool RunInPlace(Time at) {
-    if (!run_in_place_ || stop_ || at > end_ || (!events_.empty() && events_.top().time <= at)) return false;
+    if (!WouldRunInPlace(at)) return false;
     now_ = at;
     ++events_run_;
     ++events_in_place_;
     return true;
+  }
+  // What RunInPlace(at) would say now, without running anything.
+  bool WouldRunInPlace(Time at) const {
+    return run_in_place_ && !stop_ && at <= end_ && (events_.empty() || events_.top().time > at);
   }
   // An event may be scheduled with an insertion order taken earlier (EventList::ReserveSeq()).
   std::uint64_t ReserveSeq() { return events_.ReserveSeq(); }

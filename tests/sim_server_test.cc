@@ -323,20 +323,33 @@ class Poller : public Server {
       : Server(sim, cpus, std::move(name)), arrivals_(std::move(arrivals)), cost_(cost), log_(log) {}
 
   void Start() { WakeAt(arrivals_.front()); }
+  // Takes the items that follow in the same Step() call while that runs in place (StepOnInPlace).
+  bool go_on = false;
+  int calls = 0;  // of Step()
 
  protected:
   Duration Step(Time now) override {
+    ++calls;
     if (next_ == arrivals_.size()) return kNoWork;
     if (arrivals_[next_] > now) {
       WakeAt(arrivals_[next_]);
       return kNoWork;
     }
-    ++next_;
-    log_->push_back(StepRun{name(), now, now + cost_});
+    Take(now);
+    // The next step takes the next item at once, or at its arrival through the wake armed for it.
+    while (go_on && next_ < arrivals_.size() &&
+           StepOnInPlace(cost_, std::max(step_start() + cost_, arrivals_[next_]))) {
+      Take(step_start());
+    }
     return cost_;
   }
 
  private:
+  void Take(Time now) {
+    ++next_;
+    log_->push_back(StepRun{name(), now, now + cost_});
+  }
+
   std::vector<Time> arrivals_;
   Duration cost_;
   std::vector<StepRun>* log_;
@@ -349,16 +362,22 @@ struct Outcome {
   std::uint64_t in_place = 0;
   std::size_t pending = 0;
   Time now = 0;
+  std::vector<std::uint64_t> steps;
+  std::vector<Duration> busy;
+  int calls = 0;
 };
 
-// Two pollers whose arrivals interleave and tie, on `cpus` CPUs, run until `end`.
-Outcome RunPollers(bool in_place, int cpus, Time end) {
+// Two pollers whose arrivals interleave and tie, on `cpus` CPUs, run until `end`; `go_on`: they
+// take what follows in one Step() call (StepOnInPlace).
+Outcome RunPollers(bool in_place, int cpus, Time end, bool go_on = false) {
   Outcome out;
   Simulator sim;
   sim.set_run_in_place(in_place);
   CpuPool pool(&sim, cpus, 4);
-  Poller a(&sim, &pool, "a", {0, 3, 4, 5, 20, 21, 22, 40, 41}, 2, &out.log);
-  Poller b(&sim, &pool, "b", {1, 4, 30, 31, 32, 33, 40}, 3, &out.log);
+  Poller a(&sim, &pool, "a", {0, 3, 4, 5, 20, 21, 22, 40, 41, 50, 52, 53, 60, 61, 62, 63, 64, 65}, 2, &out.log);
+  Poller b(&sim, &pool, "b", {1, 4, 30, 31, 32, 33, 40, 62, 63}, 3, &out.log);
+  a.go_on = go_on;
+  b.go_on = go_on;
   a.Start();
   b.Start();
   sim.RunUntil(end);
@@ -366,6 +385,9 @@ Outcome RunPollers(bool in_place, int cpus, Time end) {
   out.in_place = sim.events_in_place();
   out.pending = sim.pending();
   out.now = sim.now();
+  out.steps = {a.steps(), b.steps()};
+  out.busy = {a.busy_time(), b.busy_time()};
+  out.calls = a.calls + b.calls;
   return out;
 }
 
@@ -393,4 +415,25 @@ TEST_CASE("nothing runs in place beyond the end of the run", "[sim][server]") {
     CHECK(in_place.pending == listed.pending);
     CHECK(in_place.now == listed.now);
   }
+}
+
+TEST_CASE("a server that goes on in place within its step takes the same steps at the same times", "[sim][server]") {
+  for (int cpus : {0, 1, 2}) {
+    for (Time end : {3, 21, 31, 35, 51, 63, 1000}) {
+      INFO("cpus " << cpus << " end " << end);
+      const Outcome listed = RunPollers(false, cpus, end);
+      const Outcome going_on = RunPollers(true, cpus, end, true);
+      CHECK(going_on.log == listed.log);
+      CHECK(going_on.events == listed.events);
+      CHECK(going_on.pending == listed.pending);
+      CHECK(going_on.now == listed.now);
+      CHECK(going_on.steps == listed.steps);
+      CHECK(going_on.busy == listed.busy);
+    }
+  }
+}
+
+TEST_CASE("a step goes on in place only in the train engine and then saves calls of Step", "[sim][server]") {
+  CHECK(RunPollers(false, 0, 1000, true).calls == RunPollers(false, 0, 1000).calls);
+  CHECK(RunPollers(true, 0, 1000, true).calls < RunPollers(true, 0, 1000).calls);
 }

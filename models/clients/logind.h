@@ -57,6 +57,8 @@ class Logind : public Subscriber {
  protected:
   Duration Step(Time now) override;
   void Handle(const Message& m, StepClock& step) override;
+  // In a StartTransientUnit call, a step is WaitForReply().
+  bool ReadsPlainly() const override { return !in_call_; }
   void OnOwnEvent(Time now, EventTag tag) override;
 
  private:

@@ -39,8 +39,17 @@ class Subscriber : public Server {
   enum Kind : std::uint16_t { kBusyPeriodStarts = kFirstOwnKind, kLastKind = kBusyPeriodStarts };
   // Handles one message; spends its cost beyond per_message_cost on `step`.
   virtual void Handle(const Message& m, StepClock& step);
+  // The step is Subscriber::Step() (a subclass that does something else, for now, says false):
+  // the train engine then reads the messages that follow in the same call (StepOnInPlace()).
+  virtual bool ReadsPlainly() const { return true; }
 
  private:
+  // One iteration that reads a message and handles it: its cost, or kNoWork if there is none.
+  Duration ReadAndHandle(Time now);
+  // The train engine: when the step in progress ends (`cost`), the start of the next step if it
+  // reads a message with nothing but its own wake in between; kNever if not (or not known).
+  Time NextReadInPlace(Duration cost) const;
+
   ClientParams params_;
   SdBusConnection* bus_;
   Time busy_until_ = 0;
