@@ -41,7 +41,9 @@ class BoundedQueue {
   // Appends `item` whatever the limit: for producers that checked at_limit() themselves.
   void Push(Time t, const T& item, std::int64_t bytes) {
     std::int64_t amount = gauge_.unit() == QueueUnit::kBytes ? bytes : 1;
-    items_.PushBack(Entry{item, amount});
+    Entry& e = items_.NewBack();
+    e.item = item;
+    e.amount = amount;
     gauge_.Add(t, amount);
   }
 

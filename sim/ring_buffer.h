@@ -18,10 +18,15 @@ class RingBuffer {
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
 
-  void PushBack(const T& value) {
+  void PushBack(const T& value) { NewBack() = value; }
+
+  // Appends a slot and returns it, to be filled member by member: no whole value is built first
+  // and copied (that copy stalls on the stores that just built it).
+  T& NewBack() {
     if (size_ == slots_.size()) Grow();
-    slots_[(head_ + size_) & (slots_.size() - 1)] = value;
+    T& slot = slots_[(head_ + size_) & (slots_.size() - 1)];
     ++size_;
+    return slot;
   }
 
   // REQUIRES: !empty().

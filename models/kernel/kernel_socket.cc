@@ -27,7 +27,10 @@ void KernelSocket::Write(Time ready, const Message& m) {
   Check(entries_.empty() || ready >= entries_.back().ready, "socket writes out of order");
   bool was_empty = entries_.empty();
   std::int64_t charged = SkbTruesize(*sizes_, m.bytes);
-  entries_.PushBack(Entry{m, ready, charged});
+  Entry& e = entries_.NewBack();
+  e.message = m;
+  e.ready = ready;
+  e.charged = charged;
   gauge_.Add(ready, charged);
   if (was_empty && reader_ != nullptr) reader_->WakeAt(ready);
 }
