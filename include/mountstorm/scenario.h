@@ -345,14 +345,14 @@ class ScenarioDocument {
   std::unique_ptr<Impl> impl_;
 };
 
-// Reads and parses a scenario file, after applying `overrides` ("/json/pointer=value"; each is
-// named "--set ASSIGNMENT" in errors).
 // The whole initial table: initial_mounts, then every line of every generated_mounts template in
 // order. The reader leaves "generate" unexpanded, so that a table too large for a run's memory
 // budget is refused before it is built (EstimateRunMemory(), mountstorm/run.h).
 std::uint64_t InitialMountCount(const Scenario& s);
 std::vector<MountSpec> InitialMounts(const Scenario& s);
 
+// Reads and parses a scenario file, after applying `overrides` ("/json/pointer=value"; each is
+// named "--set ASSIGNMENT" in errors).
 Scenario LoadScenarioFile(const std::string& path, const std::vector<std::string>& overrides = {});
 
 // The patch that the JSON object `json_text` describes (at `where` in `file`, for messages), its

@@ -79,7 +79,7 @@ bool IsStaleTempName(const std::string& name) {
   // this host's tag before that (or nothing: NAME.tmp.PID.XXXXXX of earlier versions).
   const std::size_t last = name.rfind('.');
   if (last == std::string::npos || name.size() - last - 1 != 6 || last == 0) return false;
-  std::size_t before = name.rfind('.', last - 1);
+  const std::size_t before = name.rfind('.', last - 1);
   if (before == std::string::npos || before < 4) return false;
   if (name.compare(before - 4, 4, ".tmp") != 0) {
     const std::string& host = TempHostTag();
