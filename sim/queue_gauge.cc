@@ -21,6 +21,11 @@ void QueueGauge::RecordInto(DepthRecorder* recorder) {
   column_ = recorder->AddColumn(name_);
 }
 
+void QueueGauge::MeasureIn(StormWindow* window) {
+  area_.Attach(window);
+  if (unit_ == QueueUnit::kMessages) window_ = window;
+}
+
 Time QueueGauge::Stamp(Time t) {
   latest_ = std::max(latest_, t);
   return latest_;
@@ -29,6 +34,7 @@ Time QueueGauge::Stamp(Time t) {
 void QueueGauge::Add(Time t, std::int64_t amount) {
   bool was_at_limit = at_limit();
   level_ += amount;
+  if (run_open_) ++accepted_in_run_;
   Changed(t, was_at_limit);
 }
 
@@ -36,8 +42,15 @@ void QueueGauge::Remove(Time t, std::int64_t amount) {
   Check(amount <= level_, "queue level below zero");
   bool was_at_limit = at_limit();
   level_ -= amount;
-  if (level_ == 0 && amount > 0) drained_time_ = std::max(t, latest_);
+  removed_ += amount;
+  if (level_ == 0 && amount > 0) Drained(std::max(t, latest_));
   Changed(t, was_at_limit);
+}
+
+void QueueGauge::Drained(Time t) {
+  drained_time_ = t;
+  run_open_ = false;
+  if (window_ != nullptr) window_->Extend(t);
 }
 
 void QueueGauge::Changed(Time t, bool was_at_limit) {
@@ -50,12 +63,22 @@ void QueueGauge::Changed(Time t, bool was_at_limit) {
   if (!was_at_limit && now_at_limit) at_limit_since_ = t;
   if (was_at_limit && !now_at_limit) time_at_limit_ += t - at_limit_since_;
   if (recorder_ != nullptr) recorder_->Record(column_, t, level_);
+  area_.Set(t, level_);
 }
 
 void QueueGauge::Refuse(Time t) {
   t = Stamp(t);
   if (first_refusal_ == kNever) first_refusal_ = t;
   ++refused_;
+  if (!run_open_) {
+    runs_.push_back(RefusalRun{t, t, 0, 0});
+    run_open_ = true;
+    accepted_in_run_ = 0;
+  }
+  RefusalRun& run = runs_.back();
+  run.last = t;
+  ++run.count;
+  run.accepted = accepted_in_run_;
 }
 
 std::int64_t QueueGauge::AddsToLimit(std::int64_t level, std::int64_t amount) const {
@@ -91,6 +114,13 @@ void QueueGauge::AddTrain(const TrainTimes& times, std::int64_t amount) {
   }
   if (to_limit >= 1 && to_limit <= times.count) at_limit_since_ = std::max(floor, times.at(to_limit - 1));
   if (recorder_ != nullptr) recorder_->RecordTrain(column_, floor, times, before, amount);
+  if (run_open_) accepted_in_run_ += static_cast<std::uint64_t>(times.count);
+  SetAreaOfTrain(floor, times, before, amount);
+}
+
+// The area takes a train item by item (O(count)): exact, not yet in closed form.
+void QueueGauge::SetAreaOfTrain(Time floor, const TrainTimes& times, std::int64_t before, std::int64_t step) {
+  for (std::int64_t i = 0; i < times.count; ++i) area_.Set(std::max(floor, times.at(i)), before + (i + 1) * step);
 }
 
 void QueueGauge::RemoveTrain(const TrainTimes& times, std::int64_t amount) {
@@ -101,17 +131,28 @@ void QueueGauge::RemoveTrain(const TrainTimes& times, std::int64_t amount) {
   const bool was_at_limit = at_limit();
   const std::int64_t to_below = RemovesBelowLimit(level_, amount);
   level_ -= times.count * amount;
+  removed_ += times.count * amount;
   latest_ = std::max(floor, times.last());
-  if (level_ == 0 && amount > 0) drained_time_ = latest_;
+  if (level_ == 0 && amount > 0) Drained(latest_);
   if (was_at_limit && to_below <= times.count) time_at_limit_ += std::max(floor, times.at(to_below - 1)) - at_limit_since_;
   if (recorder_ != nullptr) recorder_->RecordTrain(column_, floor, times, before, -amount);
+  SetAreaOfTrain(floor, times, before, -amount);
 }
 
 void QueueGauge::RefuseTrain(const TrainTimes& times) {
   if (times.count <= 0) return;
-  if (first_refusal_ == kNever) first_refusal_ = std::max(latest_, times.first);
+  const Time first = std::max(latest_, times.first);
+  if (first_refusal_ == kNever) first_refusal_ = first;
   latest_ = std::max(latest_, times.last());
   refused_ += static_cast<std::uint64_t>(times.count);
+  if (!run_open_) {
+    runs_.push_back(RefusalRun{first, first, 0, 0});
+    run_open_ = true;
+    accepted_in_run_ = 0;
+  }
+  runs_.back().last = latest_;
+  runs_.back().count += static_cast<std::uint64_t>(times.count);
+  runs_.back().accepted = accepted_in_run_;
 }
 
 void QueueGauge::Finish(Time end) {
@@ -120,6 +161,7 @@ void QueueGauge::Finish(Time end) {
     time_at_limit_ += t - at_limit_since_;
     at_limit_since_ = t;
   }
+  area_.Finish(end);
 }
 
 }  // namespace mountstorm

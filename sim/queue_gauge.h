@@ -10,19 +10,32 @@
 // The gauge records the peak and its time, the first refusal (the ENOBUFS onset), the number of
 // refusals, the total time spent at the limit and the last time the queue went back to zero.
 // Times stamped earlier than one already seen count at the latest time seen (see DepthRecorder).
+// Measured into a StormWindow (MeasureIn), it also keeps the exact area under its level, the
+// amount it let out, and its refusals as runs: refusals with no return to empty in between.
 #ifndef MOUNTSTORM_SIM_QUEUE_GAUGE_H_
 #define MOUNTSTORM_SIM_QUEUE_GAUGE_H_
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "mountstorm/queue_limit.h"
 #include "mountstorm/time.h"
+#include "sim/level_integral.h"
 #include "sim/train.h"
 
 namespace mountstorm {
 
 class DepthRecorder;
+
+// Refusals of one queue with no return to empty in between: the first and last refusal, how
+// many, and how many items the queue took between the first and the last.
+struct RefusalRun {
+  Time first = 0;
+  Time last = 0;
+  std::uint64_t count = 0;
+  std::uint64_t accepted = 0;
+};
 
 class QueueGauge {
  public:
@@ -30,6 +43,9 @@ class QueueGauge {
 
   // Adds a column for this queue to `recorder`. Call before the first change.
   void RecordInto(DepthRecorder* recorder);
+  // Keeps the area under the level over the run and over `window`; a queue counted in messages
+  // also extends the window to each time it drains. `window` must outlive the gauge's changes.
+  void MeasureIn(StormWindow* window);
 
   // True if the queue refuses (or, for a blocking limit, stops accepting) a new item now.
   bool at_limit() const {
@@ -68,6 +84,11 @@ class QueueGauge {
   std::uint64_t refused() const { return refused_; }
   Duration time_at_limit() const { return time_at_limit_; }
   Time drained_time() const { return drained_time_; }  // kNever if it never went back to zero
+  // The total amount removed (items or bytes), the area under the level (valid after Finish())
+  // and the refusal runs, in time order.
+  std::int64_t removed() const { return removed_; }
+  const LevelIntegral& area() const { return area_; }
+  const std::vector<RefusalRun>& refusal_runs() const { return runs_; }
 
  private:
   Time Stamp(Time t);
@@ -77,6 +98,8 @@ class QueueGauge {
   // Items of `amount` removed one by one from `level` (at the limit) until it is no longer.
   std::int64_t RemovesBelowLimit(std::int64_t level, std::int64_t amount) const;
   void Changed(Time t, bool was_at_limit);
+  void Drained(Time t);
+  void SetAreaOfTrain(Time floor, const TrainTimes& times, std::int64_t before, std::int64_t step);
 
   std::string name_;
   QueueUnit unit_;
@@ -93,6 +116,12 @@ class QueueGauge {
   Time latest_ = 0;
   DepthRecorder* recorder_ = nullptr;
   int column_ = -1;
+  LevelIntegral area_;
+  StormWindow* window_ = nullptr;  // extended when a queue of messages drains
+  std::int64_t removed_ = 0;
+  std::vector<RefusalRun> runs_;
+  bool run_open_ = false;
+  std::uint64_t accepted_in_run_ = 0;
 };
 
 }  // namespace mountstorm

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "mountstorm/time.h"
+#include "sim/level_integral.h"
 #include "sim/ring_buffer.h"
 #include "sim/simulator.h"
 
@@ -85,6 +86,11 @@ class Server : public EventTarget {
   // Total CPU time spent in steps so far.
   Duration busy_time() const { return busy_time_; }
   std::uint64_t steps() const { return steps_; }
+  // The area under "in a step" (1) or not (0), over the run and over `window` (sim/level_integral.h):
+  // the server's busy time in each, for its utilisation. Finish(end) when the run is over.
+  void MeasureIn(const StormWindow* window) { busy_area_.Attach(window); }
+  void FinishMeasures(Time end) { busy_area_.Finish(end); }
+  const LevelIntegral& busy_area() const { return busy_area_; }
 
   void OnEvent(Time now, EventTag tag) override;
 
@@ -149,6 +155,7 @@ class Server : public EventTarget {
   Time step_start_ = 0;     // of the step in progress
   Duration busy_time_ = 0;
   std::uint64_t steps_ = 0;
+  LevelIntegral busy_area_;
 };
 
 }  // namespace mountstorm

@@ -113,7 +113,8 @@ TEST_CASE("run writes summary.json, curves.csv and events.csv into a directory i
 
   // Nothing but the results, the scenario and the manifest: no temporary file is left behind.
   CHECK(FilesIn(dir) ==
-        std::vector<std::string>{"curves.csv", "events.csv", "manifest.json", "scenario.json", "summary.json"});
+        std::vector<std::string>{"curves.csv", "events.csv", "manifest.json", "measures.csv", "measures.json",
+                                                       "scenario.json", "summary.json"});
 
   nlohmann::json summary = nlohmann::json::parse(ReadFile(dir + "/summary.json"));
   CHECK(summary["scenario"] == "incident-single-mount");
@@ -149,7 +150,8 @@ TEST_CASE("run gives byte-identical files when repeated, and overwrites cleanly"
   CHECK(summary == ReadFile(a + "/summary.json"));
   CHECK(curves == ReadFile(a + "/curves.csv"));
   CHECK(FilesIn(a) ==
-        std::vector<std::string>{"curves.csv", "events.csv", "manifest.json", "scenario.json", "summary.json"});
+        std::vector<std::string>{"curves.csv", "events.csv", "manifest.json", "measures.csv", "measures.json",
+                                                       "scenario.json", "summary.json"});
 }
 
 TEST_CASE("run --seed sets the summary's seed and is reproducible", "[cli]") {

@@ -1,9 +1,9 @@
 // The train engine gives what the per-message engine gives (issue 14): every shipped scenario, the
 // first and last point of every shipped sweep and 220 scenarios generated from a fixed seed (random
 // profiles, limits, latencies, CPU counts, subscribers, relays and stop times) are run in both
-// engines, and summary.json (apart from the engine's own key), curves.csv and events.csv must be
-// byte-identical; and a trace gets the same messages. A failure names the scenario, its
-// overrides and the first line that differs.
+// engines, and summary.json (apart from the engine's own key), curves.csv, events.csv, measures.json,
+// measures.csv and drops.csv must be byte-identical; and a trace gets the same messages. A failure
+// names the scenario, its overrides and the first line that differs.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -40,14 +40,15 @@ std::string FirstDifference(const std::string& a, const std::string& b) {
 }
 
 struct EngineTexts {
-  std::string summary, curves, events;
+  std::string summary, curves, events, measures, measures_csv, drops;
 };
 
 EngineTexts Texts(RunResult r) {
   // The train engine's own key is the one difference allowed.
   r.engine = "messages";
   r.engine_events = r.events;
-  return {SummaryJsonText(r), CurvesCsvText(r.curves), EventsCsvText(r.event_log)};
+  return {SummaryJsonText(r),         CurvesCsvText(r.curves),          EventsCsvText(r.event_log),
+          MeasuresJsonText(r),        MeasuresCsvText(r.measures),      DropsCsvText(r.measures.refusal_runs)};
 }
 
 // Runs `s` in both engines; "" if the files agree, else what differs, naming `what`.
@@ -56,7 +57,10 @@ std::string CompareEngines(const Scenario& s, const std::string& what) {
   const EngineTexts t = Texts(RunScenario(s, RunOptions{Engine::kTrains, nullptr, {}}));
   const std::pair<const char*, std::string> diffs[] = {{"summary.json", FirstDifference(m.summary, t.summary)},
                                                        {"curves.csv", FirstDifference(m.curves, t.curves)},
-                                                       {"events.csv", FirstDifference(m.events, t.events)}};
+                                                       {"events.csv", FirstDifference(m.events, t.events)},
+                                                       {"measures.json", FirstDifference(m.measures, t.measures)},
+                                                       {"measures.csv", FirstDifference(m.measures_csv, t.measures_csv)},
+                                                       {"drops.csv", FirstDifference(m.drops, t.drops)}};
   for (const auto& [file, diff] : diffs) {
     if (!diff.empty()) return what + ": " + file + " differs between the engines at " + diff;
   }

@@ -91,7 +91,7 @@ TEST_CASE("run on a run directory's scenario.json gives the same files byte for 
   CommandResult again = Mountstorm({"run", dir + "/first/scenario.json", "-o", dir + "/again", "-q"});
   INFO(again.err);
   REQUIRE(again.exit_status == 0);
-  for (const char* file : {"summary.json", "curves.csv", "events.csv", "scenario.json"}) {
+  for (const char* file : {"summary.json", "curves.csv", "events.csv", "measures.json", "measures.csv", "scenario.json"}) {
     INFO(file);
     CHECK(ReadFile(dir + "/first/" + file) == ReadFile(dir + "/again/" + file));
   }
@@ -136,7 +136,8 @@ TEST_CASE("manifest.json lists every file with its size and hash and records the
     CHECK(f["sha256"] == mountstorm::Sha256Hex(text));
     names.push_back(f["name"]);
   }
-  CHECK(names == std::vector<std::string>{"summary.json", "curves.csv", "events.csv", "scenario.json"});
+  CHECK(names == std::vector<std::string>{"summary.json", "curves.csv", "events.csv", "measures.json", "measures.csv",
+                                            "scenario.json"});
 }
 
 TEST_CASE("plot report and merge refuse a directory without manifest.json with exit 2", "[outputs]") {
@@ -313,6 +314,6 @@ TEST_CASE("each file is renamed into place then its directory flushed and manife
     CHECK(calls[i + 1].find("fsync(") != std::string::npos);
     CHECK(calls[i + 1].find("<" + run + ">)") != std::string::npos);
   }
-  REQUIRE(renamed.size() == 5);
+  REQUIRE(renamed.size() == 7);
   CHECK(renamed.back() == run + "/manifest.json");
 }

@@ -214,6 +214,64 @@ struct RelayResult {
   std::vector<DisconnectResult> disconnects;
 };
 
+// Station measures (measures.json, measures.csv, drops.csv; docs/OUTPUTS.md "measures.json").
+// Over the storm window (from the workload's first operation to its last operation or the last
+// drain of a queue of messages, whichever is later) and over the whole run.
+struct StationWindow {
+  Time from = 0;
+  Time to = 0;
+  Duration length() const { return to - from; }
+};
+
+// A queue's time-averaged level (in its unit: messages or bytes), none over an empty window; the
+// amount it let out over the run; and the mean time an item (a byte, for a queue of bytes) spent
+// in it, by Little's law over the run: the area under the level divided by the amount let out,
+// exact when the queue is empty at the end (none otherwise, or when nothing went through).
+struct QueueMeasures {
+  std::string name;
+  QueueUnit unit = QueueUnit::kMessages;
+  std::optional<double> mean_level_storm;
+  std::optional<double> mean_level_run;
+  std::int64_t removed = 0;
+  std::optional<double> mean_sojourn_s;
+};
+
+// A process's CPU time in steps within each window; utilisation is that over the window's length.
+struct ProcessMeasures {
+  std::string name;
+  Duration busy_storm = 0;
+  Duration busy_run = 0;
+};
+
+// End-to-end delay of PID 1's signals to logind: from sd-bus taking the signal in PID 1 to logind
+// taking it from its connection. Percentiles (nearest rank) are the upper edge of a histogram
+// bucket: never below the exact value and at most 1/64 above it; mean and max are exact.
+struct DelayMeasures {
+  std::uint64_t count = 0;
+  std::uint64_t unmatched = 0;  // read by logind with no send time kept (none in the shipped scenarios)
+  std::optional<double> mean_s;
+  Percentiles percentiles;
+};
+
+// Refusals of one queue with no return to empty in between (drops.csv).
+struct RefusalRunResult {
+  std::string queue;
+  std::string reason;  // "enobufs", "drop" or "disconnect"
+  Time first = 0;
+  Time last = 0;
+  std::uint64_t count = 0;
+  std::uint64_t accepted = 0;  // items the queue took between the first and the last refusal
+};
+
+struct Measures {
+  StationWindow storm;
+  StationWindow run;
+  std::vector<QueueMeasures> queues;        // in queue-name order
+  std::vector<ProcessMeasures> processes;   // in process-name order
+  std::optional<DelayMeasures> pid1_to_logind;  // none when the scenario disables logind
+  std::vector<RefusalRunResult> refusal_runs;   // by first refusal, then queue name
+};
+
 struct RunResult {
   std::string version;  // of mountstorm
   std::string scenario;
@@ -241,6 +299,7 @@ struct RunResult {
 
   Curves curves;
   std::vector<RunEvent> event_log;  // in time order
+  Measures measures;  // not in summary.json: measures.json, measures.csv and drops.csv
 
   // Lookups by name; null when there is none.
   const PeerMessages* Messages(const std::string& peer) const;

@@ -28,6 +28,13 @@ Curves ParseCurvesCsv(const std::string& text, const std::string& origin);
 std::string EventsCsvText(const std::vector<RunEvent>& events);
 std::vector<RunEvent> ParseEventsCsv(const std::string& text, const std::string& origin);
 
+// measures.json: the station measures (r.measures) with the run's version, scenario and seed.
+std::string MeasuresJsonText(const RunResult& r);
+// measures.csv: a row per queue and per process.
+std::string MeasuresCsvText(const Measures& m);
+// drops.csv (run --drops): a row per refusal run.
+std::string DropsCsvText(const std::vector<RefusalRunResult>& runs);
+
 }  // namespace mountstorm
 
 #endif  // MOUNTSTORM_INCLUDE_RESULT_FILES_H_

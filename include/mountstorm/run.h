@@ -58,6 +58,10 @@ struct RunOptions {
 };
 
 RunResult RunScenario(const Scenario& scenario, const RunOptions& options);
+
+// The start of the storm window (measures.json, headroom): the first operation of the scenario's
+// workload (a generator's start), or 0 without one.
+Time StormWindowStart(const Scenario& scenario);
 // The per-message engine, with an optional tap.
 RunResult RunScenario(const Scenario& scenario, MessageTap* tap = nullptr);
 

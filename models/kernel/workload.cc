@@ -152,6 +152,7 @@ void MountingProcess::OnOwnEvent(Time now, EventTag tag) {
   }
   ++done_;
   last_op_time_ = now;
+  if (window_ != nullptr) window_->Extend(now);
   if (done_ < g_.count) {
     state_ = State::kReady;
     Wake();

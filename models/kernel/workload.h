@@ -78,6 +78,8 @@ class MountingProcess : public Server {
   void Start();
   int done() const { return done_; }
   Time last_operation_time() const { return last_op_time_; }
+  // Each operation extends `window` (sim/level_integral.h) to its time.
+  void ExtendOnOperations(StormWindow* window) { window_ = window; }
 
  protected:
   Duration Step(Time now) override;
@@ -93,6 +95,7 @@ class MountingProcess : public Server {
   State state_ = State::kReady;
   int done_ = 0;
   Time last_op_time_ = 0;
+  StormWindow* window_ = nullptr;
   RingBuffer<std::string> expiring_;  // paths to unmount, in the order they expire
 };
 

@@ -16,6 +16,10 @@ RunResult BuildResult(const Simulation& sim, const char* version);
 // Every mount operation, scan and login start and end, in time order (events.csv).
 std::vector<RunEvent> BuildEventLog(const Simulation& sim);
 
+// The station measures: queues and processes over the storm window and the run, the delay of
+// PID 1's signals to logind, the refusal runs (models/run/build_measures.cc).
+Measures BuildMeasures(const Simulation& sim);
+
 }  // namespace mountstorm
 
 #endif  // MOUNTSTORM_MODELS_RUN_BUILD_RESULT_H_

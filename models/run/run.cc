@@ -1,6 +1,8 @@
 // The library's entry points (mountstorm/run.h) and the lookups of a RunResult.
 #include "mountstorm/run.h"
 
+#include <algorithm>
+
 #include "models/dbus/bus_topology.h"
 #include "models/run/build_result.h"
 #include "models/run/queue_plan.h"
@@ -33,6 +35,19 @@ RunResult RunScenario(const Scenario& scenario, const RunOptions& options) {
 
 RunResult RunScenario(const Scenario& scenario, MessageTap* tap) {
   return RunScenario(scenario, RunOptions{Engine::kMessages, tap, {}});
+}
+
+Time StormWindowStart(const Scenario& s) {
+  std::optional<Time> first;
+  auto consider = [&](Time t) { first = first ? std::min(*first, t) : t; };
+  for (const WorkloadGenerator& g : s.workload) {
+    if (g.kind == WorkloadGenerator::Kind::kList) {
+      for (const WorkloadGenerator::Op& op : g.ops) consider(op.at);
+    } else if (g.count > 0) {
+      consider(g.start);  // a poisson generator's first operation comes one gap later
+    }
+  }
+  return first.value_or(0);
 }
 
 std::vector<QueueDescription> DescribeQueues(const Scenario& scenario) {

@@ -31,7 +31,9 @@
 #include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
 #include "mountstorm/trace.h"
+#include "sim/delay_probe.h"
 #include "sim/depth_recorder.h"
+#include "sim/level_integral.h"
 #include "sim/server.h"
 #include "sim/simulator.h"
 
@@ -75,6 +77,9 @@ class Simulation {
   // Every bounded queue, in the plan's (pipeline) order.
   const std::vector<const QueueGauge*>& gauges() const { return gauges_; }
   const DepthRecorder& recorder() const { return recorder_; }
+  // The window of the station measures, and the delay of PID 1's signals to logind.
+  const StormWindow& storm_window() const { return window_; }
+  const DelayProbe& pid1_to_logind() const { return pid1_to_logind_; }
 
  private:
   // wiring.cc: one function per stretch of the pipeline.
@@ -84,6 +89,7 @@ class Simulation {
   void WireLogin(std::size_t i);
   void WireWorkload();
   void TrackPlannedQueues();
+  void WireMeasures();
   KernelSocket* NewSocket(const QueueId& id, std::int64_t sndbuf, Server* writer, Server* reader);
   KernelSocket* NewRelaySocket(const std::string& peer, Server* writer, Server* reader);
   void PeerClosed(std::uint16_t peer, Time at);
@@ -95,6 +101,8 @@ class Simulation {
   Engine engine_;
   std::vector<std::unique_ptr<Pid1Policy>> patches_;
   Simulator sim_;
+  StormWindow window_;
+  DelayProbe pid1_to_logind_;
   CpuPool cpus_;
   DepthRecorder recorder_;
   StringTable strings_;

@@ -30,6 +30,7 @@ std::vector<Pid1Policy*> Pointers(const std::vector<std::unique_ptr<Pid1Policy>>
 Simulation::Simulation(const Scenario& scenario, Engine engine)
     : engine_(engine),
       patches_(MakePatches(scenario)),
+      window_(&sim_, StormWindowStart(scenario)),
       cpus_(&sim_, scenario.cpus, scenario.timeslice),
       recorder_(scenario.sample_interval),
       table_(&strings_) {
@@ -44,6 +45,26 @@ Simulation::Simulation(const Scenario& scenario, Engine engine)
   relay_->BuildRoutes();
   TrackPlannedQueues();
   WireWorkload();
+  WireMeasures();
+}
+
+void Simulation::WireMeasures() {
+  // The storm window (sim/level_integral.h): every planned queue and every process is measured
+  // over it; it ends at the last operation of the workload or the last drain of a queue of
+  // messages, whichever is later.
+  for (QueueGauge* g : tracked_) g->MeasureIn(&window_);
+  systemd_->MeasureIn(&window_);
+  relay_->MeasureIn(&window_);
+  for (auto& c : clients_) c->MeasureIn(&window_);
+  for (auto& m : mounters_) {
+    m->MeasureIn(&window_);
+    m->ExtendOnOperations(&window_);
+  }
+  window_.Extend(workload_->last_operation_time());
+  // PID 1's signals, from sd-bus taking them on any of its connections to logind reading them.
+  if (logind_ == nullptr) return;
+  for (SdBusConnection* bus : systemd_->buses()) bus->ProbeSentSignals(&pid1_to_logind_);
+  logind_->bus()->ProbeReadSignals(&pid1_to_logind_, topology_.systemd);
 }
 
 void Simulation::WireMountTable() {

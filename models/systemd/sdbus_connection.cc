@@ -29,19 +29,19 @@ SdBusConnection::SendResult SdBusConnection::Send(StepClock& step, const Message
     step.Spend(costs_.sendmsg);
     if (out_->has_room()) {
       out_->Write(step.now(), m);
-      ++sent_[member];
+      Taken(step.now(), m, member);
       return SendResult::kWritten;
     }
     // EAGAIN: the message becomes wqueue[0].
     wqueue_.Push(step.now(), m, m.bytes);
-    ++sent_[member];
+    Taken(step.now(), m, member);
     return SendResult::kQueued;
   }
   if (!wqueue_.TryPush(step.now(), m, m.bytes)) {
     ++enobufs_[member];
     return SendResult::kNoBufs;
   }
-  ++sent_[member];
+  Taken(step.now(), m, member);
   return SendResult::kQueued;
 }
 
@@ -63,9 +63,13 @@ bool SdBusConnection::ReadOne(StepClock& step, Message* m) {
   if (!rqueue_.empty()) {
     step.Spend(MemmoveCost(rqueue_.size() - 1));
     *m = rqueue_.Pop(step.now());
-    return true;
+  } else if (!ReadSocket(step, m)) {
+    return false;
   }
-  return ReadSocket(step, m);
+  if (read_probe_ != nullptr && m->sender == read_probe_sender_ && m->type == MessageType::kSignal) {
+    read_probe_->Arrived(m->serial, step.now());
+  }
+  return true;
 }
 
 bool SdBusConnection::ReadSocket(StepClock& step, Message* m) {

@@ -27,6 +27,7 @@
 #include "models/message/message.h"
 #include "mountstorm/queues.h"
 #include "sim/bounded_queue.h"
+#include "sim/delay_probe.h"
 #include "sim/step_clock.h"
 
 namespace mountstorm {
@@ -90,8 +91,21 @@ class SdBusConnection {
   // connection is then a new one (its sockets' epoch changed), with nothing queued.
   void Abandon(Time t);
 
+  // End-to-end delay (sim/delay_probe.h): the signals this connection sends are recorded in
+  // `probe` when sd-bus takes them; the signals of peer `sender` that ReadOne() hands to the
+  // process arrive in `probe`.
+  void ProbeSentSignals(DelayProbe* probe) { sent_probe_ = probe; }
+  void ProbeReadSignals(DelayProbe* probe, std::uint16_t sender) {
+    read_probe_ = probe;
+    read_probe_sender_ = sender;
+  }
+
  private:
   Duration MemmoveCost(std::size_t entries) const;
+  void Taken(Time t, const Message& m, int member) {
+    ++sent_[member];
+    if (sent_probe_ != nullptr && m.type == MessageType::kSignal) sent_probe_->Sent(m.serial, t);
+  }
 
   BoundedQueue<Message> wqueue_;
   BoundedQueue<Message> rqueue_;
@@ -102,6 +116,9 @@ class SdBusConnection {
   MemberCounts enobufs_{};
   MemberCounts received_{};
   MemberCounts lost_{};
+  DelayProbe* sent_probe_ = nullptr;
+  DelayProbe* read_probe_ = nullptr;
+  std::uint16_t read_probe_sender_ = 0;
 };
 
 }  // namespace mountstorm

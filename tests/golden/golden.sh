@@ -7,8 +7,8 @@
 #   golden.sh --check MOUNTSTORM SOURCE_DIR      the same in a temporary directory, compared with
 #                                                SOURCE_DIR/tests/golden/outputs.sha256
 #
-# What runs: `run` on every scenarios/*.json (summary.json, curves.csv, events.csv, scenario.json,
-# manifest.json and what it prints), `validate` and `graph` on each; `run` again on the
+# What runs: `run` on every scenarios/*.json (summary.json, curves.csv, events.csv, measures.json,
+# measures.csv, scenario.json, manifest.json and what it prints), `validate` and `graph` on each; `run` again on the
 # scenario.json of a run made with --set, --seed and --profile (its files must hash alike); both shipped sweeps (scenarios/sweeps/*.json) whole and
 # in 3 shards merged; plot and report of a run and of a sweep (lines and heat map); compare;
 # headroom, critical, size and scaling; traces (pcap and text); params, profiles, patches, every
@@ -61,7 +61,7 @@ done
 cmd run-set run scenarios/incident-storm.json -o runs/set --set /workload/0/count=300 --seed 7 --profile v245
 cmd run-quiet run scenarios/incident-single-mount.json -o runs/quiet -q
 cmd run-reproduce run runs/set/scenario.json -o runs/set-again -q
-for f in summary.json curves.csv events.csv scenario.json; do
+for f in summary.json curves.csv events.csv measures.json measures.csv scenario.json; do
   cmp -s "runs/set/$f" "runs/set-again/$f" || { echo "golden: runs/set-again/$f differs from runs/set/$f" >&2; exit 1; }
 done
 

@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command_line.h"
+#include "cli/measures_text.h"
 #include "cli/commands.h"
 #include "cli/scenario_input.h"
+#include "io/atomic_file.h"
 #include "io/output_dir.h"
 #include "io/text_io.h"
 #include "mountstorm/error.h"
@@ -27,6 +29,7 @@ const char kRunUsage[] =
     "                      [--set /json/path=value ...] [--engine messages|trains]\n"
     "                      [--trace FILE [--trace-text] [--trace-window T0:T1] [--trace-max N]]\n"
     "                      [--max-events N] [--max-sim-time-s S] [--max-memory-mib M]\n"
+    "                      [--measures] [--drops FILE.csv]\n"
     "\n"
     "Simulates the scenario and writes DIR/summary.json, DIR/curves.csv (the maximum depth of\n"
     "every queue per sample interval) and DIR/events.csv (mounts, scans and logins in time\n"
@@ -34,6 +37,10 @@ const char kRunUsage[] =
     "writes DIR/scenario.json, the scenario after --profile, --set, --seed and --mountinfo\n"
     "(`mountstorm run DIR/scenario.json` gives the same files again), and, last,\n"
     "DIR/manifest.json: the files with their sizes and SHA-256, the command line and version.\n"
+    "DIR/measures.json and DIR/measures.csv hold the station measures: each queue's time-averaged\n"
+    "level and mean sojourn, each process's utilisation, over the storm window and the run, and\n"
+    "the delay of PID 1's signals to logind; --measures prints them too. --drops FILE.csv writes\n"
+    "a row per run of refusals of a queue (- for standard output instead of the summary).\n"
     "SCENARIO - reads the scenario from standard input; -o - prints summary.json on standard\n"
     "output and writes no directory. Prints a short summary. --trace FILE also writes every D-Bus message the bus routes, as a pcap for\n"
     "tshark and Wireshark (docs/TRACES.md). A run that would take more events, simulated time or\n"
@@ -127,6 +134,8 @@ void WriteRunDir(OutputDir& out, const RunResult& result, const ScenarioInput& i
   out.Add("summary.json", SummaryJsonText(result));
   out.Add("curves.csv", CurvesCsvText(result.curves));
   out.Add("events.csv", EventsCsvText(result.event_log));
+  out.Add("measures.json", MeasuresJsonText(result));
+  out.Add("measures.csv", MeasuresCsvText(result.measures));
   out.Add("scenario.json", input.EffectiveText());
   if (input.mountinfo) out.Add(kMountinfoCopyName, *input.mountinfo);
   std::string error;
@@ -138,12 +147,40 @@ void WriteRunDir(OutputDir& out, const RunResult& result, const ScenarioInput& i
 
 namespace {
 
-// run -o -: summary.json on standard output, no directory and nothing else.
+// --drops FILE: refused before the run unless its directory exists.
+void CheckDropsPath(const std::optional<std::string>& drops) {
+  if (!drops || *drops == "-") return;
+  const std::filesystem::path dir = std::filesystem::path(*drops).parent_path();
+  std::error_code ec;
+  if (drops->empty() || (!dir.empty() && !std::filesystem::is_directory(dir, ec))) {
+    throw InputError("run: --drops " + *drops + ": expected a file in an existing directory, found no directory " +
+                     (dir.empty() ? std::string("''") : dir.string()));
+  }
+}
+
+// drops.csv into FILE (atomically), or on standard output for -.
+void WriteDrops(const std::optional<std::string>& drops, const RunResult& result) {
+  if (!drops) return;
+  const std::string text = DropsCsvText(result.measures.refusal_runs);
+  if (*drops == "-") {
+    std::cout << text << std::flush;
+    return;
+  }
+  std::string error;
+  if (!WriteFileAtomically(*drops, text, &error)) throw InputError("run: --drops: " + error);
+}
+
+// run -o -: summary.json on standard output, no directory and nothing else (but --drops FILE).
 int RunToStdout(const std::string& path, const std::vector<std::string>& sets,
-                const std::optional<TraceOptions>& trace_options, RunOptions options) {
+                const std::optional<TraceOptions>& trace_options, RunOptions options,
+                const std::optional<std::string>& drops) {
   if (trace_options && trace_options->path == "-") {
     throw InputError("run: -o - and --trace - both write to standard output; give one of them a file");
   }
+  if (drops && *drops == "-") {
+    throw InputError("run: -o - and --drops - both write to standard output; give one of them a file");
+  }
+  CheckDropsPath(drops);
   const Scenario scenario = LoadScenarioArg(path, sets);
   CheckMemoryBudget(scenario, options.budget);
   std::unique_ptr<TraceTap> trace;
@@ -152,6 +189,7 @@ int RunToStdout(const std::string& path, const std::vector<std::string>& sets,
   const RunResult result = RunScenario(scenario, options);
   std::string error;
   if (trace && !trace->Finish(&error)) throw InputError(error);
+  WriteDrops(drops, result);
   std::cout << SummaryJsonText(result);
   return kExitOk;
 }
@@ -163,7 +201,8 @@ int RunCommand(const CommandArgs& args) {
   std::vector<std::string> sets;
   TraceArgs trace_args;
   RunBudget budget;
-  bool quiet = false, json = false;
+  bool quiet = false, json = false, measures = false;
+  std::optional<std::string> drops;
   Engine engine = Engine::kMessages;
   CommandLine cl("run", kRunUsage);
   cl.Scenario(&scenario_path)
@@ -176,11 +215,17 @@ int RunCommand(const CommandArgs& args) {
       .Text("trace-window", &trace_args.window, "trace only messages routed from T0 up to T1 (simulated seconds, T0:T1, T0: or :T1)")
       .Text("trace-max", &trace_args.max, "stop tracing after N messages (the rest are counted as left out)")
       .Flag("json", &json, "print summary.json on standard output instead of the table")
+      .Flag("measures", &measures, "print the station measures (measures.json) after the summary")
+      .Text("drops", &drops, "write a row per run of refusals of a queue to FILE.csv (- for standard output, instead of the summary)")
       .Budget(&budget)
       .Quiet(&quiet);
   if (!cl.Parse(args)) return kExitOk;
   const std::optional<TraceOptions> trace_options = trace_args.Options();
-  if (out_dir == "-") return RunToStdout(scenario_path, sets, trace_options, RunOptions{engine, nullptr, budget});
+  if (out_dir == "-") {
+    if (measures) throw InputError("run: --measures prints a table, -o - only summary.json; drop one of them");
+    return RunToStdout(scenario_path, sets, trace_options, RunOptions{engine, nullptr, budget}, drops);
+  }
+  if (drops && *drops == "-" && json) throw InputError("run: --json and --drops - both write to standard output; give --drops a file");
   const ScenarioInput input = ReadScenarioInput(scenario_path, sets);
   const Scenario scenario = input.doc.Parse();
   CheckMemoryBudget(scenario, budget);  // a run known to be too big is refused before anything is made
@@ -189,15 +234,20 @@ int RunCommand(const CommandArgs& args) {
   OutputDir out(out_dir, "-o");
   std::unique_ptr<TraceTap> trace;
   if (trace_options) trace = OpenTrace(*trace_options);
+  CheckDropsPath(drops);
   const auto started = std::chrono::steady_clock::now();
   // Over its budget the run throws, and `out` removes what it made (nothing is written yet).
   const RunResult result = RunScenario(scenario, RunOptions{engine, trace.get(), budget});
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!drops || *drops != "-") WriteDrops(drops, result);
   WriteRunDir(out, result, input, trace.get());
-  if (json && !quiet) {
+  if (drops && *drops == "-") {
+    WriteDrops(drops, result);
+  } else if (json && !quiet) {
     std::cout << SummaryJsonText(result) << std::flush;
   } else if (!quiet) {
     PrintSummary(result, std::cout);
+    if (measures) PrintMeasures(result, std::cout);
     std::cout << "wrote " << out_dir << "/summary.json, " << out_dir << "/curves.csv and events.csv" << std::endl;
     if (trace) std::cout << trace->Report() << std::endl;
     std::fprintf(stderr, "(wall time %.2f s)\n", wall);

@@ -11,18 +11,7 @@
 namespace mountstorm {
 namespace planner {
 
-double FirstOperationTime(const Scenario& s) {
-  std::optional<Time> first;
-  auto consider = [&](Time t) { first = first ? std::min(*first, t) : t; };
-  for (const WorkloadGenerator& g : s.workload) {
-    if (g.kind == WorkloadGenerator::Kind::kList) {
-      for (const WorkloadGenerator::Op& op : g.ops) consider(op.at);
-    } else if (g.count > 0) {
-      consider(g.start);  // a poisson generator's first operation comes one gap later
-    }
-  }
-  return first ? ToSeconds(*first) : 0.0;
-}
+double FirstOperationTime(const Scenario& s) { return ToSeconds(StormWindowStart(s)); }
 
 namespace {
 

@@ -1,0 +1,105 @@
+// LevelIntegral: the exact area under a level over time (level x integer nanoseconds), over the
+// run and over the storm window, for time-averaged queue lengths and server utilisation.
+//
+// StormWindow is the window the measures share (docs/OUTPUTS.md, "measures.json"): from a time
+// known when the run starts (the first operation of the workload) to the latest time Extend() was
+// given (the last operation, the last time a queue of messages drained). That end is known only
+// when the run is over, and effects are stamped inside steps, ahead of the simulator's clock, so a
+// level may change after the end it will be measured to. A LevelIntegral therefore holds the
+// changes stamped after the clock (at most one step's worth of changes) until the clock passes
+// them: any end still to come is at or after the clock, so the area up to it stays exact. Cost per
+// change: an append and a comparison; no allocation once the buffer has grown to a step's changes.
+#ifndef MOUNTSTORM_SIM_LEVEL_INTEGRAL_H_
+#define MOUNTSTORM_SIM_LEVEL_INTEGRAL_H_
+
+#include <cstdint>
+
+#include "mountstorm/time.h"
+#include "sim/ring_buffer.h"
+#include "sim/simulator.h"
+
+namespace mountstorm {
+
+// An area: level x nanoseconds (a queue of 128 MiB for 100 s is 1.3e19: more than 64 bits).
+__extension__ typedef __int128 Area;  // GCC and Clang; __extension__ keeps -Wpedantic quiet
+
+class StormWindow {
+ public:
+  // `sim` must outlive the window. `from`: the window's start.
+  StormWindow(const Simulator* sim, Time from) : sim_(sim), from_(from) {}
+
+  // The window ends at `t` if that is later than its end so far.
+  void Extend(Time t) {
+    if (t > to_) {
+      to_ = t;
+      ++version_;
+    }
+  }
+  Time from() const { return from_; }
+  Time to() const { return to_; }  // 0 until extended
+  std::uint64_t version() const { return version_; }
+  // No end earlier than this can come any more: the simulator's clock.
+  Time settled() const { return sim_->now(); }
+
+  // The window as reported for a run that ended at `end`: from min(from, end) to the end so far
+  // clamped to [from, end]; a window that would be empty is the rest of the run.
+  struct Bounds {
+    Time from = 0;
+    Time to = 0;
+  };
+  Bounds For(Time end) const;
+
+ private:
+  const Simulator* sim_;
+  Time from_;
+  Time to_ = 0;
+  std::uint64_t version_ = 0;
+};
+
+class LevelIntegral {
+ public:
+  // Without a window only the run's area is kept, and every change is taken at once.
+  void Attach(const StormWindow* window) { window_ = window; }
+
+  // The level is `level` from time t on. REQUIRES: t at or after every earlier t.
+  void Set(Time t, std::int64_t level) {
+    if (window_ == nullptr || (pending_.empty() && t <= window_->settled())) {
+      Take(Change{t, level});
+      return;
+    }
+    pending_.PushBack(Change{t, level});
+    const Time settled = window_->settled();
+    while (!pending_.empty() && pending_.front().t <= settled) Take(pending_.PopFront());
+  }
+
+  // The run ended at `end`: the areas up to it, and up to the window's ends. Changes stamped
+  // after `end` (a step cut by the stop time) are left out.
+  void Finish(Time end);
+
+  Area run() const { return run_; }        // from 0 to the end; valid after Finish()
+  Area window() const { return window_area_; }  // over StormWindow::For(end); 0 without a window
+
+ private:
+  struct Change {
+    Time t = 0;
+    std::int64_t level = 0;
+  };
+  void Take(const Change& c);
+  Area At(Time x) const { return area_ + static_cast<Area>(level_) * (x - base_); }  // REQUIRES: x >= base_
+
+  const StormWindow* window_ = nullptr;
+  RingBuffer<Change> pending_;
+  Time base_ = 0;            // the time of the last change taken
+  std::int64_t level_ = 0;   // the level from base_ on
+  Area area_ = 0;            // from 0 to base_
+  bool from_taken_ = false;
+  Area from_area_ = 0;       // up to the window's start, once a change after it was taken
+  std::uint64_t to_version_ = 0;
+  Area to_area_ = 0;         // up to the window's end of version to_version_
+  Area run_ = 0;
+  Area window_area_ = 0;
+};
+
+}  // namespace mountstorm
+
+#endif  // MOUNTSTORM_SIM_LEVEL_INTEGRAL_H_
