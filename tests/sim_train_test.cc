@@ -49,6 +49,15 @@ void CheckSame(const Twin& t) {
   REQUIRE(b.time_at_limit() == a.time_at_limit());
   REQUIRE(b.drained_time() == a.drained_time());
   REQUIRE(b.at_limit() == a.at_limit());
+  REQUIRE(b.removed() == a.removed());
+  REQUIRE(b.refusal_runs().size() == a.refusal_runs().size());
+  for (std::size_t i = 0; i < a.refusal_runs().size(); ++i) {
+    const RefusalRun &x = a.refusal_runs()[i], &y = b.refusal_runs()[i];
+    REQUIRE(y.first == x.first);
+    REQUIRE(y.last == x.last);
+    REQUIRE(y.count == x.count);
+    REQUIRE(y.accepted == x.accepted);
+  }
 }
 
 // One random train (or single item) of a random kind, applied to both gauges.
@@ -73,7 +82,7 @@ void ApplyRandom(Twin& t, Draw& d, Time* clock) {
 
 }  // namespace
 
-TEST_CASE("a train leaves a gauge and its curve as the same items one by one do", "[sim][train]") {
+TEST_CASE("a train leaves a gauge and its curve and area and refusal runs as the same items one by one do", "[sim][train]") {
   Draw d(14);
   const LimitRule rules[] = {LimitRule::kRefuseAtLimit, LimitRule::kRefuseAboveLimit, LimitRule::kNone};
   for (int run = 0; run < 4000; ++run) {
@@ -91,6 +100,7 @@ TEST_CASE("a train leaves a gauge and its curve as the same items one by one do"
     t.trains_recorder.Finish(end);
     CheckSame(t);
     REQUIRE(t.trains_recorder.maxima(0) == t.items_recorder.maxima(0));
+    REQUIRE(t.trains.area().run() == t.items.area().run());
   }
 }
 
