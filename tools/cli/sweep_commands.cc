@@ -11,9 +11,11 @@
 #include "io/sha256.h"
 #include "io/text_io.h"
 #include "mountstorm/csv.h"
+#include "mountstorm/error.h"
 #include "mountstorm/scenario.h"
 #include "sweep/sweep_runner.h"
 #include "sweep/sweep_spec.h"
+#include "sweep/target_ci.h"
 
 namespace mountstorm {
 
@@ -42,16 +44,23 @@ void PrintDryRun(const std::string& sweep_path, const SweepSpec& spec, const Swe
   }
 }
 
-}  // namespace
+// --target-ci REL [--max-seeds K] [--ci-outcome NAME ...]: replications until the intervals are narrow.
+struct TargetCiArgs {
+  std::optional<std::string> relative, max_seeds;
+  std::vector<std::string> outcomes;
 
-int SweepCommand(const CommandArgs& args) {
-  std::string sweep_path, out_dir;
-  std::optional<std::string> shard;
-  int jobs = 0;
-  bool quiet = false, json = false, dry_run = false;
-  SweepOptions o;
-  CommandLine cl("sweep",
+  void ApplyTo(SweepSpec* spec) const {
+    if (!relative) {
+      if (max_seeds || !outcomes.empty()) throw InputError("sweep: --max-seeds and --ci-outcome need --target-ci REL");
+      return;
+    }
+    SetTargetCi(spec, *relative, max_seeds.value_or("100"), outcomes);
+  }
+};
+
+const char kSweepUsage[] =
       "usage: mountstorm sweep SWEEP.json -o DIR [--jobs N] [--shard I/N] [--engine messages|trains]\n"
+      "                        [--target-ci REL [--max-seeds K] [--ci-outcome NAME ...]]\n"
       "\n"
       "Runs every point and replication of a sweep (docs/SWEEPS.md) on N threads and writes\n"
       "DIR/results.csv (and results-long.csv, the same in long form), DIR/results.jsonl and\n"
@@ -61,7 +70,21 @@ int SweepCommand(const CommandArgs& args) {
       "missing runs are done. With a shard, only its slice runs; mountstorm merge combines the\n"
       "shards' directories. --dry-run lists the points instead (CSV on stdout: each point's axis\n"
       "values, replications and first seed; the counts on stderr) after checking every point's\n"
-      "scenario, and runs and writes nothing.\n");
+      "scenario, and runs and writes nothing. --target-ci REL adds replications to each point, in\n"
+      "the order of their seeds, until the 95 % confidence interval of every outcome (or of those\n"
+      "--ci-outcome names) is within REL of its mean, or the point has K replications.\n";
+
+}  // namespace
+
+int SweepCommand(const CommandArgs& args) {
+  std::string sweep_path, out_dir;
+  std::optional<std::string> shard;
+  int jobs = 0;
+  bool quiet = false, json = false, dry_run = false;
+  TargetCiArgs target;
+  SweepOptions o;
+  CommandLine cl("sweep", kSweepUsage);
+
   cl.Positional("sweep", &sweep_path, "sweep file (JSON); - for standard input")
       .Output(&out_dir, "directory of the sweep (created if needed; reused to resume)")
       .Jobs(&jobs)
@@ -70,7 +93,10 @@ int SweepCommand(const CommandArgs& args) {
                              "JOB_COMPLETION_INDEX with MOUNTSTORM_SHARDS, else all)")
       .Json(&json)
       .Quiet(&quiet)
-      .Flag("dry-run", &dry_run, "list the points and runs without running or writing anything");
+      .Flag("dry-run", &dry_run, "list the points and runs without running or writing anything")
+      .Text("target-ci", &target.relative, "add replications until each 95 % half-width is at most REL x |mean| (0.05: 5 %)")
+      .Text("max-seeds", &target.max_seeds, "with --target-ci: at most K replications per point (default 100)")
+      .Texts("ci-outcome", &target.outcomes, "with --target-ci: judge this column of results.csv only (repeatable; default: every numeric outcome)");
   if (!cl.Parse(args)) return kExitOk;
   ChooseShard(shard.value_or(""), &o);
   o.jobs = Jobs(jobs);
@@ -85,6 +111,7 @@ int SweepCommand(const CommandArgs& args) {
   const std::string text = ReadInputOrStdin(sweep_path, "sweep file");
   CheckJsonText(text, sweep_path);
   SweepSpec spec = ParseSweep(nlohmann::json::parse(text), sweep_path);
+  target.ApplyTo(&spec);
   if (dry_run) {
     PrintDryRun(sweep_path, spec, o);
     return kExitOk;

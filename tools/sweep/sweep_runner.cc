@@ -16,7 +16,6 @@
 #include <sstream>
 #include <thread>
 
-#include <boost/math/distributions/students_t.hpp>
 
 #include "mountstorm/csv.h"
 #include "mountstorm/error.h"
@@ -27,6 +26,7 @@
 #include "io/atomic_file.h"
 #include "io/output_dir.h"
 #include "io/parallel_for.h"
+#include "sweep/target_ci.h"
 
 namespace mountstorm {
 
@@ -113,40 +113,6 @@ std::string Cell(const nlohmann::json& v) {
   return v.dump();
 }
 
-// Seconds as summary.json writes them, or null.
-nlohmann::json Secs(std::optional<Time> t) { return t ? nlohmann::json(ToSeconds(*t)) : nlohmann::json(nullptr); }
-
-// The key outcomes of a run, flattened, in a fixed order.
-std::vector<std::pair<std::string, nlohmann::json>> Outcomes(const RunResult& s) {
-  std::vector<std::pair<std::string, nlohmann::json>> o;
-  o.emplace_back("end_time_s", ToSeconds(s.end_time));
-  o.emplace_back("scans.count", s.scans.count);
-  o.emplace_back("scans.mean_new_mounts_per_scan", s.scans.mean_new_mounts_per_scan);
-  for (const PeerMessages& m : s.messages) {
-    o.emplace_back("messages." + m.peer + ".sent", m.sent);
-    o.emplace_back("messages." + m.peer + ".received", m.received);
-    o.emplace_back("messages." + m.peer + ".dropped", m.dropped());
-  }
-  for (const QueueResult& q : s.queues) {
-    o.emplace_back("queues." + q.name + ".peak", q.peak);
-    o.emplace_back("queues." + q.name + ".enobufs_onset_s", Secs(q.first_refusal));
-    o.emplace_back("queues." + q.name + ".refused", q.refused);
-  }
-  const LoginResult& l = s.logins;
-  o.emplace_back("logins.attempts", l.attempts);
-  o.emplace_back("logins.succeeded", l.succeeded);
-  o.emplace_back("logins.failed.enobufs", l.failed_enobufs);
-  o.emplace_back("logins.failed.timeout", l.failed_timeout);
-  o.emplace_back("logins.failed.limits_exceeded", l.failed_limits_exceeded);
-  return o;
-}
-
-// Two-sided 95 % quantile of Student's t with `df` degrees of freedom (Boost.Math).
-double T95(std::size_t df) {
-  const boost::math::students_t t(static_cast<double>(df));
-  return boost::math::quantile(boost::math::complement(t, 0.025));
-}
-
 std::string Number(double v) { return nlohmann::json(v).dump(); }
 
 // The outcomes of each run by column, and the columns: their union over all runs, in order of
@@ -161,7 +127,7 @@ OutcomeTable CollectOutcomes(const std::vector<SavedRun>& saved) {
   std::set<std::string> seen;
   t.values.resize(saved.size());
   for (std::size_t i = 0; i < saved.size(); ++i) {
-    for (auto& [name, v] : Outcomes(saved[i].result)) {
+    for (auto& [name, v] : RunOutcomes(saved[i].result)) {
       if (seen.insert(name).second) t.columns.push_back(name);
       t.values[i][name] = v;
     }
@@ -240,20 +206,13 @@ std::string StatisticsCells(const OutcomeTable& table, std::size_t first, std::s
     if (it != table.values[k].end() && it->second.is_number()) xs.push_back(it->second.get<double>());
   }
   if (xs.empty()) return ",,,,0";
-  double mean = 0;
-  for (double x : xs) mean += x;
-  mean /= static_cast<double>(xs.size());
   std::ostringstream cells;
-  cells << ',' << Number(mean);
   if (xs.size() < 2) {
-    cells << ",,," << xs.size();
+    cells << ',' << Number(xs[0]) << ",,," << xs.size();
     return cells.str();
   }
-  double ss = 0;
-  for (double x : xs) ss += (x - mean) * (x - mean);
-  double sd = std::sqrt(ss / static_cast<double>(xs.size() - 1));
-  double ci = T95(xs.size() - 1) * sd / std::sqrt(static_cast<double>(xs.size()));
-  cells << ',' << Number(sd) << ',' << Number(ci) << ',' << xs.size();
+  const Interval95 i = MeanInterval95(xs);
+  cells << ',' << Number(i.mean) << ',' << Number(i.sd) << ',' << Number(i.half) << ',' << xs.size();
   return cells.str();
 }
 
@@ -311,19 +270,24 @@ ShardPlan PlanShard(const SweepSpec& spec, const SweepOptions& options) {
   ShardPlan plan;
   plan.points = ExpandSweep(spec);
   const std::vector<RunId> all = AllRuns(plan.points, spec.replications);
+  // Under a target CI a point's replications depend on each other: a shard runs whole points.
+  const auto shards = static_cast<std::size_t>(options.shards);
   for (std::size_t i = 0; i < all.size(); ++i) {
-    if (static_cast<int>(i % static_cast<std::size_t>(options.shards)) == options.shard) plan.runs.push_back(all[i]);
+    const std::size_t slot = spec.target_ci ? all[i].point : i;
+    if (static_cast<int>(slot % shards) == options.shard) plan.runs.push_back(all[i]);
   }
   plan.scenarios.reserve(plan.points.size());
   for (const SweepPoint& p : plan.points) plan.scenarios.push_back(PointScenario(spec, p, 0));
   return plan;
 }
 
-// Reads into (*saved)[i] each run plan.runs[i] that `dir` already holds; returns the indexes of
-// the others, in order.
-std::vector<std::size_t> LoadFinishedRuns(const std::string& dir, const ShardPlan& plan, std::vector<SavedRun>* saved) {
+// Reads into (*saved)[i] each run plan.runs[i] (i >= from) that `dir` already holds; returns the
+// indexes of the others, in order.
+std::vector<std::size_t> LoadFinishedRuns(const std::string& dir, const ShardPlan& plan, std::size_t from,
+                                          std::vector<SavedRun>* saved) {
   std::vector<std::size_t> todo;
-  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+  saved->resize(plan.runs.size());
+  for (std::size_t i = from; i < plan.runs.size(); ++i) {
     const RunId& r = plan.runs[i];
     const SweepPoint& p = plan.points[r.point];
     if (!LoadRun(RunFile(dir, p, r.replication), p, r.replication, &(*saved)[i])) {
@@ -421,6 +385,84 @@ void RunMissing(const SweepSpec& spec, const std::string& dir, const ShardPlan& 
   state.RethrowError();
 }
 
+// Reads each run plan.runs[i] (i >= from) from the first of `dirs` that holds it into (*saved)[i];
+// returns how many none holds, and sets *damaged to the first damaged file's fault.
+std::size_t LoadFromDirs(const std::vector<std::string>& dirs, const ShardPlan& plan, std::size_t from,
+                         std::vector<SavedRun>* saved, std::string* damaged) {
+  saved->resize(plan.runs.size());
+  std::size_t missing = 0;
+  for (std::size_t i = from; i < plan.runs.size(); ++i) {
+    const SweepPoint& p = plan.points[plan.runs[i].point];
+    bool found = false;
+    for (const std::string& d : dirs) {
+      std::string damage;
+      found = LoadRun(RunFile(d, p, plan.runs[i].replication), p, plan.runs[i].replication, &(*saved)[i], &damage);
+      if (found) break;
+      if (damaged->empty()) *damaged = damage;
+    }
+    if (!found) ++missing;
+  }
+  return missing;
+}
+
+// ---- replications until a target CI ----
+
+// Each point's results so far, in replication order (plan->runs holds a point's runs in that order).
+std::map<std::size_t, std::vector<const RunResult*>> ResultsByPoint(const ShardPlan& plan,
+                                                                    const std::vector<SavedRun>& saved) {
+  std::map<std::size_t, std::vector<const RunResult*>> by_point;
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) by_point[plan.runs[i].point].push_back(&saved[i].result);
+  return by_point;
+}
+
+// Appends to plan->runs the next replications (as many as the sweep's, up to max_replications) of
+// every point whose intervals are still too wide; false if none is.
+bool AddRound(const SweepSpec& spec, ShardPlan* plan, const std::vector<SavedRun>& saved) {
+  bool added = false;
+  for (const auto& [point, results] : ResultsByPoint(*plan, saved)) {
+    if (ReplicationsNeeded(results, spec.replications, *spec.target_ci)) continue;
+    const int have = static_cast<int>(results.size());
+    const int next = std::min(spec.target_ci->max_replications, have + spec.replications);
+    for (int r = have; r < next; ++r) plan->runs.push_back(RunId{point, r});
+    added = true;
+  }
+  return added;
+}
+
+// Rounds of replications until every point of the plan meets its target or has max_replications.
+// What a point keeps depends only on its own results in seed order, so the tables are the same
+// whatever the threads, shards or rounds.
+void RunRoundsToTarget(const SweepSpec& spec, const std::string& dir, const SweepOptions& options, ShardPlan* plan,
+                       std::vector<SavedRun>* saved, SweepReport* report) {
+  for (;;) {
+    const std::size_t from = plan->runs.size();
+    if (!AddRound(spec, plan, *saved)) return;
+    const std::vector<std::size_t> todo = LoadFinishedRuns(dir, *plan, from, saved);
+    report->runs_in_shard = plan->runs.size();
+    report->already_done += plan->runs.size() - from - todo.size();
+    RunMissing(spec, dir, *plan, todo, report->already_done, options, saved);
+    report->ran += todo.size();
+  }
+}
+
+// Keeps, of each point, the replications it needs, grouped by point in sweep order.
+void KeepNeededRuns(const SweepSpec& spec, ShardPlan* plan, std::vector<SavedRun>* saved) {
+  std::map<std::size_t, std::vector<std::size_t>> indexes;  // point -> its runs, in replication order
+  for (std::size_t i = 0; i < plan->runs.size(); ++i) indexes[plan->runs[i].point].push_back(i);
+  const auto by_point = ResultsByPoint(*plan, *saved);
+  std::vector<RunId> runs;
+  std::vector<SavedRun> kept;
+  for (const auto& [point, list] : indexes) {
+    const int n = *ReplicationsNeeded(by_point.at(point), spec.replications, *spec.target_ci);
+    for (int r = 0; r < n; ++r) {
+      runs.push_back(plan->runs[list[static_cast<std::size_t>(r)]]);
+      kept.push_back(std::move((*saved)[list[static_cast<std::size_t>(r)]]));
+    }
+  }
+  plan->runs = std::move(runs);
+  *saved = std::move(kept);
+}
+
 }  // namespace
 
 bool ParseRunRecord(const std::string& text, const std::string& origin, const std::string& point_key, int replication,
@@ -454,18 +496,22 @@ bool ParseRunRecord(const std::string& text, const std::string& origin, const st
 SweepReport RunSweep(const SweepSpec& spec, const std::string& dir, const SweepOptions& options,
                      const std::vector<ManifestInput>& inputs) {
   OutputDir out(dir, "-o");
-  const ShardPlan plan = PlanShard(spec, options);
+  ShardPlan plan = PlanShard(spec, options);
   PrepareDirectory(spec, dir);  // refuses a directory of another sweep before anything changes
   out.Open();
 
   SweepReport report;
   report.runs_in_shard = plan.runs.size();
   std::vector<SavedRun> saved(plan.runs.size());
-  const std::vector<std::size_t> todo = LoadFinishedRuns(dir, plan, &saved);
+  const std::vector<std::size_t> todo = LoadFinishedRuns(dir, plan, 0, &saved);
   report.already_done = plan.runs.size() - todo.size();
   if (options.started) options.started(report);
   RunMissing(spec, dir, plan, todo, report.already_done, options, &saved);
   report.ran = todo.size();
+  if (spec.target_ci) {
+    RunRoundsToTarget(spec, dir, options, &plan, &saved, &report);
+    KeepNeededRuns(spec, &plan, &saved);
+  }
   WriteTables(spec, plan.points, plan.runs, saved, out);
   out.Add("scenario.json", spec.base.dump(2) + "\n");
   out.AddWritten("sweep.json");
@@ -488,22 +534,20 @@ void MergeSweep(const std::vector<std::string>& dirs, const std::string& out_dir
     if (text != canonical) throw InputError(d + ": holds a different sweep than " + dirs[0]);
   }
   const SweepSpec spec = ParseCanonicalSweep(canonical, dirs[0] + "/sweep.json");
-  const std::vector<SweepPoint> points = ExpandSweep(spec);
-  const std::vector<RunId> runs = AllRuns(points, spec.replications);
-  std::vector<SavedRun> saved(runs.size());
+  ShardPlan plan;
+  plan.points = ExpandSweep(spec);
+  plan.runs = AllRuns(plan.points, spec.replications);
+  std::vector<SavedRun> saved;
   std::string damaged;  // the first damaged run file, and what is wrong with it
-  std::size_t missing = 0;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    bool found = false;
-    for (const std::string& d : dirs) {
-      std::string damage;
-      found = LoadRun(RunFile(d, points[runs[i].point], runs[i].replication), points[runs[i].point],
-                      runs[i].replication, &saved[i], &damage);
-      if (found) break;
-      if (damaged.empty()) damaged = damage;
-    }
-    if (!found) ++missing;
+  std::size_t missing = LoadFromDirs(dirs, plan, 0, &saved, &damaged);
+  // Under a target CI, each point's further replications, round by round as the sweep ran them.
+  for (std::size_t from = plan.runs.size(); missing == 0 && spec.target_ci && AddRound(spec, &plan, saved);
+       from = plan.runs.size()) {
+    missing = LoadFromDirs(dirs, plan, from, &saved, &damaged);
   }
+  if (missing == 0 && spec.target_ci) KeepNeededRuns(spec, &plan, &saved);
+  const std::vector<SweepPoint>& points = plan.points;
+  const std::vector<RunId>& runs = plan.runs;
   if (missing > 0) {
     throw InputError("merge: " + std::to_string(missing) + " of " + std::to_string(runs.size()) +
                      " runs are in none of the directories given (a shard has not finished?)" +
@@ -515,62 +559,6 @@ void MergeSweep(const std::vector<std::string>& dirs, const std::string& out_dir
   out.Add("scenario.json", spec.base.dump(2) + "\n");
   out.Add("sweep.json", canonical);
   out.Commit(inputs);
-}
-
-namespace {
-
-// A count of a shard flag or variable: decimal digits only (no sign, no space), at most 18 of them,
-// so that it cannot wrap.
-long long ShardNumber(const std::string& text, const std::string& what) {
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
-    throw InputError(what + ": expected a non-negative integer (digits only), found \"" + text + "\"");
-  }
-  return std::stoll(text);
-}
-
-}  // namespace
-
-void ChooseShard(const std::string& flag, SweepOptions* o) {
-  const auto number = ShardNumber;
-  long long index = 0, count = 1;
-  std::string source = "--shard " + flag;
-  if (!flag.empty()) {
-    std::size_t slash = flag.find('/');
-    if (slash == std::string::npos) throw InputError("--shard: expected I/N, e.g. 0/4, found \"" + flag + "\"");
-    index = number(flag.substr(0, slash), "--shard");
-    count = number(flag.substr(slash + 1), "--shard");
-  } else if (const char* id = std::getenv("SLURM_ARRAY_TASK_ID")) {
-    const char* n = std::getenv("SLURM_ARRAY_TASK_COUNT");
-    if (n == nullptr) throw InputError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not");
-    source = "SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT";
-    index = number(id, "SLURM_ARRAY_TASK_ID");
-    count = number(n, "SLURM_ARRAY_TASK_COUNT");
-    // The array must be one range, --array=MIN-MAX[:STEP]: task k of it runs shard k. A list
-    // (--array=0,3,5) or a lone resubmitted task would silently run the wrong slices.
-    const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");
-    const char* max = std::getenv("SLURM_ARRAY_TASK_MAX");
-    const char* step = std::getenv("SLURM_ARRAY_TASK_STEP");
-    long long lo = min ? number(min, "SLURM_ARRAY_TASK_MIN") : 0;
-    long long hi = max ? number(max, "SLURM_ARRAY_TASK_MAX") : lo + count - 1;
-    long long st = step ? number(step, "SLURM_ARRAY_TASK_STEP") : 1;
-    if (st < 1 || (index - lo) % st != 0 || (hi - lo) / st + 1 != count) {
-      throw InputError("the Slurm array is not one range MIN-MAX[:STEP] of SLURM_ARRAY_TASK_COUNT tasks; submit "
-                       "the whole array (--array=0-" + std::to_string(count - 1) + "), or give --shard I/N");
-    }
-    index = (index - lo) / st;
-  } else if (const char* k8s = std::getenv("JOB_COMPLETION_INDEX")) {
-    const char* n = std::getenv("MOUNTSTORM_SHARDS");
-    if (n == nullptr) throw InputError("JOB_COMPLETION_INDEX is set: set MOUNTSTORM_SHARDS to the Job's completions");
-    source = "JOB_COMPLETION_INDEX and MOUNTSTORM_SHARDS";
-    index = number(k8s, "JOB_COMPLETION_INDEX");
-    count = number(n, "MOUNTSTORM_SHARDS");
-  }
-  if (count < 1 || count > kMaxShards || index >= count) {
-    throw InputError(source + ": shard " + std::to_string(index) + " of " + std::to_string(count) + ": expected 0 <= I < N <= " +
-                     std::to_string(kMaxShards));
-  }
-  o->shard = static_cast<int>(index);
-  o->shards = static_cast<int>(count);
 }
 
 }  // namespace mountstorm

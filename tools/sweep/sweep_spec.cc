@@ -242,10 +242,42 @@ SweepAxis ReadCanonicalAxis(const nlohmann::json& a, const std::string& origin, 
 
 }  // namespace
 
+namespace {
+
+TargetCi ReadCanonicalTargetCi(const nlohmann::json& t, const std::string& origin, const std::string& what) {
+  auto fail = [&](const std::string& path, const std::string& expected, const nlohmann::json& found) {
+    Fail(origin, "/target_ci" + path, "expected " + expected + ", found " + Describe(found) + what);
+  };
+  if (!t.is_object() || !t.contains("relative") || !t.contains("max_replications") || !t.contains("outcomes")) {
+    fail("", "an object with relative, max_replications and outcomes", t);
+  }
+  if (!t.at("relative").is_number() || !(t.at("relative").get<double>() > 0)) fail("/relative", "a number above 0", t.at("relative"));
+  const nlohmann::json& k = t.at("max_replications");
+  if (!k.is_number_unsigned() || k.get<std::uint64_t>() < 2 || k.get<std::uint64_t>() > 100000) {
+    fail("/max_replications", "an integer from 2 to 100000", k);
+  }
+  TargetCi out{t.at("relative").get<double>(), k.get<int>(), {}};
+  if (!t.at("outcomes").is_array()) fail("/outcomes", "an array of outcome names", t.at("outcomes"));
+  for (const nlohmann::json& o : t.at("outcomes")) {
+    if (!o.is_string()) fail("/outcomes", "outcome names (strings)", o);
+    out.outcomes.push_back(o.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
 nlohmann::json SweepSpec::Canonical() const {
   nlohmann::json axes_json = nlohmann::json::array();
   for (const SweepAxis& a : axes) axes_json.push_back({{"paths", a.paths}, {"values", a.values}});
-  return {{"name", name}, {"base", base}, {"seed", seed}, {"replications", replications}, {"axes", axes_json}};
+  nlohmann::json c = {{"name", name}, {"base", base}, {"seed", seed}, {"replications", replications}, {"axes", axes_json}};
+  // Only a sweep run with --target-ci has the key: every other sweep.json stays as it was.
+  if (target_ci) {
+    c["target_ci"] = {{"relative", target_ci->relative},
+                      {"max_replications", target_ci->max_replications},
+                      {"outcomes", target_ci->outcomes}};
+  }
+  return c;
 }
 
 SweepSpec ParseSweep(const nlohmann::json& doc, const std::string& file) {
@@ -301,12 +333,13 @@ SweepSpec ParseCanonicalSweep(const std::string& text, const std::string& origin
   for (std::size_t i = 0; i < c.at("axes").size(); ++i) {
     spec.axes.push_back(ReadCanonicalAxis(c.at("axes")[i], origin, "/axes/" + std::to_string(i), what));
   }
+  if (c.contains("target_ci")) spec.target_ci = ReadCanonicalTargetCi(c.at("target_ci"), origin, what);
   return spec;
 }
 
 std::uint64_t CountSweepRuns(const SweepSpec& spec) {
   // Saturating at kMaxSweepRuns + 1: the product of a dozen axes would wrap 64 bits.
-  std::uint64_t runs = static_cast<std::uint64_t>(spec.replications);
+  std::uint64_t runs = static_cast<std::uint64_t>(spec.MaxReplications());
   for (const SweepAxis& axis : spec.axes) {
     runs = std::min<std::uint64_t>(runs * axis.values.size(), kMaxSweepRuns + 1);
   }

@@ -10,6 +10,7 @@
 #define MOUNTSTORM_TOOLS_SWEEP_SWEEP_SPEC_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,15 @@ struct SweepAxis {
   std::vector<std::vector<nlohmann::json>> values;   // values[k][p]: the k-th value of path p
 };
 
+// Replications until a confidence interval is narrow enough (sweep --target-ci, docs/SWEEPS.md):
+// each point runs `replications` first, then more, in the order of their seeds, until the 95 %
+// half-width of every outcome named is at most `relative` x |mean|, or it has max_replications.
+struct TargetCi {
+  double relative = 0;
+  int max_replications = 0;
+  std::vector<std::string> outcomes;  // columns of results.csv; empty: every numeric outcome
+};
+
 struct SweepSpec {
   std::string file;          // the sweep file, for messages
   std::string name;
@@ -33,6 +43,10 @@ struct SweepSpec {
   std::uint64_t seed = 1;
   int replications = 1;
   std::vector<SweepAxis> axes;
+  std::optional<TargetCi> target_ci;  // set by sweep --target-ci; kept in sweep.json
+
+  // The most replications a point can have.
+  int MaxReplications() const { return target_ci ? target_ci->max_replications : replications; }
 
   // The sweep in canonical form: two sweeps with the same text run the same runs.
   nlohmann::json Canonical() const;
