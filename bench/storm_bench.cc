@@ -12,6 +12,7 @@
 // process's peak resident set size (getrusage(RUSAGE_SELF) ru_maxrss). Writes no files.
 //
 //   storm_bench [SCENARIO.json] [--set /json/path=value ...] [--engine messages|trains] [--reps N] [--json]
+//               [--measures]
 #include <algorithm>
 #include <chrono>
 #include <cinttypes>
@@ -43,6 +44,7 @@ namespace {
 
 const char kUsage[] =
     "usage: storm_bench [SCENARIO.json] [--set /json/path=value ...] [--engine messages|trains] [--reps N] [--json]\n"
+    "                   [--measures]\n"
     "\n"
     "Times RunScenario() on a scenario, --reps times (default 5), and reports the median, minimum\n"
     "and maximum wall time per run, simulated events per run, events per second and the messages\n"
@@ -52,13 +54,15 @@ const char kUsage[] =
     "  --set PATH=VALUE      override a scenario value, as `mountstorm run --set` (repeatable)\n"
     "  --engine E            messages (default) or trains\n"
     "  --reps N              timed runs (default 5)\n"
-    "  --json                print the results as JSON instead of text\n";
+    "  --json                print the results as JSON instead of text\n"
+    "  --measures            keep the station measures, as mountstorm run does (measures.json)\n";
 
 struct Options {
   std::string scenario = MOUNTSTORM_DEFAULT_STORM_SCENARIO;
   std::vector<std::string> sets;
   int reps = 5;
   bool json = false;
+  bool measures = false;
   Engine engine = Engine::kMessages;
 };
 
@@ -84,6 +88,8 @@ Options ParseOptions(int argc, char** argv) {
       std::exit(0);
     } else if (arg == "--json") {
       o.json = true;
+    } else if (arg == "--measures") {
+      o.measures = true;
     } else if (arg == "--set") {
       o.sets.push_back(a.Value());
     } else if (arg == "--engine") {
@@ -119,7 +125,7 @@ int Run(const Options& o) {
   std::uint64_t engine_events = 0;
   for (int r = 0; r < o.reps; ++r) {
     auto started = Clock::now();
-    RunResult result = RunScenario(scenario, RunOptions{o.engine, nullptr, {}});
+    RunResult result = RunScenario(scenario, RunOptions{o.engine, nullptr, {}, o.measures});
     engine_events = result.engine_events;
     std::string text = SummaryJsonText(result);
     std::string curves = CurvesCsvText(result.curves);

@@ -12,6 +12,11 @@ StormWindow::Bounds StormWindow::For(Time end) const {
   return b;
 }
 
+const LevelIntegral& LevelIntegral::None() {
+  static const LevelIntegral none;
+  return none;
+}
+
 void LevelIntegral::Take(const Change& c) {
   // The level level_ held from base_ to c.t. Before passing a mark of the window, keep the area
   // up to it: every change taken so far is at or before the mark (a later one would have taken it).
@@ -30,7 +35,33 @@ void LevelIntegral::Take(const Change& c) {
   level_ = c.level;
 }
 
+void LevelIntegral::TakeSettled() {
+  const Time settled = window_->settled();
+  std::size_t n = 0;  // the changes the clock has passed: a prefix, as their times only grow
+  while (n < pending_.size() && pending_[n].t <= settled) ++n;
+  if (n == 0) return;
+  // No mark of the window among them: the area alone, without a check per change.
+  const Time last = pending_[n - 1].t;
+  const bool marks = (!from_taken_ && last > window_->from()) ||
+                     (to_version_ != window_->version() && last > window_->to());
+  for (std::size_t i = 0; i < n; ++i) {
+    const Change c = pending_.PopFront();
+    if (marks) {
+      Take(c);
+      continue;
+    }
+    area_ += static_cast<Area>(level_) * (c.t - base_);
+    base_ = c.t;
+    level_ = c.level;
+  }
+}
+
 void LevelIntegral::Finish(Time end) {
+  if (busy_end_ > busy_start_) {
+    pending_.PushBack(Change{busy_start_, 1});
+    pending_.PushBack(Change{busy_end_, 0});
+    busy_end_ = busy_start_;
+  }
   while (!pending_.empty() && pending_.front().t <= end) Take(pending_.PopFront());
   pending_.clear();
   run_ = end >= base_ ? At(end) : area_;

@@ -58,18 +58,33 @@ class StormWindow {
 
 class LevelIntegral {
  public:
+  // An integral that never changed: the area of what is not measured.
+  static const LevelIntegral& None();
+
   // Without a window only the run's area is kept, and every change is taken at once.
   void Attach(const StormWindow* window) { window_ = window; }
 
   // The level is `level` from time t on. REQUIRES: t at or after every earlier t.
+  // A busy period [start, end) of a server, whose periods never overlap and start at the clock:
+  // the same as Set(start, 1) then Set(end, 0), without waiting in the buffer, as the clock has
+  // passed the previous period's end when the next one starts. REQUIRES: no Set() on this integral.
+  void Busy(Time start, Time end) {
+    if (busy_end_ > busy_start_) {
+      Take(Change{busy_start_, 1});
+      Take(Change{busy_end_, 0});
+    }
+    busy_start_ = start;
+    busy_end_ = end;
+  }
+
   void Set(Time t, std::int64_t level) {
-    if (window_ == nullptr || (pending_.empty() && t <= window_->settled())) {
+    if (window_ == nullptr) {
       Take(Change{t, level});
       return;
     }
+    // Taken in batches: only once kBatch changes wait (those the clock has passed), and at the end.
     pending_.PushBack(Change{t, level});
-    const Time settled = window_->settled();
-    while (!pending_.empty() && pending_.front().t <= settled) Take(pending_.PopFront());
+    if (pending_.size() >= kBatch) TakeSettled();
   }
 
   // The run ended at `end`: the areas up to it, and up to the window's ends. Changes stamped
@@ -84,11 +99,14 @@ class LevelIntegral {
     Time t = 0;
     std::int64_t level = 0;
   };
+  static constexpr std::size_t kBatch = 32;
   void Take(const Change& c);
+  void TakeSettled();
   Area At(Time x) const { return area_ + static_cast<Area>(level_) * (x - base_); }  // REQUIRES: x >= base_
 
   const StormWindow* window_ = nullptr;
   RingBuffer<Change> pending_;
+  Time busy_start_ = 0, busy_end_ = 0;  // the busy period not yet taken (Busy())
   Time base_ = 0;            // the time of the last change taken
   std::int64_t level_ = 0;   // the level from base_ on
   Area area_ = 0;            // from 0 to base_

@@ -22,7 +22,8 @@ void QueueGauge::RecordInto(DepthRecorder* recorder) {
 }
 
 void QueueGauge::MeasureIn(StormWindow* window) {
-  area_.Attach(window);
+  area_ = std::make_unique<LevelIntegral>();
+  area_->Attach(window);
   if (unit_ == QueueUnit::kMessages) window_ = window;
 }
 
@@ -63,7 +64,7 @@ void QueueGauge::Changed(Time t, bool was_at_limit) {
   if (!was_at_limit && now_at_limit) at_limit_since_ = t;
   if (was_at_limit && !now_at_limit) time_at_limit_ += t - at_limit_since_;
   if (recorder_ != nullptr) recorder_->Record(column_, t, level_);
-  area_.Set(t, level_);
+  if (area_) area_->Set(t, level_);
 }
 
 void QueueGauge::Refuse(Time t) {
@@ -120,7 +121,8 @@ void QueueGauge::AddTrain(const TrainTimes& times, std::int64_t amount) {
 
 // The area takes a train item by item (O(count)): exact, not yet in closed form.
 void QueueGauge::SetAreaOfTrain(Time floor, const TrainTimes& times, std::int64_t before, std::int64_t step) {
-  for (std::int64_t i = 0; i < times.count; ++i) area_.Set(std::max(floor, times.at(i)), before + (i + 1) * step);
+  if (!area_) return;
+  for (std::int64_t i = 0; i < times.count; ++i) area_->Set(std::max(floor, times.at(i)), before + (i + 1) * step);
 }
 
 void QueueGauge::RemoveTrain(const TrainTimes& times, std::int64_t amount) {
@@ -161,7 +163,7 @@ void QueueGauge::Finish(Time end) {
     time_at_limit_ += t - at_limit_since_;
     at_limit_since_ = t;
   }
-  area_.Finish(end);
+  if (area_) area_->Finish(end);
 }
 
 }  // namespace mountstorm

@@ -16,6 +16,7 @@
 #define MOUNTSTORM_SIM_QUEUE_GAUGE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,8 +44,9 @@ class QueueGauge {
 
   // Adds a column for this queue to `recorder`. Call before the first change.
   void RecordInto(DepthRecorder* recorder);
-  // Keeps the area under the level over the run and over `window`; a queue counted in messages
-  // also extends the window to each time it drains. `window` must outlive the gauge's changes.
+  // Keeps the area under the level over the run and over `window` (none: the run only); a queue
+  // counted in messages also extends the window to each time it drains. `window` must outlive
+  // the gauge's changes. Without it the gauge keeps no area (it costs nothing per change).
   void MeasureIn(StormWindow* window);
 
   // True if the queue refuses (or, for a blocking limit, stops accepting) a new item now.
@@ -87,7 +89,7 @@ class QueueGauge {
   // The total amount removed (items or bytes), the area under the level (valid after Finish())
   // and the refusal runs, in time order.
   std::int64_t removed() const { return removed_; }
-  const LevelIntegral& area() const { return area_; }
+  const LevelIntegral& area() const { return area_ ? *area_ : LevelIntegral::None(); }
   const std::vector<RefusalRun>& refusal_runs() const { return runs_; }
 
  private:
@@ -116,7 +118,7 @@ class QueueGauge {
   Time latest_ = 0;
   DepthRecorder* recorder_ = nullptr;
   int column_ = -1;
-  LevelIntegral area_;
+  std::unique_ptr<LevelIntegral> area_;  // only when measured: a gauge stays small
   StormWindow* window_ = nullptr;  // extended when a queue of messages drains
   std::int64_t removed_ = 0;
   std::vector<RefusalRun> runs_;

@@ -151,8 +151,7 @@ void Server::RunStep(Time now) {
     busy_time_ += cost;
     ++steps_;
     const Time done = now + cost;
-    busy_area_.Set(now, 1);
-    busy_area_.Set(done, 0);
+    if (busy_area_) busy_area_->Busy(now, done);
     if (!sim_->RunInPlace(done)) {
       sim_->Schedule(done, this, {kStepDone});
       return;

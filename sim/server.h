@@ -26,6 +26,7 @@
 #define MOUNTSTORM_SIM_SERVER_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -88,9 +89,14 @@ class Server : public EventTarget {
   std::uint64_t steps() const { return steps_; }
   // The area under "in a step" (1) or not (0), over the run and over `window` (sim/level_integral.h):
   // the server's busy time in each, for its utilisation. Finish(end) when the run is over.
-  void MeasureIn(const StormWindow* window) { busy_area_.Attach(window); }
-  void FinishMeasures(Time end) { busy_area_.Finish(end); }
-  const LevelIntegral& busy_area() const { return busy_area_; }
+  void MeasureIn(const StormWindow* window) {
+    busy_area_ = std::make_unique<LevelIntegral>();
+    busy_area_->Attach(window);
+  }
+  void FinishMeasures(Time end) {
+    if (busy_area_) busy_area_->Finish(end);
+  }
+  const LevelIntegral& busy_area() const { return busy_area_ ? *busy_area_ : LevelIntegral::None(); }
 
   void OnEvent(Time now, EventTag tag) override;
 
@@ -155,7 +161,7 @@ class Server : public EventTarget {
   Time step_start_ = 0;     // of the step in progress
   Duration busy_time_ = 0;
   std::uint64_t steps_ = 0;
-  LevelIntegral busy_area_;
+  std::unique_ptr<LevelIntegral> busy_area_;  // only when measured
 };
 
 }  // namespace mountstorm

@@ -53,8 +53,8 @@ EngineTexts Texts(RunResult r) {
 
 // Runs `s` in both engines; "" if the files agree, else what differs, naming `what`.
 std::string CompareEngines(const Scenario& s, const std::string& what) {
-  const EngineTexts m = Texts(RunScenario(s, RunOptions{Engine::kMessages, nullptr, {}}));
-  const EngineTexts t = Texts(RunScenario(s, RunOptions{Engine::kTrains, nullptr, {}}));
+  const EngineTexts m = Texts(RunScenario(s, RunOptions{Engine::kMessages, nullptr, {}, true}));
+  const EngineTexts t = Texts(RunScenario(s, RunOptions{Engine::kTrains, nullptr, {}, true}));
   const std::pair<const char*, std::string> diffs[] = {{"summary.json", FirstDifference(m.summary, t.summary)},
                                                        {"curves.csv", FirstDifference(m.curves, t.curves)},
                                                        {"events.csv", FirstDifference(m.events, t.events)},

@@ -18,10 +18,12 @@ using namespace mountstorm;
 
 namespace {
 
+const RunOptions kMeasured{Engine::kMessages, nullptr, {}, true};
+
 void CheckAgainstSummary(const std::string& name) {
   INFO(name);
   const Scenario s = test::LoadShipped(name);
-  const RunResult r = RunScenario(s);
+  const RunResult r = RunScenario(s, kMeasured);
   const Measures& m = r.measures;
   // The same window as headroom's: from the first operation to the last drain of a queue of messages.
   const planner::Headroom h = planner::AnalyzeHeadroom(s);
@@ -56,7 +58,7 @@ TEST_CASE("the measures of the broker incident and a stalled subscriber agree wi
 }
 
 TEST_CASE("in the enobufs incident PID 1's write queue refuses in one run from its onset", "[measures]") {
-  const RunResult r = RunScenario(test::LoadShipped("incident-enobufs"));
+  const RunResult r = RunScenario(test::LoadShipped("incident-enobufs"), kMeasured);
   const QueueResult* wq = r.Queue("systemd.wqueue");
   REQUIRE(wq != nullptr);
   int runs = 0;
@@ -71,7 +73,7 @@ TEST_CASE("in the enobufs incident PID 1's write queue refuses in one run from i
 }
 
 TEST_CASE("a single mount's signals reach logind with a delay of microseconds", "[measures]") {
-  const RunResult r = RunScenario(test::LoadShipped("incident-single-mount"));
+  const RunResult r = RunScenario(test::LoadShipped("incident-single-mount"), kMeasured);
   REQUIRE(r.measures.pid1_to_logind);
   const DelayMeasures& d = *r.measures.pid1_to_logind;
   CHECK(d.count > 0);
@@ -102,7 +104,7 @@ TEST_CASE("run --drops writes a row per refusal run and --measures prints the wi
   REQUIRE(res.exit_status == 0);
   CHECK(res.out.find("storm     1.000 to ") != std::string::npos);
   const CsvTable drops = ParseCsv(test::ReadFile(dir + "/drops.csv"), "drops.csv");
-  const RunResult r = RunScenario(test::LoadShipped("incident-enobufs"));
+  const RunResult r = RunScenario(test::LoadShipped("incident-enobufs"), kMeasured);
   CHECK(drops.rows.size() == r.measures.refusal_runs.size());
   CHECK(test::ReadFile(dir + "/drops.csv") == DropsCsvText(r.measures.refusal_runs));
   const test::CommandResult stdout_drops = test::Mountstorm({"run", test::SourcePath("scenarios/incident-enobufs.json"),

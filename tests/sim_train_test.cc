@@ -22,6 +22,8 @@ struct Twin {
         items("q", QueueUnit::kBytes, limit, rule), trains("q", QueueUnit::kBytes, limit, rule) {
     items.RecordInto(&items_recorder);
     trains.RecordInto(&trains_recorder);
+    items.MeasureIn(nullptr);
+    trains.MeasureIn(nullptr);
   }
   DepthRecorder items_recorder, trains_recorder;
   QueueGauge items, trains;

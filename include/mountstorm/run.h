@@ -55,6 +55,9 @@ struct RunOptions {
   // With a tap, every message the relay routes is handed to it as the run goes.
   MessageTap* tap = nullptr;
   RunBudget budget;
+  // Computes the station measures (RunResult::measures, measures.json): `mountstorm run` does;
+  // without them a run does less work per message (sweeps and the planners leave them out).
+  bool measures = false;
 };
 
 RunResult RunScenario(const Scenario& scenario, const RunOptions& options);

@@ -296,7 +296,7 @@ RunResult BuildResult(const Simulation& sim, const char* version) {
   r.relay = RelayOf(sim.relay());
   r.curves = CurvesOf(sim.recorder());
   r.event_log = BuildEventLog(sim);
-  r.measures = BuildMeasures(sim);
+  if (sim.measures()) r.measures = BuildMeasures(sim);
   return r;
 }
 

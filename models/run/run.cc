@@ -27,7 +27,7 @@ std::optional<Engine> ParseEngine(const std::string& name) {
 
 RunResult RunScenario(const Scenario& scenario, const RunOptions& options) {
   CheckMemoryBudget(scenario, options.budget);
-  Simulation sim(scenario, options.engine);
+  Simulation sim(scenario, options.engine, options.measures);
   if (options.tap != nullptr) sim.AttachTap(options.tap);
   sim.Run(options.budget);
   return BuildResult(sim, Version());

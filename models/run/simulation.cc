@@ -20,11 +20,12 @@ void Simulation::Run(const RunBudget& budget) {
   stopped_at_limit_ = sim_.pending() > 0;
   end_time_ = stopped_at_limit_ ? scenario_.stop_at : sim_.now();
   for (QueueGauge* g : tracked_) g->Finish(end_time_);
+  recorder_.Finish(end_time_);
+  if (!measures_) return;
   systemd_->FinishMeasures(end_time_);
   relay_->FinishMeasures(end_time_);
   for (auto& c : clients_) c->FinishMeasures(end_time_);
   for (auto& m : mounters_) m->FinishMeasures(end_time_);
-  recorder_.Finish(end_time_);
 }
 
 }  // namespace mountstorm

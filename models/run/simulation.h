@@ -42,7 +42,8 @@ namespace mountstorm {
 class Simulation {
  public:
   // `engine`: kTrains lets the processes run their own next events in place (sim/server.h).
-  explicit Simulation(const Scenario& scenario, Engine engine = Engine::kMessages);
+  // `measures`: the station measures are kept (sim/level_integral.h, sim/delay_probe.h).
+  explicit Simulation(const Scenario& scenario, Engine engine = Engine::kMessages, bool measures = false);
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
@@ -77,7 +78,8 @@ class Simulation {
   // Every bounded queue, in the plan's (pipeline) order.
   const std::vector<const QueueGauge*>& gauges() const { return gauges_; }
   const DepthRecorder& recorder() const { return recorder_; }
-  // The window of the station measures, and the delay of PID 1's signals to logind.
+  // Whether the station measures are kept; their window, and the delay of PID 1's signals to logind.
+  bool measures() const { return measures_; }
   const StormWindow& storm_window() const { return window_; }
   const DelayProbe& pid1_to_logind() const { return pid1_to_logind_; }
 
@@ -124,6 +126,7 @@ class Simulation {
   std::vector<const QueueGauge*> gauges_;
   Time end_time_ = 0;
   bool stopped_at_limit_ = false;
+  bool measures_ = false;
 };
 
 }  // namespace mountstorm

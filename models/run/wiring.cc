@@ -27,13 +27,14 @@ std::vector<Pid1Policy*> Pointers(const std::vector<std::unique_ptr<Pid1Policy>>
 
 }  // namespace
 
-Simulation::Simulation(const Scenario& scenario, Engine engine)
+Simulation::Simulation(const Scenario& scenario, Engine engine, bool measures)
     : engine_(engine),
       patches_(MakePatches(scenario)),
       window_(&sim_, StormWindowStart(scenario)),
       cpus_(&sim_, scenario.cpus, scenario.timeslice),
       recorder_(scenario.sample_interval),
-      table_(&strings_) {
+      table_(&strings_),
+      measures_(measures) {
   // The patches may set PID 1's parameters before anything is built.
   scenario_ = WithPatchParams(scenario, patches_);
   sim_.set_run_in_place(engine == Engine::kTrains);
@@ -45,7 +46,7 @@ Simulation::Simulation(const Scenario& scenario, Engine engine)
   relay_->BuildRoutes();
   TrackPlannedQueues();
   WireWorkload();
-  WireMeasures();
+  if (measures_) WireMeasures();
 }
 
 void Simulation::WireMeasures() {

@@ -186,6 +186,7 @@ int RunToStdout(const std::string& path, const std::vector<std::string>& sets,
   std::unique_ptr<TraceTap> trace;
   if (trace_options) trace = OpenTrace(*trace_options);
   options.tap = trace.get();
+  options.measures = true;
   const RunResult result = RunScenario(scenario, options);
   std::string error;
   if (trace && !trace->Finish(&error)) throw InputError(error);
@@ -237,7 +238,7 @@ int RunCommand(const CommandArgs& args) {
   CheckDropsPath(drops);
   const auto started = std::chrono::steady_clock::now();
   // Over its budget the run throws, and `out` removes what it made (nothing is written yet).
-  const RunResult result = RunScenario(scenario, RunOptions{engine, trace.get(), budget});
+  const RunResult result = RunScenario(scenario, RunOptions{engine, trace.get(), budget, true});
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!drops || *drops != "-") WriteDrops(drops, result);
   WriteRunDir(out, result, input, trace.get());
