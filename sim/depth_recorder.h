@@ -39,6 +39,17 @@ class DepthRecorder {
     if (level > c.max.back()) c.max.back() = level;
   }
 
+  // The column's interval in progress: where it ends, and its maximum so far. A QueueGauge keeps
+  // these itself between changes (sim/queue_gauge.h) and hands them back with SetLastInterval():
+  // the maximum, and the level of the column after its last change.
+  Time last_interval_end(int column) const { return columns_[column].end; }
+  std::int64_t last_maximum(int column) const { return columns_[column].max.back(); }
+  void SetLastInterval(int column, std::int64_t maximum, std::int64_t level) {
+    Column& c = columns_[column];
+    c.max.back() = maximum;
+    c.level = level;
+  }
+
   // A train of changes (sim/train.h): exactly what times.count calls of Record() would do, the
   // i-th at max(floor, times.at(i)) with level `before` + (i + 1) x `step`. O(intervals spanned).
   void RecordTrain(int column, Time floor, const TrainTimes& times, std::int64_t before, std::int64_t step);

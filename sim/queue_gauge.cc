@@ -13,12 +13,26 @@ const char* QueueUnitName(QueueUnit unit) {
   return unit == QueueUnit::kMessages ? "messages" : "bytes";
 }
 
+namespace {
+// The level at and above which a gauge is at its limit.
+std::int64_t AtLimitFrom(std::int64_t limit, LimitRule rule) {
+  switch (rule) {
+    case LimitRule::kRefuseAtLimit: return limit;
+    case LimitRule::kRefuseAboveLimit:
+      return limit == std::numeric_limits<std::int64_t>::max() ? limit : limit + 1;
+    case LimitRule::kNone: break;
+  }
+  return std::numeric_limits<std::int64_t>::max();
+}
+}  // namespace
+
 QueueGauge::QueueGauge(std::string name, QueueUnit unit, std::int64_t limit, LimitRule rule)
-    : name_(std::move(name)), unit_(unit), limit_(limit), rule_(rule) {}
+    : at_limit_from_(AtLimitFrom(limit, rule)), name_(std::move(name)), unit_(unit), limit_(limit), rule_(rule) {}
 
 void QueueGauge::RecordInto(DepthRecorder* recorder) {
   recorder_ = recorder;
   column_ = recorder->AddColumn(name_);
+  LoadInterval();
 }
 
 void QueueGauge::MeasureIn(StormWindow* window) {
@@ -27,44 +41,35 @@ void QueueGauge::MeasureIn(StormWindow* window) {
   if (unit_ == QueueUnit::kMessages) window_ = window;
 }
 
-Time QueueGauge::Stamp(Time t) {
-  latest_ = std::max(latest_, t);
-  return latest_;
-}
-
-void QueueGauge::Add(Time t, std::int64_t amount) {
-  bool was_at_limit = at_limit();
-  level_ += amount;
-  if (run_open_) ++accepted_in_run_;
-  Changed(t, was_at_limit);
-}
-
-void QueueGauge::Remove(Time t, std::int64_t amount) {
-  Check(amount <= level_, "queue level below zero");
-  bool was_at_limit = at_limit();
-  level_ -= amount;
-  removed_ += amount;
-  if (level_ == 0 && amount > 0) Drained(std::max(t, latest_));
-  Changed(t, was_at_limit);
-}
-
 void QueueGauge::Drained(Time t) {
   drained_time_ = t;
   run_open_ = false;
   if (window_ != nullptr) window_->Extend(t);
 }
 
-void QueueGauge::Changed(Time t, bool was_at_limit) {
-  t = Stamp(t);
-  if (level_ > peak_) {
-    peak_ = level_;
-    peak_time_ = t;
+void QueueGauge::LoadInterval() {
+  interval_end_ = recorder_->last_interval_end(column_);
+  interval_max_ = recorder_->last_maximum(column_);
+}
+
+void QueueGauge::FlushInterval(std::int64_t level) {
+  recorder_->SetLastInterval(column_, interval_max_, level);
+}
+
+void QueueGauge::RecordInNewInterval(Time t, std::int64_t before) {
+  FlushInterval(before);
+  recorder_->Record(column_, t, level_);
+  LoadInterval();
+}
+
+void QueueGauge::BelowZero() { throw InternalError("internal error: queue level below zero"); }
+
+void QueueGauge::LimitCrossed(Time t, bool was_at_limit) {
+  if (was_at_limit) {
+    time_at_limit_ += t - at_limit_since_;
+  } else {
+    at_limit_since_ = t;
   }
-  bool now_at_limit = at_limit();
-  if (!was_at_limit && now_at_limit) at_limit_since_ = t;
-  if (was_at_limit && !now_at_limit) time_at_limit_ += t - at_limit_since_;
-  if (recorder_ != nullptr) recorder_->Record(column_, t, level_);
-  if (area_) area_->Set(t, level_);
 }
 
 void QueueGauge::Refuse(Time t) {
@@ -114,7 +119,11 @@ void QueueGauge::AddTrain(const TrainTimes& times, std::int64_t amount) {
     peak_time_ = latest_;
   }
   if (to_limit >= 1 && to_limit <= times.count) at_limit_since_ = std::max(floor, times.at(to_limit - 1));
-  if (recorder_ != nullptr) recorder_->RecordTrain(column_, floor, times, before, amount);
+  if (recorder_ != nullptr) {
+    FlushInterval(before);
+    recorder_->RecordTrain(column_, floor, times, before, amount);
+    LoadInterval();
+  }
   if (run_open_) accepted_in_run_ += static_cast<std::uint64_t>(times.count);
   SetAreaOfTrain(floor, times, before, amount);
 }
@@ -137,7 +146,11 @@ void QueueGauge::RemoveTrain(const TrainTimes& times, std::int64_t amount) {
   latest_ = std::max(floor, times.last());
   if (level_ == 0 && amount > 0) Drained(latest_);
   if (was_at_limit && to_below <= times.count) time_at_limit_ += std::max(floor, times.at(to_below - 1)) - at_limit_since_;
-  if (recorder_ != nullptr) recorder_->RecordTrain(column_, floor, times, before, -amount);
+  if (recorder_ != nullptr) {
+    FlushInterval(before);
+    recorder_->RecordTrain(column_, floor, times, before, -amount);
+    LoadInterval();
+  }
   SetAreaOfTrain(floor, times, before, -amount);
 }
 
@@ -158,6 +171,7 @@ void QueueGauge::RefuseTrain(const TrainTimes& times) {
 }
 
 void QueueGauge::Finish(Time end) {
+  if (recorder_ != nullptr) FlushInterval(level_);
   if (at_limit()) {
     Time t = std::max(end, latest_);
     time_at_limit_ += t - at_limit_since_;

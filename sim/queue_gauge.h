@@ -12,9 +12,15 @@
 // Times stamped earlier than one already seen count at the latest time seen (see DepthRecorder).
 // Measured into a StormWindow (MeasureIn), it also keeps the exact area under its level, the
 // amount it let out, and its refusals as runs: refusals with no return to empty in between.
+//
+// With a DepthRecorder the gauge keeps the maximum of the sample interval in progress itself and
+// hands it to the recorder when a change falls in a later interval, a train is recorded, or at
+// Finish(): a change inside the interval touches only the gauge's first 64 bytes, not the
+// recorder's column. Call Finish() before the recorder's Finish() and before reading its maxima.
 #ifndef MOUNTSTORM_SIM_QUEUE_GAUGE_H_
 #define MOUNTSTORM_SIM_QUEUE_GAUGE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -50,18 +56,23 @@ class QueueGauge {
   void MeasureIn(StormWindow* window);
 
   // True if the queue refuses (or, for a blocking limit, stops accepting) a new item now.
-  bool at_limit() const {
-    switch (rule_) {
-      case LimitRule::kRefuseAtLimit: return level_ >= limit_;
-      case LimitRule::kRefuseAboveLimit: return level_ > limit_;
-      case LimitRule::kNone: return false;
-    }
-    return false;
-  }
+  bool at_limit() const { return level_ >= at_limit_from_; }
 
-  void Add(Time t, std::int64_t amount);
+  void Add(Time t, std::int64_t amount) {
+    const bool was_at_limit = at_limit();
+    level_ += amount;
+    if (run_open_) ++accepted_in_run_;
+    Changed(t, was_at_limit, level_ - amount);
+  }
   // REQUIRES: amount <= level().
-  void Remove(Time t, std::int64_t amount);
+  void Remove(Time t, std::int64_t amount) {
+    if (amount > level_) BelowZero();
+    const bool was_at_limit = at_limit();
+    level_ -= amount;
+    removed_ += amount;
+    if (level_ == 0 && amount > 0) Drained(std::max(t, latest_));
+    Changed(t, was_at_limit, level_ + amount);
+  }
   // Counts an item the queue refused at time t.
   void Refuse(Time t);
   // Trains (sim/train.h): exactly what times.count calls of Add(), Remove() or Refuse() at
@@ -72,7 +83,8 @@ class QueueGauge {
   void RefuseTrain(const TrainTimes& times);
   // How many of `count` back-to-back TryPush() calls of `amount` each the queue takes.
   std::int64_t Accepts(std::int64_t count, std::int64_t amount) const;
-  // Closes the time-at-limit interval that is open at `end`.
+  // Closes the time-at-limit interval that is open at `end`, and hands the recorder the maximum
+  // of the sample interval in progress.
   void Finish(Time end);
 
   const std::string& name() const { return name_; }
@@ -93,31 +105,61 @@ class QueueGauge {
   const std::vector<RefusalRun>& refusal_runs() const { return runs_; }
 
  private:
-  Time Stamp(Time t);
+  Time Stamp(Time t) {
+    latest_ = std::max(latest_, t);
+    return latest_;
+  }
   // Items of `amount` added one by one to `level` until the gauge is at its limit (0 if it is
   // already there; INT64_MAX if never).
   std::int64_t AddsToLimit(std::int64_t level, std::int64_t amount) const;
   // Items of `amount` removed one by one from `level` (at the limit) until it is no longer.
   std::int64_t RemovesBelowLimit(std::int64_t level, std::int64_t amount) const;
-  void Changed(Time t, bool was_at_limit);
+  // The level went from `before` to level() at time t.
+  void Changed(Time t, bool was_at_limit, std::int64_t before) {
+    t = Stamp(t);
+    if (level_ > peak_) {
+      peak_ = level_;
+      peak_time_ = t;
+    }
+    if (was_at_limit != at_limit()) LimitCrossed(t, was_at_limit);
+    if (t < interval_end_) {
+      interval_max_ = std::max(interval_max_, level_);
+    } else {
+      RecordInNewInterval(t, before);
+    }
+    if (area_) area_->Set(t, level_);
+  }
+  void LimitCrossed(Time t, bool was_at_limit);
   void Drained(Time t);
   void SetAreaOfTrain(Time floor, const TrainTimes& times, std::int64_t before, std::int64_t step);
+  [[noreturn]] static void BelowZero();
+  // A change at t (stamped) that falls beyond the sample interval in progress.
+  void RecordInNewInterval(Time t, std::int64_t before);
+  // Hands the recorder the interval in progress, the level being `level` (before a change).
+  void FlushInterval(std::int64_t level);
+  // Takes the recorder's interval in progress back.
+  void LoadInterval();
 
-  std::string name_;
-  QueueUnit unit_;
-  std::int64_t limit_;
-  LimitRule rule_;
+  // The fields every change reads, together in the first 64 bytes.
   std::int64_t level_ = 0;
+  std::int64_t at_limit_from_;  // the level at and above which at_limit() holds
+  Time latest_ = 0;
   std::int64_t peak_ = 0;
+  Time interval_end_ = kNever;     // of the recorder's interval in progress (kNever: no recorder)
+  std::int64_t interval_max_ = 0;  // the maximum in it so far, not yet handed to the recorder
+  Time drained_time_ = kNever;
+  DepthRecorder* recorder_ = nullptr;
+
   Time peak_time_ = 0;
   Time first_refusal_ = kNever;
   std::uint64_t refused_ = 0;
   Duration time_at_limit_ = 0;
   Time at_limit_since_ = 0;
-  Time drained_time_ = kNever;
-  Time latest_ = 0;
-  DepthRecorder* recorder_ = nullptr;
   int column_ = -1;
+  std::string name_;
+  QueueUnit unit_;
+  std::int64_t limit_;
+  LimitRule rule_;
   std::unique_ptr<LevelIntegral> area_;  // only when measured: a gauge stays small
   StormWindow* window_ = nullptr;  // extended when a queue of messages drains
   std::int64_t removed_ = 0;

@@ -113,6 +113,8 @@ TEST_CASE("a queue gauge records its level into a recorder column", "[sim][recor
   q.Pop(30);
   q.Pop(kT + 10);
   q.Push(3 * kT, 3, 40);
+  // The gauge holds the maximum of the interval in progress until it is finished.
+  q.gauge().Finish(3 * kT);
   r.Finish(3 * kT);
   CHECK(r.maxima(0) == Maxima{300 + 500, 500, 0, 40});
 }
