@@ -121,6 +121,7 @@ bool Server::StepOnInPlace(Duration cost, Time next) {
   Check(cost >= 0 && next >= done, "step on in place out of order");
   busy_time_ += cost;
   ++steps_;
+  if (busy_area_) busy_area_->Busy(step_start_, done);
   sim_->RunInPlace(done);  // the step-done event; FinishStep() keeps the CPU (nobody waits)
   if (next != done) {
     // The step that found nothing released the CPU and armed a wake at `next`, which runs in place
