@@ -1,5 +1,6 @@
 #include "cli/measures_text.h"
 
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -16,6 +17,14 @@ std::string Decimal(const std::optional<double>& v, const char* format) {
   return text;
 }
 
+// A mean level with one decimal and its thousands grouped, as the other tables print counts.
+std::string Level(const std::optional<double>& v) {
+  if (!v) return "-";
+  const double tenths = std::round(*v * 10);
+  const auto whole = static_cast<std::uint64_t>(tenths / 10);
+  return WithCommas(whole) + "." + std::to_string(static_cast<int>(tenths - static_cast<double>(whole) * 10));
+}
+
 std::string Share(Duration busy, const StationWindow& w) {
   if (w.length() <= 0) return "-";
   return FormatPercent(static_cast<double>(busy) / static_cast<double>(w.length()));
@@ -29,7 +38,7 @@ void PrintQueues(const Measures& m, std::ostream& out) {
   for (const QueueMeasures& q : m.queues) {
     if (q.removed == 0) continue;
     std::snprintf(line, sizeof line, "%-24s %-8s %16s %16s %14s %12s\n", q.name.c_str(), QueueUnitName(q.unit),
-                  Decimal(q.mean_level_storm, "%.1f").c_str(), Decimal(q.mean_level_run, "%.1f").c_str(),
+                  Level(q.mean_level_storm).c_str(), Level(q.mean_level_run).c_str(),
                   WithCommas(static_cast<std::uint64_t>(q.removed)).c_str(), Decimal(q.mean_sojourn_s, "%.6f").c_str());
     out << line;
   }
