@@ -139,6 +139,9 @@ class Server : public EventTarget {
   // What the end of a step does before the server looks for more work: false if the server gave
   // its CPU to a waiting one (its time slice was over).
   bool FinishStep(Time now);
+  // A step that ran from `start` for `cost`: the busy time, the step count and, when measured, the
+  // busy area. Every step is counted here, whether it ended through the event list or in place.
+  void CountStep(Time start, Duration cost);
   // Schedules the wake armed during the step, if any, with its reserved order; or, if it is the
   // next event and the step found no work (`take` true), runs it in place: returns true if the
   // server now holds its CPU at the wake's time, *now.

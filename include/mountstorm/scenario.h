@@ -9,6 +9,7 @@
 #define MOUNTSTORM_INCLUDE_SCENARIO_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -349,6 +350,7 @@ class ScenarioDocument {
 // order. The reader leaves "generate" unexpanded, so that a table too large for a run's memory
 // budget is refused before it is built (EstimateRunMemory(), mountstorm/run.h).
 std::uint64_t InitialMountCount(const Scenario& s);
+void ForEachInitialMount(const Scenario& s, const std::function<void(const MountSpec&)>& fn);
 std::vector<MountSpec> InitialMounts(const Scenario& s);
 
 // Reads and parses a scenario file, after applying `overrides` ("/json/pointer=value"; each is

@@ -402,11 +402,16 @@ std::uint64_t InitialMountCount(const Scenario& s) {
   return n;
 }
 
-std::vector<MountSpec> InitialMounts(const Scenario& s) {
-  std::vector<MountSpec> out = s.initial_mounts;
+void ForEachInitialMount(const Scenario& s, const std::function<void(const MountSpec&)>& fn) {
+  for (const MountSpec& m : s.initial_mounts) fn(m);
   for (const MountTemplate& t : s.generated_mounts) {
-    for (int k = 0; k < t.count; ++k) out.push_back(ExpandSpec(t.spec, t.first_index + k));
+    for (int k = 0; k < t.count; ++k) fn(ExpandSpec(t.spec, t.first_index + k));
   }
+}
+
+std::vector<MountSpec> InitialMounts(const Scenario& s) {
+  std::vector<MountSpec> out;
+  ForEachInitialMount(s, [&](const MountSpec& m) { out.push_back(m); });
   return out;
 }
 

@@ -14,7 +14,6 @@
 #include <string>
 #include <vector>
 
-#include "mountstorm/run.h"
 #include "models/clients/login_client.h"
 #include "models/clients/logind.h"
 #include "models/clients/subscriber.h"

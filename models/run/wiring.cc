@@ -70,10 +70,7 @@ void Simulation::WireMeasures() {
 
 void Simulation::WireMountTable() {
   // The kernel mount table as it is when the run starts.
-  for (const MountSpec& m : scenario_.initial_mounts) table_.Mount(0, m);
-  for (const MountTemplate& t : scenario_.generated_mounts) {
-    for (int k = 0; k < t.count; ++k) table_.Mount(0, ExpandSpec(t.spec, t.first_index + k));
-  }
+  ForEachInitialMount(scenario_, [&](const MountSpec& m) { table_.Mount(0, m); });
   initial_lines_ = table_.lines();
   initial_operations_ = table_.log().size();
 }
