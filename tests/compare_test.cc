@@ -93,3 +93,29 @@ TEST_CASE("compare puts dbus-daemon and dbus-broker side by side with the broker
   CHECK(Row(rows, "messages.dbus-daemon.dropped.full_queue") != nullptr);
   CHECK(Row(rows, "processes.dbus-broker.busy_s") != nullptr);
 }
+
+TEST_CASE("compare and headroom print the same with either engine and refuse an unknown one", "[compare][engine]") {
+  const std::string storm = SourcePath("scenarios/incident-enobufs.json");
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"compare", storm, "--b", "dbus-broker", "--set", "/workload/0/count=300"},
+        std::vector<std::string>{"headroom", storm, "--json", "--set", "/workload/0/count=300"}}) {
+    std::vector<std::string> reference = command, trains = command;
+    reference.insert(reference.begin(), ProgramPath());
+    trains.insert(trains.begin(), ProgramPath());
+    reference.insert(reference.end(), {"--engine", "messages"});
+    const test::CommandResult by_default = RunProgram(trains);
+    trains.insert(trains.end(), {"--engine", "trains"});
+    const test::CommandResult a = RunProgram(reference), b = RunProgram(trains);
+    INFO(command.front());
+    REQUIRE(a.exit_status == 0);
+    CHECK(a.out.size() > 200);
+    CHECK(b.out == a.out);
+    CHECK(by_default.out == a.out);
+    std::vector<std::string> bad = command;
+    bad.insert(bad.begin(), ProgramPath());
+    bad.insert(bad.end(), {"--engine", "events"});
+    const test::CommandResult refused = RunProgram(bad);
+    CHECK(refused.exit_status == 2);
+    CHECK(refused.err.find("--engine: expected \"messages\" or \"trains\", found \"events\"") != std::string::npos);
+  }
+}

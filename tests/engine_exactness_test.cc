@@ -43,10 +43,8 @@ struct EngineTexts {
   std::string summary, curves, events, measures, measures_csv, drops;
 };
 
-EngineTexts Texts(RunResult r) {
-  // The train engine's own key is the one difference allowed.
-  r.engine = "messages";
-  r.engine_events = r.events;
+// The files as written: nothing in them may say which engine ran.
+EngineTexts Texts(const RunResult& r) {
   return {SummaryJsonText(r),         CurvesCsvText(r.curves),          EventsCsvText(r.event_log),
           MeasuresJsonText(r),        MeasuresCsvText(r.measures),      DropsCsvText(r.measures.refusal_runs)};
 }
@@ -214,6 +212,15 @@ TEST_CASE("the train engine hands a trace every routed message as the per-messag
     REQUIRE(messages.lines.size() > 1000);
     CHECK(trains.lines == messages.lines);
   }
+}
+
+TEST_CASE("a run uses the train engine unless the reference engine is asked for", "[engine]") {
+  const Scenario s = test::LoadShipped("incident-single-mount", {});
+  CHECK(RunScenario(s, RunOptions{}).engine == "trains");
+  CHECK(RunScenario(s, nullptr).engine == "trains");
+  RunOptions reference;
+  reference.engine = Engine::kMessages;
+  CHECK(RunScenario(s, reference).engine == "messages");
 }
 
 TEST_CASE("the train engine runs the storm in fewer events of its list than the events it counts", "[engine]") {

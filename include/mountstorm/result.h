@@ -282,7 +282,8 @@ struct RunResult {
   StopReason stopped_by = StopReason::kQuiescence;
   std::uint64_t events = 0;  // simulation events run (by the per-message engine: the same in both)
   // The engine that ran ("messages" or "trains"), and the events it took from its event list:
-  // in the train engine fewer than `events`, which counts those it ran in place too.
+  // in the train engine fewer than `events`, which counts those it ran in place too. Not written
+  // to summary.json (the files are the same whichever engine ran).
   std::string engine = "messages";
   std::uint64_t engine_events = 0;
 

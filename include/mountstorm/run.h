@@ -42,8 +42,9 @@ void CheckRunWithinBudget(const Scenario& scenario, const RunBudget& budget, std
 
 // How a run is simulated. kMessages: every message is its own value and every step of every
 // process its own events; the reference. kTrains: the train engine (docs/ARCHITECTURE.md, "The
-// train engine"), which gives the same results with less work; its summary.json names it (key
-// "engine"), and that is the only difference in the result files.
+// train engine"), the default: the same results with less work. The result files are byte for
+// byte the same whichever engine ran (tests/engine_exactness_test.cc); RunResult::engine and
+// engine_events say which did and how many events it took from its list.
 enum class Engine : std::uint8_t { kMessages, kTrains };
 // "messages" or "trains", as --engine spells them.
 const char* EngineName(Engine engine);
@@ -51,7 +52,7 @@ const char* EngineName(Engine engine);
 std::optional<Engine> ParseEngine(const std::string& name);
 
 struct RunOptions {
-  Engine engine = Engine::kMessages;
+  Engine engine = Engine::kTrains;
   // With a tap, every message the relay routes is handed to it as the run goes.
   MessageTap* tap = nullptr;
   RunBudget budget;

@@ -34,7 +34,9 @@ RunResult RunScenario(const Scenario& scenario, const RunOptions& options) {
 }
 
 RunResult RunScenario(const Scenario& scenario, MessageTap* tap) {
-  return RunScenario(scenario, RunOptions{Engine::kMessages, tap, {}});
+  RunOptions options;
+  options.tap = tap;
+  return RunScenario(scenario, options);
 }
 
 Time StormWindowStart(const Scenario& s) {

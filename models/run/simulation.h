@@ -42,7 +42,7 @@ class Simulation {
  public:
   // `engine`: kTrains lets the processes run their own next events in place (sim/server.h).
   // `measures`: the station measures are kept (sim/level_integral.h, sim/delay_probe.h).
-  explicit Simulation(const Scenario& scenario, Engine engine = Engine::kMessages, bool measures = false);
+  explicit Simulation(const Scenario& scenario, Engine engine = Engine::kTrains, bool measures = false);
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 

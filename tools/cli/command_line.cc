@@ -82,8 +82,8 @@ CommandLine& CommandLine::EngineOption(Engine* engine) {
   engine_ = engine;
   options_.add_options()("engine",
                          po::value<std::string>()->notifier([this](const std::string& e) { engine_text_ = e; }),
-                         "messages (the reference: every message and step an event) or trains (the same results "
-                         "with fewer events; the default is messages)");
+                         "trains (the default) or messages (the reference: every message and step an event); "
+                         "the results are the same, byte for byte");
   return *this;
 }
 

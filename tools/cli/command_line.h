@@ -37,7 +37,7 @@ class CommandLine {
   // apply: --profile NAME (first), --set /json/path=value (repeatable, in order), --seed N and
   // --mountinfo FILE (as /mount_table/mountinfo_file, made absolute).
   CommandLine& Overrides(std::vector<std::string>* sets);
-  // --engine messages|trains: how the runs are simulated (mountstorm/run.h); the results are the same.
+  // --engine trains|messages: how the runs are simulated (mountstorm/run.h); the results are the same.
   CommandLine& EngineOption(Engine* engine);
   // --jobs N: the threads; 0 when not given (one per CPU, see Jobs()).
   CommandLine& Jobs(int* jobs);

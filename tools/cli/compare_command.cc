@@ -107,8 +107,8 @@ Scenario ScenarioWithSpec(const std::string& path, std::vector<std::string> sets
 namespace {
 
 const char kCompareUsage[] =
-      "usage: mountstorm compare SCENARIO.json [--a SPEC] [--b SPEC] [-o DIR]\n"
-      "       mountstorm compare A.json B.json [-o DIR]\n"
+      "usage: mountstorm compare SCENARIO.json [--a SPEC] [--b SPEC] [-o DIR] [--engine trains|messages]\n"
+      "       mountstorm compare A.json B.json [-o DIR] [--engine trains|messages]\n"
       "\n"
       "Runs A and B on the same workload and seed and prints what each did and the ratio B/A:\n"
       "messages, drops, queue peaks and onsets, logins, CPU time, drain time and how long new\n"
@@ -165,12 +165,14 @@ std::vector<CompareRow> MeanRows(const std::vector<std::vector<CompareRow>>& pai
 }
 
 // A and B with seeds S, S+1, ..., S+K-1 (S: each scenario's own seed), on every CPU.
-Comparison RunComparison(const Scenario& a, const Scenario& b, int seeds) {
+Comparison RunComparison(const Scenario& a, const Scenario& b, int seeds, Engine engine) {
   std::vector<RunResult> runs(2 * static_cast<std::size_t>(seeds));
+  RunOptions options;
+  options.engine = engine;
   ParallelFor(2 * seeds, seeds == 1 ? 2 : Jobs(0), [&](int i) {
     Scenario s = i % 2 == 0 ? a : b;
     s.seed += static_cast<std::uint64_t>(i / 2);
-    runs[static_cast<std::size_t>(i)] = RunScenario(s);
+    runs[static_cast<std::size_t>(i)] = RunScenario(s, options);
   });
   std::vector<std::vector<CompareRow>> pairs;
   for (std::size_t k = 0; k < runs.size(); k += 2) pairs.push_back(CompareRows(runs[k], runs[k + 1]));
@@ -212,6 +214,7 @@ int CompareCommand(const CommandArgs& args) {
   std::string spec_a, spec_b, out_dir;
   bool json = false, quiet = false;
   int seeds = 1;
+  Engine engine = Engine::kTrains;
   CommandLine cl("compare", kCompareUsage);
   cl.Positionals("files", &files, 2, "SCENARIO.json, or A.json B.json")
       .Text("a", &spec_a, "A: a profile, a patch (JSON object), patches (JSON array) or none (default)")
@@ -220,7 +223,8 @@ int CompareCommand(const CommandArgs& args) {
       .Integer("seeds", &seeds, "run each variant with K seeds (the scenario's, then the next K-1) and compare the means")
       .Output(&out_dir, "write DIR/compare.json, the two scenarios and manifest.json", /*required=*/false)
       .Json(&json)
-      .Quiet(&quiet);
+      .Quiet(&quiet)
+      .EngineOption(&engine);
   if (!cl.Parse(args)) return kExitOk;
   if (seeds < 1 || seeds > 10000) {
     throw InputError("compare: --seeds: expected a number of seeds from 1 to 10000, found " + std::to_string(seeds));
@@ -237,7 +241,7 @@ int CompareCommand(const CommandArgs& args) {
   if (out_dir == "-") throw InputError("compare: -o - is not a directory; --json prints compare.json on standard output");
   std::optional<OutputDir> out;
   if (!out_dir.empty()) out.emplace(out_dir, "-o");
-  const Comparison cmp = RunComparison(a, b, seeds);
+  const Comparison cmp = RunComparison(a, b, seeds, engine);
   nlohmann::json report = CompareJson(files, spec_a, spec_b, cmp.ra, cmp.rb, cmp.rows);
   if (seeds > 1) report["seeds"] = seeds;  // rows: means; summaries: the first seed's runs
   if (out) WriteCompareDir(*out, report, in_a, in_b);

@@ -22,7 +22,7 @@ using planner::Runner;
 const char kCriticalUsage[] =
     "usage: mountstorm critical SCENARIO.json --axis /json/path [--queue NAME] [--from A] [--to B]\n"
     "                           [--profile NAME] [--set /json/path=value ...] [--json] [--jobs N]\n"
-    "                           [--engine messages|trains]\n"
+    "                           [--engine trains|messages]\n"
     "\n"
     "The smallest integer value of the axis (e.g. /workload/0/count, the size of the storm) at which\n"
     "the system fails: a queue refuses something, a message is lost, the relay disconnects a peer or\n"
@@ -90,7 +90,7 @@ int CriticalCommand(const std::vector<std::string>& args) {
   planner::CriticalQuery q;
   q.queue = planner::kSystem;
   CommandLine cl("critical", kCriticalUsage);
-  Engine engine = Engine::kMessages;
+  Engine engine = Engine::kTrains;
   cl.Scenario(&scenario).Overrides(&sets).Json(&json).Jobs(&jobs).EngineOption(&engine);
   cl.RequiredText("axis", &q.axis, "JSON path of the integer value to search, e.g. /workload/0/count")
       .Text("queue", &q.queue, "the queue that must not overflow (a key of summary.json \"queues\"; default: the whole system)")

@@ -20,6 +20,7 @@ using planner::Runner;
 
 const char kHeadroomUsage[] =
     "usage: mountstorm headroom SCENARIO.json [--profile NAME] [--set /json/path=value ...] [--json]\n"
+    "                          [--engine trains|messages]\n"
     "\n"
     "Runs the scenario once and shows how close every bounded queue came to its limit: the peak as\n"
     "a fraction of the limit, when, refusals and time at the limit, highest fraction first (queues\n"
@@ -120,11 +121,12 @@ int HeadroomCommand(const std::vector<std::string>& args) {
   std::string scenario;
   std::vector<std::string> sets;
   bool json = false;
+  Engine engine = Engine::kTrains;
   CommandLine cl("headroom", kHeadroomUsage);
-  cl.Scenario(&scenario).Overrides(&sets).Json(&json);
+  cl.Scenario(&scenario).Overrides(&sets).Json(&json).EngineOption(&engine);
   if (!cl.Parse(args)) return kExitOk;
   const Base b = planner::LoadBase(scenario, sets);
-  const planner::Headroom h = planner::AnalyzeHeadroom(b.scenario);
+  const planner::Headroom h = planner::AnalyzeHeadroom(b.scenario, engine);
   if (json) {
     std::cout << HeadroomJson(h, b).dump(2) << "\n";
   } else {

@@ -26,7 +26,7 @@ namespace {
 
 const char kRunUsage[] =
     "usage: mountstorm run SCENARIO.json -o DIR [--seed N] [--profile NAME] [--mountinfo FILE]\n"
-    "                      [--set /json/path=value ...] [--engine messages|trains]\n"
+    "                      [--set /json/path=value ...] [--engine trains|messages]\n"
     "                      [--trace FILE [--trace-text] [--trace-window T0:T1] [--trace-max N]]\n"
     "                      [--max-events N] [--max-sim-time-s S] [--max-memory-mib M]\n"
     "                      [--measures] [--drops FILE.csv]\n"
@@ -204,7 +204,7 @@ int RunCommand(const CommandArgs& args) {
   RunBudget budget;
   bool quiet = false, json = false, measures = false;
   std::optional<std::string> drops;
-  Engine engine = Engine::kMessages;
+  Engine engine = Engine::kTrains;
   CommandLine cl("run", kRunUsage);
   cl.Scenario(&scenario_path)
       .Output(&out_dir, "directory for summary.json, curves.csv, events.csv, scenario.json and manifest.json "

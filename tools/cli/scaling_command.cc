@@ -22,7 +22,7 @@ const char kScalingUsage[] =
     "usage: mountstorm scaling SCENARIO.json --axis /json/path --from A --to B [--points K]\n"
     "                          [--queue NAME] [--limits L1,L2,...] [--profile NAME]\n"
     "                          [--set /json/path=value ...] [--json] [--jobs N]\n"
-    "                          [--engine messages|trains]\n"
+    "                          [--engine trains|messages]\n"
     "\n"
     "How the storm scales. Runs K (default 8) log-spaced integer values of the axis from A to B and\n"
     "fits log(messages) = c + k log(N) by least squares, messages being what PID 1 produced (sent +\n"
@@ -146,7 +146,7 @@ int ScalingCommand(const std::vector<std::string>& args) {
   std::optional<std::string> limits_text;
   planner::ScalingQuery q;
   CommandLine cl("scaling", kScalingUsage);
-  Engine engine = Engine::kMessages;
+  Engine engine = Engine::kTrains;
   cl.Scenario(&scenario).Overrides(&sets).Json(&json).Jobs(&jobs).EngineOption(&engine);
   cl.RequiredText("axis", &q.axis, "JSON path of the storm size, e.g. /workload/0/count")
       .RequiredInteger("from", &q.from, "smallest value (at least 1)")

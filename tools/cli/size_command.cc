@@ -20,7 +20,7 @@ using planner::Runner;
 
 const char kSizeUsage[] =
     "usage: mountstorm size SCENARIO.json --queue NAME [--max M] [--profile NAME]\n"
-    "                       [--set /json/path=value ...] [--json] [--engine messages|trains]\n"
+    "                       [--set /json/path=value ...] [--json] [--engine trains|messages]\n"
     "\n"
     "The smallest limit of the queue with which it refuses nothing in the scenario (for\n"
     "dbus.in.<peer>: spends no time at its limit), and the memory that limit implies. Runs once with\n"
@@ -193,7 +193,7 @@ int SizeCommand(const std::vector<std::string>& args) {
   bool json = false;
   std::optional<std::int64_t> max;
   CommandLine cl("size", kSizeUsage);
-  Engine engine = Engine::kMessages;
+  Engine engine = Engine::kTrains;
   cl.Scenario(&scenario).Overrides(&sets).Json(&json).EngineOption(&engine);
   cl.RequiredText("queue", &queue, "the queue to size (a key of summary.json \"queues\"), e.g. systemd.wqueue")
       .Integer("max", &max, "largest limit to consider (default: the largest the scenario accepts)");

@@ -59,7 +59,7 @@ struct TargetCiArgs {
 };
 
 const char kSweepUsage[] =
-      "usage: mountstorm sweep SWEEP.json -o DIR [--jobs N] [--shard I/N] [--engine messages|trains]\n"
+      "usage: mountstorm sweep SWEEP.json -o DIR [--jobs N] [--shard I/N] [--engine trains|messages]\n"
       "                        [--target-ci REL [--max-seeds K] [--ci-outcome NAME ...]]\n"
       "\n"
       "Runs every point and replication of a sweep (docs/SWEEPS.md) on N threads and writes\n"

@@ -123,8 +123,10 @@ std::string HeadroomAnswer(const Headroom& h) {
 
 }  // namespace
 
-Headroom AnalyzeHeadroom(const Scenario& s) {
-  const RunResult r = RunScenario(s);
+Headroom AnalyzeHeadroom(const Scenario& s, Engine engine) {
+  RunOptions options;
+  options.engine = engine;
+  const RunResult r = RunScenario(s, options);
   Headroom h;
   h.end_time_s = ToSeconds(r.end_time);
   h.active_from_s = std::min(FirstOperationTime(s), h.end_time_s);

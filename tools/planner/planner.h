@@ -63,7 +63,7 @@ class Runner {
   // `engine`: how the runs are simulated (mountstorm/run.h); the answers are the same.
   // `progress`, if given, is told the number of runs made after each one (the commands pass a
   // line on stderr for a person at a terminal).
-  Runner(Base base, int jobs, Engine engine = Engine::kMessages, Progress* progress = nullptr);
+  Runner(Base base, int jobs, Engine engine = Engine::kTrains, Progress* progress = nullptr);
   const Base& base() const { return base_; }
   int jobs() const { return jobs_; }
   // The result of the base with `a` applied (without its curves and events).
@@ -164,7 +164,7 @@ struct Headroom {
   SystemVerdict system;  // the whole pipeline
   std::string answer;
 };
-Headroom AnalyzeHeadroom(const Scenario& s);
+Headroom AnalyzeHeadroom(const Scenario& s, Engine engine = Engine::kTrains);
 // When the run's first workload operation is due (0 if there is none).
 double FirstOperationTime(const Scenario& s);
 

@@ -40,7 +40,7 @@ struct SweepOptions {
   int shard = 0;       // this process runs the runs whose index % shards == shard
   int shards = 1;
   bool progress = false;  // a progress line on stderr
-  Engine engine = Engine::kMessages;  // the results are the same with either
+  Engine engine = Engine::kTrains;  // the results are the same with either
   // Called once the shard's runs and those already done are known, before any run: what a person
   // wants to see first (ran is still 0).
   std::function<void(const SweepReport&)> started;
