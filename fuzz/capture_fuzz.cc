@@ -11,9 +11,11 @@
 
 namespace {
 
-// The file of this process, removed when it exits.
+// The file of this process, removed when it exits: in memory (/dev/shm) where there is one, since
+// it is rewritten for every input and a file system on disk costs more than the parsing.
+std::string CaptureDir() { return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"; }
 struct CaptureFile {
-  const std::string path = "/tmp/mountstorm-capture-fuzz-" + std::to_string(getpid()) + ".pcapng";
+  const std::string path = CaptureDir() + "/mountstorm-capture-fuzz-" + std::to_string(getpid()) + ".pcapng";
   ~CaptureFile() { unlink(path.c_str()); }
 };
 
