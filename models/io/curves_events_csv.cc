@@ -1,6 +1,7 @@
 // curves.csv and events.csv: a RunResult's curves and event log as CSV, and read back
 // (mountstorm/result_files.h; the columns are described in docs/OUTPUTS.md).
 #include <charconv>
+#include <limits>
 #include <string>
 
 #include "mountstorm/csv.h"
@@ -21,8 +22,12 @@ Time ParseTime(const std::string& text, const std::string& where) {
     if (d.empty() || d.size() > 12 || d.find_first_not_of("0123456789") != std::string::npos) return false;
     return std::from_chars(d.data(), d.data() + d.size(), *out).ec == std::errc();
   };
-  if (!digits(whole, &s) || frac.size() > 9 || (!frac.empty() && !digits(frac, &f))) {
-    throw InputError(where + ": expected a time in seconds such as 1.250, found \"" + text + "\"");
+  // A Time holds 292 years of nanoseconds; summary.json's times go up to the same bound.
+  constexpr std::int64_t kMaxWholeSeconds = 9'000'000'000;
+  static_assert(kMaxWholeSeconds < (std::numeric_limits<Time>::max() - kSecond) / kSecond);
+  if (!digits(whole, &s) || s > kMaxWholeSeconds || frac.size() > 9 || (!frac.empty() && !digits(frac, &f))) {
+    throw InputError(where + ": expected a time in seconds such as 1.250 (at most " + std::to_string(kMaxWholeSeconds) +
+                     " s), found \"" + text + "\"");
   }
   for (std::size_t k = frac.size(); k < 9; ++k) f *= 10;
   return s * kSecond + f;
