@@ -132,19 +132,23 @@ void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, StepClock& step)
   sender.incoming.Add(step.now(), m.bytes);
 
   scratch_recipients_.clear();
+  const std::vector<std::uint32_t>* recipients = &scratch_recipients_;
   std::uint32_t rules_scanned = 0;
   if (m.destination != kBroadcast) {
     if (m.destination < connection_of_peer_.size() && connection_of_peer_[m.destination] >= 0) {
       scratch_recipients_.push_back(static_cast<std::uint32_t>(connection_of_peer_[m.destination]));
     }
+  } else if (const std::vector<std::uint32_t>* all = routes_.RecipientsOfAll(m.sender, m.member, &rules_scanned);
+             all != nullptr && monitors_.empty()) {
+    recipients = all;  // the route's own list: no copy per message
   } else {
     rules_scanned = routes_.Recipients(m.sender, m.member, m.object, *paths_, &scratch_recipients_);
   }
-  // bus_transaction_capture(): every monitor gets a copy too.
+  // bus_transaction_capture(): every monitor gets a copy too (then `recipients` is the scratch list).
   for (std::uint32_t mon : monitors_) {
     if (mon != from) scratch_recipients_.push_back(mon);
   }
-  std::size_t n = scratch_recipients_.size();
+  std::size_t n = recipients->size();
   step.Spend(params_.route_base + params_.route_per_rule * static_cast<Duration>(rules_scanned) +
            (n > 1 ? params_.route_per_extra_recipient * static_cast<Duration>(n - 1) : 0));
   Time t = step.now();
@@ -152,7 +156,7 @@ void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, StepClock& step)
   ++routed_;
 
   int delivered = 0;
-  for (std::uint32_t r : scratch_recipients_) {
+  for (std::uint32_t r : *recipients) {
     Connection& to = *connections_[r];
     // bus_context_check_security_policy(): outgoing_size > max_outgoing_bytes rejects.
     if (to.outgoing.gauge().at_limit()) {

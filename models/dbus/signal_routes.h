@@ -28,6 +28,15 @@ class SignalRoutes {
   // rules the daemon scans for it (those filed under the message's type and interface).
   std::uint32_t Recipients(std::uint16_t sender, Member member, std::uint32_t object, const ObjectPaths& paths,
                            std::vector<std::uint32_t>* out) const;
+  // The same without a copy where the unit's object cannot matter: the recipients of every signal
+  // `member` from `sender`, when no rule for it names a unit's path (null otherwise: then ask
+  // Recipients()), and in *rules_scanned what Recipients() returns.
+  const std::vector<std::uint32_t>* RecipientsOfAll(std::uint16_t sender, Member member,
+                                                    std::uint32_t* rules_scanned) const {
+    const Route& route = routes_[static_cast<std::size_t>(sender) * kMemberCount + static_cast<std::size_t>(member)];
+    *rules_scanned = route.rules_scanned;
+    return route.unit_rules.empty() ? &route.recipients : nullptr;
+  }
 
  private:
   struct UnitRule {
