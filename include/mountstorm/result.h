@@ -283,7 +283,8 @@ struct RunResult {
   std::uint64_t events = 0;  // simulation events run (by the per-message engine: the same in both)
   // The engine that ran ("messages" or "trains"), and the events it took from its event list:
   // in the train engine fewer than `events`, which counts those it ran in place too. Not written
-  // to summary.json (the files are the same whichever engine ran).
+  // to summary.json (the files are the same whichever engine ran), so a summary read back says
+  // "messages" unless it is an older file that named the engine.
   std::string engine = "messages";
   std::uint64_t engine_events = 0;
 

@@ -8,12 +8,18 @@
 #ifndef MOUNTSTORM_INCLUDE_RESULT_FILES_H_
 #define MOUNTSTORM_INCLUDE_RESULT_FILES_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "mountstorm/result.h"
 
 namespace mountstorm {
+
+// The largest time, in whole seconds, a result file may give (summary.json, curves.csv,
+// events.csv): well inside the 292 years of nanoseconds a Time holds, so reading one back is
+// defined; anything later is refused as bad input.
+inline constexpr std::int64_t kMaxResultFileSeconds = 9'000'000'000;
 
 // summary.json: every field of `r` but its curves and events.
 std::string SummaryJsonText(const RunResult& r);

@@ -22,11 +22,9 @@ Time ParseTime(const std::string& text, const std::string& where) {
     if (d.empty() || d.size() > 12 || d.find_first_not_of("0123456789") != std::string::npos) return false;
     return std::from_chars(d.data(), d.data() + d.size(), *out).ec == std::errc();
   };
-  // A Time holds 292 years of nanoseconds; summary.json's times go up to the same bound.
-  constexpr std::int64_t kMaxWholeSeconds = 9'000'000'000;
-  static_assert(kMaxWholeSeconds < (std::numeric_limits<Time>::max() - kSecond) / kSecond);
-  if (!digits(whole, &s) || s > kMaxWholeSeconds || frac.size() > 9 || (!frac.empty() && !digits(frac, &f))) {
-    throw InputError(where + ": expected a time in seconds such as 1.250 (at most " + std::to_string(kMaxWholeSeconds) +
+  static_assert(kMaxResultFileSeconds < (std::numeric_limits<Time>::max() - kSecond) / kSecond);
+  if (!digits(whole, &s) || s > kMaxResultFileSeconds || frac.size() > 9 || (!frac.empty() && !digits(frac, &f))) {
+    throw InputError(where + ": expected a time in seconds such as 1.250 (at most " + std::to_string(kMaxResultFileSeconds) +
                      " s), found \"" + text + "\"");
   }
   for (std::size_t k = frac.size(); k < 9; ++k) f *= 10;

@@ -199,7 +199,9 @@ class Reader {
   // that converting it is defined and a plot's axis is not drawn from garbage.
   Time Seconds(const std::string& key) const {
     const double s = Number(key);
-    if (!(s >= 0 && s <= kMaxSeconds)) Fail(path_ + "/" + key, "a time in seconds from 0 to 9000000000", At(key));
+    if (!(s >= 0 && s <= static_cast<double>(kMaxResultFileSeconds))) {
+      Fail(path_ + "/" + key, "a time in seconds from 0 to " + std::to_string(kMaxResultFileSeconds), At(key));
+    }
     return FromSeconds(s);
   }
   std::optional<Time> SecondsOrNull(const std::string& key) const {
@@ -212,7 +214,6 @@ class Reader {
     return v.get<std::string>();
   }
   bool Has(const std::string& key) const { return value_.contains(key); }
-  static constexpr double kMaxSeconds = 9e9;
   const Json& value() const { return value_; }
   const std::string& path() const { return path_; }
   const std::string& origin() const { return origin_; }
