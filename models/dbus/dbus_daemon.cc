@@ -138,8 +138,8 @@ void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, StepClock& step)
     if (m.destination < connection_of_peer_.size() && connection_of_peer_[m.destination] >= 0) {
       scratch_recipients_.push_back(static_cast<std::uint32_t>(connection_of_peer_[m.destination]));
     }
-  } else if (const std::vector<std::uint32_t>* all = routes_.RecipientsOfAll(m.sender, m.member, &rules_scanned);
-             all != nullptr && monitors_.empty()) {
+  } else if (const std::vector<std::uint32_t>* all =
+                 monitors_.empty() ? routes_.RecipientsOfAll(m.sender, m.member, &rules_scanned) : nullptr) {
     recipients = all;  // the route's own list: no copy per message
   } else {
     rules_scanned = routes_.Recipients(m.sender, m.member, m.object, *paths_, &scratch_recipients_);

@@ -45,7 +45,7 @@ void SignalRoutes::BuildRoute(const BusTopology& topology, std::uint16_t sender,
 
 std::uint32_t SignalRoutes::Recipients(std::uint16_t sender, Member member, std::uint32_t object,
                                        const ObjectPaths& paths, std::vector<std::uint32_t>* out) const {
-  const Route& route = routes_[static_cast<std::size_t>(sender) * kMemberCount + static_cast<std::size_t>(member)];
+  const Route& route = RouteOf(sender, member);
   *out = route.recipients;
   if (!route.unit_rules.empty()) {
     const std::string path = paths.UnitPath(object);

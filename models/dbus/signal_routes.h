@@ -33,7 +33,7 @@ class SignalRoutes {
   // Recipients()), and in *rules_scanned what Recipients() returns.
   const std::vector<std::uint32_t>* RecipientsOfAll(std::uint16_t sender, Member member,
                                                     std::uint32_t* rules_scanned) const {
-    const Route& route = routes_[static_cast<std::size_t>(sender) * kMemberCount + static_cast<std::size_t>(member)];
+    const Route& route = RouteOf(sender, member);
     *rules_scanned = route.rules_scanned;
     return route.unit_rules.empty() ? &route.recipients : nullptr;
   }
@@ -51,6 +51,10 @@ class SignalRoutes {
   };
   void BuildRoute(const BusTopology& topology, std::uint16_t sender, Member member,
                   const std::vector<const std::vector<MatchRule>*>& rules, Route* route);
+
+  const Route& RouteOf(std::uint16_t sender, Member member) const {
+    return routes_[static_cast<std::size_t>(sender) * kMemberCount + static_cast<std::size_t>(member)];
+  }
 
   std::vector<Route> routes_;  // [peer * kMemberCount + member]
 };
