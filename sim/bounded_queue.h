@@ -53,9 +53,12 @@ class BoundedQueue {
 
   // REQUIRES: !empty().
   T Pop(Time t) {
-    Entry e = items_.PopFront();
-    gauge_.Remove(t, e.amount);
-    return e.item;
+    Entry& e = items_.front();
+    T item = std::move(e.item);
+    const std::int64_t amount = e.amount;
+    items_.DropFront();
+    gauge_.Remove(t, amount);
+    return item;
   }
 
  private:

@@ -62,6 +62,12 @@ void QueueGauge::RecordInNewInterval(Time t, std::int64_t before) {
   LoadInterval();
 }
 
+void QueueGauge::RecordPassInNewInterval(Time t, std::int64_t top) {
+  FlushInterval(level_);
+  recorder_->Record(column_, t, top);
+  LoadInterval();
+}
+
 void QueueGauge::BelowZero() { throw InternalError("internal error: queue level below zero"); }
 
 void QueueGauge::LimitCrossed(Time t, bool was_at_limit) {

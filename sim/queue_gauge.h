@@ -73,6 +73,23 @@ class QueueGauge {
     if (level_ == 0 && amount > 0) Drained(std::max(t, latest_));
     Changed(t, was_at_limit, level_ + amount);
   }
+  // An item that comes and goes at the same time t: exactly Add(t, amount) then Remove(t, amount),
+  // with one stamp, and nothing for the area (the item held the level for no time).
+  void Pass(Time t, std::int64_t amount) {
+    const bool was_at_limit = at_limit();
+    t = Stamp(t);
+    if (run_open_) ++accepted_in_run_;
+    const std::int64_t top = level_ + amount;
+    if (top > peak_) {
+      peak_ = top;
+      peak_time_ = t;
+    }
+    if (t >= interval_end_) RecordPassInNewInterval(t, top);
+    interval_max_ = std::max(interval_max_, top);
+    if (!was_at_limit && top >= at_limit_from_) at_limit_since_ = t;  // entered and left at t
+    removed_ += amount;
+    if (level_ == 0 && amount > 0) Drained(t);
+  }
   // Counts an item the queue refused at time t.
   void Refuse(Time t);
   // Trains (sim/train.h): exactly what times.count calls of Add(), Remove() or Refuse() at
@@ -135,6 +152,8 @@ class QueueGauge {
   [[noreturn]] static void BelowZero();
   // A change at t (stamped) that falls beyond the sample interval in progress.
   void RecordInNewInterval(Time t, std::int64_t before);
+  // Pass() at t (stamped), beyond the interval in progress, the level rising to `top` and back.
+  void RecordPassInNewInterval(Time t, std::int64_t top);
   // Hands the recorder the interval in progress, the level being `level` (before a change).
   void FlushInterval(std::int64_t level);
   // Takes the recorder's interval in progress back.

@@ -37,6 +37,12 @@ class RingBuffer {
     return value;
   }
 
+  // Drops the first value without copying it out: read front() first. REQUIRES: !empty().
+  void DropFront() {
+    head_ = (head_ + 1) & (slots_.size() - 1);
+    --size_;
+  }
+
   // REQUIRES: i < size(). Element i counted from the front.
   T& operator[](std::size_t i) { return slots_[(head_ + i) & (slots_.size() - 1)]; }
   const T& operator[](std::size_t i) const { return slots_[(head_ + i) & (slots_.size() - 1)]; }

@@ -106,6 +106,37 @@ TEST_CASE("a train leaves a gauge and its curve and area and refusal runs as the
   }
 }
 
+TEST_CASE("an item that passes leaves a gauge and its curve and area as an add and a remove at one time do", "[sim][train]") {
+  Draw d(16);
+  const LimitRule rules[] = {LimitRule::kRefuseAtLimit, LimitRule::kRefuseAboveLimit, LimitRule::kNone};
+  for (int run = 0; run < 4000; ++run) {
+    Twin t(d.Between(0, 60), rules[d.Between(0, 2)], d.Between(1, 20));
+    Time clock = 0;
+    const std::int64_t steps = d.Between(1, 12);
+    for (std::int64_t k = 0; k < steps; ++k) {
+      if (d.Between(0, 1) == 0) {
+        ApplyRandom(t, d, &clock);
+      } else {
+        const Time at = std::max<Time>(0, clock + d.Between(-6, 6));  // sometimes before the latest stamp
+        const std::int64_t amount = d.Between(0, 30);
+        t.items.Add(at, amount);
+        t.items.Remove(at, amount);
+        t.trains.Pass(at, amount);
+        clock = std::max(clock, at);
+      }
+      CheckSame(t);
+    }
+    const Time end = clock + d.Between(0, 30);
+    t.items.Finish(end);
+    t.trains.Finish(end);
+    t.items_recorder.Finish(end);
+    t.trains_recorder.Finish(end);
+    CheckSame(t);
+    REQUIRE(t.trains_recorder.maxima(0) == t.items_recorder.maxima(0));
+    REQUIRE(t.trains.area().run() == t.items.area().run());
+  }
+}
+
 TEST_CASE("Accepts counts the items back-to-back TryPush calls would take", "[sim][train]") {
   Draw d(15);
   const LimitRule rules[] = {LimitRule::kRefuseAtLimit, LimitRule::kRefuseAboveLimit, LimitRule::kNone};

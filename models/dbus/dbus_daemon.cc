@@ -128,7 +128,7 @@ void DbusDaemon::ReadFrom(std::uint32_t c, StepClock& step) {
 void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, StepClock& step) {
   Connection& sender = *connections_[from];
   ++sender.received[static_cast<int>(m.member)];
-  std::uint32_t live = AllocLive(from, m.bytes);
+  LiveRef live{from};  // taken only if a copy waits in a queue
   sender.incoming.Add(step.now(), m.bytes);
 
   scratch_recipients_.clear();
@@ -160,41 +160,53 @@ void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, StepClock& step)
     Connection& to = *connections_[r];
     // bus_context_check_security_policy(): outgoing_size > max_outgoing_bytes rejects.
     if (to.outgoing.gauge().at_limit()) {
-      to.outgoing.gauge().Refuse(t);
-      ++to.dropped[static_cast<int>(m.member)];
-      if (m.type == MessageType::kMethodCall) {
-        // bus_dispatch(): the caller gets org.freedesktop.DBus.Error.LimitsExceeded.
-        Message error = NewMessage(*sizes_, Member::kError, MessageType::kError, topology_->daemon, m.serial);
-        error.error = ErrorName::kLimitsExceeded;
-        error.destination = m.sender;
-        std::uint32_t error_live = AllocLive(kBusDriver, error.bytes);
-        Deliver(from, error, error_live, t);
-        ReleaseLive(error_live, t);
-      }
+      Reject(from, r, m, t);
       continue;
     }
-    Deliver(r, m, live, t);
+    Deliver(r, m, &live, t);
     ++delivered;
   }
   if (tap_ != nullptr && tap_->Wants(t)) tap_->Routed(DescribeRouted(t, m, delivered, *topology_, *paths_));
   // Routing is done; a message routed nowhere (or dropped everywhere) is freed here.
-  ReleaseLive(live, t);
+  Release(live, m.bytes, t);
 }
 
-void DbusDaemon::Deliver(std::uint32_t to, const Message& m, std::uint32_t live, Time t) {
+void DbusDaemon::Reject(std::uint32_t from, std::uint32_t to, const Message& m, Time t) {
+  Connection& conn = *connections_[to];
+  conn.outgoing.gauge().Refuse(t);
+  ++conn.dropped[static_cast<int>(m.member)];
+  if (m.type != MessageType::kMethodCall) return;
+  // bus_dispatch(): the caller gets org.freedesktop.DBus.Error.LimitsExceeded.
+  Message error = NewMessage(*sizes_, Member::kError, MessageType::kError, topology_->daemon, m.serial);
+  error.error = ErrorName::kLimitsExceeded;
+  error.destination = m.sender;
+  LiveRef error_live{kBusDriver};
+  Deliver(from, error, &error_live, t);
+  Release(error_live, error.bytes, t);
+}
+
+void DbusDaemon::Release(const LiveRef& live, std::uint32_t bytes, Time t) {
+  if (live.slot != kNoSlot) {
+    ReleaseLive(live.slot, t);
+  } else if (live.sender != kBusDriver) {
+    connections_[live.sender]->incoming.Remove(t, bytes);  // what ReleaseLive() of its last reference does
+  }
+}
+
+void DbusDaemon::Deliver(std::uint32_t to, const Message& m, LiveRef* live, Time t) {
   Connection& conn = *connections_[to];
   if (sim()->run_in_place() && conn.outgoing.empty() && conn.out->has_room()) {
     // The train engine: WriteOut() below would take the copy straight back out of the empty
     // queue (its first message always goes) and drop the reference it took: the queue's gauge
     // sees it pass at t, and the message goes to the socket.
-    conn.outgoing.gauge().Add(t, m.bytes);
-    conn.outgoing.gauge().Remove(t, m.bytes);
+    conn.outgoing.gauge().Pass(t, m.bytes);
     conn.out->Write(t, m);
     ++conn.delivered[static_cast<int>(m.member)];
     return;
   }
-  conn.outgoing.Push(t, Connection::Queued{m, live}, m.bytes);
-  ++live_[live].refs;
+  if (live->slot == kNoSlot) live->slot = AllocLive(live->sender, m.bytes);
+  conn.outgoing.Push(t, Connection::Queued{m, live->slot}, m.bytes);
+  ++live_[live->slot].refs;
   WriteOut(to, t);
 }
 

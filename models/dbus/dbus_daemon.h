@@ -98,11 +98,23 @@ class DbusDaemon : public Relay {
     std::uint32_t sender;  // connection index, or kBusDriver
   };
   static constexpr std::uint32_t kBusDriver = 0xffffffffu;  // messages the bus itself sends
+  static constexpr std::uint32_t kNoSlot = 0xffffffffu;
+  // A message being routed: its sender (connection index or kBusDriver) and its slot in live_,
+  // taken only once a copy has to wait in an outgoing queue (kNoSlot until then).
+  struct LiveRef {
+    std::uint32_t sender;
+    std::uint32_t slot = kNoSlot;
+  };
 
   void ReadFrom(std::uint32_t c, StepClock& step);
   void Dispatch(std::uint32_t from, const Message& m, StepClock& step);
+  // The copy for connection `to` is refused: its outgoing queue is full (a method call's caller
+  // gets an error back).
+  void Reject(std::uint32_t from, std::uint32_t to, const Message& m, Time t);
   void WriteOut(std::uint32_t c, Time t);
-  void Deliver(std::uint32_t to, const Message& m, std::uint32_t live, Time t);
+  void Deliver(std::uint32_t to, const Message& m, LiveRef* live, Time t);
+  // The dispatcher's own reference is dropped: the message is freed unless a copy still waits.
+  void Release(const LiveRef& live, std::uint32_t bytes, Time t);
   std::uint32_t AllocLive(std::uint32_t sender, std::uint32_t bytes);
   void ReleaseLive(std::uint32_t slot, Time t);
 

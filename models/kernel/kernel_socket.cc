@@ -30,7 +30,6 @@ void KernelSocket::Write(Time ready, const Message& m) {
   Entry& e = entries_.NewBack();
   e.message = m;
   e.ready = ready;
-  e.charged = charged;
   gauge_.Add(ready, charged);
   if (was_empty && reader_ != nullptr) reader_->WakeAt(ready);
 }
@@ -38,20 +37,21 @@ void KernelSocket::Write(Time ready, const Message& m) {
 Message KernelSocket::Read(Time t) {
   Check(readable(t), "read of a message not yet written");
   bool was_writable = writable();
-  Entry e = entries_.PopFront();
+  Message m = entries_.front().message;
+  entries_.DropFront();
   ++reads_;
-  gauge_.Remove(t, e.charged);
+  gauge_.Remove(t, SkbTruesize(*sizes_, m.bytes));
   if (((!was_writable && writable()) || wake_writer_on_read_) && writer_ != nullptr) writer_->WakeAt(t);
   wake_writer_on_read_ = false;
-  return e.message;
+  return m;
 }
 
 MemberCounts KernelSocket::Reset(Time t) {
   MemberCounts discarded{};
   while (!entries_.empty()) {
-    Entry e = entries_.PopFront();
-    gauge_.Remove(t, e.charged);
-    ++discarded[static_cast<int>(e.message.member)];
+    const Message m = entries_.PopFront().message;
+    gauge_.Remove(t, SkbTruesize(*sizes_, m.bytes));
+    ++discarded[static_cast<int>(m.member)];
   }
   ++epoch_;
   if (writer_ != nullptr) writer_->WakeAt(t);

@@ -71,10 +71,10 @@ class KernelSocket {
   const QueueGauge& gauge() const { return gauge_; }
 
  private:
+  // 32 bytes: the charge is computed again from message.bytes when the message is read.
   struct Entry {
     Message message;
     Time ready;
-    std::int64_t charged;
   };
   const MessageSizeParams* sizes_;
   RingBuffer<Entry> entries_;
