@@ -82,6 +82,17 @@ void ApplyRandom(Twin& t, Draw& d, Time* clock) {
   if (times.count > 0) *clock = std::max(*clock, times.last());
 }
 
+// Ends both gauges and recorders at `end`; then the curves and areas must be the same too.
+void FinishAndCheckSame(Twin& t, Time end) {
+  t.items.Finish(end);
+  t.trains.Finish(end);
+  t.items_recorder.Finish(end);
+  t.trains_recorder.Finish(end);
+  CheckSame(t);
+  REQUIRE(t.trains_recorder.maxima(0) == t.items_recorder.maxima(0));
+  REQUIRE(t.trains.area().run() == t.items.area().run());
+}
+
 }  // namespace
 
 TEST_CASE("a train leaves a gauge and its curve and area and refusal runs as the same items one by one do", "[sim][train]") {
@@ -95,14 +106,7 @@ TEST_CASE("a train leaves a gauge and its curve and area and refusal runs as the
       ApplyRandom(t, d, &clock);
       CheckSame(t);
     }
-    const Time end = clock + d.Between(0, 30);
-    t.items.Finish(end);
-    t.trains.Finish(end);
-    t.items_recorder.Finish(end);
-    t.trains_recorder.Finish(end);
-    CheckSame(t);
-    REQUIRE(t.trains_recorder.maxima(0) == t.items_recorder.maxima(0));
-    REQUIRE(t.trains.area().run() == t.items.area().run());
+    FinishAndCheckSame(t, clock + d.Between(0, 30));
   }
 }
 
@@ -126,14 +130,7 @@ TEST_CASE("an item that passes leaves a gauge and its curve and area as an add a
       }
       CheckSame(t);
     }
-    const Time end = clock + d.Between(0, 30);
-    t.items.Finish(end);
-    t.trains.Finish(end);
-    t.items_recorder.Finish(end);
-    t.trains_recorder.Finish(end);
-    CheckSame(t);
-    REQUIRE(t.trains_recorder.maxima(0) == t.items_recorder.maxima(0));
-    REQUIRE(t.trains.area().run() == t.items.area().run());
+    FinishAndCheckSame(t, clock + d.Between(0, 30));
   }
 }
 
