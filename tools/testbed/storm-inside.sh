@@ -73,9 +73,12 @@ phase)
             echo "op $i ${tb[i]} ${ta[i]}"
         done
         echo "end $t_end"
-        # CPU of the loop itself: bash's user/system time, then that of its children (mount)
-        echo "times $(times | tr '\n' ' ')"
+        # CPU of the loop itself: bash's user/system time, then that of its children (mount).
+        # `times` must run in this shell: in a pipeline or $(...) it would report a subshell's.
+        times >"$timesfile.cpu"
+        echo "times $(tr '\n' ' ' <"$timesfile.cpu")"
     } >"$timesfile"
+    rm -f "$timesfile.cpu"
     ;;
 *)
     die "unknown command '${cmd}' (expected prepare, warmup or phase)"
