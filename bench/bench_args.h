@@ -5,7 +5,10 @@
 #define MOUNTSTORM_BENCH_BENCH_ARGS_H_
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace mountstorm::bench {
@@ -43,6 +46,16 @@ class ArgReader {
     if (has_value_) return value_;
     if (i_ + 1 >= argc_) usage_(arg_ + " needs a value");
     return argv_[++i_];
+  }
+  // The flag's value as an integer from 1 to `max`.
+  std::uint64_t Count(std::uint64_t max) {
+    const std::string text = Value();
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || v == 0 || v > max) {
+      usage_(arg_ + " wants an integer from 1 to " + std::to_string(max) + ", got '" + text + "'");
+    }
+    return v;
   }
 
  private:

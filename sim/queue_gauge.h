@@ -58,11 +58,24 @@ class QueueGauge {
   // True if the queue refuses (or, for a blocking limit, stops accepting) a new item now.
   bool at_limit() const { return level_ >= at_limit_from_; }
 
+  // Add and Remove: REQUIRES amount >= 0. A rise can only raise the peak and the interval's
+  // maximum and reach the limit; a fall can only leave it.
   void Add(Time t, std::int64_t amount) {
     const bool was_at_limit = at_limit();
     level_ += amount;
     if (run_open_) ++accepted_in_run_;
-    Changed(t, was_at_limit, level_ - amount);
+    t = Stamp(t);
+    if (level_ > peak_) {
+      peak_ = level_;
+      peak_time_ = t;
+    }
+    if (!was_at_limit && at_limit()) LimitCrossed(t, false);
+    if (t < interval_end_) {
+      interval_max_ = std::max(interval_max_, level_);
+    } else {
+      RecordInNewInterval(t, level_ - amount);
+    }
+    if (area_) area_->Set(t, level_);
   }
   // REQUIRES: amount <= level().
   void Remove(Time t, std::int64_t amount) {
@@ -71,7 +84,10 @@ class QueueGauge {
     level_ -= amount;
     removed_ += amount;
     if (level_ == 0 && amount > 0) Drained(std::max(t, latest_));
-    Changed(t, was_at_limit, level_ + amount);
+    t = Stamp(t);
+    if (was_at_limit && !at_limit()) LimitCrossed(t, true);
+    if (t >= interval_end_) RecordInNewInterval(t, level_ + amount);  // (inside it, the maximum stays)
+    if (area_) area_->Set(t, level_);
   }
   // An item that comes and goes at the same time t: exactly Add(t, amount) then Remove(t, amount),
   // with one stamp, and nothing for the area (the item held the level for no time).
@@ -131,21 +147,6 @@ class QueueGauge {
   std::int64_t AddsToLimit(std::int64_t level, std::int64_t amount) const;
   // Items of `amount` removed one by one from `level` (at the limit) until it is no longer.
   std::int64_t RemovesBelowLimit(std::int64_t level, std::int64_t amount) const;
-  // The level went from `before` to level() at time t.
-  void Changed(Time t, bool was_at_limit, std::int64_t before) {
-    t = Stamp(t);
-    if (level_ > peak_) {
-      peak_ = level_;
-      peak_time_ = t;
-    }
-    if (was_at_limit != at_limit()) LimitCrossed(t, was_at_limit);
-    if (t < interval_end_) {
-      interval_max_ = std::max(interval_max_, level_);
-    } else {
-      RecordInNewInterval(t, before);
-    }
-    if (area_) area_->Set(t, level_);
-  }
   void LimitCrossed(Time t, bool was_at_limit);
   void Drained(Time t);
   void SetAreaOfTrain(Time floor, const TrainTimes& times, std::int64_t before, std::int64_t step);
