@@ -40,6 +40,11 @@ class Draw {
   std::mt19937_64 rng_;
 };
 
+LimitRule RandomRule(Draw& d) {
+  const LimitRule rules[] = {LimitRule::kRefuseAtLimit, LimitRule::kRefuseAboveLimit, LimitRule::kNone};
+  return rules[d.Between(0, 2)];
+}
+
 void CheckSame(const Twin& t) {
   const QueueGauge& a = t.items;
   const QueueGauge& b = t.trains;
@@ -97,9 +102,8 @@ void FinishAndCheckSame(Twin& t, Time end) {
 
 TEST_CASE("a train leaves a gauge and its curve and area and refusal runs as the same items one by one do", "[sim][train]") {
   Draw d(14);
-  const LimitRule rules[] = {LimitRule::kRefuseAtLimit, LimitRule::kRefuseAboveLimit, LimitRule::kNone};
   for (int run = 0; run < 4000; ++run) {
-    Twin t(d.Between(0, 60), rules[d.Between(0, 2)], d.Between(1, 20));
+    Twin t(d.Between(0, 60), RandomRule(d), d.Between(1, 20));
     Time clock = 0;
     const std::int64_t trains = d.Between(1, 8);
     for (std::int64_t k = 0; k < trains; ++k) {
@@ -112,9 +116,8 @@ TEST_CASE("a train leaves a gauge and its curve and area and refusal runs as the
 
 TEST_CASE("an item that passes leaves a gauge and its curve and area as an add and a remove at one time do", "[sim][train]") {
   Draw d(16);
-  const LimitRule rules[] = {LimitRule::kRefuseAtLimit, LimitRule::kRefuseAboveLimit, LimitRule::kNone};
   for (int run = 0; run < 4000; ++run) {
-    Twin t(d.Between(0, 60), rules[d.Between(0, 2)], d.Between(1, 20));
+    Twin t(d.Between(0, 60), RandomRule(d), d.Between(1, 20));
     Time clock = 0;
     const std::int64_t steps = d.Between(1, 12);
     for (std::int64_t k = 0; k < steps; ++k) {
@@ -136,9 +139,8 @@ TEST_CASE("an item that passes leaves a gauge and its curve and area as an add a
 
 TEST_CASE("Accepts counts the items back-to-back TryPush calls would take", "[sim][train]") {
   Draw d(15);
-  const LimitRule rules[] = {LimitRule::kRefuseAtLimit, LimitRule::kRefuseAboveLimit, LimitRule::kNone};
   for (int run = 0; run < 4000; ++run) {
-    QueueGauge g("q", QueueUnit::kBytes, d.Between(0, 60), rules[d.Between(0, 2)]);
+    QueueGauge g("q", QueueUnit::kBytes, d.Between(0, 60), RandomRule(d));
     g.Add(0, d.Between(0, 70));
     const std::int64_t count = d.Between(0, 40);
     const std::int64_t amount = d.Between(0, 9);
