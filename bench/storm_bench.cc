@@ -97,11 +97,7 @@ Options ParseOptions(int argc, char** argv) {
       if (!e) Usage("--engine wants messages or trains");
       o.engine = *e;
     } else if (arg == "--reps") {
-      std::string text = a.Value();
-      char* end = nullptr;
-      long v = std::strtol(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0' || v < 1 || v > 1000) Usage("--reps wants an integer from 1 to 1000");
-      o.reps = static_cast<int>(v);
+      o.reps = static_cast<int>(a.Count(1000));
     } else if (arg.rfind("-", 0) == 0) {
       Usage("unknown argument '" + arg + "'");
     } else if (!have_scenario) {
