@@ -77,9 +77,13 @@ void DbusDaemon::ReleaseLive(std::uint32_t slot, Time t) {
   Live& l = live_[slot];
   Check(l.refs > 0, "release of a message nobody holds");
   if (--l.refs > 0) return;
-  // Finalized: every recipient has written it; it no longer counts against its sender.
-  if (l.sender != kBusDriver) connections_[l.sender]->incoming.Remove(t, l.bytes);
+  Finalize(l.sender, l.bytes, t);
   free_live_.push_back(slot);
+}
+
+void DbusDaemon::Finalize(std::uint32_t sender, std::uint32_t bytes, Time t) {
+  // Every recipient has written it: it no longer counts against its sender.
+  if (sender != kBusDriver) connections_[sender]->incoming.Remove(t, bytes);
 }
 
 Duration DbusDaemon::Step(Time now) {
@@ -188,8 +192,8 @@ void DbusDaemon::Reject(std::uint32_t from, std::uint32_t to, const Message& m, 
 void DbusDaemon::Release(const LiveRef& live, std::uint32_t bytes, Time t) {
   if (live.slot != kNoSlot) {
     ReleaseLive(live.slot, t);
-  } else if (live.sender != kBusDriver) {
-    connections_[live.sender]->incoming.Remove(t, bytes);  // what ReleaseLive() of its last reference does
+  } else {
+    Finalize(live.sender, bytes, t);  // no copy waits: the dispatcher's was the only reference
   }
 }
 

@@ -117,6 +117,8 @@ class DbusDaemon : public Relay {
   void Release(const LiveRef& live, std::uint32_t bytes, Time t);
   std::uint32_t AllocLive(std::uint32_t sender, std::uint32_t bytes);
   void ReleaseLive(std::uint32_t slot, Time t);
+  // A message's last reference is gone: its bytes leave its sender's incoming counter.
+  void Finalize(std::uint32_t sender, std::uint32_t bytes, Time t);
 
   DbusDaemonParams params_;
   const MessageSizeParams* sizes_;
