@@ -114,28 +114,6 @@ bool Server::SettleOwnWake(bool take, Time* now) {
   return true;
 }
 
-void Server::CountStep(Time start, Duration cost) {
-  busy_time_ += cost;
-  ++steps_;
-  if (busy_area_) busy_area_->Busy(start, start + cost);
-}
-
-bool Server::StepOnInPlace(Duration cost, Time next) {
-  const Time done = step_start_ + cost;
-  if (!in_step_ || own_wake_pending_ || cpus_->has_waiters() || !sim_->WouldRunInPlace(done)) return false;
-  if (next != done && !sim_->WouldRunInPlace(next)) return false;
-  Check(cost >= 0 && next >= done, "step on in place out of order");
-  CountStep(step_start_, cost);
-  sim_->RunInPlace(done);  // the step-done event; FinishStep() keeps the CPU (nobody waits)
-  if (next != done) {
-    // The step that found nothing released the CPU and armed a wake at `next`, which runs in place
-    // and takes a CPU again (one is free: nobody waits).
-    sim_->RunInPlace(next);
-    holding_since_ = next;
-  }
-  step_start_ = next;
-  return true;
-}
 
 void Server::RunStep(Time now) {
   for (;;) {

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "mountstorm/error.h"
 #include "mountstorm/time.h"
 #include "sim/level_integral.h"
 #include "sim/ring_buffer.h"
@@ -116,7 +117,10 @@ class Server : public EventTarget {
   // Step() goes on with the next step, begun at `next`, and returns that step's cost. Otherwise it
   // changes nothing and returns false. REQUIRES: StepDone() does nothing, and the step that finds
   // nothing changes nothing but its wake (the caller knows its own Step()).
-  bool StepOnInPlace(Duration cost, Time next);
+  inline bool StepOnInPlace(Duration cost, Time next);
+  // StepOnInPlace() for a caller that knows Simulator::in_place_limit() is `limit` (nothing has
+  // been scheduled since it asked): the same, without asking the event list again.
+  inline bool StepOnInPlace(Duration cost, Time next, Time limit);
   // When the step in progress began (moved on by StepOnInPlace()).
   Time step_start() const { return step_start_; }
 
@@ -141,7 +145,11 @@ class Server : public EventTarget {
   bool FinishStep(Time now);
   // A step that ran from `start` for `cost`: the busy time, the step count and, when measured, the
   // busy area. Every step is counted here, whether it ended through the event list or in place.
-  void CountStep(Time start, Duration cost);
+  void CountStep(Time start, Duration cost) {
+    busy_time_ += cost;
+    ++steps_;
+    if (busy_area_) busy_area_->Busy(start, start + cost);
+  }
   // Schedules the wake armed during the step, if any, with its reserved order; or, if it is the
   // next event and the step found no work (`take` true), runs it in place: returns true if the
   // server now holds its CPU at the wake's time, *now.
@@ -166,6 +174,26 @@ class Server : public EventTarget {
   std::uint64_t steps_ = 0;
   std::unique_ptr<LevelIntegral> busy_area_;  // only when measured
 };
+
+inline bool Server::StepOnInPlace(Duration cost, Time next, Time limit) {
+  const Time done = step_start_ + cost;
+  if (!in_step_ || own_wake_pending_ || cpus_->has_waiters() || done > limit || next > limit) return false;
+  Check(cost >= 0 && next >= done, "step on in place out of order");
+  CountStep(step_start_, cost);
+  sim_->RunInPlaceWithin(done);  // the step-done event; FinishStep() keeps the CPU (nobody waits)
+  if (next != done) {
+    // The step that found nothing released the CPU and armed a wake at `next`, which runs in place
+    // and takes a CPU again (one is free: nobody waits).
+    sim_->RunInPlaceWithin(next);
+    holding_since_ = next;
+  }
+  step_start_ = next;
+  return true;
+}
+
+inline bool Server::StepOnInPlace(Duration cost, Time next) {
+  return StepOnInPlace(cost, next, sim_->in_place_limit());
+}
 
 }  // namespace mountstorm
 

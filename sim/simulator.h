@@ -7,6 +7,7 @@
 #ifndef MOUNTSTORM_SIM_SIMULATOR_H_
 #define MOUNTSTORM_SIM_SIMULATOR_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 
@@ -42,14 +43,25 @@ class Simulator {
   bool run_in_place() const { return run_in_place_; }
   bool RunInPlace(Time at) {
     if (!WouldRunInPlace(at)) return false;
-    now_ = at;
-    ++events_run_;
-    ++events_in_place_;
+    RunInPlaceWithin(at);
     return true;
   }
   // What RunInPlace(at) would say now, without running anything.
   bool WouldRunInPlace(Time at) const {
     return run_in_place_ && !stop_ && at <= end_ && (events_.empty() || events_.top().time > at);
+  }
+  // The last time at which an event could run in place now: WouldRunInPlace(at) holds exactly
+  // for `at` up to it. It stays so until an event is scheduled or the run is stopped, so a caller
+  // that runs many events in place asks once (and again after anything that may schedule).
+  Time in_place_limit() const {
+    if (!run_in_place_ || stop_) return std::numeric_limits<Time>::min();
+    return events_.empty() ? end_ : std::min(end_, events_.top().time - 1);
+  }
+  // RunInPlace(at) for an `at` at most in_place_limit().
+  void RunInPlaceWithin(Time at) {
+    now_ = at;
+    ++events_run_;
+    ++events_in_place_;
   }
   // An event may be scheduled with an insertion order taken earlier (EventList::ReserveSeq()).
   std::uint64_t ReserveSeq() { return events_.ReserveSeq(); }

@@ -229,3 +229,43 @@ TEST_CASE("scheduling an event in the past is an internal error", "[sim][simulat
   CHECK_NOTHROW(sim.Schedule(100, &r, EventTag{0, 2}));
   CHECK(sim.pending() == 1);
 }
+
+namespace {
+
+// Checks, in each of its events, that the in-place limit says what WouldRunInPlace() says.
+class LimitChecker : public EventTarget {
+ public:
+  explicit LimitChecker(Simulator* sim) : sim_(sim) {}
+
+  void OnEvent(Time now, EventTag tag) override {
+    if (tag.index == 1) sim_->Stop();
+    for (Time at = now; at <= now + 40; ++at) {
+      if (sim_->WouldRunInPlace(at) != (at <= sim_->in_place_limit())) ++disagreements;
+      if (sim_->WouldRunInPlace(at)) ++in_place;
+    }
+  }
+
+  int disagreements = 0;
+  int in_place = 0;
+
+ private:
+  Simulator* sim_;
+};
+
+}  // namespace
+
+TEST_CASE("the in-place limit is the last time at which an event would run in place", "[sim][simulator]") {
+  for (bool on : {false, true}) {
+    for (std::uint32_t stop_tag : {0u, 1u}) {
+      INFO("run in place " << on << ", stopped " << stop_tag);
+      Simulator sim;
+      sim.set_run_in_place(on);
+      LimitChecker checker(&sim);
+      for (Time t : {10, 20, 20, 26, 35}) sim.Schedule(t, &checker, {0, t == 26 ? stop_tag : 0u});
+      sim.RunUntil(30);
+      CHECK(checker.disagreements == 0);
+      CHECK((checker.in_place > 0) == on);
+      CHECK(sim.in_place_limit() < 0);  // outside RunUntil() nothing runs in place
+    }
+  }
+}

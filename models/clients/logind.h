@@ -59,6 +59,11 @@ class Logind : public Subscriber {
   void Handle(const Message& m, StepClock& step) override;
   // In a StartTransientUnit call, a step is WaitForReply().
   bool ReadsPlainly() const override { return !in_call_; }
+  // Only a CreateSession call and the JobRemoved of a scope it waits for make it act.
+  bool HandlesQuietly(const Message& m) const override {
+    if (m.member == Member::kCreateSession && m.type == MessageType::kMethodCall) return false;
+    return m.member != Member::kJobRemoved || waiting_for_job_.empty();
+  }
   void OnOwnEvent(Time now, EventTag tag) override;
 
  private:

@@ -39,10 +39,35 @@ Duration Subscriber::Step(Time now) {
     if (bus_->in() != nullptr && !bus_->in()->empty()) WakeAt(std::max(now, bus_->in()->next_ready()));
     return kNoWork;
   }
-  // The train engine: the messages that follow, in this call, while nothing else can come between.
-  for (Time next = NextReadInPlace(cost); next != kNever && StepOnInPlace(cost, next);
-       next = NextReadInPlace(cost)) {
-    cost = ReadAndHandle(next);
+  return sim()->run_in_place() ? ReadOnInPlace(cost) : cost;
+}
+
+Duration Subscriber::ReadOnInPlace(Duration cost) {
+  KernelSocket* in = bus_->in();
+  if (in == nullptr) return cost;
+  const Duration loop = params_.loop_iteration_cost;
+  const Duration recv = 2 * bus_->recvmsg_cost();
+  // Asked again only after a step that may schedule something or stop reading plainly.
+  Time limit = sim()->in_place_limit();
+  bool plainly = ReadsPlainly();
+  while (plainly && bus_->rqueue().empty() && !in->empty()) {
+    const Time done = step_start() + cost;
+    if (done < busy_until_) break;
+    // Step() at `done` reads at once if the next message is there after the loop's cost; else it
+    // wakes when it lands.
+    const Time ready = in->next_ready();
+    const Time next = ready <= done + loop ? done : ready;
+    if (!StepOnInPlace(cost, next, limit)) break;
+    if (!in->reads_quietly() || !HandlesQuietly(in->front())) {
+      cost = ReadAndHandle(next);
+      limit = sim()->in_place_limit();
+      plainly = ReadsPlainly();
+      continue;
+    }
+    // ReadAndHandle(next) of a message that changes nothing but counts: it is there at next + loop.
+    bus_->ReadSocketQuietly(next + loop + recv);
+    ++handled_;
+    cost = loop + recv + params_.per_message_cost;
   }
   return cost;
 }
@@ -56,18 +81,6 @@ Duration Subscriber::ReadAndHandle(Time now) {
   ++handled_;
   Handle(m, step);
   return step.spent();
-}
-
-Time Subscriber::NextReadInPlace(Duration cost) const {
-  if (!sim()->run_in_place() || !ReadsPlainly() || !bus_->rqueue().empty()) return kNever;
-  const KernelSocket* in = bus_->in();
-  if (in == nullptr || in->empty()) return kNever;
-  const Time done = step_start() + cost;
-  // Step() at `done` reads at once if the next message is there after the loop's cost; else it
-  // wakes when it lands.
-  const Time next = in->next_ready() <= done + params_.loop_iteration_cost ? done : in->next_ready();
-  if (done < busy_until_) return kNever;  // (then next >= done is not either)
-  return next;
 }
 
 void Subscriber::Handle(const Message&, StepClock&) {}

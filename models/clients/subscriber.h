@@ -42,13 +42,16 @@ class Subscriber : public Server {
   // The step is Subscriber::Step() (a subclass that does something else, for now, says false):
   // the train engine then reads the messages that follow in the same call (StepOnInPlace()).
   virtual bool ReadsPlainly() const { return true; }
+  // Handle(m) would spend nothing and change nothing (a subclass that acts on `m` says false).
+  virtual bool HandlesQuietly(const Message& /*m*/) const { return true; }
 
  private:
   // One iteration that reads a message and handles it: its cost, or kNoWork if there is none.
   Duration ReadAndHandle(Time now);
-  // The train engine: when the step in progress ends (`cost`), the start of the next step if it
-  // reads a message with nothing but its own wake in between; kNever if not (or not known).
-  Time NextReadInPlace(Duration cost) const;
+  // The train engine: after a step that read a message (`cost`), the steps that follow in this
+  // call while each would begin with nothing but its own wake in between (StepOnInPlace()), as
+  // Step() would do them. Returns the last one's cost.
+  Duration ReadOnInPlace(Duration cost);
 
   ClientParams params_;
   SdBusConnection* bus_;

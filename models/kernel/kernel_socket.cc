@@ -26,9 +26,10 @@ void KernelSocket::Write(Time ready, const Message& m) {
   Check(has_room(), "write to a full socket");
   Check(entries_.empty() || ready >= entries_.back().ready, "socket writes out of order");
   bool was_empty = entries_.empty();
-  std::int64_t charged = SkbTruesize(*sizes_, m.bytes);
+  const std::int64_t charged = SkbTruesize(*sizes_, m.bytes);
   Entry& e = entries_.NewBack();
   e.message = m;
+  e.charged = static_cast<std::uint32_t>(charged);
   e.ready = ready;
   gauge_.Add(ready, charged);
   if (was_empty && reader_ != nullptr) reader_->WakeAt(ready);
@@ -37,10 +38,7 @@ void KernelSocket::Write(Time ready, const Message& m) {
 Message KernelSocket::Read(Time t) {
   Check(readable(t), "read of a message not yet written");
   bool was_writable = writable();
-  Message m = entries_.front().message;
-  entries_.DropFront();
-  ++reads_;
-  gauge_.Remove(t, SkbTruesize(*sizes_, m.bytes));
+  const Message m = TakeFront(t);
   if (((!was_writable && writable()) || wake_writer_on_read_) && writer_ != nullptr) writer_->WakeAt(t);
   wake_writer_on_read_ = false;
   return m;
@@ -49,8 +47,9 @@ Message KernelSocket::Read(Time t) {
 MemberCounts KernelSocket::Reset(Time t) {
   MemberCounts discarded{};
   while (!entries_.empty()) {
-    const Message m = entries_.PopFront().message;
-    gauge_.Remove(t, SkbTruesize(*sizes_, m.bytes));
+    const Entry e = entries_.PopFront();
+    const Message& m = e.message;
+    gauge_.Remove(t, e.charged);
     ++discarded[static_cast<int>(m.member)];
   }
   ++epoch_;

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "models/message/message.h"
+#include "mountstorm/error.h"
 #include "sim/queue_gauge.h"
 #include "sim/ring_buffer.h"
 
@@ -58,6 +59,13 @@ class KernelSocket {
 
   // Takes the first message at time t. REQUIRES: readable(t).
   Message Read(Time t);
+  // The train engine: Read() where it wakes nobody, the socket being writable() and no wake of the
+  // writer asked for (then the read leaves it writable). REQUIRES: readable(t), reads_quietly().
+  bool reads_quietly() const { return writable() && !wake_writer_on_read_; }
+  Message ReadQuietly(Time t) {
+    Check(readable(t) && reads_quietly(), "a quiet read that is not");
+    return TakeFront(t);
+  }
   // The next Read() wakes the writer, even if the socket was writable before: a writer that
   // stopped with data left waits for the reader's next read (dbus-broker's cleared EPOLLOUT).
   void WakeWriterOnNextRead() { wake_writer_on_read_ = true; }
@@ -71,11 +79,23 @@ class KernelSocket {
   const QueueGauge& gauge() const { return gauge_; }
 
  private:
-  // 32 bytes: the charge is computed again from message.bytes when the message is read.
+  // 32 bytes: the charge fills what would be padding after the 20-byte message.
   struct Entry {
     Message message;
+    std::uint32_t charged;  // SkbTruesize() of the message, taken off again when it is read
     Time ready;
   };
+  static_assert(sizeof(Entry) == 32, "a socket entry should fill half a cache line");
+  // The first message leaves the socket at t.
+  Message TakeFront(Time t) {
+    const Entry& e = entries_.front();
+    const Message m = e.message;
+    const std::int64_t charged = e.charged;
+    entries_.DropFront();
+    ++reads_;
+    gauge_.Remove(t, charged);
+    return m;
+  }
   const MessageSizeParams* sizes_;
   RingBuffer<Entry> entries_;
   QueueGauge gauge_;

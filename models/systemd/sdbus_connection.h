@@ -58,6 +58,17 @@ class SdBusConnection {
   // bus_socket_read_message(): reads one message from the socket (two recvmsg), whatever the
   // read queue holds. Returns false if there is none now.
   bool ReadSocket(StepClock& step, Message* m);
+  // The train engine: ReadSocket() of the message there at `t`, its two recvmsg spent, for a reader
+  // that knows the read wakes nobody (KernelSocket::reads_quietly()). Returns the message.
+  Message ReadSocketQuietly(Time t) {
+    const Message m = in_->ReadQuietly(t);
+    ++received_[static_cast<int>(m.member)];
+    if (read_probe_ != nullptr && m.sender == read_probe_sender_ && m.type == MessageType::kSignal) {
+      read_probe_->Arrived(m.serial, t);
+    }
+    return m;
+  }
+  Duration recvmsg_cost() const { return costs_.recvmsg; }
   // sd_bus_call() keeps every message that is not its reply: appends `m` to the read queue.
   // Returns false (ENOBUFS, bus_rqueue_make_room) if the queue is full.
   bool KeepForLater(Time t, const Message& m) { return rqueue_.TryPush(t, m, m.bytes); }
