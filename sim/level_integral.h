@@ -69,6 +69,10 @@ class LevelIntegral {
   // the same as Set(start, 1) then Set(end, 0), without waiting in the buffer, as the clock has
   // passed the previous period's end when the next one starts. REQUIRES: no Set() on this integral.
   void Busy(Time start, Time end) {
+    if (start == busy_end_ && busy_end_ > busy_start_) {
+      busy_end_ = end;  // it goes on from the last period without a gap: one period
+      return;
+    }
     if (busy_end_ > busy_start_) {
       Take(Change{busy_start_, 1});
       Take(Change{busy_end_, 0});
@@ -80,6 +84,11 @@ class LevelIntegral {
   void Set(Time t, std::int64_t level) {
     if (window_ == nullptr) {
       Take(Change{t, level});
+      return;
+    }
+    // A change at the time of the last one waiting replaces it: that level lasted no time.
+    if (!pending_.empty() && pending_.back().t == t) {
+      pending_.back().level = level;
       return;
     }
     // Taken in batches: only once kBatch changes wait (those the clock has passed), and at the end.

@@ -48,6 +48,7 @@ class RingBuffer {
   const T& operator[](std::size_t i) const { return slots_[(head_ + i) & (slots_.size() - 1)]; }
   T& front() { return slots_[head_]; }
   const T& front() const { return slots_[head_]; }
+  T& back() { return (*this)[size_ - 1]; }
   const T& back() const { return (*this)[size_ - 1]; }
 
   void clear() {

@@ -88,6 +88,36 @@ TEST_CASE("a level integral stays exact when levels are stamped ahead of a windo
   CHECK(area.run() == 1 * 2 + 2 * 4);
 }
 
+TEST_CASE("a level set twice at one time counts as its last value and busy periods without a gap as one", "[measures]") {
+  Simulator sim;
+  StormWindow window(&sim, 0);
+  LevelIntegral level;
+  LevelIntegral busy;
+  level.Attach(&window);
+  busy.Attach(&window);
+  // Level 3 then 7 at 10 (3 lasts no time), 1 twice at 20; busy 0..5, 5..9 and 9..12 (one
+  // period), then 20..25; the window ends at 10, inside the first period.
+  Script script(&sim, {{0, [&] { busy.Busy(0, 5); }},
+                       {5, [&] { busy.Busy(5, 9); }},
+                       {9, [&] { busy.Busy(9, 12); }},
+                       {10, [&] {
+                          level.Set(10, 3);
+                          level.Set(10, 7);
+                          level.Set(20, 1);
+                          level.Set(20, 1);
+                          window.Extend(15);
+                        }},
+                       {11, [&] { window.Extend(16); }},
+                       {20, [&] { busy.Busy(20, 25); }}});
+  sim.RunUntil(100);
+  level.Finish(30);
+  busy.Finish(30);
+  CHECK(level.run() == 7 * 10 + 1 * 10);
+  CHECK(level.window() == 7 * 6);
+  CHECK(busy.run() == 12 + 5);
+  CHECK(busy.window() == 12);
+}
+
 TEST_CASE("a window that no storm ends is the rest of the run from its start", "[measures]") {
   Simulator sim;
   StormWindow window(&sim, 5);
