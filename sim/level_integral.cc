@@ -42,8 +42,7 @@ void LevelIntegral::TakeSettled() {
   if (n == 0) return;
   // No mark of the window among them: the area alone, without a check per change.
   const Time last = pending_[n - 1].t;
-  const bool marks = (!from_taken_ && last > window_->from()) ||
-                     (to_version_ != window_->version() && last > window_->to());
+  const bool marks = MarkBefore(last);
   for (std::size_t i = 0; i < n; ++i) {
     const Change c = pending_.PopFront();
     if (marks) {

@@ -73,10 +73,7 @@ class LevelIntegral {
       busy_end_ = end;  // it goes on from the last period without a gap: one period
       return;
     }
-    if (busy_end_ > busy_start_) {
-      Take(Change{busy_start_, 1});
-      Take(Change{busy_end_, 0});
-    }
+    if (busy_end_ > busy_start_) TakeBusy();
     busy_start_ = start;
     busy_end_ = end;
   }
@@ -110,6 +107,22 @@ class LevelIntegral {
   };
   static constexpr std::size_t kBatch = 32;
   void Take(const Change& c);
+  // Takes the busy period [busy_start_, busy_end_): Take() of its start (1) and end (0).
+  void TakeBusy() {
+    if (level_ == 0 && !MarkBefore(busy_end_)) {
+      area_ += busy_end_ - busy_start_;  // idle since base_: only the period adds
+      base_ = busy_end_;
+      return;
+    }
+    Take(Change{busy_start_, 1});
+    Take(Change{busy_end_, 0});
+  }
+  // A mark of the window not yet passed lies before `t`: taking a change at `t` would keep the
+  // area up to it.
+  bool MarkBefore(Time t) const {
+    return window_ != nullptr && ((!from_taken_ && t > window_->from()) ||
+                                  (to_version_ != window_->version() && t > window_->to()));
+  }
   void TakeSettled();
   Area At(Time x) const { return area_ + static_cast<Area>(level_) * (x - base_); }  // REQUIRES: x >= base_
 
