@@ -64,10 +64,10 @@ class LevelIntegral {
   // Without a window only the run's area is kept, and every change is taken at once.
   void Attach(const StormWindow* window) { window_ = window; }
 
-  // The level is `level` from time t on. REQUIRES: t at or after every earlier t.
   // A busy period [start, end) of a server, whose periods never overlap and start at the clock:
   // the same as Set(start, 1) then Set(end, 0), without waiting in the buffer, as the clock has
-  // passed the previous period's end when the next one starts. REQUIRES: no Set() on this integral.
+  // passed the previous period's end when the next one starts (a period that begins where the
+  // last one ended extends it). REQUIRES: no Set() on this integral.
   void Busy(Time start, Time end) {
     if (start == busy_end_ && busy_end_ > busy_start_) {
       busy_end_ = end;  // it goes on from the last period without a gap: one period
@@ -78,6 +78,7 @@ class LevelIntegral {
     busy_end_ = end;
   }
 
+  // The level is `level` from time t on. REQUIRES: t at or after every earlier t.
   void Set(Time t, std::int64_t level) {
     if (window_ == nullptr) {
       Take(Change{t, level});

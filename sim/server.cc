@@ -114,7 +114,6 @@ bool Server::SettleOwnWake(bool take, Time* now) {
   return true;
 }
 
-
 void Server::RunStep(Time now) {
   for (;;) {
     state_ = State::kRunning;
