@@ -96,7 +96,7 @@ TEST_CASE("a level set twice at one time counts as its last value and busy perio
   level.Attach(&window);
   busy.Attach(&window);
   // Level 3 then 7 at 10 (3 lasts no time), 1 twice at 20; busy 0..5, 5..9 and 9..12 (one
-  // period), then 20..25; the window ends at 10, inside the first period.
+  // period), then 20..25; the window ends at 10, then 11: inside that period.
   Script script(&sim, {{0, [&] { busy.Busy(0, 5); }},
                        {5, [&] { busy.Busy(5, 9); }},
                        {9, [&] { busy.Busy(9, 12); }},
@@ -105,17 +105,17 @@ TEST_CASE("a level set twice at one time counts as its last value and busy perio
                           level.Set(10, 7);
                           level.Set(20, 1);
                           level.Set(20, 1);
-                          window.Extend(15);
+                          window.Extend(10);
                         }},
-                       {11, [&] { window.Extend(16); }},
+                       {11, [&] { window.Extend(11); }},
                        {20, [&] { busy.Busy(20, 25); }}});
   sim.RunUntil(100);
   level.Finish(30);
   busy.Finish(30);
   CHECK(level.run() == 7 * 10 + 1 * 10);
-  CHECK(level.window() == 7 * 6);
+  CHECK(level.window() == 7 * 1);
   CHECK(busy.run() == 12 + 5);
-  CHECK(busy.window() == 12);
+  CHECK(busy.window() == 11);
 }
 
 TEST_CASE("a window that no storm ends is the rest of the run from its start", "[measures]") {
