@@ -2,6 +2,7 @@
 // the same items given one call at a time leave them, for random limits, rules, levels, stamps
 // earlier than the gauge's latest, spacings (zero included) and sample intervals.
 #include <cstdint>
+#include <functional>
 #include <random>
 #include <vector>
 
@@ -115,43 +116,41 @@ void FinishAndCheckSame(Twin& t, Time end) {
   REQUIRE(t.trains.area().run() == t.items.area().run());
 }
 
-}  // namespace
-
-TEST_CASE("a train leaves a gauge and its curve and area and refusal runs as the same items one by one do", "[sim][train]") {
-  Draw d(14);
+// 4,000 twins of random shapes, each given 1 to `max_steps` random steps (`step`, which feeds
+// both gauges and moves the clock), compared after every step and once finished.
+void RunTwins(std::uint64_t seed, std::int64_t max_steps, const std::function<void(Twin&, Draw&, Time*)>& step) {
+  Draw d(seed);
   for (int run = 0; run < 4000; ++run) {
     Twin t(RandomShape(d));
     Time clock = 0;
-    const std::int64_t trains = d.Between(1, 8);
-    for (std::int64_t k = 0; k < trains; ++k) {
-      ApplyRandom(t, d, &clock);
+    const std::int64_t steps = d.Between(1, max_steps);
+    for (std::int64_t k = 0; k < steps; ++k) {
+      step(t, d, &clock);
       CheckSame(t);
     }
     FinishAndCheckSame(t, clock + d.Between(0, 30));
   }
 }
 
+}  // namespace
+
+TEST_CASE("a train leaves a gauge and its curve and area and refusal runs as the same items one by one do", "[sim][train]") {
+  RunTwins(14, 8, [](Twin& t, Draw& d, Time* clock) { ApplyRandom(t, d, clock); });
+}
+
 TEST_CASE("an item that passes leaves a gauge and its curve and area as an add and a remove at one time do", "[sim][train]") {
-  Draw d(16);
-  for (int run = 0; run < 4000; ++run) {
-    Twin t(RandomShape(d));
-    Time clock = 0;
-    const std::int64_t steps = d.Between(1, 12);
-    for (std::int64_t k = 0; k < steps; ++k) {
-      if (d.Between(0, 1) == 0) {
-        ApplyRandom(t, d, &clock);
-      } else {
-        const Time at = std::max<Time>(0, clock + d.Between(-6, 6));  // sometimes before the latest stamp
-        const std::int64_t amount = d.Between(0, 30);
-        t.items.Add(at, amount);
-        t.items.Remove(at, amount);
-        t.trains.Pass(at, amount);
-        clock = std::max(clock, at);
-      }
-      CheckSame(t);
+  RunTwins(16, 12, [](Twin& t, Draw& d, Time* clock) {
+    if (d.Between(0, 1) == 0) {
+      ApplyRandom(t, d, clock);
+      return;
     }
-    FinishAndCheckSame(t, clock + d.Between(0, 30));
-  }
+    const Time at = std::max<Time>(0, *clock + d.Between(-6, 6));  // sometimes before the latest stamp
+    const std::int64_t amount = d.Between(0, 30);
+    t.items.Add(at, amount);
+    t.items.Remove(at, amount);
+    t.trains.Pass(at, amount);
+    *clock = std::max(*clock, at);
+  });
 }
 
 TEST_CASE("Accepts counts the items back-to-back TryPush calls would take", "[sim][train]") {

@@ -48,9 +48,8 @@ MemberCounts KernelSocket::Reset(Time t) {
   MemberCounts discarded{};
   while (!entries_.empty()) {
     const Entry e = entries_.PopFront();
-    const Message& m = e.message;
     gauge_.Remove(t, e.charged);
-    ++discarded[static_cast<int>(m.member)];
+    ++discarded[static_cast<int>(e.message.member)];
   }
   ++epoch_;
   if (writer_ != nullptr) writer_->WakeAt(t);

@@ -66,9 +66,7 @@ bool SdBusConnection::ReadOne(StepClock& step, Message* m) {
   } else if (!ReadSocket(step, m)) {
     return false;
   }
-  if (read_probe_ != nullptr && m->sender == read_probe_sender_ && m->type == MessageType::kSignal) {
-    read_probe_->Arrived(m->serial, step.now());
-  }
+  ProbeArrival(*m, step.now());
   return true;
 }
 

@@ -63,9 +63,7 @@ class SdBusConnection {
   Message ReadSocketQuietly(Time t) {
     const Message m = in_->ReadQuietly(t);
     ++received_[static_cast<int>(m.member)];
-    if (read_probe_ != nullptr && m.sender == read_probe_sender_ && m.type == MessageType::kSignal) {
-      read_probe_->Arrived(m.serial, t);
-    }
+    ProbeArrival(m, t);
     return m;
   }
   Duration recvmsg_cost() const { return costs_.recvmsg; }
@@ -113,6 +111,12 @@ class SdBusConnection {
 
  private:
   Duration MemmoveCost(std::size_t entries) const;
+  // A message handed to the process at t: its arrival, if it is a probed sender's signal.
+  void ProbeArrival(const Message& m, Time t) {
+    if (read_probe_ != nullptr && m.sender == read_probe_sender_ && m.type == MessageType::kSignal) {
+      read_probe_->Arrived(m.serial, t);
+    }
+  }
   void Taken(Time t, const Message& m, int member) {
     ++sent_[member];
     if (sent_probe_ != nullptr && m.type == MessageType::kSignal) sent_probe_->Sent(m.serial, t);
