@@ -28,10 +28,50 @@ void CpuPool::Release() {
 }
 
 Server::Server(Simulator* sim, CpuPool* cpus, std::string name)
-    : sim_(sim), cpus_(cpus), name_(std::move(name)) {}
+    : sim_(sim), cpus_(cpus), name_(std::move(name)) {
+  cpus_->Register();
+}
+
+void Server::RemoveDependent(Settler* s) {
+  for (std::size_t i = 0; i < dependents_.size(); ++i) {
+    if (dependents_[i] == s) {
+      dependents_.erase(dependents_.begin() + static_cast<std::ptrdiff_t>(i));
+      return;
+    }
+  }
+}
+
+void Server::SettleDependents(Time now) {
+  const std::uint64_t seq = sim_->current_seq();
+  for (std::size_t i = 0; i < dependents_.size(); ++i) dependents_[i]->SettleBefore(now, seq);
+}
+
+void Server::ScheduleOwn(Time at, EventTag tag) {
+  Check(tag.kind >= kFirstOwnKind, "an own event of a server's kind");
+  if (folded_) Unfold();
+  ++own_events_pending_;
+  sim_->Schedule(at, this, tag);
+}
+
+void Server::Resume(bool running, const Time* armed, int n_armed) {
+  Check(waiting_for_input(), "a server resumed that was not waiting");
+  if (running) {
+    Check(cpus_->Acquire(this), "a folded server without a CPU");
+    state_ = State::kRunning;
+    holding_since_ = sim_->now();
+  }
+  armed_wakes_.assign(armed, armed + n_armed);
+}
+
+void Server::ScheduleResumed(Time at, bool step_done, std::uint64_t seq) {
+  sim_->ScheduleReserved(at, this, {step_done ? kStepDone : kWake}, seq);
+}
 
 void Server::WakeAt(Time at) {
   Check(at >= sim_->now(), "wake in the past");
+  if (folded_) Unfold();
+  // A wake of a writer comes after the events of its folded readers that precede this one.
+  if (!dependents_.empty() && !in_step_) SettleDependents(sim_->now());
   if (at == sim_->now() && state_ != State::kIdle) return;
   for (Time t : armed_wakes_) {
     if (t == at) return;
@@ -72,7 +112,8 @@ void Server::OnEvent(Time now, EventTag tag) {
       if (FinishStep(now)) RunStep(now);  // keep the CPU and look for more work
       break;
     default:
-      Check(tag.kind >= kFirstOwnKind, "unknown server event");
+      Check(tag.kind >= kFirstOwnKind && own_events_pending_ > 0, "unknown server event");
+      --own_events_pending_;
       OnOwnEvent(now, tag);
   }
 }
@@ -101,7 +142,7 @@ bool Server::FinishStep(Time now) {
 bool Server::SettleOwnWake(bool take, Time* now) {
   if (!own_wake_pending_) return false;
   own_wake_pending_ = false;
-  if (!take || !sim_->RunInPlace(own_wake_at_)) {
+  if (!take || !sim_->RunInPlace(own_wake_at_, own_wake_seq_)) {
     sim_->ScheduleReserved(own_wake_at_, this, {kWake}, own_wake_seq_);
     return false;
   }
@@ -119,6 +160,7 @@ void Server::RunStep(Time now) {
     state_ = State::kRunning;
     in_step_ = true;
     step_start_ = now;
+    if (!dependents_.empty()) SettleDependents(now);  // before the step can see what they read
     const Duration cost = Step(now);
     now = step_start_;  // a Step() that went on in place (StepOnInPlace) began its last step later
     in_step_ = false;

@@ -34,6 +34,7 @@
 #include "mountstorm/time.h"
 #include "sim/level_integral.h"
 #include "sim/ring_buffer.h"
+#include "sim/settler.h"
 #include "sim/simulator.h"
 
 namespace mountstorm {
@@ -51,6 +52,10 @@ class CpuPool {
   int cpus() const { return cpus_; }
   Duration slice() const { return slice_; }
   bool unlimited() const { return cpus_ == 0; }
+  // A server that shares these CPUs (each Server registers itself).
+  void Register() { ++servers_; }
+  // No server can ever wait for a CPU: there is no limit, or no more servers than CPUs.
+  bool uncontended() const { return unlimited() || servers_ <= cpus_; }
   int in_use() const { return in_use_; }
   bool has_waiters() const { return !waiting_.empty(); }
 
@@ -65,6 +70,7 @@ class CpuPool {
   int cpus_;
   Duration slice_;
   int in_use_ = 0;
+  int servers_ = 0;
   RingBuffer<Server*> waiting_;
 };
 
@@ -101,6 +107,11 @@ class Server : public EventTarget {
 
   void OnEvent(Time now, EventTag tag) override;
 
+  // Settlers (sim/settler.h) whose events must be run before this server steps or is woken: the
+  // folded readers of the sockets it writes (models/clients/folded_reads.h).
+  void AddDependent(Settler* s) { dependents_.push_back(s); }
+  void RemoveDependent(Settler* s);
+
  protected:
   // Does one step of work starting at `now` and returns its CPU cost (>= 0), or kNoWork if there is
   // nothing to do now. A server with work due later arms WakeAt() for it before returning kNoWork.
@@ -129,9 +140,30 @@ class Server : public EventTarget {
   virtual void StepDone(Time /*now*/) {}
 
   // Events a subclass schedules for itself have kinds from kFirstOwnKind on (an enum of the
-  // subclass); they arrive here.
+  // subclass); they arrive here. ScheduleOwn() keeps count of those not yet run.
   static constexpr std::uint16_t kFirstOwnKind = 16;
   virtual void OnOwnEvent(Time /*now*/, EventTag /*tag*/) {}
+  void ScheduleOwn(Time at, EventTag tag);
+  std::uint64_t own_events_pending() const { return own_events_pending_; }
+
+  // For a subclass that runs its own steps without the event list for a while (folds them,
+  // models/clients/folded_reads.h), as a Settler:
+  //  - it may fold only while waiting_for_input(): idle, no wake armed, not in a step;
+  //  - a CPU is always free for it: always_gets_cpu() (CpuPool::uncontended());
+  //  - CountFoldedStep() counts a step as RunStep() does;
+  //  - set_folded(true) makes WakeAt() call Unfold() first (a wake from anywhere but the fold);
+  //  - Resume() hands it back to the event list: running (it holds a CPU and its step ends at a
+  //    pending event) or idle, with the wakes it has armed at `armed`; the subclass then
+  //    schedules its pending events with ScheduleResumed().
+  bool waiting_for_input() const {
+    return state_ == State::kIdle && armed_wakes_.empty() && !in_step_ && !own_wake_pending_;
+  }
+  bool always_gets_cpu() const { return cpus_->uncontended(); }
+  void CountFoldedStep(Time start, Duration cost) { CountStep(start, cost); }
+  void set_folded(bool on) { folded_ = on; }
+  virtual void Unfold() {}
+  void Resume(bool running, const Time* armed, int n_armed);
+  void ScheduleResumed(Time at, bool step_done, std::uint64_t seq);
 
  private:
   friend class CpuPool;
@@ -155,6 +187,7 @@ class Server : public EventTarget {
   // server now holds its CPU at the wake's time, *now.
   bool SettleOwnWake(bool take, Time* now);
   void DisarmWake(Time at);
+  void SettleDependents(Time now);
 
   Simulator* sim_;
   CpuPool* cpus_;
@@ -173,6 +206,9 @@ class Server : public EventTarget {
   Duration busy_time_ = 0;
   std::uint64_t steps_ = 0;
   std::unique_ptr<LevelIntegral> busy_area_;  // only when measured
+  std::vector<Settler*> dependents_;
+  std::uint64_t own_events_pending_ = 0;
+  bool folded_ = false;
 };
 
 inline bool Server::StepOnInPlace(Duration cost, Time next, Time limit) {

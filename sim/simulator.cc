@@ -24,12 +24,27 @@ std::uint64_t Simulator::RunUntil(Time end, std::uint64_t max_events) {
          events_.top().time <= end) {
     Event e = events_.Pop();
     now_ = e.time;
+    current_seq_ = e.seq;
     e.target->OnEvent(e.time, e.tag());
     ++run;
   }
-  end_ = -1;
   events_run_ += run;
+  // Settlers run what comes before the first event not run, and hand back the rest.
+  const bool cut = !events_.empty() && events_.top().time <= end;
+  const Time t = cut ? events_.top().time : end;
+  const std::uint64_t seq = cut ? events_.top().seq : std::numeric_limits<std::uint64_t>::max();
+  while (!settlers_.empty()) settlers_.back()->HandBack(t, seq);
+  end_ = -1;
   return run + (events_in_place_ - in_place_before);
+}
+
+void Simulator::RemoveSettler(Settler* s) {
+  for (std::size_t i = 0; i < settlers_.size(); ++i) {
+    if (settlers_[i] == s) {
+      settlers_.erase(settlers_.begin() + static_cast<std::ptrdiff_t>(i));
+      return;
+    }
+  }
 }
 
 }  // namespace mountstorm

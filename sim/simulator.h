@@ -10,9 +10,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "mountstorm/time.h"
 #include "sim/event_list.h"
+#include "sim/settler.h"
 
 namespace mountstorm {
 
@@ -46,6 +48,15 @@ class Simulator {
     RunInPlaceWithin(at);
     return true;
   }
+  // RunInPlace() of an event whose insertion order `seq` was reserved (ReserveSeq()).
+  bool RunInPlace(Time at, std::uint64_t seq) {
+    if (!WouldRunInPlace(at)) return false;
+    now_ = at;
+    current_seq_ = seq;
+    ++events_run_;
+    ++events_in_place_;
+    return true;
+  }
   // What RunInPlace(at) would say now, without running anything.
   bool WouldRunInPlace(Time at) const {
     return run_in_place_ && !stop_ && at <= end_ && (events_.empty() || events_.top().time > at);
@@ -60,12 +71,27 @@ class Simulator {
   // RunInPlace(at) for an `at` at most in_place_limit().
   void RunInPlaceWithin(Time at) {
     now_ = at;
+    current_seq_ = events_.ReserveSeq();  // the place it would have had in the list
     ++events_run_;
     ++events_in_place_;
   }
+  // The insertion order of the event in progress (reserved for one run in place), with now() its
+  // place in the order of the run.
+  std::uint64_t current_seq() const { return current_seq_; }
   // An event may be scheduled with an insertion order taken earlier (EventList::ReserveSeq()).
   std::uint64_t ReserveSeq() { return events_.ReserveSeq(); }
   void ScheduleReserved(Time at, EventTarget* target, EventTag tag, std::uint64_t seq);
+
+  // Settlers (sim/settler.h) hand back their events when RunUntil() stops; one that stops
+  // settling before then removes itself.
+  void AddSettler(Settler* s) { settlers_.push_back(s); }
+  void RemoveSettler(Settler* s);
+  // `n` events that a settler ran itself, the last at `last`: they count as run in place.
+  void CountSettled(std::uint64_t n, Time last) {
+    events_run_ += n;
+    events_in_place_ += n;
+    now_ = std::max(now_, last);
+  }
 
   // Every event run, in place or not; and those run in place.
   std::uint64_t events_run() const { return events_run_; }
@@ -77,6 +103,8 @@ class Simulator {
  private:
   EventList events_;
   Time now_ = 0;
+  std::uint64_t current_seq_ = 0;
+  std::vector<Settler*> settlers_;
   std::uint64_t events_run_ = 0;
   std::uint64_t events_in_place_ = 0;
   Time end_ = -1;  // of the RunUntil() in progress: nothing runs in place outside one

@@ -230,4 +230,12 @@ TEST_CASE("the train engine runs the storm in fewer events of its list than the 
   CHECK(r.engine_events < r.events);
 }
 
+TEST_CASE("logind's folded reads leave the storm less than a tenth of its events to run through the list", "[engine]") {
+  // Every step of logind reads a PropertiesChanged it does nothing with; folded, none of them is
+  // an event of the list (models/clients/folded_reads.h), and dbus-daemon's steps run in place.
+  const RunResult r = RunScenario(test::LoadShipped("incident-storm", {"/workload/0/count=200"}),
+                                  RunOptions{Engine::kTrains, nullptr, {}});
+  CHECK(r.engine_events * 10 < r.events);
+}
+
 }  // namespace mountstorm

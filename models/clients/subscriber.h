@@ -13,14 +13,17 @@
 
 #include <cstdint>
 
+#include "models/clients/folded_reads.h"
+#include "models/kernel/kernel_socket.h"
 #include "models/systemd/sdbus_connection.h"
 #include "mountstorm/scenario.h"
 #include "sim/server.h"
+#include "sim/settler.h"
 #include "sim/step_clock.h"
 
 namespace mountstorm {
 
-class Subscriber : public Server {
+class Subscriber : public Server, public FoldingReader, public Settler {
  public:
   Subscriber(Simulator* sim, CpuPool* cpus, const ClientParams& params, SdBusConnection* bus);
 
@@ -31,6 +34,15 @@ class Subscriber : public Server {
   const ClientParams& params() const { return params_; }
   std::uint64_t handled() const { return handled_; }
   Duration busy_period_time() const { return busy_period_time_; }
+
+  // FoldingReader and Settler: its quiet reads, run without the event list while nothing else
+  // can come between them (models/clients/folded_reads.h).
+  bool FoldOn(Time ready, const Message& m, bool quiet) override;
+  bool StaysFolded(const Message& m, bool quiet) override;
+  void WakeFolded(Time ready) override { ArmFolded(ready, sim()->now()); }
+  void UnfoldReader() override { Unfold(); }
+  void SettleBefore(Time t, std::uint64_t seq) override;
+  void HandBack(Time t, std::uint64_t seq) override;
 
  protected:
   Duration Step(Time now) override;
@@ -53,12 +65,19 @@ class Subscriber : public Server {
   // Step() would do them. Returns the last one's cost.
   Duration ReadOnInPlace(Duration cost);
 
+  // Folded (folded_reads.cc): Server::WakeAt(at) called at `now`; Subscriber::Step() at `now`
+  // for a quiet read (SettleBefore() runs the events as Server::OnEvent() would).
+  void ArmFolded(Time at, Time now);
+  void StepFolded(Time now);
+  void Unfold() override { HandBack(sim()->now(), sim()->current_seq()); }
+
   ClientParams params_;
   SdBusConnection* bus_;
   Time busy_until_ = 0;
   bool busy_on_cpu_ = false;
   Duration busy_period_time_ = 0;
   std::uint64_t handled_ = 0;
+  FoldedReads fold_;
 };
 
 }  // namespace mountstorm

@@ -84,6 +84,7 @@ class DbusDaemon : public Relay {
   // Every message routed is offered to `tap` (a monitor), with the number of recipients it was
   // given to; its names are resolved only if the tap wants it.
   void AttachTap(MessageTap* tap) override { tap_ = tap; }
+  bool lets_readers_fold() const override { return true; }
 
   std::uint64_t routed() const { return routed_; }
   std::uint64_t unrouted() const { return unrouted_; }  // messages nobody matched

@@ -27,12 +27,18 @@ void KernelSocket::Write(Time ready, const Message& m) {
   Check(entries_.empty() || ready >= entries_.back().ready, "socket writes out of order");
   bool was_empty = entries_.empty();
   const std::int64_t charged = SkbTruesize(*sizes_, m.bytes);
+  if (folded_ && !folder_->StaysFolded(m, QuietWith(charged))) folded_ = false;
   Entry& e = entries_.NewBack();
   e.message = m;
   e.charged = static_cast<std::uint32_t>(charged);
   e.ready = ready;
   gauge_.Add(ready, charged);
-  if (was_empty && reader_ != nullptr) reader_->WakeAt(ready);
+  if (!was_empty || reader_ == nullptr) return;
+  if (folded_) {
+    folder_->WakeFolded(ready);
+  } else if (folder_ == nullptr || !folder_->FoldOn(ready, m, QuietWith(0))) {
+    reader_->WakeAt(ready);
+  }
 }
 
 Message KernelSocket::Read(Time t) {
@@ -45,6 +51,7 @@ Message KernelSocket::Read(Time t) {
 }
 
 MemberCounts KernelSocket::Reset(Time t) {
+  if (folded_) folder_->UnfoldReader();
   MemberCounts discarded{};
   while (!entries_.empty()) {
     const Entry e = entries_.PopFront();

@@ -28,6 +28,24 @@ namespace mountstorm {
 
 class Server;
 
+// A reader that can run its reads of a socket itself, without events, while each is quiet (the
+// train engine; models/clients/folded_reads.h). The socket tells it what lands while it is folded.
+class FoldingReader {
+ public:
+  virtual ~FoldingReader() = default;
+  // `m` landed at `ready` in the empty socket, and the reader waits for input: true if it folds
+  // from here on (it then takes the wake it would have had). `quiet`: every read until the
+  // socket holds more than this message wakes nobody.
+  virtual bool FoldOn(Time ready, const Message& m, bool quiet) = 0;
+  // Folded: `m` is about to land. False if the reader cannot read it folded (or `quiet` is false):
+  // it has then unfolded itself, and the socket wakes it as usual.
+  virtual bool StaysFolded(const Message& m, bool quiet) = 0;
+  // Folded: a message landed at `ready` in the empty socket (the wake the socket gives).
+  virtual void WakeFolded(Time ready) = 0;
+  // Folded: the reader goes back to the event list (before the socket is reset).
+  virtual void UnfoldReader() = 0;
+};
+
 // The bytes the kernel charges for a message of `bytes` bytes.
 std::int64_t SkbTruesize(const MessageSizeParams& sizes, std::uint32_t bytes);
 
@@ -39,6 +57,13 @@ class KernelSocket {
   void set_reader(Server* reader) { reader_ = reader; }
   // The process that writes it: woken when reading makes the socket writable again.
   void set_writer(Server* writer) { writer_ = writer; }
+  Server* writer() const { return writer_; }
+  // The reader may fold its reads (FoldingReader): the writer writes only inside its steps and
+  // settles its dependents before each step and each wake (Server::AddDependent()).
+  void set_folding_reader(FoldingReader* r) { folder_ = r; }
+  void set_folded(bool on) { folded_ = on; }
+  // The time the first unread message became visible. REQUIRES: !empty().
+  Time front_ready() const { return entries_.front().ready; }
 
   // sendmsg() would accept a message now (otherwise EAGAIN).
   bool has_room() const { return !gauge_.at_limit(); }
@@ -86,6 +111,10 @@ class KernelSocket {
     Time ready;
   };
   static_assert(sizeof(Entry) == 32, "a socket entry should fill half a cache line");
+  // Every read stays quiet (reads_quietly()) with `charged` more bytes in the socket.
+  bool QuietWith(std::int64_t charged) const {
+    return (gauge_.level() + charged) * 4 <= gauge_.limit() && !wake_writer_on_read_;
+  }
   // The first message leaves the socket at t.
   Message TakeFront(Time t) {
     const Entry& e = entries_.front();
@@ -101,6 +130,8 @@ class KernelSocket {
   QueueGauge gauge_;
   Server* reader_ = nullptr;
   Server* writer_ = nullptr;
+  FoldingReader* folder_ = nullptr;
+  bool folded_ = false;
   bool wake_writer_on_read_ = false;
   std::uint64_t reads_ = 0;
   std::uint32_t epoch_ = 0;

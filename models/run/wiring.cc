@@ -136,6 +136,7 @@ void Simulation::WireClient(std::size_t i) {
   out->set_writer(clients_.back().get());
   out->set_reader(far_end);
   in->set_reader(clients_.back().get());
+  if (!c.private_connection && relay_->lets_readers_fold()) in->set_folding_reader(clients_.back().get());
 }
 
 void Simulation::WireLogin(std::size_t i) {

@@ -1,0 +1,100 @@
+// Subscriber's folded reads (models/clients/folded_reads.h): the same steps as Server::OnEvent(),
+// Server::RunStep() and Subscriber::Step() take for quiet messages, run late and in order.
+#include <algorithm>
+
+#include "models/clients/subscriber.h"
+#include "mountstorm/error.h"
+
+namespace mountstorm {
+
+bool Subscriber::FoldOn(Time ready, const Message& m, bool quiet) {
+  // Nothing but the messages landing may change what its steps do: no busy period or event of
+  // its own to come, a read queue and write queue that stay empty, reads that wake nobody, a
+  // CPU always free. (Its socket to the bus stays writable: it writes nothing while folded.)
+  const KernelSocket* out = bus_->out();
+  if (!quiet || !sim()->run_in_place() || !waiting_for_input() || !always_gets_cpu() ||
+      own_events_pending() > 0 || ready < busy_until_ || !ReadsPlainly() || !bus_->rqueue().empty() ||
+      !bus_->wqueue().empty() || (out != nullptr && !out->writable()) || !HandlesQuietly(m)) {
+    return false;
+  }
+  fold_ = FoldedReads{};
+  fold_.on = true;
+  set_folded(true);
+  bus_->in()->set_folded(true);
+  bus_->in()->writer()->AddDependent(this);
+  sim()->AddSettler(this);
+  WakeFolded(ready);
+  return true;
+}
+
+bool Subscriber::StaysFolded(const Message& m, bool quiet) {
+  if (quiet && fold_.HasRoom() && HandlesQuietly(m)) return true;
+  Unfold();
+  return false;
+}
+
+void Subscriber::ArmFolded(Time at, Time now) {
+  // Server::WakeAt(): a wake now finds a running server busy; one time is armed once.
+  if ((at == now && fold_.running) || fold_.Armed(at)) return;
+  fold_.AddWake({at, sim()->ReserveSeq()});
+}
+
+void Subscriber::SettleBefore(Time t, std::uint64_t seq) {
+  std::uint64_t ran = 0;
+  for (;;) {
+    Time now;
+    if (fold_.WakeFirst()) {
+      if (!fold_.wakes[0].Before(t, seq)) break;
+      now = fold_.wakes[0].at;
+      fold_.PopWake();
+      ++ran;
+      fold_.last = now;
+      if (fold_.running) continue;  // a wake that finds it in a step does nothing
+      fold_.running = true;         // it takes a CPU, always free
+    } else {
+      if (!fold_.step_pending || !fold_.step_done.Before(t, seq)) break;
+      now = fold_.step_done.at;
+      fold_.step_pending = false;
+      ++ran;
+      fold_.last = now;
+    }
+    StepFolded(now);
+  }
+  if (ran > 0) sim()->CountSettled(ran, fold_.last);
+}
+
+void Subscriber::StepFolded(Time now) {
+  KernelSocket* in = bus_->in();
+  const Duration loop = params_.loop_iteration_cost;
+  if (!in->empty() && in->front_ready() <= now + loop) {
+    // ReadAndHandle(now) of a message it handles quietly (ReadOnInPlace() does the same).
+    const Duration recv = 2 * bus_->recvmsg_cost();
+    bus_->ReadSocketQuietly(now + loop + recv);
+    ++handled_;
+    const Duration cost = loop + recv + params_.per_message_cost;
+    CountFoldedStep(now, cost);
+    fold_.step_done = {now + cost, sim()->ReserveSeq()};
+    fold_.step_pending = true;
+    return;
+  }
+  // Nothing to read yet: a wake for when the next message lands, and the CPU goes back.
+  if (!in->empty()) ArmFolded(std::max(now, in->front_ready()), now);
+  fold_.running = false;
+}
+
+void Subscriber::HandBack(Time t, std::uint64_t seq) {
+  SettleBefore(t, seq);
+  KernelSocket* in = bus_->in();
+  in->set_folded(false);
+  in->writer()->RemoveDependent(this);
+  sim()->RemoveSettler(this);
+  set_folded(false);
+  std::array<Time, FoldedReads::kMaxWakes> armed{};
+  for (int i = 0; i < fold_.n_wakes; ++i) armed[i] = fold_.wakes[i].at;
+  Resume(fold_.running, armed.data(), fold_.n_wakes);
+  if (fold_.step_pending) ScheduleResumed(fold_.step_done.at, true, fold_.step_done.seq);
+  for (int i = 0; i < fold_.n_wakes; ++i) ScheduleResumed(fold_.wakes[i].at, false, fold_.wakes[i].seq);
+  fold_ = FoldedReads{};
+}
+
+}  // namespace mountstorm
