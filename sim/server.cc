@@ -46,13 +46,6 @@ void Server::SettleDependents(Time now) {
   for (std::size_t i = 0; i < dependents_.size(); ++i) dependents_[i]->SettleBefore(now, seq);
 }
 
-void Server::ScheduleOwn(Time at, EventTag tag) {
-  Check(tag.kind >= kFirstOwnKind, "an own event of a server's kind");
-  if (folded_) Unfold();
-  ++own_events_pending_;
-  sim_->Schedule(at, this, tag);
-}
-
 void Server::Resume(bool running, const Time* armed, int n_armed) {
   Check(waiting_for_input(), "a server resumed that was not waiting");
   if (running) {
@@ -112,8 +105,8 @@ void Server::OnEvent(Time now, EventTag tag) {
       if (FinishStep(now)) RunStep(now);  // keep the CPU and look for more work
       break;
     default:
-      Check(tag.kind >= kFirstOwnKind && own_events_pending_ > 0, "unknown server event");
-      --own_events_pending_;
+      Check(tag.kind >= kFirstOwnKind, "unknown server event");
+      if (folded_) Unfold();  // what it does may change what its steps would do
       OnOwnEvent(now, tag);
   }
 }

@@ -140,18 +140,16 @@ class Server : public EventTarget {
   virtual void StepDone(Time /*now*/) {}
 
   // Events a subclass schedules for itself have kinds from kFirstOwnKind on (an enum of the
-  // subclass); they arrive here. ScheduleOwn() keeps count of those not yet run.
+  // subclass); they arrive here.
   static constexpr std::uint16_t kFirstOwnKind = 16;
   virtual void OnOwnEvent(Time /*now*/, EventTag /*tag*/) {}
-  void ScheduleOwn(Time at, EventTag tag);
-  std::uint64_t own_events_pending() const { return own_events_pending_; }
 
   // For a subclass that runs its own steps without the event list for a while (folds them,
   // models/clients/folded_reads.h), as a Settler:
   //  - it may fold only while waiting_for_input(): idle, no wake armed, not in a step;
   //  - a CPU is always free for it: always_gets_cpu() (CpuPool::uncontended());
   //  - CountFoldedStep() counts a step as RunStep() does;
-  //  - set_folded(true) makes WakeAt() call Unfold() first (a wake from anywhere but the fold);
+  //  - set_folded(true) makes WakeAt() and an event of its own call Unfold() first;
   //  - Resume() hands it back to the event list: running (it holds a CPU and its step ends at a
   //    pending event) or idle, with the wakes it has armed at `armed`; the subclass then
   //    schedules its pending events with ScheduleResumed().
@@ -207,7 +205,6 @@ class Server : public EventTarget {
   std::uint64_t steps_ = 0;
   std::unique_ptr<LevelIntegral> busy_area_;  // only when measured
   std::vector<Settler*> dependents_;
-  std::uint64_t own_events_pending_ = 0;
   bool folded_ = false;
 };
 

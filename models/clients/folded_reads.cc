@@ -8,12 +8,13 @@
 namespace mountstorm {
 
 bool Subscriber::FoldOn(Time ready, const Message& m, bool quiet) {
-  // Nothing but the messages landing may change what its steps do: no busy period or event of
-  // its own to come, a read queue and write queue that stay empty, reads that wake nobody, a
-  // CPU always free. (Its socket to the bus stays writable: it writes nothing while folded.)
+  // Nothing but the messages landing may change what its steps do until it unfolds (before an
+  // event of its own, such as a busy period, Server::OnEvent()): not in a busy period, a read
+  // queue and write queue that stay empty, reads that wake nobody, a CPU always free. (Its
+  // socket to the bus stays writable: it writes nothing while folded.)
   const KernelSocket* out = bus_->out();
   if (!quiet || !sim()->run_in_place() || !waiting_for_input() || !always_gets_cpu() ||
-      own_events_pending() > 0 || ready < busy_until_ || !ReadsPlainly() || !bus_->rqueue().empty() ||
+      ready < busy_until_ || !ReadsPlainly() || !bus_->rqueue().empty() ||
       !bus_->wqueue().empty() || (out != nullptr && !out->writable()) || !HandlesQuietly(m)) {
     return false;
   }

@@ -2,8 +2,8 @@
 // ARCHITECTURE.md, "Step 7, folded reads").
 //
 // While every message that reaches a subscriber through dbus-daemon is one it handles quietly
-// (Subscriber::HandlesQuietly(), reads that wake nobody, no busy period, no event of its own),
-// its steps depend on nothing but the times its messages land. It then runs them itself, as a
+// (Subscriber::HandlesQuietly(), reads that wake nobody, no busy period), its steps depend on
+// nothing but the times its messages land, until an event of its own (a busy period starts). It then runs them itself, as a
 // Settler (sim/settler.h): it keeps the events it would have had in the list (its wakes and the
 // ends of its steps, each with the insertion order reserved when the list would have been given
 // it), and runs them when dbus-daemon is about to step or be woken, or when the run stops: the

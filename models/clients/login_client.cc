@@ -32,7 +32,7 @@ LoginClient::LoginClient(Simulator* sim, CpuPool* cpus, const LoginGenerator& ge
 
 void LoginClient::Start() {
   for (std::size_t k = 0; k < attempts_.size(); ++k) {
-    ScheduleOwn(attempts_[k].start, {kLoginStarts, static_cast<std::uint32_t>(k)});
+    sim()->Schedule(attempts_[k].start, this, {kLoginStarts, static_cast<std::uint32_t>(k)});
   }
 }
 
@@ -54,7 +54,7 @@ void LoginClient::OnOwnEvent(Time now, EventTag tag) {
     Finish(k, LoginOutcome::kNoBufs, now);
     return;
   }
-  ScheduleOwn(now + g_.timeout, {kLoginTimesOut, tag.index});
+  sim()->Schedule(now + g_.timeout, this, {kLoginTimesOut, tag.index});
 }
 
 Duration LoginClient::Step(Time now) {

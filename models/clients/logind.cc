@@ -48,7 +48,7 @@ void Logind::Handle(const Message& m, StepClock& step) {
     call_started_ = step.now();
     call_deadline_ = call_started_ + params().call_timeout;
     calling_ = Session{m.sender, m.serial, 0};
-    ScheduleOwn(call_deadline_, {kCallDeadline});
+    sim()->Schedule(call_deadline_, this, {kCallDeadline});
     return;
   }
   if (m.member == Member::kJobRemoved) {
@@ -124,7 +124,7 @@ void Logind::Reply(const Session& s, ErrorName error, StepClock& step) {
 
 void Logind::Restart(Time at, std::function<void(Time)> on_subscribed) {
   on_subscribed_ = std::move(on_subscribed);
-  ScheduleOwn(at + params().restart_delay, {kRestart});
+  sim()->Schedule(at + params().restart_delay, this, {kRestart});
 }
 
 void Logind::StartAgain(Time now) {

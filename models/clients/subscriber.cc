@@ -12,7 +12,7 @@ Subscriber::Subscriber(Simulator* sim, CpuPool* cpus, const ClientParams& params
 
 void Subscriber::Start() {
   for (std::size_t i = 0; i < params_.busy.size(); ++i) {
-    ScheduleOwn(params_.busy[i].start, {kBusyPeriodStarts, static_cast<std::uint32_t>(i)});
+    sim()->Schedule(params_.busy[i].start, this, {kBusyPeriodStarts, static_cast<std::uint32_t>(i)});
   }
 }
 

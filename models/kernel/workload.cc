@@ -135,7 +135,7 @@ void MountingProcess::StepDone(Time now) {
   // The CPU part is over; the rest of the operation happens off the CPU.
   double factor = g_.jitter > 0 ? random_.Uniform(1.0 - g_.jitter, 1.0 + g_.jitter) : 1.0;
   Duration wait = static_cast<Duration>(static_cast<double>(g_.latency) * factor);
-  ScheduleOwn(now + wait, {kOperationDone});
+  sim()->Schedule(now + wait, this, {kOperationDone});
 }
 
 void MountingProcess::OnOwnEvent(Time now, EventTag tag) {
@@ -148,7 +148,7 @@ void MountingProcess::OnOwnEvent(Time now, EventTag tag) {
   if (g_.op == MountOp::kMount && g_.expire_after > 0) {
     // Expiries come in the order of the mounts: the timeout is the same for all.
     expiring_.PushBack(spec.path);
-    ScheduleOwn(now + g_.expire_after, {kExpiry});
+    sim()->Schedule(now + g_.expire_after, this, {kExpiry});
   }
   ++done_;
   last_op_time_ = now;
