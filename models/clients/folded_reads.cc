@@ -19,7 +19,6 @@ bool Subscriber::FoldOn(Time ready, const Message& m, bool quiet) {
     return false;
   }
   fold_ = FoldedReads{};
-  fold_.on = true;
   set_folded(true);
   bus_->in()->set_folded(true);
   bus_->in()->writer()->AddDependent(this);

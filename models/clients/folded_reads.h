@@ -3,14 +3,14 @@
 //
 // While every message that reaches a subscriber through dbus-daemon is one it handles quietly
 // (Subscriber::HandlesQuietly(), reads that wake nobody, no busy period), its steps depend on
-// nothing but the times its messages land, until an event of its own (a busy period starts). It then runs them itself, as a
-// Settler (sim/settler.h): it keeps the events it would have had in the list (its wakes and the
-// ends of its steps, each with the insertion order reserved when the list would have been given
-// it), and runs them when dbus-daemon is about to step or be woken, or when the run stops: the
-// only moments at which what it reads can matter to anyone. Those events and their effects (the
-// socket's gauge, the delay probe, the counts and the busy time) come in the same order as
-// through the list, so the run is the same, while dbus-daemon's steps, with nothing of the
-// reader's between them in the list, run in place back to back.
+// nothing but the times its messages land, until an event of its own (a busy period starts).
+// It then runs them itself, as a Settler (sim/settler.h): it keeps the events it would have had
+// in the list (its wakes and the ends of its steps, each with the insertion order reserved when
+// the list would have been given it), and runs them when dbus-daemon is about to step or be
+// woken, or when the run stops: the only moments at which what it reads can matter to anyone.
+// Those events and their effects (the socket's gauge, the delay probe, the counts and the busy
+// time) come in the same order as through the list, so the run is the same, while dbus-daemon's
+// steps, with nothing of the reader's between them in the list, run in place back to back.
 //
 // This struct is the state the list would hold for such a subscriber; the steps are
 // Subscriber::StepFolded() (models/clients/folded_reads.cc).
@@ -36,14 +36,12 @@ struct FoldedReads {
   // the subscriber itself at most, in practice; the writer adds at most one per write.
   static constexpr int kMaxWakes = 8;
 
-  bool on = false;
-  bool running = false;    // in a step, up to its end: it holds a CPU
+  bool running = false;       // in a step, up to its end: it holds a CPU
   bool step_pending = false;  // the end of its step, at `step_done`
   Pending step_done;
   std::array<Pending, kMaxWakes> wakes{};  // in the order of the run; one per time armed
   int n_wakes = 0;
-  std::uint64_t ran = 0;  // events run and not yet counted (Simulator::CountSettled())
-  Time last = 0;          // the time of the last of them
+  Time last = 0;  // the time of the last event run
 
   // Room for what one more write can add.
   bool HasRoom() const { return n_wakes < kMaxWakes; }
