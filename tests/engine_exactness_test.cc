@@ -238,4 +238,10 @@ TEST_CASE("logind's folded reads leave the storm less than a tenth of its events
   CHECK(r.engine_events * 10 < r.events);
 }
 
+TEST_CASE("logind's reads fold behind dbus-broker as behind dbus-daemon", "[engine]") {
+  const RunResult r = RunScenario(test::LoadShipped("incident-storm-broker", {"/workload/0/count=200"}),
+                                  RunOptions{Engine::kTrains, nullptr, {}});
+  CHECK(r.engine_events * 10 < r.events);
+}
+
 }  // namespace mountstorm

@@ -12,9 +12,12 @@ bool Subscriber::FoldOn(Time ready, const Message& m, bool quiet) {
   // event of its own, such as a busy period, Server::OnEvent()): not in a busy period, a read
   // queue and write queue that stay empty, reads that wake nobody, a CPU always free. (Its
   // socket to the bus stays writable: it writes nothing while folded.)
+  if (!sim()->run_in_place() || !always_gets_cpu()) {
+    bus_->in()->set_folding_reader(nullptr);  // for the whole run: it is not asked again
+    return false;
+  }
   const KernelSocket* out = bus_->out();
-  if (!quiet || !sim()->run_in_place() || !waiting_for_input() || !always_gets_cpu() ||
-      ready < busy_until_ || !ReadsPlainly() || !bus_->rqueue().empty() ||
+  if (!quiet || !waiting_for_input() || ready < busy_until_ || !ReadsPlainly() || !bus_->rqueue().empty() ||
       !bus_->wqueue().empty() || (out != nullptr && !out->writable()) || !HandlesQuietly(m)) {
     return false;
   }

@@ -1,15 +1,15 @@
 // FoldedReads: a subscriber's reads run without the event list (the train engine; docs/
 // ARCHITECTURE.md, "Step 7, folded reads").
 //
-// While every message that reaches a subscriber through dbus-daemon is one it handles quietly
+// While every message that reaches a subscriber through the relay is one it handles quietly
 // (Subscriber::HandlesQuietly(), reads that wake nobody, no busy period), its steps depend on
 // nothing but the times its messages land, until an event of its own (a busy period starts).
 // It then runs them itself, as a Settler (sim/settler.h): it keeps the events it would have had
 // in the list (its wakes and the ends of its steps, each with the insertion order reserved when
-// the list would have been given it), and runs them when dbus-daemon is about to step or be
+// the list would have been given it), and runs them when the relay is about to step or be
 // woken, or when the run stops: the only moments at which what it reads can matter to anyone.
 // Those events and their effects (the socket's gauge, the delay probe, the counts and the busy
-// time) come in the same order as through the list, so the run is the same, while dbus-daemon's
+// time) come in the same order as through the list, so the run is the same, while the relay's
 // steps, with nothing of the reader's between them in the list, run in place back to back.
 //
 // This struct is the state the list would hold for such a subscriber; the steps are

@@ -58,6 +58,7 @@ class DbusBroker : public Relay {
   void BuildRoutes() override;
   std::vector<QueueGauge*> gauges() override;
   void AttachTap(MessageTap* tap) override { tap_ = tap; }
+  bool lets_readers_fold() const override { return true; }
   std::vector<RelayCounts> counts() const override;
 
   // The pools the broker accounts with (UserLimitsFromLauncher() of the scenario's limits).

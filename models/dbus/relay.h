@@ -70,9 +70,9 @@ class Relay : public Server {
   virtual std::vector<QueueGauge*> gauges() = 0;
   // Every message routed is offered to `tap` (a monitor), with its number of recipients.
   virtual void AttachTap(MessageTap* tap) = 0;
-  // It writes to its clients only inside its steps, so a client may fold its reads
-  // (models/clients/folded_reads.h). Not yet said of dbus-broker.
-  virtual bool lets_readers_fold() const { return false; }
+  // It writes to its clients, and looks at what they have read, only inside its steps, so a
+  // client may fold its reads (models/clients/folded_reads.h).
+  virtual bool lets_readers_fold() const = 0;
 
   // What each connection received, was given and lost, in the order they were added.
   virtual std::vector<RelayCounts> counts() const = 0;

@@ -93,7 +93,11 @@ class KernelSocket {
   }
   // The next Read() wakes the writer, even if the socket was writable before: a writer that
   // stopped with data left waits for the reader's next read (dbus-broker's cleared EPOLLOUT).
-  void WakeWriterOnNextRead() { wake_writer_on_read_ = true; }
+  // A folded reader unfolds first: its reads are no longer quiet.
+  void WakeWriterOnNextRead() {
+    if (folded_) folder_->UnfoldReader();
+    wake_writer_on_read_ = true;
+  }
   std::uint64_t reads() const { return reads_; }  // messages read so far
   // The connection is gone: every message in the socket is discarded, and the socket counts as a
   // new connection's (epoch() changes). Returns the messages discarded, by member.
