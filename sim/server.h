@@ -22,6 +22,12 @@
 // step is over, with the insertion order it had when armed (Simulator::ReserveSeq()), so that it
 // ties with other events exactly as before. Consecutive steps of a process that nothing else
 // interleaves with thus run in one event of the list, and the run is the same step for step.
+//
+// A server may also have dependents (AddDependent(), sim/settler.h): components that run some
+// of their own events late, such as the folded readers of the sockets it writes. Before each of
+// its steps and before it is woken it asks them to run those that come before the event in
+// progress; what they run is theirs alone (their own state and counts), so the rule above holds
+// for every server's state.
 #ifndef MOUNTSTORM_SIM_SERVER_H_
 #define MOUNTSTORM_SIM_SERVER_H_
 

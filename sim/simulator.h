@@ -27,8 +27,9 @@ class Simulator {
   void Schedule(Time at, EventTarget* target, EventTag tag = {}, std::int16_t priority = 0);
 
   // Runs events in order while the next one is due at or before `end`, at most `max_events` of
-  // them. Afterwards now() is the time of the last event run (or unchanged if none ran). Returns
-  // the number of events run.
+  // them; then settlers (AddSettler()) run theirs up to the same point and hand back the rest.
+  // Afterwards now() is the time of the last event run (or unchanged if none ran). Returns the
+  // number of events run, settlers' included.
   std::uint64_t RunUntil(Time end, std::uint64_t max_events = std::numeric_limits<std::uint64_t>::max());
 
   // Stops RunUntil() after the current event.
