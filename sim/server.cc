@@ -32,31 +32,21 @@ Server::Server(Simulator* sim, CpuPool* cpus, std::string name)
   cpus_->Register();
 }
 
-void Server::RemoveDependent(Settler* s) {
-  for (std::size_t i = 0; i < dependents_.size(); ++i) {
-    if (dependents_[i] == s) {
-      dependents_.erase(dependents_.begin() + static_cast<std::ptrdiff_t>(i));
-      return;
-    }
-  }
-}
-
 void Server::SettleDependents(Time now) {
   const std::uint64_t seq = sim_->current_seq();
   for (std::size_t i = 0; i < dependents_.size(); ++i) dependents_[i]->SettleBefore(now, seq);
 }
 
-void Server::Resume(bool running, const Time* armed, int n_armed) {
+void Server::Resume(bool running) {
   Check(waiting_for_input(), "a server resumed that was not waiting");
-  if (running) {
-    Check(cpus_->Acquire(this), "a folded server without a CPU");
-    state_ = State::kRunning;
-    holding_since_ = sim_->now();
-  }
-  armed_wakes_.assign(armed, armed + n_armed);
+  if (!running) return;
+  Check(cpus_->Acquire(this), "a folded server without a CPU");
+  state_ = State::kRunning;
+  holding_since_ = sim_->now();
 }
 
 void Server::ScheduleResumed(Time at, bool step_done, std::uint64_t seq) {
+  if (!step_done) armed_wakes_.push_back(at);  // a wake scheduled is an armed one
   sim_->ScheduleReserved(at, this, {step_done ? kStepDone : kWake}, seq);
 }
 

@@ -116,7 +116,7 @@ class Server : public EventTarget {
   // Settlers (sim/settler.h) whose events must be run before this server steps or is woken: the
   // folded readers of the sockets it writes (models/clients/folded_reads.h).
   void AddDependent(Settler* s) { dependents_.push_back(s); }
-  void RemoveDependent(Settler* s);
+  void RemoveDependent(Settler* s) { std::erase(dependents_, s); }
 
  protected:
   // Does one step of work starting at `now` and returns its CPU cost (>= 0), or kNoWork if there is
@@ -157,8 +157,8 @@ class Server : public EventTarget {
   //  - CountFoldedStep() counts a step as RunStep() does;
   //  - set_folded(true) makes WakeAt() and an event of its own call Unfold() first;
   //  - Resume() hands it back to the event list: running (it holds a CPU and its step ends at a
-  //    pending event) or idle, with the wakes it has armed at `armed`; the subclass then
-  //    schedules its pending events with ScheduleResumed().
+  //    pending event) or idle; the subclass then schedules its pending events, the end of its
+  //    step and the wakes it has armed, with ScheduleResumed().
   bool waiting_for_input() const {
     return state_ == State::kIdle && armed_wakes_.empty() && !in_step_ && !own_wake_pending_;
   }
@@ -166,7 +166,7 @@ class Server : public EventTarget {
   void CountFoldedStep(Time start, Duration cost) { CountStep(start, cost); }
   void set_folded(bool on) { folded_ = on; }
   virtual void Unfold() {}
-  void Resume(bool running, const Time* armed, int n_armed);
+  void Resume(bool running);
   void ScheduleResumed(Time at, bool step_done, std::uint64_t seq);
 
  private:

@@ -38,13 +38,4 @@ std::uint64_t Simulator::RunUntil(Time end, std::uint64_t max_events) {
   return run + (events_in_place_ - in_place_before);
 }
 
-void Simulator::RemoveSettler(Settler* s) {
-  for (std::size_t i = 0; i < settlers_.size(); ++i) {
-    if (settlers_[i] == s) {
-      settlers_.erase(settlers_.begin() + static_cast<std::ptrdiff_t>(i));
-      return;
-    }
-  }
-}
-
 }  // namespace mountstorm

@@ -52,10 +52,7 @@ class Simulator {
   // RunInPlace() of an event whose insertion order `seq` was reserved (ReserveSeq()).
   bool RunInPlace(Time at, std::uint64_t seq) {
     if (!WouldRunInPlace(at)) return false;
-    now_ = at;
-    current_seq_ = seq;
-    ++events_run_;
-    ++events_in_place_;
+    RunHere(at, seq);
     return true;
   }
   // What RunInPlace(at) would say now, without running anything.
@@ -70,12 +67,7 @@ class Simulator {
     return events_.empty() ? end_ : std::min(end_, events_.top().time - 1);
   }
   // RunInPlace(at) for an `at` at most in_place_limit().
-  void RunInPlaceWithin(Time at) {
-    now_ = at;
-    current_seq_ = events_.ReserveSeq();  // the place it would have had in the list
-    ++events_run_;
-    ++events_in_place_;
-  }
+  void RunInPlaceWithin(Time at) { RunHere(at, events_.ReserveSeq()); }  // its place in the list
   // The insertion order of the event in progress (reserved for one run in place), with now() its
   // place in the order of the run.
   std::uint64_t current_seq() const { return current_seq_; }
@@ -86,7 +78,7 @@ class Simulator {
   // Settlers (sim/settler.h) hand back their events when RunUntil() stops; one that stops
   // settling before then removes itself.
   void AddSettler(Settler* s) { settlers_.push_back(s); }
-  void RemoveSettler(Settler* s);
+  void RemoveSettler(Settler* s) { std::erase(settlers_, s); }
   // `n` events that a settler ran itself, the last at `last`: they count as run in place.
   void CountSettled(std::uint64_t n, Time last) {
     events_run_ += n;
@@ -102,6 +94,14 @@ class Simulator {
   Time next_event_time() const { return events_.empty() ? kNever : events_.top().time; }
 
  private:
+  // An event at `at`, of insertion order `seq`, run in place by its target.
+  void RunHere(Time at, std::uint64_t seq) {
+    now_ = at;
+    current_seq_ = seq;
+    ++events_run_;
+    ++events_in_place_;
+  }
+
   EventList events_;
   Time now_ = 0;
   std::uint64_t current_seq_ = 0;

@@ -70,11 +70,7 @@ void Subscriber::StepFolded(Time now) {
   KernelSocket* in = bus_->in();
   const Duration loop = params_.loop_iteration_cost;
   if (!in->empty() && in->front_ready() <= now + loop) {
-    // ReadAndHandle(now) of a message it handles quietly (ReadOnInPlace() does the same).
-    const Duration recv = 2 * bus_->recvmsg_cost();
-    bus_->ReadSocketQuietly(now + loop + recv);
-    ++handled_;
-    const Duration cost = loop + recv + params_.per_message_cost;
+    const Duration cost = ReadQuietly(now, loop, 2 * bus_->recvmsg_cost());
     CountFoldedStep(now, cost);
     fold_.step_done = {now + cost, sim()->ReserveSeq()};
     fold_.step_pending = true;
@@ -92,9 +88,7 @@ void Subscriber::HandBack(Time t, std::uint64_t seq) {
   in->writer()->RemoveDependent(this);
   sim()->RemoveSettler(this);
   set_folded(false);
-  std::array<Time, FoldedReads::kMaxWakes> armed{};
-  for (int i = 0; i < fold_.n_wakes; ++i) armed[i] = fold_.wakes[i].at;
-  Resume(fold_.running, armed.data(), fold_.n_wakes);
+  Resume(fold_.running);
   if (fold_.step_pending) ScheduleResumed(fold_.step_done.at, true, fold_.step_done.seq);
   for (int i = 0; i < fold_.n_wakes; ++i) ScheduleResumed(fold_.wakes[i].at, false, fold_.wakes[i].seq);
   fold_ = FoldedReads{};

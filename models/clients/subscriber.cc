@@ -64,10 +64,7 @@ Duration Subscriber::ReadOnInPlace(Duration cost) {
       plainly = ReadsPlainly();
       continue;
     }
-    // ReadAndHandle(next) of a message that changes nothing but counts: it is there at next + loop.
-    bus_->ReadSocketQuietly(next + loop + recv);
-    ++handled_;
-    cost = loop + recv + params_.per_message_cost;
+    cost = ReadQuietly(next, loop, recv);
   }
   return cost;
 }

@@ -64,6 +64,14 @@ class Subscriber : public Server, public FoldingReader, public Settler {
   // call while each would begin with nothing but its own wake in between (StepOnInPlace()), as
   // Step() would do them. Returns the last one's cost.
   Duration ReadOnInPlace(Duration cost);
+  // ReadAndHandle(now) of a message in the socket that it handles quietly, read without waking
+  // anyone (KernelSocket::reads_quietly()): the counts only. `loop` and `recv` are the loop's
+  // and the two recvmsg's costs, which the callers' loops keep at hand. Returns the step's cost.
+  Duration ReadQuietly(Time now, Duration loop, Duration recv) {
+    bus_->ReadSocketQuietly(now + loop + recv);  // there at now + loop
+    ++handled_;
+    return loop + recv + params_.per_message_cost;
+  }
 
   // Folded (folded_reads.cc): Server::WakeAt(at) called at `now`; Subscriber::Step() at `now`
   // for a quiet read (SettleBefore() runs the events as Server::OnEvent() would).

@@ -86,7 +86,7 @@ class KernelSocket {
   Message Read(Time t);
   // The train engine: Read() where it wakes nobody, the socket being writable() and no wake of the
   // writer asked for (then the read leaves it writable). REQUIRES: readable(t), reads_quietly().
-  bool reads_quietly() const { return writable() && !wake_writer_on_read_; }
+  bool reads_quietly() const { return QuietWith(0); }
   Message ReadQuietly(Time t) {
     Check(readable(t) && reads_quietly(), "a quiet read that is not");
     return TakeFront(t);
