@@ -16,11 +16,16 @@ constexpr int kExitInput = 2;
 
 using CommandArgs = std::vector<std::string>;
 
+// How many simulations a command runs in one process. A command that runs many keeps the memory
+// each run frees for the next (KeepFreedMemory() in mountstorm.cc).
+enum class Runs { kOne, kMany };
+
 struct Command {
   const char* name;
   const char* synopsis;  // the arguments, as `mountstorm --help` shows them
   const char* summary;   // one line
   int (*run)(const CommandArgs& args);
+  Runs runs = Runs::kOne;
 };
 
 // Every command, in the order `mountstorm --help` lists them.

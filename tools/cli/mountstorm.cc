@@ -4,6 +4,8 @@
 // Exit status: 0 on success, 2 on bad input (a scenario, an override, a flag), 1 on an internal
 // error. Errors go to stderr as "mountstorm: ..."; results to stdout and to files written
 // atomically.
+#include <malloc.h>
+
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -19,6 +21,19 @@ namespace mountstorm {
 namespace {
 
 const int kSynopsisWidth = 27;  // the column where a command's summary starts
+
+// A command that runs many simulations in one process (a sweep, a planner's search) frees and
+// allocates the same large buffers for every run: rings, recorder columns, event lists. By
+// default glibc serves blocks above 128 KiB with mmap() and gives freed memory at the top of
+// the heap back to the kernel (mallopt(3): M_MMAP_THRESHOLD, M_TRIM_THRESHOLD), so every run
+// faults its pages in again and the kernel zeroes them. Kept, the next run reuses them: the
+// 144 runs of scenarios/sweeps/queue-limit-vs-storm.json took 0.76 of the time (bench/README.md).
+// A single run gains nothing and would keep more memory (the old buffers of a vector that grew),
+// so `run` keeps glibc's defaults.
+void KeepFreedMemory() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest: blocks up to 32 MiB from the heap
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);   // give memory back only above 1 GiB free at the top
+}
 
 std::string Usage() {
   std::string u =
@@ -64,7 +79,9 @@ int Main(const std::vector<std::string>& args) {
     return kExitOk;
   }
   for (const Command& c : Commands()) {
-    if (command == c.name) return c.run(CommandArgs(args.begin() + 1, args.end()));
+    if (command != c.name) continue;
+    if (c.runs == Runs::kMany) KeepFreedMemory();
+    return c.run(CommandArgs(args.begin() + 1, args.end()));
   }
   throw InputError("unknown command \"" + command + "\" (see mountstorm --help)");
 }
