@@ -26,7 +26,11 @@ class StepClock {
   // The moment reached inside the step.
   Time now() const { return start_ + spent_; }
 
-  void Spend(Duration d) { spent_ += permille_ == 1000 ? d : d * permille_ / 1000; }
+  void Spend(Duration d) { spent_ += Cost(d); }
+  // What Spend(d) adds.
+  Duration Cost(Duration d) const { return permille_ == 1000 ? d : d * permille_ / 1000; }
+  // Spend(d), `times` times in a row.
+  void SpendTimes(Duration d, std::int64_t times) { spent_ += times * Cost(d); }
 
  private:
   Time start_;

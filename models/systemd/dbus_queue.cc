@@ -102,6 +102,11 @@ bool SystemdManager::DispatchDbusQueue(StepClock& step) {
       dbus_queue_.pop_back();
       continue;
     }
+    if (policies_.empty() && AllSendsRefused()) {
+      AnnounceRefused(step);  // the units this loop would take, each refused everywhere
+      worked = true;
+      continue;
+    }
     if (!policies_.empty()) {
       // The unit's signals on every bus it goes to.
       int buses = 0;
@@ -133,6 +138,55 @@ bool SystemdManager::DispatchDbusQueue(StepClock& step) {
   }
   if (call_units_left_ == 0 || (dbus_queue_.empty() && job_dbus_queue_.empty())) dispatch_call_open_ = false;
   return true;
+}
+
+bool SystemdManager::AllSendsRefused() const {
+  if (!sim()->run_in_place()) return false;  // the per-message engine sends each one
+  bool any = false;
+  for (std::size_t b = 0; b < buses_.size(); ++b) {
+    if (!Subscribed(b)) continue;
+    if (!buses_[b]->RefusesAll()) return false;
+    any = true;
+  }
+  return any;
+}
+
+void SystemdManager::AnnounceRefused(StepClock& step) {
+  // Announce() of each unit: its dispatch cost, then on each bus one message built and refused
+  // (SendSignal(); a refused first PropertiesChanged skips the second, SendChanged()).
+  std::int64_t buses = 0;
+  for (std::size_t b = 0; b < buses_.size(); ++b) buses += Subscribed(b) ? 1 : 0;
+  const Duration dispatch = step.Cost(params_.unit_dispatch_cost);
+  const Duration message = step.Cost(params_.message_build_cost + params_.instrumentation_per_message);
+  const Duration per_unit = dispatch + buses * message;
+  const Time start = step.now();
+  std::int64_t n = 0;
+  MemberCounts members{};
+  while (call_units_left_ > 0 && !dbus_queue_.empty() && step.spent() + n * per_unit < params_.quantum) {
+    const std::uint32_t u = dbus_queue_.back();
+    dbus_queue_.pop_back();
+    Unit& unit = units_[u];
+    if (!unit.in_dbus_queue) continue;  // freed while queued
+    --call_units_left_;
+    unit.in_dbus_queue = false;
+    ++members[static_cast<int>(unit.announced ? Member::kPropertiesChanged : Member::kUnitNew)];
+    ++n;
+    if (!unit.announced && unit.mounted_at >= 0) announced_latency_.push_back(start + n * per_unit - unit.mounted_at);
+    unit.announced = true;
+    if (unit.gc_waiting) {
+      unit.gc_waiting = false;
+      gc_queue_.push_back(u);
+    }
+  }
+  stats_.units_announced += static_cast<std::uint64_t>(n);
+  next_serial_ += static_cast<std::uint32_t>(n * buses);
+  std::int64_t k = 0;
+  for (std::size_t b = 0; b < buses_.size(); ++b) {
+    if (!Subscribed(b)) continue;
+    buses_[b]->RefuseTrain({start + dispatch + ++k * message, per_unit, n}, members);
+  }
+  step.SpendTimes(params_.unit_dispatch_cost, n);
+  step.SpendTimes(params_.message_build_cost + params_.instrumentation_per_message, n * buses);
 }
 
 int SystemdManager::MessagesPerAnnouncement(const Unit& unit) const {

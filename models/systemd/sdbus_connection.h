@@ -29,6 +29,7 @@
 #include "sim/bounded_queue.h"
 #include "sim/delay_probe.h"
 #include "sim/step_clock.h"
+#include "sim/train.h"
 
 namespace mountstorm {
 
@@ -48,6 +49,14 @@ class SdBusConnection {
 
   enum class SendResult { kWritten, kQueued, kNoBufs };
   SendResult Send(StepClock& step, const Message& m);
+  // Send() refuses every message (ENOBUFS) until something is taken from the write queue.
+  bool RefusesAll() const { return !wqueue_.empty() && wqueue_.gauge().at_limit(); }
+  // The train engine: exactly what times.count calls of Send() at times.at(0), times.at(1), ...
+  // do when RefusesAll() holds, the messages being `by_member` (times.count in all).
+  void RefuseTrain(const TrainTimes& times, const MemberCounts& by_member) {
+    wqueue_.gauge().RefuseTrain(times);
+    for (int i = 0; i < kMemberCount; ++i) enobufs_[i] += by_member[i];
+  }
 
   // Writes queued messages until the write queue is empty, the socket is full, or the step has
   // spent `cost_limit`. Returns the number written.

@@ -200,6 +200,12 @@ class SystemdManager : public Server, public ObjectPaths {
   void DispatchGcQueue(StepClock& step);
   void FreeUnit(std::uint32_t unit, StepClock& step);
   void Announce(std::uint32_t unit, StepClock& step);
+  // The train engine: every bus the units go to refuses whatever is sent (a full write queue that
+  // nothing empties during the step), so each unit costs the same and sends one refused message
+  // per bus. AnnounceRefused() announces, as one train per bus, the units that the loop of
+  // DispatchDbusQueue() would announce one by one (REQUIRES: AllSendsRefused()).
+  bool AllSendsRefused() const;
+  void AnnounceRefused(StepClock& step);
   // The announcement of a unit already announced: PropertiesChanged on its type's interface (if it
   // has one) and on org.freedesktop.systemd1.Unit. Returns the messages sent per bus.
   int SendChanged(SdBusConnection* bus, std::uint32_t unit, StepClock& step);
