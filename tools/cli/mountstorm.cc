@@ -27,7 +27,7 @@ const int kSynopsisWidth = 27;  // the column where a command's summary starts
 // default glibc serves blocks above 128 KiB with mmap() and gives freed memory at the top of
 // the heap back to the kernel (mallopt(3): M_MMAP_THRESHOLD, M_TRIM_THRESHOLD), so every run
 // faults its pages in again and the kernel zeroes them. Kept, the next run reuses them: the
-// 144 runs of scenarios/sweeps/queue-limit-vs-storm.json took 0.76 of the time (bench/README.md).
+// 144 runs of scenarios/sweeps/queue-limit-vs-storm.json took 0.76-0.81 of the time (bench/README.md).
 // A single run gains nothing and would keep more memory (the old buffers of a vector that grew),
 // so `run` keeps glibc's defaults.
 void KeepFreedMemory() {
