@@ -2,13 +2,16 @@
 //
 // Push and pop are O(1) and allocate only when the buffer doubles, so a queue that has reached
 // its working size costs no allocation per item. Used for message queues, where a queued message
-// is a small value (ids and a size), never a heap node.
+// is a small value (ids and a size), never a heap node. An array of 2 MiB or more is given huge
+// pages (sim/huge_pages.h): a queue that overflows grows to several MiB.
 #ifndef MOUNTSTORM_SIM_RING_BUFFER_H_
 #define MOUNTSTORM_SIM_RING_BUFFER_H_
 
 #include <cstddef>
 #include <utility>
 #include <vector>
+
+#include "sim/huge_pages.h"
 
 namespace mountstorm {
 
@@ -59,13 +62,14 @@ class RingBuffer {
  private:
   void Grow() {
     std::size_t capacity = slots_.empty() ? 16 : slots_.size() * 2;  // always a power of two
-    std::vector<T> bigger(capacity);
+    Slots bigger(capacity);
     for (std::size_t i = 0; i < size_; ++i) bigger[i] = std::move((*this)[i]);
     slots_.swap(bigger);
     head_ = 0;
   }
 
-  std::vector<T> slots_;
+  using Slots = std::vector<T, HugePageAllocator<T>>;
+  Slots slots_;
   std::size_t head_ = 0;
   std::size_t size_ = 0;
 };

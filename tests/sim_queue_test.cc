@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "sim/bounded_queue.h"
+#include "sim/huge_pages.h"
 #include "sim/queue_gauge.h"
 #include "sim/ring_buffer.h"
 
@@ -241,4 +242,32 @@ TEST_CASE("a ring buffer that grows while wrapped keeps its order", "[sim][ring_
     oracle.pop_front();
   }
   CHECK(ring.empty());
+}
+
+TEST_CASE("a ring buffer past 2 MiB lives in huge-page blocks and keeps its order", "[sim][ring_buffer]") {
+  // Up to about 700,000 values of 8 bytes: the arrays of 2 MiB and more come from
+  // AllocateHugePageBlock(), the smaller ones from std::allocator; the pops move the head on, so
+  // the contents wrap around the end of the array as it grows.
+  RingBuffer<std::uint64_t> ring;
+  std::uint64_t pushed = 0, popped = 0;
+  while (pushed < (std::uint64_t{1} << 20)) {
+    for (int i = 0; i < 3; ++i) ring.PushBack(pushed++);
+    REQUIRE(ring.PopFront() == popped++);
+  }
+  REQUIRE(ring.size() * sizeof(std::uint64_t) > kHugePageBytes);
+  for (std::size_t i = 0; i < ring.size(); i += 4093) REQUIRE(ring[i] == popped + i);
+  while (!ring.empty()) REQUIRE(ring.PopFront() == popped++);
+  CHECK(popped == pushed);
+}
+
+TEST_CASE("a huge-page block is 2 MiB aligned, zeroed and writable to its end", "[sim][ring_buffer]") {
+  const std::size_t bytes = kHugePageBytes * 3 + 12345;
+  auto* block = static_cast<unsigned char*>(AllocateHugePageBlock(bytes));
+  CHECK(reinterpret_cast<std::uintptr_t>(block) % kHugePageBytes == 0);
+  CHECK(block[0] == 0);
+  CHECK(block[bytes - 1] == 0);
+  block[0] = 1;
+  block[bytes - 1] = 2;
+  CHECK(block[0] + block[bytes - 1] == 3);
+  FreeHugePageBlock(block, bytes);
 }
