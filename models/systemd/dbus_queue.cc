@@ -109,9 +109,7 @@ bool SystemdManager::DispatchDbusQueue(StepClock& step) {
     }
     if (!policies_.empty()) {
       // The unit's signals on every bus it goes to.
-      int buses = 0;
-      for (std::size_t b = 0; b < buses_.size(); ++b) buses += Subscribed(b) ? 1 : 0;
-      const int messages = MessagesPerAnnouncement(units_[u]) * buses;
+      const int messages = MessagesPerAnnouncement(units_[u]) * SubscribedBuses();
       Time t = step.now(), go = t;
       for (Pid1Policy* p : policies_) go = std::max(go, p->SendTime(t, messages));
       if (go > t) {
@@ -154,8 +152,7 @@ bool SystemdManager::AllSendsRefused() const {
 void SystemdManager::AnnounceRefused(StepClock& step) {
   // Announce() of each unit: its dispatch cost, then on each bus one message built and refused
   // (SendSignal(); a refused first PropertiesChanged skips the second, SendChanged()).
-  std::int64_t buses = 0;
-  for (std::size_t b = 0; b < buses_.size(); ++b) buses += Subscribed(b) ? 1 : 0;
+  const std::int64_t buses = SubscribedBuses();
   const Duration dispatch = step.Cost(params_.unit_dispatch_cost);
   const Duration message = step.Cost(params_.message_build_cost + params_.instrumentation_per_message);
   const Duration per_unit = dispatch + buses * message;
@@ -171,12 +168,7 @@ void SystemdManager::AnnounceRefused(StepClock& step) {
     unit.in_dbus_queue = false;
     ++members[static_cast<int>(unit.announced ? Member::kPropertiesChanged : Member::kUnitNew)];
     ++n;
-    if (!unit.announced && unit.mounted_at >= 0) announced_latency_.push_back(start + n * per_unit - unit.mounted_at);
-    unit.announced = true;
-    if (unit.gc_waiting) {
-      unit.gc_waiting = false;
-      gc_queue_.push_back(u);
-    }
+    Announced(u, start + n * per_unit);
   }
   stats_.units_announced += static_cast<std::uint64_t>(n);
   next_serial_ += static_cast<std::uint32_t>(n * buses);
@@ -208,7 +200,12 @@ void SystemdManager::Announce(std::uint32_t u, StepClock& step) {
       SendChanged(buses_[b], u, step);
     }
   }
-  if (!unit.announced && unit.mounted_at >= 0) announced_latency_.push_back(step.now() - unit.mounted_at);
+  Announced(u, step.now());
+}
+
+void SystemdManager::Announced(std::uint32_t u, Time at) {
+  Unit& unit = units_[u];
+  if (!unit.announced && unit.mounted_at >= 0) announced_latency_.push_back(at - unit.mounted_at);
   // Set whether or not the sends succeeded: a lost update is not retried.
   unit.announced = true;
   if (unit.gc_waiting) {
@@ -216,6 +213,12 @@ void SystemdManager::Announce(std::uint32_t u, StepClock& step) {
     unit.gc_waiting = false;
     gc_queue_.push_back(u);
   }
+}
+
+int SystemdManager::SubscribedBuses() const {
+  int n = 0;
+  for (std::size_t b = 0; b < buses_.size(); ++b) n += Subscribed(b) ? 1 : 0;
+  return n;
 }
 
 int SystemdManager::SendChanged(SdBusConnection* bus, std::uint32_t u, StepClock& step) {

@@ -200,6 +200,11 @@ class SystemdManager : public Server, public ObjectPaths {
   void DispatchGcQueue(StepClock& step);
   void FreeUnit(std::uint32_t unit, StepClock& step);
   void Announce(std::uint32_t unit, StepClock& step);
+  // A unit's signals were sent (or refused) by `at`: its latency if new, announced, and back on
+  // the GC queue if it waited for them.
+  void Announced(std::uint32_t unit, Time at);
+  // Buses a unit's signals go to: every private bus, and the API bus if someone subscribed.
+  int SubscribedBuses() const;
   // The train engine: every bus the units go to refuses whatever is sent (a full write queue that
   // nothing empties during the step), so each unit costs the same and sends one refused message
   // per bus. AnnounceRefused() announces, as one train per bus, the units that the loop of
