@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <new>
 
@@ -30,7 +31,9 @@ void* AllocateHugePageBlock(std::size_t bytes) {
   void* block = reinterpret_cast<void*>(aligned);
   // Advice only: where the kernel has no THP it fails, and the block works as it is.
   (void)madvise(block, size, MADV_HUGEPAGE);
-  return block;
+  // An array of bytes begins its life there, so the values later written into the block are
+  // objects (implicit object creation, [intro.object]), as with memory from operator new.
+  return ::new (block) std::byte[size];
 }
 
 void FreeHugePageBlock(void* block, std::size_t bytes) { munmap(block, RoundedUp(bytes)); }

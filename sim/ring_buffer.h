@@ -1,15 +1,19 @@
-// RingBuffer<T>: a FIFO of values in one growable circular array.
+// RingBuffer<T>: a FIFO of plain values in one growable circular array.
 //
 // Push and pop are O(1) and allocate only when the buffer doubles, so a queue that has reached
 // its working size costs no allocation per item. Used for message queues, where a queued message
-// is a small value (ids and a size), never a heap node. An array of 2 MiB or more is given huge
-// pages (sim/huge_pages.h): a queue that overflows grows to several MiB.
+// is a small value (ids and a size), never a heap node: T is trivially copyable, so growing copies
+// the values as bytes and leaves the new slots unwritten until they are pushed (a queue that
+// overflows grows to several MiB; filling the whole new array first, as a std::vector would,
+// doubled what growing cost). An array of 2 MiB or more is given huge pages (sim/huge_pages.h).
 #ifndef MOUNTSTORM_SIM_RING_BUFFER_H_
 #define MOUNTSTORM_SIM_RING_BUFFER_H_
 
+#include <algorithm>
 #include <cstddef>
+#include <cstring>
+#include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "sim/huge_pages.h"
 
@@ -17,7 +21,19 @@ namespace mountstorm {
 
 template <typename T>
 class RingBuffer {
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>,
+                "a ring holds plain values: they are copied as bytes");
+
  public:
+  RingBuffer() = default;
+  RingBuffer(const RingBuffer& other) { CopyFrom(other); }
+  RingBuffer(RingBuffer&& other) noexcept { Swap(other); }
+  RingBuffer& operator=(RingBuffer other) noexcept {
+    Swap(other);
+    return *this;
+  }
+  ~RingBuffer() { Free(); }
+
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
 
@@ -26,29 +42,29 @@ class RingBuffer {
   // Appends a slot and returns it, to be filled member by member: no whole value is built first
   // and copied (that copy stalls on the stores that just built it).
   T& NewBack() {
-    if (size_ == slots_.size()) Grow();
-    T& slot = slots_[(head_ + size_) & (slots_.size() - 1)];
+    if (size_ == capacity_) Grow();
+    T& slot = slots_[(head_ + size_) & (capacity_ - 1)];
     ++size_;
     return slot;
   }
 
   // REQUIRES: !empty().
   T PopFront() {
-    T value = std::move(slots_[head_]);
-    head_ = (head_ + 1) & (slots_.size() - 1);
+    T value = slots_[head_];
+    head_ = (head_ + 1) & (capacity_ - 1);
     --size_;
     return value;
   }
 
   // Drops the first value without copying it out: read front() first. REQUIRES: !empty().
   void DropFront() {
-    head_ = (head_ + 1) & (slots_.size() - 1);
+    head_ = (head_ + 1) & (capacity_ - 1);
     --size_;
   }
 
   // REQUIRES: i < size(). Element i counted from the front.
-  T& operator[](std::size_t i) { return slots_[(head_ + i) & (slots_.size() - 1)]; }
-  const T& operator[](std::size_t i) const { return slots_[(head_ + i) & (slots_.size() - 1)]; }
+  T& operator[](std::size_t i) { return slots_[(head_ + i) & (capacity_ - 1)]; }
+  const T& operator[](std::size_t i) const { return slots_[(head_ + i) & (capacity_ - 1)]; }
   T& front() { return slots_[head_]; }
   const T& front() const { return slots_[head_]; }
   T& back() { return (*this)[size_ - 1]; }
@@ -60,16 +76,42 @@ class RingBuffer {
   }
 
  private:
-  void Grow() {
-    std::size_t capacity = slots_.empty() ? 16 : slots_.size() * 2;  // always a power of two
-    Slots bigger(capacity);
-    for (std::size_t i = 0; i < size_; ++i) bigger[i] = std::move((*this)[i]);
-    slots_.swap(bigger);
+  using Allocator = HugePageAllocator<T>;
+
+  // Doubles the array (always a power of two); the values move, in order, to its front.
+  void Grow() { MoveTo(capacity_ == 0 ? 16 : capacity_ * 2); }
+  void MoveTo(std::size_t capacity) {
+    T* bigger = Allocator().allocate(capacity);
+    if (size_ > 0) {
+      const std::size_t first = std::min(size_, capacity_ - head_);  // up to the array's end
+      std::memcpy(bigger, slots_ + head_, first * sizeof(T));
+      std::memcpy(bigger + first, slots_, (size_ - first) * sizeof(T));
+    }
+    Free();
+    slots_ = bigger;
+    capacity_ = capacity;
     head_ = 0;
   }
+  void CopyFrom(const RingBuffer& other) {
+    if (other.capacity_ == 0) return;
+    slots_ = Allocator().allocate(other.capacity_);
+    capacity_ = other.capacity_;
+    size_ = other.size_;
+    for (std::size_t i = 0; i < size_; ++i) slots_[i] = other[i];
+  }
+  void Swap(RingBuffer& other) noexcept {
+    std::swap(slots_, other.slots_);
+    std::swap(capacity_, other.capacity_);
+    std::swap(head_, other.head_);
+    std::swap(size_, other.size_);
+  }
+  void Free() {
+    if (slots_ != nullptr) Allocator().deallocate(slots_, capacity_);
+    slots_ = nullptr;
+  }
 
-  using Slots = std::vector<T, HugePageAllocator<T>>;
-  Slots slots_;
+  T* slots_ = nullptr;
+  std::size_t capacity_ = 0;
   std::size_t head_ = 0;
   std::size_t size_ = 0;
 };

@@ -244,6 +244,30 @@ TEST_CASE("a ring buffer that grows while wrapped keeps its order", "[sim][ring_
   CHECK(ring.empty());
 }
 
+TEST_CASE("a copied ring buffer holds the same values in order and is its own", "[sim][ring_buffer]") {
+  // The copy is taken while the contents wrap past the end of the array; a moved-from ring is
+  // empty and can be used again.
+  RingBuffer<int> ring;
+  for (int i = 0; i < 12; ++i) ring.PushBack(i);
+  for (int i = 0; i < 9; ++i) ring.PopFront();
+  for (int i = 12; i < 25; ++i) ring.PushBack(i);  // 9 to 24, wrapped in an array of 16
+  RingBuffer<int> copy = ring;
+  copy.PushBack(25);
+  REQUIRE(ring.size() == 16);
+  REQUIRE(copy.size() == 17);
+  for (std::size_t i = 0; i < ring.size(); ++i) REQUIRE(ring[i] == 9 + static_cast<int>(i));
+  for (std::size_t i = 0; i < copy.size(); ++i) REQUIRE(copy[i] == 9 + static_cast<int>(i));
+  RingBuffer<int> moved = std::move(copy);
+  CHECK(moved.size() == 17);
+  CHECK(moved.back() == 25);
+  CHECK(copy.empty());  // NOLINT(bugprone-use-after-move): a moved-from ring is empty
+  copy.PushBack(7);
+  CHECK(copy.PopFront() == 7);
+  ring = moved;
+  CHECK(ring.size() == 17);
+  CHECK(ring.front() == 9);
+}
+
 TEST_CASE("a ring buffer past 2 MiB lives in huge-page blocks and keeps its order", "[sim][ring_buffer]") {
   // Up to about 700,000 values of 8 bytes: the arrays of 2 MiB and more come from
   // AllocateHugePageBlock(), the smaller ones from std::allocator; the pops move the head on, so

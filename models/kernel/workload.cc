@@ -140,14 +140,15 @@ void MountingProcess::StepDone(Time now) {
 
 void MountingProcess::OnOwnEvent(Time now, EventTag tag) {
   if (tag.kind == kExpiry) {
-    table_->Umount(now, expiring_.PopFront());
+    table_->Umount(now, expiring_.front());
+    expiring_.pop_front();
     return;
   }
   MountSpec spec = ExpandSpec(g_.spec, g_.first_index + done_);
   ApplyMountOp(table_, now, g_.op, spec);
   if (g_.op == MountOp::kMount && g_.expire_after > 0) {
     // Expiries come in the order of the mounts: the timeout is the same for all.
-    expiring_.PushBack(spec.path);
+    expiring_.push_back(spec.path);
     sim()->Schedule(now + g_.expire_after, this, {kExpiry});
   }
   ++done_;

@@ -11,6 +11,8 @@
 #define MOUNTSTORM_MODELS_KERNEL_WORKLOAD_H_
 
 #include <cstdint>
+#include <deque>
+#include <string>
 #include <vector>
 
 #include "mountstorm/scenario.h"
@@ -96,7 +98,7 @@ class MountingProcess : public Server {
   int done_ = 0;
   Time last_op_time_ = 0;
   StormWindow* window_ = nullptr;
-  RingBuffer<std::string> expiring_;  // paths to unmount, in the order they expire
+  std::deque<std::string> expiring_;  // paths to unmount, in the order they expire
 };
 
 }  // namespace mountstorm
