@@ -152,6 +152,9 @@ TEST_CASE("size: the smallest write-queue limit with no refusal is the one brute
   }
   REQUIRE(smallest_safe.has_value());
   CHECK(r.limit == *smallest_safe);
+  // Found in three runs: at the maximum (the peak P), at P, at P - 1 (it refuses).
+  CHECK(r.limit == r.unconstrained_peak);
+  CHECK(Values(r.tried).size() == 3);
   // And every limit above it refuses nothing: the bisection's monotonicity holds here.
   for (std::size_t i = static_cast<std::size_t>(*smallest_safe) - 1; i < summaries.size(); ++i) {
     CHECK_FALSE(Overflows(summaries[i], "systemd.wqueue"));

@@ -48,6 +48,24 @@ double MeanMessageBytes(const RunResult& r, const Scenario& s, const std::string
   return count > 0 ? bytes / count : MemberBytes("PropertiesChanged", s.message_sizes);
 }
 
+namespace {
+
+// What the limit found costs in memory, and which queues sharing it still overflow there.
+void DescribeLimit(Runner& runner, const std::string& queue, SizeResult* r) {
+  const RunResult at_limit = runner.Summary({{r->param.path, r->limit}});
+  if (r->unit == "messages") {
+    r->mean_message_bytes = MeanMessageBytes(at_limit, runner.base().scenario, queue);
+    r->bytes_per_entry = kSdBusMessageStructBytes + r->mean_message_bytes;
+  } else {
+    r->bytes_per_entry = 1;
+  }
+  for (const std::string& other : r->param.sharing) {
+    if (Overflows(at_limit, other)) r->sharing_refused[other] = QueueOf(at_limit, other).refused;
+  }
+}
+
+}  // namespace
+
 SizeResult FindSize(Runner& runner, const std::string& queue, std::optional<std::int64_t> max) {
   const std::map<std::string, QueueInfo> inventory = QueueInventory(runner.base().scenario);
   SizeResult r;
@@ -86,23 +104,21 @@ SizeResult FindSize(Runner& runner, const std::string& queue, std::optional<std:
       break;
     }
   }
+  // For a queue of messages that is usually the answer itself: with one less, the run is the
+  // unconstrained one until the push that made the peak, which it refuses. One run then settles
+  // what bisection would take log2(P) runs to (20 for 600,000 messages); where it does not
+  // overflow, bisection goes on below it. (A queue of bytes refuses by the level before a push,
+  // which may lie a whole message below its peak: there bisection alone.)
+  if (r.unit == "messages" && hi < top && hi - 1 > lo) {
+    if (eval(hi - 1).overflowed) lo = hi - 1; else hi = hi - 1;
+  }
   while (hi - lo > 1) {
     const std::int64_t mid = lo + (hi - lo) / 2;
     if (eval(mid).overflowed) lo = mid; else hi = mid;
   }
   r.limit = hi;
   r.outcome = hi == r.param.minimum ? SizeResult::Outcome::kSafeAtMinimum : SizeResult::Outcome::kFound;
-
-  const RunResult at_limit = runner.Summary({{r.param.path, r.limit}});
-  if (r.unit == "messages") {
-    r.mean_message_bytes = MeanMessageBytes(at_limit, runner.base().scenario, queue);
-    r.bytes_per_entry = kSdBusMessageStructBytes + r.mean_message_bytes;
-  } else {
-    r.bytes_per_entry = 1;
-  }
-  for (const std::string& other : r.param.sharing) {
-    if (Overflows(at_limit, other)) r.sharing_refused[other] = QueueOf(at_limit, other).refused;
-  }
+  DescribeLimit(runner, queue, &r);
   return r;
 }
 
