@@ -72,6 +72,19 @@ TEST_CASE("SHA-256 gives the FIPS 180-4 digests", "[outputs]") {
   CHECK(Sha256Hex(std::string(1000000, 'a')) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+TEST_CASE("SHA-256 of a text added in pieces of any size is the digest of the whole", "[outputs]") {
+  // Pieces that end inside a block, on its end and past it, so that each path of Add() runs.
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += static_cast<char>('a' + (i * 7) % 26);
+  const std::string whole = mountstorm::Sha256Hex(text);
+  for (std::size_t piece : {1, 7, 63, 64, 65, 1000}) {
+    mountstorm::Sha256 h;
+    for (std::size_t at = 0; at < text.size(); at += piece) h.Add(std::string_view(text).substr(at, piece));
+    INFO("pieces of " << piece);
+    CHECK(h.Hex() == whole);
+  }
+}
+
 TEST_CASE("run on a run directory's scenario.json gives the same files byte for byte after --set --seed and --profile",
           "[outputs]") {
   const std::string dir = TempDir("outputs-reproduce");

@@ -442,6 +442,13 @@ TEST_CASE("CSV fields, numbers and bytes are read and written as people expect",
   CHECK(t.Column("b") == 1);
   CHECK(t.Column("c") == -1);
   CHECK_THROWS_WITH(ParseCsv("a,b\n1\n", "t.csv"), Catch::Contains("t.csv: line 2"));
+  // Times: seconds with the decimals asked for, truncated, zeros kept.
+  CHECK(FormatTime(1'500'000'000, 3) == "1.500");
+  CHECK(FormatTime(0, 2) == "0.00");
+  CHECK(FormatTime(123'456'789'012, 9) == "123.456789012");
+  CHECK(FormatTime(1'999'999'999, 1) == "1.9");
+  CHECK(FormatTime(7'000'000'001, 0) == "7");
+  CHECK(FormatTime(10'000'050'000, 6) == "10.000050");
   CHECK(FormatCount(196608) == "196,608");
   CHECK(FormatShort(1.5e6) == "1.5M");
   CHECK(FormatShort(50000) == "50K");
@@ -451,6 +458,36 @@ TEST_CASE("CSV fields, numbers and bytes are read and written as people expect",
   CHECK(FormatBytes(212992) == "208 KiB");
   CHECK(FormatBytes(512) == "512 B");
   CHECK(FormatBytes(2304) == "2.25 KiB");
+}
+
+TEST_CASE("curves.csv reads back what was written and names the first problem of a bad one", "[plot]") {
+  Curves c;
+  c.interval = 10'000'000;
+  c.columns = {"q1", "q2"};
+  c.times = {0, 10'000'000, 20'000'000};
+  c.values = {{0, 5, 3}, {1, 2, 7}};
+  const Curves back = ParseCurvesCsv(CurvesCsvText(c), "c.csv");
+  CHECK(back.columns == c.columns);
+  CHECK(back.times == c.times);
+  CHECK(back.values == c.values);
+  CHECK(back.interval == c.interval);
+  auto error = [](const std::string& text) {
+    try {
+      ParseCurvesCsv(text, "c.csv");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  // The file's shape first (a row of the wrong width after a bad field), then the header, then the
+  // first field that is not a time or a level, each with its line.
+  CHECK_THAT(error("time_s,q\n0.01,x\n0.02,1,2\n"), Catch::Contains("c.csv: line 3: 3 fields, expected 2"));
+  CHECK_THAT(error("t,q\n0.01,x\n"), Catch::Contains("c.csv: expected a first column \"time_s\""));
+  CHECK_THAT(error("time_s,q\n0.01,1\n0.02,-4\n0.0x,1\n"),
+             Catch::Contains("c.csv: line 3: expected a queue level (a non-negative integer), found \"-4\""));
+  CHECK_THAT(error("time_s,q\n1e3,1\n"), Catch::Contains("c.csv: line 2: expected a time in seconds"));
+  CHECK_THAT(error("time_s,q\n\"0.01,1\n"), Catch::Contains("c.csv: a quoted field is not closed"));
+  CHECK_THAT(error(""), Catch::Contains("c.csv: empty file"));
 }
 
 TEST_CASE("a run on dbus-broker marks each disconnect on the time axis and lists it in the report", "[plot]") {

@@ -4,6 +4,9 @@
 #ifndef MOUNTSTORM_INCLUDE_CSV_H_
 #define MOUNTSTORM_INCLUDE_CSV_H_
 
+#include <cstddef>
+#include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,6 +35,13 @@ std::vector<std::string> CsvHeader(const std::string& text);
 // Parses `text`; throws InputError naming `origin` and the line for a row of the wrong width, an
 // unclosed quote or an empty file.
 CsvTable ParseCsv(const std::string& text, const std::string& origin);
+
+// ParseCsv() without the table: hands `on_row` the header (row 0) and then every row in order,
+// with its fields (valid during the call only: their memory is reused, so a file of millions of
+// fields is read without an allocation per field), and throws as ParseCsv() does, the error of a
+// row only once the rows before it have been handed over.
+using CsvRowVisitor = std::function<void(std::span<const std::string> fields, std::size_t row)>;
+void ForEachCsvRow(const std::string& text, const std::string& origin, const CsvRowVisitor& on_row);
 
 }  // namespace mountstorm
 

@@ -1,8 +1,12 @@
 // curves.csv and events.csv: a RunResult's curves and event log as CSV, and read back
 // (mountstorm/result_files.h; the columns are described in docs/OUTPUTS.md).
+#include <algorithm>
 #include <charconv>
 #include <limits>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "mountstorm/csv.h"
 #include "mountstorm/error.h"
@@ -13,31 +17,59 @@ namespace mountstorm {
 namespace {
 
 // Seconds as printed in the time columns, back to nanoseconds exactly: "12.345" -> 12345000000.
-Time ParseTime(const std::string& text, const std::string& where) {
+// None if `text` is not such a time.
+std::optional<Time> TimeOf(std::string_view text) {
   const std::size_t dot = text.find('.');
-  const std::string whole = text.substr(0, dot);
-  std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
+  const std::string_view whole = text.substr(0, dot);
+  const std::string_view frac = dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
   std::int64_t s = 0, f = 0;
-  auto digits = [](const std::string& d, std::int64_t* out) {
-    if (d.empty() || d.size() > 12 || d.find_first_not_of("0123456789") != std::string::npos) return false;
+  auto digits = [](std::string_view d, std::int64_t* out) {
+    if (d.empty() || d.size() > 12 || d.find_first_not_of("0123456789") != std::string_view::npos) return false;
     return std::from_chars(d.data(), d.data() + d.size(), *out).ec == std::errc();
   };
   static_assert(kMaxResultFileSeconds < (std::numeric_limits<Time>::max() - kSecond) / kSecond);
   if (!digits(whole, &s) || s > kMaxResultFileSeconds || frac.size() > 9 || (!frac.empty() && !digits(frac, &f))) {
-    throw InputError(where + ": expected a time in seconds such as 1.250 (at most " + std::to_string(kMaxResultFileSeconds) +
-                     " s), found \"" + text + "\"");
+    return std::nullopt;
   }
   for (std::size_t k = frac.size(); k < 9; ++k) f *= 10;
   return s * kSecond + f;
 }
 
-std::int64_t ParseLevel(const std::string& text, const std::string& where) {
+std::string BadTime(const std::string& where, std::string_view text) {
+  return where + ": expected a time in seconds such as 1.250 (at most " + std::to_string(kMaxResultFileSeconds) +
+         " s), found \"" + std::string(text) + "\"";
+}
+
+Time ParseTime(const std::string& text, const std::string& where) {
+  const std::optional<Time> t = TimeOf(text);
+  if (!t) throw InputError(BadTime(where, text));
+  return *t;
+}
+
+// A queue level: a non-negative integer. None if `text` is not one.
+std::optional<std::int64_t> LevelOf(std::string_view text) {
   std::int64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v < 0) {
-    throw InputError(where + ": expected a queue level (a non-negative integer), found \"" + text + "\"");
-  }
+  if (ec != std::errc() || end != text.data() + text.size() || v < 0) return std::nullopt;
   return v;
+}
+
+// Row `row` of curves.csv (1: the first after the header) into `c`; the error, if a field is not a
+// time or a level, as ParseCurvesCsv() throws it (and then `c` is left part way).
+std::optional<std::string> AppendCurvesRow(std::span<const std::string> fields, std::size_t row,
+                                           const std::string& origin, Curves* c) {
+  auto where = [&] { return origin + ": line " + std::to_string(row + 1); };
+  const std::optional<Time> t = TimeOf(fields[0]);
+  if (!t) return BadTime(where(), fields[0]);
+  c->times.push_back(*t);
+  for (std::size_t col = 0; col + 1 < fields.size(); ++col) {
+    const std::optional<std::int64_t> level = LevelOf(fields[col + 1]);
+    if (!level) {
+      return where() + ": expected a queue level (a non-negative integer), found \"" + fields[col + 1] + "\"";
+    }
+    c->values[col].push_back(*level);
+  }
+  return std::nullopt;
 }
 
 const char* EventName(const RunEvent& e) {
@@ -100,9 +132,9 @@ std::string CurvesCsvText(const Curves& c) {
   out += '\n';
   for (std::size_t k = 0; k < c.times.size(); ++k) {
     out += FormatTime(c.times[k], decimals);
+    char field[24] = {','};
     for (const auto& column : c.values) {
-      out += ',';
-      out += std::to_string(column[k]);
+      out.append(field, std::to_chars(field + 1, field + sizeof field, column[k]).ptr);
     }
     out += '\n';
   }
@@ -110,18 +142,31 @@ std::string CurvesCsvText(const Curves& c) {
 }
 
 Curves ParseCurvesCsv(const std::string& text, const std::string& origin) {
-  const CsvTable t = ParseCsv(text, origin);
-  if (t.header.empty() || t.header[0] != "time_s") {
+  // Read row by row (a run of 900 s sampled every 10 ms is 90,000 rows), with the errors in the
+  // order reading the whole table first gives them: the file's shape, then the header, then the
+  // first field that is not a time or a level.
+  Curves c;
+  bool header_ok = false;
+  std::optional<std::string> bad_field;
+  ForEachCsvRow(text, origin, [&](std::span<const std::string> fields, std::size_t row) {
+    if (row == 0) {
+      header_ok = fields[0] == "time_s";
+      if (header_ok) c.columns.assign(fields.begin() + 1, fields.end());
+      c.values.resize(c.columns.size());
+      // A row per line: the columns grow once, not by doubling; never more rows than the text
+      // could hold (a row of k fields takes 2k bytes at least), so at most 4 bytes per byte read.
+      const std::size_t lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+      const std::size_t rows = std::min(lines, text.size() / (2 * fields.size()));
+      c.times.reserve(rows);
+      for (std::vector<std::int64_t>& column : c.values) column.reserve(rows);
+    } else if (header_ok && !bad_field) {
+      bad_field = AppendCurvesRow(fields, row, origin, &c);
+    }
+  });
+  if (!header_ok) {
     throw InputError(origin + ": expected a first column \"time_s\" (the curves.csv of mountstorm run)");
   }
-  Curves c;
-  c.columns.assign(t.header.begin() + 1, t.header.end());
-  c.values.resize(c.columns.size());
-  for (std::size_t row = 0; row < t.rows.size(); ++row) {
-    const std::string where = origin + ": line " + std::to_string(row + 2);
-    c.times.push_back(ParseTime(t.rows[row][0], where));
-    for (std::size_t col = 0; col < c.columns.size(); ++col) c.values[col].push_back(ParseLevel(t.rows[row][col + 1], where));
-  }
+  if (bad_field) throw InputError(*bad_field);
   if (c.times.size() >= 2) c.interval = c.times[1] - c.times[0];
   return c;
 }

@@ -1,6 +1,8 @@
 #include "io/sha256.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 namespace mountstorm {
 namespace {
@@ -22,6 +24,21 @@ constexpr std::uint32_t Rotr(std::uint32_t x, int n) { return (x >> n) | (x << (
 Sha256::Sha256()
     : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
 
+namespace {
+
+// One round of the compression (FIPS 180-4 6.2.2 step 3), the working variables named by their
+// role in it: of the eight, only d (to become e) and h (to become a) change; the caller rotates
+// the names instead of moving the values.
+inline void Round(std::uint32_t a, std::uint32_t b, std::uint32_t c, std::uint32_t& d, std::uint32_t e,
+                  std::uint32_t f, std::uint32_t g, std::uint32_t& h, std::uint32_t k_plus_w) {
+  const std::uint32_t t1 = h + (Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25)) + ((e & f) ^ (~e & g)) + k_plus_w;
+  const std::uint32_t t2 = (Rotr(a, 2) ^ Rotr(a, 13) ^ Rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+  d += t1;
+  h = t1 + t2;
+}
+
+}  // namespace
+
 void Sha256::Block(const unsigned char* p) {
   std::array<std::uint32_t, 64> w{};
   for (int i = 0; i < 16; ++i) {
@@ -33,27 +50,44 @@ void Sha256::Block(const unsigned char* p) {
     const std::uint32_t s1 = Rotr(w[i - 2], 17) ^ Rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
     w[i] = w[i - 16] + s0 + w[i - 7] + s1;
   }
-  std::array<std::uint32_t, 8> v = h_;
-  for (int i = 0; i < 64; ++i) {
-    const std::uint32_t s1 = Rotr(v[4], 6) ^ Rotr(v[4], 11) ^ Rotr(v[4], 25);
-    const std::uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-    const std::uint32_t t1 = v[7] + s1 + ch + kRound[i] + w[i];
-    const std::uint32_t s0 = Rotr(v[0], 2) ^ Rotr(v[0], 13) ^ Rotr(v[0], 22);
-    const std::uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-    v = {t1 + s0 + maj, v[0], v[1], v[2], v[3] + t1, v[4], v[5], v[6]};
+  std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6], h = h_[7];
+  for (int i = 0; i < 64; i += 8) {
+    Round(a, b, c, d, e, f, g, h, kRound[i] + w[i]);
+    Round(h, a, b, c, d, e, f, g, kRound[i + 1] + w[i + 1]);
+    Round(g, h, a, b, c, d, e, f, kRound[i + 2] + w[i + 2]);
+    Round(f, g, h, a, b, c, d, e, kRound[i + 3] + w[i + 3]);
+    Round(e, f, g, h, a, b, c, d, kRound[i + 4] + w[i + 4]);
+    Round(d, e, f, g, h, a, b, c, kRound[i + 5] + w[i + 5]);
+    Round(c, d, e, f, g, h, a, b, kRound[i + 6] + w[i + 6]);
+    Round(b, c, d, e, f, g, h, a, kRound[i + 7] + w[i + 7]);
   }
-  for (int i = 0; i < 8; ++i) h_[i] += v[i];
+  h_[0] += a;
+  h_[1] += b;
+  h_[2] += c;
+  h_[3] += d;
+  h_[4] += e;
+  h_[5] += f;
+  h_[6] += g;
+  h_[7] += h;
 }
 
 void Sha256::Add(std::string_view data) {
   length_ += data.size();
-  for (char c : data) {
-    buffer_[buffered_++] = static_cast<unsigned char>(c);
-    if (buffered_ == 64) {
-      Block(buffer_.data());
-      buffered_ = 0;
-    }
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  std::size_t n = data.size();
+  if (buffered_ > 0) {  // first complete the block an earlier Add() began
+    const std::size_t take = std::min(n, buffer_.size() - buffered_);
+    if (take > 0) std::memcpy(buffer_.data() + buffered_, p, take);
+    buffered_ += take;
+    p += take;
+    n -= take;
+    if (buffered_ < buffer_.size()) return;
+    Block(buffer_.data());
+    buffered_ = 0;
   }
+  for (; n >= buffer_.size(); p += buffer_.size(), n -= buffer_.size()) Block(p);  // straight from `data`
+  if (n > 0) std::memcpy(buffer_.data(), p, n);
+  buffered_ = n;
 }
 
 std::string Sha256::Hex() {
