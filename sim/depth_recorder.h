@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mountstorm/time.h"
@@ -61,6 +62,9 @@ class DepthRecorder {
   const std::string& name(int column) const { return columns_[column].name; }
   // Maximum per interval; valid after Finish(). All columns have the same length then.
   const std::vector<std::int64_t>& maxima(int column) const { return columns_[column].max; }
+  // Moves a column's maxima out (a run's result takes them; a long run's are megabytes). The
+  // column is empty afterwards: call last.
+  std::vector<std::int64_t> TakeMaxima(int column) { return std::move(columns_[column].max); }
   std::size_t intervals() const { return columns_.empty() ? 0 : columns_[0].max.size(); }
 
  private:

@@ -198,14 +198,15 @@ WorkloadResult WorkloadOf(const Simulation& sim) {
                         table.failed_ops(), sim.last_operation_time()};
 }
 
-Curves CurvesOf(const DepthRecorder& r) {
+// The recorder's curves, its columns moved out.
+Curves TakeCurves(DepthRecorder& r) {
   Curves c;
   c.interval = r.interval();
+  for (std::size_t k = 0; k < r.intervals(); ++k) c.times.push_back(static_cast<Time>(k) * r.interval());
   for (int col = 0; col < r.columns(); ++col) {
     c.columns.push_back(r.name(col));
-    c.values.push_back(r.maxima(col));
+    c.values.push_back(r.TakeMaxima(col));
   }
-  for (std::size_t k = 0; k < r.intervals(); ++k) c.times.push_back(static_cast<Time>(k) * r.interval());
   return c;
 }
 
@@ -266,7 +267,7 @@ RelayResult RelayOf(const Relay& relay) {
   return out;
 }
 
-RunResult BuildResult(const Simulation& sim, const char* version) {
+RunResult BuildResult(Simulation& sim, const char* version) {
   const Scenario& s = sim.scenario();
   RunResult r;
   r.version = version;
@@ -294,7 +295,7 @@ RunResult BuildResult(const Simulation& sim, const char* version) {
   // How long the pipeline stayed busy after the workload's last operation.
   r.drain = std::max<Time>(0, sim.end_time() - sim.last_operation_time());
   r.relay = RelayOf(sim.relay());
-  r.curves = CurvesOf(sim.recorder());
+  r.curves = TakeCurves(sim.recorder());
   r.event_log = BuildEventLog(sim);
   if (sim.measures()) r.measures = BuildMeasures(sim);
   return r;

@@ -10,8 +10,9 @@
 
 namespace mountstorm {
 
-// `version` is recorded as the result's version of mountstorm.
-RunResult BuildResult(const Simulation& sim, const char* version);
+// `version` is recorded as the result's version of mountstorm. The curves are moved out of
+// `sim`'s recorder (a long run's are megabytes), so call it once, last.
+RunResult BuildResult(Simulation& sim, const char* version);
 
 // Every mount operation, scan and login start and end, in time order (events.csv).
 std::vector<RunEvent> BuildEventLog(const Simulation& sim);

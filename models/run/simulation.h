@@ -77,6 +77,7 @@ class Simulation {
   // Every bounded queue, in the plan's (pipeline) order.
   const std::vector<const QueueGauge*>& gauges() const { return gauges_; }
   const DepthRecorder& recorder() const { return recorder_; }
+  DepthRecorder& recorder() { return recorder_; }
   // Whether the station measures are kept; their window, and the delay of PID 1's signals to logind.
   bool measures() const { return measures_; }
   const StormWindow& storm_window() const { return window_; }
