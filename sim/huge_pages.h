@@ -1,5 +1,6 @@
-// HugePageAllocator<T>: std::allocator<T>, except that a block of 2 MiB or more is aligned to
-// 2 MiB and offered to the kernel as transparent huge pages (madvise(2), MADV_HUGEPAGE).
+// HugePageAllocator<T>: allocate() and deallocate() of std::allocator<T> (RingBuffer's arrays),
+// except that a block of 2 MiB or more is aligned to 2 MiB and offered to the kernel as
+// transparent huge pages (madvise(2), MADV_HUGEPAGE).
 //
 // The queues of a storm that overflows hold hundreds of thousands of messages (PID 1's sd-bus
 // write queue of 196,608, dbus-daemon's outgoing queue for a stalled logind), so their rings
@@ -27,12 +28,6 @@ void FreeHugePageBlock(void* block, std::size_t bytes);
 template <typename T>
 class HugePageAllocator {
  public:
-  using value_type = T;
-
-  HugePageAllocator() = default;
-  template <typename U>
-  explicit HugePageAllocator(const HugePageAllocator<U>&) {}
-
   T* allocate(std::size_t n) {
     if (n * sizeof(T) < kHugePageBytes) return std::allocator<T>().allocate(n);
     return static_cast<T*>(AllocateHugePageBlock(n * sizeof(T)));
@@ -44,9 +39,6 @@ class HugePageAllocator {
       FreeHugePageBlock(p, n * sizeof(T));
     }
   }
-
-  template <typename U>
-  bool operator==(const HugePageAllocator<U>&) const { return true; }
 };
 
 }  // namespace mountstorm

@@ -82,22 +82,25 @@ class RingBuffer {
   void Grow() { MoveTo(capacity_ == 0 ? 16 : capacity_ * 2); }
   void MoveTo(std::size_t capacity) {
     T* bigger = Allocator().allocate(capacity);
-    if (size_ > 0) {
-      const std::size_t first = std::min(size_, capacity_ - head_);  // up to the array's end
-      std::memcpy(bigger, slots_ + head_, first * sizeof(T));
-      std::memcpy(bigger + first, slots_, (size_ - first) * sizeof(T));
-    }
+    CopyInOrderTo(bigger);
     Free();
     slots_ = bigger;
     capacity_ = capacity;
     head_ = 0;
+  }
+  // The values, front first, to the start of `to` (room for size_ of them).
+  void CopyInOrderTo(T* to) const {
+    if (size_ == 0) return;
+    const std::size_t first = std::min(size_, capacity_ - head_);  // up to the array's end
+    std::memcpy(to, slots_ + head_, first * sizeof(T));
+    std::memcpy(to + first, slots_, (size_ - first) * sizeof(T));
   }
   void CopyFrom(const RingBuffer& other) {
     if (other.capacity_ == 0) return;
     slots_ = Allocator().allocate(other.capacity_);
     capacity_ = other.capacity_;
     size_ = other.size_;
-    for (std::size_t i = 0; i < size_; ++i) slots_[i] = other[i];
+    other.CopyInOrderTo(slots_);
   }
   void Swap(RingBuffer& other) noexcept {
     std::swap(slots_, other.slots_);

@@ -19,13 +19,6 @@ constexpr std::array<std::uint32_t, 64> kRound = {
 
 constexpr std::uint32_t Rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
-}  // namespace
-
-Sha256::Sha256()
-    : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
-
-namespace {
-
 // One round of the compression (FIPS 180-4 6.2.2 step 3), the working variables named by their
 // role in it: of the eight, only d (to become e) and h (to become a) change; the caller rotates
 // the names instead of moving the values.
@@ -38,6 +31,9 @@ inline void Round(std::uint32_t a, std::uint32_t b, std::uint32_t c, std::uint32
 }
 
 }  // namespace
+
+Sha256::Sha256()
+    : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
 
 void Sha256::Block(const unsigned char* p) {
   std::array<std::uint32_t, 64> w{};
