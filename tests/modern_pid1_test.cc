@@ -131,3 +131,13 @@ TEST_CASE("PID 1's first step after a sleep costs more with a cold-cache slowdow
   CHECK(cold > warm);
   CHECK(cold < 3 * warm);
 }
+
+TEST_CASE("each PropertiesChanged and UnitRemoved costs PID 1 its own build on top", "[model][modern]") {
+  auto cpu = [](double properties_changed_us, double unit_removed_us) {
+    nlohmann::json doc = Storm("v252", "/srv/storm", 10, 1000, 30);
+    doc["systemd"] = {{"properties_changed_us", properties_changed_us}, {"unit_removed_us", unit_removed_us}};
+    return RunTest(ParseScenario(doc, "build")).Process("systemd")->busy;
+  };
+  // The unmount storm above: 110 PropertiesChanged and 30 UnitRemoved, one scan per mount.
+  CHECK(cpu(10, 20) - cpu(0, 0) == 110 * 10 * kMicrosecond + 30 * 20 * kMicrosecond);
+}

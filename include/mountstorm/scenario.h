@@ -103,6 +103,11 @@ struct SystemdParams {
   // CPU costs of emitting signals.
   Duration unit_dispatch_cost = 2 * kMicrosecond;     // per unit taken off the D-Bus queue
   Duration message_build_cost = 6 * kMicrosecond;     // per message built and appended
+  // And on top of it, per PropertiesChanged (sd_bus_emit_properties_changed_strv() finds the
+  // interface's vtables for the unit's path and calls the getter of every property that emits a
+  // change, src/libsystemd/sd-bus/bus-objects.c) and per UnitRemoved. 0 in the older profiles.
+  Duration properties_changed_cost = 0;
+  Duration unit_removed_cost = 0;
   Duration sendmsg_cost = 3 * kMicrosecond;           // per sendmsg() of one message
   // CPU PID 1 spends in instrumentation per message sent: 0 normally; the incident's counts were
   // taken with SystemTap probes on bus_send_internal() and bus_socket_write_message().

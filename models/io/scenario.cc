@@ -85,6 +85,8 @@ void ReadSystemd(JsonReader r, SystemdParams* p) {
   r.Int64("socket_sndbuf_bytes", &p->socket_sndbuf_bytes, 2048, kMaxBytes, "bytes");
   r.Duration("unit_dispatch_us", &p->unit_dispatch_cost, 1e3, 0, 1e9);
   r.Duration("message_build_us", &p->message_build_cost, 1e3, 0, 1e9);
+  r.Duration("properties_changed_us", &p->properties_changed_cost, 1e3, 0, 1e9);
+  r.Duration("unit_removed_us", &p->unit_removed_cost, 1e3, 0, 1e9);
   r.Duration("sendmsg_us", &p->sendmsg_cost, 1e3, 0, 1e9);
   r.Duration("instrumentation_us_per_message", &p->instrumentation_per_message, 1e3, 0, 1e9);
   r.Double("wqueue_memmove_ns_per_entry", &p->wqueue_memmove_ns_per_entry, 0, 1e6, "ns");

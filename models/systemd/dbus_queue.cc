@@ -151,34 +151,56 @@ bool SystemdManager::AllSendsRefused() const {
 
 void SystemdManager::AnnounceRefused(StepClock& step) {
   // Announce() of each unit: its dispatch cost, then on each bus one message built and refused
-  // (SendSignal(); a refused first PropertiesChanged skips the second, SendChanged()).
+  // (SendSignal(); a refused first PropertiesChanged skips the second, SendChanged()). Units
+  // announced alike (UnitNew, or PropertiesChanged) cost the same: each run of them is one train
+  // of refusals per bus.
   const std::int64_t buses = SubscribedBuses();
   const Duration dispatch = step.Cost(params_.unit_dispatch_cost);
-  const Duration message = step.Cost(params_.message_build_cost + params_.instrumentation_per_message);
-  const Duration per_unit = dispatch + buses * message;
-  const Time start = step.now();
-  std::int64_t n = 0;
+  const Duration build = params_.message_build_cost + params_.instrumentation_per_message;
+  RefusedRun run;
+  std::int64_t taken = 0;
   MemberCounts members{};
-  while (call_units_left_ > 0 && !dbus_queue_.empty() && step.spent() + n * per_unit < params_.quantum) {
+  Duration elapsed = 0;
+  while (call_units_left_ > 0 && !dbus_queue_.empty() && step.spent() + elapsed < params_.quantum) {
     const std::uint32_t u = dbus_queue_.back();
     dbus_queue_.pop_back();
     Unit& unit = units_[u];
     if (!unit.in_dbus_queue) continue;  // freed while queued
+    const Member member = unit.announced ? Member::kPropertiesChanged : Member::kUnitNew;
+    if (run.count > 0 && member != run.member) {
+      RefuseRun(run);
+      run.count = 0;
+    }
+    if (run.count == 0) {
+      const Duration message = step.Cost(build + BuildCost(member));
+      run = {member, step.now() + elapsed, dispatch, message, dispatch + buses * message, 0};
+    }
     --call_units_left_;
     unit.in_dbus_queue = false;
-    ++members[static_cast<int>(unit.announced ? Member::kPropertiesChanged : Member::kUnitNew)];
-    ++n;
-    Announced(u, start + n * per_unit);
+    ++run.count;
+    ++taken;
+    ++members[static_cast<int>(member)];
+    elapsed += run.per_unit;
+    Announced(u, step.now() + elapsed);
   }
-  stats_.units_announced += static_cast<std::uint64_t>(n);
-  next_serial_ += static_cast<std::uint32_t>(n * buses);
+  if (run.count > 0) RefuseRun(run);
+  stats_.units_announced += static_cast<std::uint64_t>(taken);
+  next_serial_ += static_cast<std::uint32_t>(taken * buses);
+  step.SpendTimes(params_.unit_dispatch_cost, taken);
+  for (Member m : {Member::kUnitNew, Member::kPropertiesChanged}) {
+    step.SpendTimes(build + BuildCost(m), static_cast<std::int64_t>(members[static_cast<int>(m)]) * buses);
+  }
+}
+
+void SystemdManager::RefuseRun(const RefusedRun& run) {
+  // Unit i of the run, on the k-th bus (from 1): refused once its dispatch and k messages are built.
+  MemberCounts members{};
+  members[static_cast<int>(run.member)] = static_cast<std::uint64_t>(run.count);
   std::int64_t k = 0;
   for (std::size_t b = 0; b < buses_.size(); ++b) {
     if (!Subscribed(b)) continue;
-    buses_[b]->RefuseTrain({start + dispatch + ++k * message, per_unit, n}, members);
+    buses_[b]->RefuseTrain({run.start + run.dispatch + ++k * run.message, run.per_unit, run.count}, members);
   }
-  step.SpendTimes(params_.unit_dispatch_cost, n);
-  step.SpendTimes(params_.message_build_cost + params_.instrumentation_per_message, n * buses);
 }
 
 int SystemdManager::MessagesPerAnnouncement(const Unit& unit) const {
@@ -241,6 +263,11 @@ int SystemdManager::SendChanged(SdBusConnection* bus, std::uint32_t u, StepClock
   return type_iface == ChangedInterface::kNone ? 1 : 2;
 }
 
+Duration SystemdManager::BuildCost(Member member) const {
+  if (member == Member::kPropertiesChanged) return params_.properties_changed_cost;
+  return member == Member::kUnitRemoved ? params_.unit_removed_cost : 0;
+}
+
 Message SystemdManager::NewMessage(Member member, MessageType type, std::uint32_t object,
                                    ChangedInterface changed) {
   Message m = mountstorm::NewMessage(*sizes_, member, type, peer_id_, next_serial_++, changed);
@@ -251,7 +278,7 @@ Message SystemdManager::NewMessage(Member member, MessageType type, std::uint32_
 bool SystemdManager::SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed,
                                 std::uint32_t unit, StepClock& step) {
   Message m = NewMessage(member, MessageType::kSignal, unit, changed);
-  step.Spend(params_.message_build_cost + params_.instrumentation_per_message);
+  step.Spend(params_.message_build_cost + params_.instrumentation_per_message + BuildCost(member));
   return bus->Send(step, m) != SdBusConnection::SendResult::kNoBufs;
 }
 

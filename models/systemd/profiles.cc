@@ -19,8 +19,8 @@ struct Version {
   int pam_timeout_s;        // dbus.md 7.4: pam_systemd's CreateSession, 25 s, 120 s from v243
 };
 
-// The mechanisms of a modern PID 1 (docs/research/v252-mechanisms.md) and their CPU costs, fitted
-// to PID 1's CPU time in the testbed storms (docs/VALIDATION.md, "A real systemd 252 and 257";
+// The mechanisms of a modern PID 1 (docs/research/v252-mechanisms.md) and their CPU costs, measured
+// (the signals) or fitted to PID 1's CPU time in the testbed storms (docs/VALIDATION.md, "A real systemd 252 and 257";
 // docs/MODEL.md gives each value's source). Absent from the older profiles.
 struct Modern {
   bool on;
@@ -32,15 +32,17 @@ struct Modern {
   double unit_load_per_prefix_us;
   double unit_free_us;         // per unit freed, and per mount unit still loaded at that moment
   double unit_free_per_mount_unit_us;
+  double properties_changed_us;  // per PropertiesChanged, and per UnitRemoved, on top of
+  double unit_removed_us;        // message_build_us: measured in the testbed (perf)
   // Sizes as PID 1 writes them (the capture's less the 16 bytes of the relay's sender field).
   std::uint32_t unit_new, unit_removed, pc_socket;
 };
 
-constexpr Modern kOld = {false, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-constexpr Modern kModern252 = {true, false, 353, 4.06, 12.8, 1, 9.59, 192, 0.321, 212, 220, 381};
+constexpr Modern kOld = {false, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+constexpr Modern kModern252 = {true, false, 345, 3.94, 15.7, 1, 8.14, 133, 0.321, 32, 8, 212, 220, 381};
 // 257: the same mechanisms, and a unit is freed only after its last announcement; costs fitted to
 // the 257 storms.
-constexpr Modern kModern257 = {true, true, 228, 3.94, 12.7, 1, 11.8, 206, 0.659, 212, 220, 381};
+constexpr Modern kModern257 = {true, true, 187, 4.06, 12.4, 1, 11.9, 154, 0.609, 19.5, 35, 212, 220, 381};
 
 // Every profile, oldest first, with what `mountstorm profiles` says of it.
 struct Profile {
@@ -108,6 +110,8 @@ void ApplyModern(const Modern& m, Scenario* s) {
   p.unit_load_per_prefix = Micros(m.unit_load_per_prefix_us);
   p.unit_free_cost = Micros(m.unit_free_us);
   p.unit_free_per_mount_unit = Micros(m.unit_free_per_mount_unit_us);
+  p.properties_changed_cost = Micros(m.properties_changed_us);
+  p.unit_removed_cost = Micros(m.unit_removed_us);
   s->message_sizes.unit_new = m.unit_new;
   s->message_sizes.unit_removed = m.unit_removed;
   s->message_sizes.properties_changed_socket = m.pc_socket;

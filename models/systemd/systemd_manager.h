@@ -211,6 +211,18 @@ class SystemdManager : public Server, public ObjectPaths {
   // DispatchDbusQueue() would announce one by one (REQUIRES: AllSendsRefused()).
   bool AllSendsRefused() const;
   void AnnounceRefused(StepClock& step);
+  // Units of AnnounceRefused() announced alike, back to back: each refused on every bus.
+  struct RefusedRun {
+    Member member = Member::kUnitNew;  // what each unit's refused message is
+    Time start = 0;                    // the run's first unit starts its dispatch
+    Duration dispatch = 0;             // a unit's dispatch, and each of its messages
+    Duration message = 0;
+    Duration per_unit = 0;             // dispatch and one message per bus
+    std::int64_t count = 0;
+  };
+  void RefuseRun(const RefusedRun& run);
+  // What building a message of `member` costs on top of message_build_cost.
+  Duration BuildCost(Member member) const;
   // The announcement of a unit already announced: PropertiesChanged on its type's interface (if it
   // has one) and on org.freedesktop.systemd1.Unit. Returns the messages sent per bus.
   int SendChanged(SdBusConnection* bus, std::uint32_t unit, StepClock& step);
