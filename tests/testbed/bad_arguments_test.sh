@@ -31,6 +31,15 @@ expect_2 "run-storm --relay foo" "--relay" "$storm" --relay foo -o "$tmp/run"
 expect_2 "run-storm unknown option" "--bogus" "$storm" --bogus
 [ -e "$tmp/run" ] && { echo "FAIL: a rejected run-storm left $tmp/run behind" >&2; fail=1; }
 
+prof="$src/tools/testbed/profile-pid1.sh"
+expect_2 "profile-pid1 without -o" "-o DIR" "$prof" --mounts 3
+if command -v perf >/dev/null; then  # without perf it stops before running run-storm.sh
+  expect_2 "profile-pid1 bad storm option" "--mounts" "$prof" -o "$tmp/prof" --mounts abc
+  [ -e "$tmp/prof" ] && { echo "FAIL: a rejected profile-pid1 left $tmp/prof behind" >&2; fail=1; }
+fi
+expect_2 "signal-costs.py without a directory" "expected one directory" python3 "$src/tools/testbed/signal-costs.py"
+expect_2 "signal-costs.py missing directory" "meta.json" python3 "$src/tools/testbed/signal-costs.py" "$tmp/none"
+
 expect_2 "storms-csv.py without a directory" "expected directories" python3 "$src/tools/testbed/storms-csv.py"
 expect_2 "storms-csv.py missing directory" "expected directories" python3 "$src/tools/testbed/storms-csv.py" "$tmp/none"
 
