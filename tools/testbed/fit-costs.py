@@ -15,7 +15,9 @@ each parameter in turn is multiplied and divided by e^step; a step that helps is
 does not halves. Prints each improvement and, at the end, the best values as JSON.
 
 The values in models/systemd/profiles.cc (v252, v257) were fitted with this script on
-tests/testbed/storms.csv (docs/VALIDATION.md section 7 gives the command). Exit status 2 on bad
+tests/testbed/storms.csv (docs/VALIDATION.md section 7 gives the command), but for
+properties_changed_us and unit_removed_us: those were measured (tools/testbed/profile-pid1.sh) and
+held with --fixed. Exit status 2 on bad
 arguments.
 """
 import csv
