@@ -68,7 +68,14 @@ if [ "$status" != 0 ]; then
   echo "profile-pid1.sh: run-storm.sh failed with status $status (see $out/storm.log)" >&2
   exit 1
 fi
+if [ ! -s "$out/perf.data" ]; then
+  echo "profile-pid1.sh: perf recorded nothing (see $out/perf.log)" >&2
+  exit 1
+fi
 root=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["container"]["rootdir"])' "$out/run/meta.json")
-perf script -i "$out/perf.data" --symfs "$root" --no-inline -F comm,pid,tid,time,period,event,ip,sym \
-  >"$out/perf-script.txt" 2>"$out/perf-script.log"
+if ! perf script -i "$out/perf.data" --symfs "$root" --no-inline -F comm,pid,tid,time,period,event,ip,sym \
+  >"$out/perf-script.txt" 2>"$out/perf-script.log"; then
+  echo "profile-pid1.sh: perf script failed (see $out/perf-script.log)" >&2
+  exit 1
+fi
 python3 "$here/signal-costs.py" "$out"
