@@ -168,12 +168,12 @@ void SystemdManager::AnnounceRefused(StepClock& step) {
     if (!unit.in_dbus_queue) continue;  // freed while queued
     const Member member = unit.announced ? Member::kPropertiesChanged : Member::kUnitNew;
     if (run.count > 0 && member != run.member) {
-      RefuseRun(run);
+      RefuseRun(run, dispatch);
       run.count = 0;
     }
     if (run.count == 0) {
       const Duration message = step.Cost(build + BuildCost(member));
-      run = {member, step.now() + elapsed, dispatch, message, dispatch + buses * message, 0};
+      run = {member, step.now() + elapsed, message, dispatch + buses * message, 0};
     }
     --call_units_left_;
     unit.in_dbus_queue = false;
@@ -183,7 +183,7 @@ void SystemdManager::AnnounceRefused(StepClock& step) {
     elapsed += run.per_unit;
     Announced(u, step.now() + elapsed);
   }
-  if (run.count > 0) RefuseRun(run);
+  if (run.count > 0) RefuseRun(run, dispatch);
   stats_.units_announced += static_cast<std::uint64_t>(taken);
   next_serial_ += static_cast<std::uint32_t>(taken * buses);
   step.SpendTimes(params_.unit_dispatch_cost, taken);
@@ -192,14 +192,14 @@ void SystemdManager::AnnounceRefused(StepClock& step) {
   }
 }
 
-void SystemdManager::RefuseRun(const RefusedRun& run) {
+void SystemdManager::RefuseRun(const RefusedRun& run, Duration dispatch) {
   // Unit i of the run, on the k-th bus (from 1): refused once its dispatch and k messages are built.
   MemberCounts members{};
   members[static_cast<int>(run.member)] = static_cast<std::uint64_t>(run.count);
   std::int64_t k = 0;
   for (std::size_t b = 0; b < buses_.size(); ++b) {
     if (!Subscribed(b)) continue;
-    buses_[b]->RefuseTrain({run.start + run.dispatch + ++k * run.message, run.per_unit, run.count}, members);
+    buses_[b]->RefuseTrain({run.start + dispatch + ++k * run.message, run.per_unit, run.count}, members);
   }
 }
 

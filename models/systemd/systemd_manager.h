@@ -215,12 +215,12 @@ class SystemdManager : public Server, public ObjectPaths {
   struct RefusedRun {
     Member member = Member::kUnitNew;  // what each unit's refused message is
     Time start = 0;                    // the run's first unit starts its dispatch
-    Duration dispatch = 0;             // a unit's dispatch, and each of its messages
-    Duration message = 0;
-    Duration per_unit = 0;             // dispatch and one message per bus
+    Duration message = 0;              // each of a unit's messages
+    Duration per_unit = 0;             // its dispatch and one message per bus
     std::int64_t count = 0;
   };
-  void RefuseRun(const RefusedRun& run);
+  // Each unit's messages refused on every bus; `dispatch` what a unit's dispatch costs.
+  void RefuseRun(const RefusedRun& run, Duration dispatch);
   // What building a message of `member` costs on top of message_build_cost.
   Duration BuildCost(Member member) const;
   // The announcement of a unit already announced: PropertiesChanged on its type's interface (if it

@@ -5,10 +5,10 @@
 #
 # Runs run-storm.sh with the given options (its output in DIR/run), attaches
 # `perf record -F 999 --call-graph dwarf,4096 -k CLOCK_MONOTONIC` to the container's PID 1 from
-# the host as soon as it exists, stops it when the storm ends, writes DIR/perf-script.txt (the
-# samples with their call chains, symbols from the container's root) and prints
-# tools/testbed/signal-costs.py DIR. Needs what run-storm.sh needs, and perf. The figures of
-# docs/VALIDATION.md section 7 ("What each signal costs PID 1") come from
+# the host once run-storm.sh has recorded it (after the boot), stops it when the storm ends,
+# writes DIR/perf-script.txt (the samples with their call chains, symbols from the container's
+# root) and prints tools/testbed/signal-costs.py DIR. Needs what run-storm.sh needs, and perf.
+# docs/VALIDATION.md section 7 ("What each signal costs PID 1") gives what these printed:
 #   sudo tools/testbed/profile-pid1.sh -o out/prof-252 --mounts 2148 --umount
 #   sudo tools/testbed/profile-pid1.sh -o out/prof-257 --mounts 2148 --umount --root trixie
 # Exit status 2 on bad arguments; 1 if the storm or perf fails.
@@ -36,13 +36,12 @@ mkdir -p "$out"
 
 "$here/run-storm.sh" "${args[@]}" -o "$out/run" >"$out/storm.log" 2>&1 &
 storm=$!
+# run-storm.sh records its container's PID 1 (the fact pid1_host_pid) once the container has
+# booted, before the storm: take it from there rather than look for some systemd-nspawn.
 pid1=
 for _ in $(seq 1 6000); do  # up to 5 minutes (a Debian 13 root is built first)
   if ! kill -0 "$storm" 2>/dev/null; then break; fi
-  for n in $(pgrep -x systemd-nspawn || true); do
-    pid1=$(pgrep -P "$n" -x systemd | head -1 || true)
-    [ -n "$pid1" ] && break
-  done
+  pid1=$(awk -F'\t' '$1 == "pid1_host_pid" { print $2 }' "$out/run/raw/facts.tsv" 2>/dev/null || true)
   [ -n "$pid1" ] && break
   sleep 0.05
 done
