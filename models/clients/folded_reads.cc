@@ -45,25 +45,76 @@ void Subscriber::ArmFolded(Time at, Time now) {
 void Subscriber::SettleBefore(Time t, std::uint64_t seq) {
   std::uint64_t ran = 0;
   for (;;) {
-    Time now;
-    if (fold_.WakeFirst()) {
-      if (!fold_.wakes[0].Before(t, seq)) break;
-      now = fold_.wakes[0].at;
-      fold_.PopWake();
-      ++ran;
-      fold_.last = now;
-      if (fold_.running) continue;  // a wake that finds it in a step does nothing
-      fold_.running = true;         // it takes a CPU, always free
-    } else {
-      if (!fold_.step_pending || !fold_.step_done.Before(t, seq)) break;
-      now = fold_.step_done.at;
-      fold_.step_pending = false;
-      ++ran;
-      fold_.last = now;
-    }
-    StepFolded(now);
+    ran += SettleQuietReads(t, seq);
+    if (!SettleOne(t, seq)) break;
+    ++ran;
   }
   if (ran > 0) sim()->CountSettled(ran, fold_.last);
+}
+
+bool Subscriber::SettleOne(Time t, std::uint64_t seq) {
+  Time now;
+  if (fold_.WakeFirst()) {
+    if (!fold_.wakes[0].Before(t, seq)) return false;
+    now = fold_.wakes[0].at;
+    fold_.PopWake();
+    fold_.last = now;
+    if (fold_.running) return true;  // a wake that finds it in a step does nothing
+    fold_.running = true;            // it takes a CPU, always free
+  } else {
+    if (!fold_.step_pending || !fold_.step_done.Before(t, seq)) return false;
+    now = fold_.step_done.at;
+    fold_.step_pending = false;
+    fold_.last = now;
+  }
+  StepFolded(now);
+  return true;
+}
+
+std::uint64_t Subscriber::SettleQuietReads(Time t, std::uint64_t seq) {
+  // The one event pending: the end of the step that read a message (it holds the CPU), or the
+  // wake for the next message (the CPU is free).
+  FoldedReads::Pending next;
+  bool step_end;
+  if (fold_.step_pending && fold_.n_wakes == 0) {
+    next = fold_.step_done;
+    step_end = true;
+  } else if (!fold_.step_pending && fold_.n_wakes == 1 && !fold_.running) {
+    next = fold_.wakes[0];
+    step_end = false;
+  } else {
+    return 0;
+  }
+  KernelSocket* in = bus_->in();
+  const Duration loop = params_.loop_iteration_cost;
+  const Duration recv = 2 * bus_->recvmsg_cost();
+  std::uint64_t ran = 0;
+  bool none = false;  // the socket was empty after a step: nothing pending
+  while (next.Before(t, seq)) {
+    // The event runs: StepFolded(now), with the CPU (a wake takes it).
+    const Time now = next.at;
+    ++ran;
+    fold_.last = now;
+    if (!in->empty() && in->front_ready() <= now + loop) {
+      const Duration cost = ReadQuietly(now, loop, recv);
+      CountFoldedStep(now, cost);
+      next = {now + cost, sim()->ReserveSeq()};
+      step_end = true;
+    } else if (!in->empty()) {
+      // Not there yet (it lands after the loop's cost): a wake for it, and the CPU goes back.
+      next = {in->front_ready(), sim()->ReserveSeq()};
+      step_end = false;
+    } else {
+      none = true;
+      break;
+    }
+  }
+  fold_.running = step_end && !none;
+  fold_.step_pending = step_end && !none;
+  fold_.n_wakes = (step_end || none) ? 0 : 1;
+  if (fold_.step_pending) fold_.step_done = next;
+  if (fold_.n_wakes == 1) fold_.wakes[0] = next;
+  return ran;
 }
 
 void Subscriber::StepFolded(Time now) {

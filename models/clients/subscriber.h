@@ -77,6 +77,11 @@ class Subscriber : public Server, public FoldingReader, public Settler {
   // for a quiet read (SettleBefore() runs the events as Server::OnEvent() would).
   void ArmFolded(Time at, Time now);
   void StepFolded(Time now);
+  // SettleBefore(t, seq): the first pending event if it comes before (t, seq) (false if none);
+  // and its common case, every event of a run of quiet reads while only one is pending at a time,
+  // in one loop (returns the events run; 0 where SettleOne() must take the next).
+  bool SettleOne(Time t, std::uint64_t seq);
+  std::uint64_t SettleQuietReads(Time t, std::uint64_t seq);
   void Unfold() override { HandBack(sim()->now(), sim()->current_seq()); }
 
   ClientParams params_;
