@@ -41,12 +41,6 @@ void QueueGauge::MeasureIn(StormWindow* window) {
   if (unit_ == QueueUnit::kMessages) window_ = window;
 }
 
-void QueueGauge::Drained(Time t) {
-  drained_time_ = t;
-  run_open_ = false;
-  if (window_ != nullptr) window_->Extend(t);
-}
-
 void QueueGauge::LoadInterval() {
   interval_end_ = recorder_->last_interval_end(column_);
   interval_max_ = recorder_->last_maximum(column_);

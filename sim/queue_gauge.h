@@ -148,7 +148,12 @@ class QueueGauge {
   // Items of `amount` removed one by one from `level` (at the limit) until it is no longer.
   std::int64_t RemovesBelowLimit(std::int64_t level, std::int64_t amount) const;
   void LimitCrossed(Time t, bool was_at_limit);
-  void Drained(Time t);
+  // The queue is empty again at t.
+  void Drained(Time t) {
+    drained_time_ = t;
+    run_open_ = false;
+    if (window_ != nullptr) window_->Extend(t);
+  }
   void SetAreaOfTrain(Time floor, const TrainTimes& times, std::int64_t before, std::int64_t step);
   [[noreturn]] static void BelowZero();
   // A change at t (stamped) that falls beyond the sample interval in progress.

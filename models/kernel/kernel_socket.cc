@@ -1,6 +1,5 @@
 #include "models/kernel/kernel_socket.h"
 
-#include <bit>
 #include <utility>
 
 #include "mountstorm/error.h"
@@ -8,31 +7,16 @@
 
 namespace mountstorm {
 
-namespace {
-std::int64_t RoundUpToPowerOfTwo(std::int64_t n) {
-  return n <= 1 ? 1 : static_cast<std::int64_t>(std::bit_ceil(static_cast<std::uint64_t>(n)));
-}
-}  // namespace
-
-std::int64_t SkbTruesize(const MessageSizeParams& sizes, std::uint32_t bytes) {
-  return RoundUpToPowerOfTwo(static_cast<std::int64_t>(bytes) + sizes.skb_shared_info) +
-         sizes.skb_overhead;
-}
-
 KernelSocket::KernelSocket(std::string name, std::int64_t sndbuf, const MessageSizeParams& sizes)
     : sizes_(&sizes), gauge_(std::move(name), QueueUnit::kBytes, sndbuf, LimitRule::kRefuseAtLimit) {}
 
-void KernelSocket::Write(Time ready, const Message& m) {
+void KernelSocket::WriteLanding(Time ready, const Message& m) {
   Check(has_room(), "write to a full socket");
   Check(entries_.empty() || ready >= entries_.back().ready, "socket writes out of order");
   bool was_empty = entries_.empty();
   const std::int64_t charged = SkbTruesize(*sizes_, m.bytes);
   if (folded_ && !folder_->StaysFolded(m, QuietWith(charged))) folded_ = false;
-  Entry& e = entries_.NewBack();
-  e.message = m;
-  e.charged = static_cast<std::uint32_t>(charged);
-  e.ready = ready;
-  gauge_.Add(ready, charged);
+  Append(ready, m, charged);
   if (!was_empty || reader_ == nullptr) return;
   if (folded_) {
     folder_->WakeFolded(ready);

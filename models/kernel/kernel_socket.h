@@ -16,6 +16,7 @@
 #ifndef MOUNTSTORM_MODELS_KERNEL_KERNEL_SOCKET_H_
 #define MOUNTSTORM_MODELS_KERNEL_KERNEL_SOCKET_H_
 
+#include <bit>
 #include <cstdint>
 #include <string>
 
@@ -47,7 +48,10 @@ class FoldingReader {
 };
 
 // The bytes the kernel charges for a message of `bytes` bytes.
-std::int64_t SkbTruesize(const MessageSizeParams& sizes, std::uint32_t bytes);
+inline std::int64_t SkbTruesize(const MessageSizeParams& sizes, std::uint32_t bytes) {
+  const std::uint64_t payload = static_cast<std::uint64_t>(bytes) + static_cast<std::uint64_t>(sizes.skb_shared_info);
+  return static_cast<std::int64_t>(std::bit_ceil(payload)) + sizes.skb_overhead;
+}
 
 class KernelSocket {
  public:
@@ -72,7 +76,15 @@ class KernelSocket {
 
   // Queues `m`, visible to the reader from time `ready`. REQUIRES: has_room(), and `ready` not
   // earlier than the ready time of the last message written.
-  void Write(Time ready, const Message& m);
+  void Write(Time ready, const Message& m) {
+    // The common case inline: behind a message still there, with the reader not folded, nothing
+    // but the message and the gauge change (the reader was woken for the first one).
+    if (!entries_.empty() && !folded_ && has_room() && ready >= entries_.back().ready) {
+      Append(ready, m, SkbTruesize(*sizes_, m.bytes));
+      return;
+    }
+    WriteLanding(ready, m);
+  }
 
   bool empty() const { return entries_.empty(); }
   std::size_t messages() const { return entries_.size(); }
@@ -118,6 +130,15 @@ class KernelSocket {
   // Every read stays quiet (reads_quietly()) with `charged` more bytes in the socket.
   bool QuietWith(std::int64_t charged) const {
     return (gauge_.level() + charged) * 4 <= gauge_.limit() && !wake_writer_on_read_;
+  }
+  // Write() where the message may land in an empty socket, or its reader reads folded.
+  void WriteLanding(Time ready, const Message& m);
+  void Append(Time ready, const Message& m, std::int64_t charged) {
+    Entry& e = entries_.NewBack();
+    e.message = m;
+    e.charged = static_cast<std::uint32_t>(charged);
+    e.ready = ready;
+    gauge_.Add(ready, charged);
   }
   // The first message leaves the socket at t.
   Message TakeFront(Time t) {

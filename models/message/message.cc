@@ -114,16 +114,5 @@ std::uint32_t MessageBytes(const MessageSizeParams& sizes, Member m, ChangedInte
   return 0;
 }
 
-Message NewMessage(const MessageSizeParams& sizes, Member member, MessageType type, std::uint16_t sender,
-                   std::uint32_t serial, ChangedInterface changed) {
-  Message m;
-  m.member = member;
-  m.type = type;
-  m.changed = changed;
-  m.sender = sender;
-  m.serial = serial;
-  m.bytes = MessageBytes(sizes, member, changed);
-  return m;
-}
 
 }  // namespace mountstorm

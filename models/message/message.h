@@ -82,8 +82,17 @@ std::uint32_t MessageBytes(const MessageSizeParams& sizes, Member m, ChangedInte
 
 // A message of `member` and `type` sent by peer `sender` with cookie `serial`, sized by `sizes`
 // (for PropertiesChanged, by the interface `changed`).
-Message NewMessage(const MessageSizeParams& sizes, Member member, MessageType type, std::uint16_t sender,
-                   std::uint32_t serial, ChangedInterface changed = ChangedInterface::kNone);
+inline Message NewMessage(const MessageSizeParams& sizes, Member member, MessageType type, std::uint16_t sender,
+                          std::uint32_t serial, ChangedInterface changed = ChangedInterface::kNone) {
+  Message m;
+  m.member = member;
+  m.type = type;
+  m.changed = changed;
+  m.sender = sender;
+  m.serial = serial;
+  m.bytes = MessageBytes(sizes, member, changed);
+  return m;
+}
 
 // Per-member counters, indexed by Member.
 using MemberCounts = std::array<std::uint64_t, kMemberCount>;

@@ -23,15 +23,10 @@ Duration SdBusConnection::MemmoveCost(std::size_t entries) const {
   return static_cast<Duration>(std::llround(costs_.memmove_ns_per_entry * static_cast<double>(entries)));
 }
 
-SdBusConnection::SendResult SdBusConnection::Send(StepClock& step, const Message& m) {
+SdBusConnection::SendResult SdBusConnection::SendToQueue(StepClock& step, const Message& m) {
   int member = static_cast<int>(m.member);
   if (wqueue_.empty()) {
     step.Spend(costs_.sendmsg);
-    if (out_->has_room()) {
-      out_->Write(step.now(), m);
-      Taken(step.now(), m, member);
-      return SendResult::kWritten;
-    }
     // EAGAIN: the message becomes wqueue[0].
     wqueue_.Push(step.now(), m, m.bytes);
     Taken(step.now(), m, member);

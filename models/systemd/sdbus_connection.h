@@ -48,7 +48,13 @@ class SdBusConnection {
                   const SdBusCosts& costs);
 
   enum class SendResult { kWritten, kQueued, kNoBufs };
-  SendResult Send(StepClock& step, const Message& m);
+  SendResult Send(StepClock& step, const Message& m) {
+    if (!wqueue_.empty() || !out_->has_room()) return SendToQueue(step, m);
+    step.Spend(costs_.sendmsg);
+    out_->Write(step.now(), m);
+    Taken(step.now(), m, static_cast<int>(m.member));
+    return SendResult::kWritten;
+  }
   // Send() refuses every message (ENOBUFS) until something is taken from the write queue.
   bool RefusesAll() const { return !wqueue_.empty() && wqueue_.gauge().at_limit(); }
   // The train engine: exactly what times.count calls of Send() at times.at(0), times.at(1), ...
@@ -126,6 +132,8 @@ class SdBusConnection {
       read_probe_->Arrived(m.serial, t);
     }
   }
+  // Send() when the message cannot go straight to the socket: it is queued, or refused.
+  SendResult SendToQueue(StepClock& step, const Message& m);
   void Taken(Time t, const Message& m, int member) {
     ++sent_[member];
     if (sent_probe_ != nullptr && m.type == MessageType::kSignal) sent_probe_->Sent(m.serial, t);
