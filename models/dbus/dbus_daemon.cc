@@ -197,19 +197,9 @@ void DbusDaemon::Release(const LiveRef& live, std::uint32_t bytes, Time t) {
   }
 }
 
-void DbusDaemon::Deliver(std::uint32_t to, const Message& m, LiveRef* live, Time t) {
-  Connection& conn = *connections_[to];
-  if (sim()->run_in_place() && conn.outgoing.empty() && conn.out->has_room()) {
-    // The train engine: WriteOut() below would take the copy straight back out of the empty
-    // queue (its first message always goes) and drop the reference it took: the queue's gauge
-    // sees it pass at t, and the message goes to the socket.
-    conn.outgoing.gauge().Pass(t, m.bytes);
-    conn.out->Write(t, m);
-    ++conn.delivered[static_cast<int>(m.member)];
-    return;
-  }
+void DbusDaemon::Enqueue(std::uint32_t to, const Message& m, LiveRef* live, Time t) {
   if (live->slot == kNoSlot) live->slot = AllocLive(live->sender, m.bytes);
-  conn.outgoing.Push(t, Connection::Queued{m, live->slot}, m.bytes);
+  connections_[to]->outgoing.Push(t, Connection::Queued{m, live->slot}, m.bytes);
   ++live_[live->slot].refs;
   WriteOut(to, t);
 }

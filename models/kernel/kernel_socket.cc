@@ -25,8 +25,7 @@ void KernelSocket::WriteLanding(Time ready, const Message& m) {
   }
 }
 
-Message KernelSocket::Read(Time t) {
-  Check(readable(t), "read of a message not yet written");
+Message KernelSocket::ReadWaking(Time t) {
   bool was_writable = writable();
   const Message m = TakeFront(t);
   if (((!was_writable && writable()) || wake_writer_on_read_) && writer_ != nullptr) writer_->WakeAt(t);

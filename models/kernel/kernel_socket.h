@@ -77,10 +77,12 @@ class KernelSocket {
   // Queues `m`, visible to the reader from time `ready`. REQUIRES: has_room(), and `ready` not
   // earlier than the ready time of the last message written.
   void Write(Time ready, const Message& m) {
-    // The common case inline: behind a message still there, with the reader not folded, nothing
-    // but the message and the gauge change (the reader was woken for the first one).
-    if (!entries_.empty() && !folded_ && has_room() && ready >= entries_.back().ready) {
-      Append(ready, m, SkbTruesize(*sizes_, m.bytes));
+    // The common case inline: behind a message still there (the reader was woken for the first
+    // one), the message and the gauge change; a folded reader is asked whether it stays so.
+    if (!entries_.empty() && has_room() && ready >= entries_.back().ready) {
+      const std::int64_t charged = SkbTruesize(*sizes_, m.bytes);
+      if (folded_ && !folder_->StaysFolded(m, QuietWith(charged))) folded_ = false;
+      Append(ready, m, charged);
       return;
     }
     WriteLanding(ready, m);
@@ -95,7 +97,12 @@ class KernelSocket {
   const Message& front() const { return entries_.front().message; }
 
   // Takes the first message at time t. REQUIRES: readable(t).
-  Message Read(Time t);
+  Message Read(Time t) {
+    Check(readable(t), "read of a message not yet written");
+    // A socket writable before the read stays so: nobody to wake, unless asked.
+    if (writable() && !wake_writer_on_read_) return TakeFront(t);
+    return ReadWaking(t);
+  }
   // The train engine: Read() where it wakes nobody, the socket being writable() and no wake of the
   // writer asked for (then the read leaves it writable). REQUIRES: readable(t), reads_quietly().
   bool reads_quietly() const { return QuietWith(0); }
@@ -131,7 +138,9 @@ class KernelSocket {
   bool QuietWith(std::int64_t charged) const {
     return (gauge_.level() + charged) * 4 <= gauge_.limit() && !wake_writer_on_read_;
   }
-  // Write() where the message may land in an empty socket, or its reader reads folded.
+  // Read() that may wake the writer: the socket becomes writable, or the writer asked.
+  Message ReadWaking(Time t);
+  // Write() into an empty socket (it wakes the reader) or one it must refuse.
   void WriteLanding(Time ready, const Message& m);
   void Append(Time ready, const Message& m, std::int64_t charged) {
     Entry& e = entries_.NewBack();
