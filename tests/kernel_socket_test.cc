@@ -95,3 +95,50 @@ TEST_CASE("a message is readable from the moment it was written", "[model][socke
   CHECK_FALSE(s.readable(8 * kMicrosecond));
   CHECK(s.next_ready() == 9 * kMicrosecond);
 }
+
+namespace {
+
+// A folding reader that reads PropertiesChanged quietly and nothing else, and counts what the
+// socket asks it.
+class QuietOnlyForChanges : public FoldingReader {
+ public:
+  bool FoldOn(Time, const Message& m, bool quiet) override { return quiet && m.member == Member::kPropertiesChanged; }
+  bool StaysFolded(const Message& m, bool quiet) override {
+    ++asked;
+    return quiet && m.member == Member::kPropertiesChanged;
+  }
+  void WakeFolded(Time) override {}
+  void UnfoldReader() override {}
+  std::uint64_t QuietMembers() const override {
+    return std::uint64_t{1} << static_cast<int>(Member::kPropertiesChanged);
+  }
+  int asked = 0;
+};
+
+}  // namespace
+
+TEST_CASE("a folded reader is asked about a message behind others unless it reads its member quietly",
+          "[model][socket]") {
+  Simulator sim;
+  CpuPool cpus(&sim);
+  Counter writer(&sim, &cpus, "writer");
+  MessageSizeParams sizes;
+  KernelSocket s("s", 212992, sizes);
+  QuietOnlyForChanges reader;
+  s.set_writer(&writer);
+  s.set_folding_reader(&reader);
+  s.set_folded(true);
+  Message change;
+  change.bytes = 600;
+  s.Write(1 * kMicrosecond, change);  // lands in the empty socket: asked
+  CHECK(reader.asked == 1);
+  s.Write(2 * kMicrosecond, change);  // behind it, a member read quietly: not asked
+  CHECK(reader.asked == 1);
+  Message call = change;
+  call.member = Member::kCreateSession;
+  call.type = MessageType::kMethodCall;
+  s.Write(3 * kMicrosecond, call);  // behind it, but not quiet: asked, and it unfolds
+  CHECK(reader.asked == 2);
+  s.Write(4 * kMicrosecond, change);  // unfolded: nobody is asked
+  CHECK(reader.asked == 2);
+}

@@ -2,6 +2,7 @@
 // reply and JobRemoved -> logind -> pam_systemd. How they succeed, and the ways they fail.
 #include <catch2/catch.hpp>
 
+#include "models/clients/logind.h"
 #include "mountstorm/run.h"
 #include "tests/test_support.h"
 
@@ -75,4 +76,22 @@ TEST_CASE("dbus-daemon answers LimitsExceeded when logind's queue is full", "[lo
   RunOutput r = RunTest(ParseScenario(doc, "limits"));
   CHECK(Logins(r)["failed"]["limits_exceeded"] == 1);
   CHECK(r.summary["messages"]["sshd"]["received"] == 1);  // the error, from the bus itself
+}
+
+TEST_CASE("logind reads every member quietly while folded but a CreateSession call", "[logins]") {
+  Simulator sim;
+  CpuPool cpus(&sim);
+  MessageSizeParams sizes;
+  KernelSocket out{"out", 212992, sizes};
+  KernelSocket in{"in", 212992, sizes};
+  SdBusConnection bus{QueueId{QueueKind::kSdBusWrite, "logind", ""}, 10, 10, &out, &in, SdBusCosts{}};
+  ClientParams params;
+  params.name = "logind";
+  Logind logind(&sim, &cpus, params, &bus, sizes, 1, 0);
+  const std::uint64_t quiet = logind.QuietMembers();
+  auto bit = [&](Member m) { return (quiet >> static_cast<int>(m)) & 1; };
+  CHECK(bit(Member::kPropertiesChanged) == 1);
+  CHECK(bit(Member::kUnitNew) == 1);
+  CHECK(bit(Member::kJobRemoved) == 1);  // no session waits for its scope's job
+  CHECK(bit(Member::kCreateSession) == 0);
 }

@@ -36,6 +36,24 @@ bool Subscriber::StaysFolded(const Message& m, bool quiet) {
   return false;
 }
 
+static_assert(kMemberCount <= 64, "one bit per member");
+
+std::uint64_t Subscriber::QuietMembers() const {
+  std::uint64_t members = 0;
+  for (int i = 0; i < kMemberCount; ++i) {
+    bool quiet = true;
+    for (MessageType type : {MessageType::kSignal, MessageType::kMethodCall, MessageType::kMethodReturn,
+                             MessageType::kError}) {
+      Message m;
+      m.member = static_cast<Member>(i);
+      m.type = type;
+      quiet = quiet && HandlesQuietly(m);
+    }
+    if (quiet) members |= std::uint64_t{1} << i;
+  }
+  return members;
+}
+
 void Subscriber::ArmFolded(Time at, Time now) {
   // Server::WakeAt(): a wake now finds a running server busy; one time is armed once.
   if ((at == now && fold_.running) || fold_.Armed(at)) return;

@@ -41,6 +41,7 @@ class Subscriber : public Server, public FoldingReader, public Settler {
   bool StaysFolded(const Message& m, bool quiet) override;
   void WakeFolded(Time ready) override { ArmFolded(ready, sim()->now()); }
   void UnfoldReader() override { Unfold(); }
+  std::uint64_t QuietMembers() const override;
   void SettleBefore(Time t, std::uint64_t seq) override;
   void HandBack(Time t, std::uint64_t seq) override;
 
@@ -54,7 +55,8 @@ class Subscriber : public Server, public FoldingReader, public Settler {
   // The step is Subscriber::Step() (a subclass that does something else, for now, says false):
   // the train engine then reads the messages that follow in the same call (StepOnInPlace()).
   virtual bool ReadsPlainly() const { return true; }
-  // Handle(m) would spend nothing and change nothing (a subclass that acts on `m` says false).
+  // Handle(m) would spend nothing and change nothing (a subclass that acts on `m` says false). It
+  // looks at the message's member and type only, and at state that quiet reads do not change.
   virtual bool HandlesQuietly(const Message& /*m*/) const { return true; }
 
  private:

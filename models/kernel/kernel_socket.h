@@ -45,6 +45,10 @@ class FoldingReader {
   virtual void WakeFolded(Time ready) = 0;
   // Folded: the reader goes back to the event list (before the socket is reset).
   virtual void UnfoldReader() = 0;
+  // Folded: the members (bit i for Member i) it reads quietly whatever the message's type, for as
+  // long as it stays folded. A quiet write of one of them behind a message still there keeps it
+  // folded without asking StaysFolded() (such a write adds no wake).
+  virtual std::uint64_t QuietMembers() const = 0;
 };
 
 // The bytes the kernel charges for a message of `bytes` bytes.
@@ -65,7 +69,10 @@ class KernelSocket {
   // The reader may fold its reads (FoldingReader): the writer writes only inside its steps and
   // settles its dependents before each step and each wake (Server::AddDependent()).
   void set_folding_reader(FoldingReader* r) { folder_ = r; }
-  void set_folded(bool on) { folded_ = on; }
+  void set_folded(bool on) {
+    folded_ = on;
+    quiet_members_ = on ? folder_->QuietMembers() : 0;
+  }
   // The time the first unread message became visible. REQUIRES: !empty().
   Time front_ready() const { return entries_.front().ready; }
 
@@ -81,7 +88,7 @@ class KernelSocket {
     // one), the message and the gauge change; a folded reader is asked whether it stays so.
     if (!entries_.empty() && has_room() && ready >= entries_.back().ready) {
       const std::int64_t charged = SkbTruesize(*sizes_, m.bytes);
-      if (folded_ && !folder_->StaysFolded(m, QuietWith(charged))) folded_ = false;
+      if (folded_ && !StaysFoldedBehind(m, charged)) folded_ = false;
       Append(ready, m, charged);
       return;
     }
@@ -138,6 +145,12 @@ class KernelSocket {
   bool QuietWith(std::int64_t charged) const {
     return (gauge_.level() + charged) * 4 <= gauge_.limit() && !wake_writer_on_read_;
   }
+  // The folded reader stays so as `m` (charged `charged`) lands behind a message still there.
+  bool StaysFoldedBehind(const Message& m, std::int64_t charged) {
+    const bool quiet = QuietWith(charged);
+    if (quiet && ((quiet_members_ >> static_cast<int>(m.member)) & 1) != 0) return true;
+    return folder_->StaysFolded(m, quiet);
+  }
   // Read() that may wake the writer: the socket becomes writable, or the writer asked.
   Message ReadWaking(Time t);
   // Write() into an empty socket (it wakes the reader) or one it must refuse.
@@ -166,6 +179,7 @@ class KernelSocket {
   Server* writer_ = nullptr;
   FoldingReader* folder_ = nullptr;
   bool folded_ = false;
+  std::uint64_t quiet_members_ = 0;  // the folded reader's QuietMembers()
   bool wake_writer_on_read_ = false;
   std::uint64_t reads_ = 0;
   std::uint32_t epoch_ = 0;
