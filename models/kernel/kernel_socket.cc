@@ -25,6 +25,10 @@ void KernelSocket::WriteLanding(Time ready, const Message& m) {
   }
 }
 
+void KernelSocket::AskFolded(const Message& m, std::int64_t charged) {
+  if (!folder_->StaysFolded(m, QuietWith(charged))) folded_ = false;
+}
+
 Message KernelSocket::ReadWaking(Time t) {
   bool was_writable = writable();
   const Message m = TakeFront(t);

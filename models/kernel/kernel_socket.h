@@ -88,7 +88,7 @@ class KernelSocket {
     // one), the message and the gauge change; a folded reader is asked whether it stays so.
     if (!entries_.empty() && has_room() && ready >= entries_.back().ready) {
       const std::int64_t charged = SkbTruesize(*sizes_, m.bytes);
-      if (folded_ && !StaysFoldedBehind(m, charged)) folded_ = false;
+      if (folded_ && !QuietBehind(m, charged)) AskFolded(m, charged);
       Append(ready, m, charged);
       return;
     }
@@ -145,12 +145,13 @@ class KernelSocket {
   bool QuietWith(std::int64_t charged) const {
     return (gauge_.level() + charged) * 4 <= gauge_.limit() && !wake_writer_on_read_;
   }
-  // The folded reader stays so as `m` (charged `charged`) lands behind a message still there.
-  bool StaysFoldedBehind(const Message& m, std::int64_t charged) {
-    const bool quiet = QuietWith(charged);
-    if (quiet && ((quiet_members_ >> static_cast<int>(m.member)) & 1) != 0) return true;
-    return folder_->StaysFolded(m, quiet);
+  // The folded reader stays so, unasked, as `m` (charged `charged`) lands behind a message still
+  // there: a member it reads quietly, and a write that leaves every read quiet.
+  bool QuietBehind(const Message& m, std::int64_t charged) const {
+    return ((quiet_members_ >> static_cast<int>(m.member)) & 1) != 0 && QuietWith(charged);
   }
+  // Asks the folded reader whether it stays so as `m` lands (it unfolds itself if not).
+  void AskFolded(const Message& m, std::int64_t charged);
   // Read() that may wake the writer: the socket becomes writable, or the writer asked.
   Message ReadWaking(Time t);
   // Write() into an empty socket (it wakes the reader) or one it must refuse.

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 
+#include "mountstorm/error.h"
 #include "mountstorm/scenario.h"
 
 namespace mountstorm {
@@ -78,7 +79,31 @@ struct Message {
 static_assert(sizeof(Message) <= 20, "a queued message should stay small");
 
 // The marshalled size of a message of this kind, from the scenario's message_sizes.
-std::uint32_t MessageBytes(const MessageSizeParams& sizes, Member m, ChangedInterface changed);
+inline std::uint32_t MessageBytes(const MessageSizeParams& sizes, Member m, ChangedInterface changed) {
+  switch (m) {
+    case Member::kPropertiesChanged:
+      switch (changed) {
+        case ChangedInterface::kMount: return sizes.properties_changed_mount;
+        case ChangedInterface::kDevice: return sizes.properties_changed_device;
+        case ChangedInterface::kScope: return sizes.properties_changed_scope;
+        case ChangedInterface::kSocket: return sizes.properties_changed_socket;
+        case ChangedInterface::kUnit:
+        case ChangedInterface::kNone: return sizes.properties_changed_unit;
+      }
+      return sizes.properties_changed_unit;
+    case Member::kUnitNew: return sizes.unit_new;
+    case Member::kUnitRemoved: return sizes.unit_removed;
+    case Member::kJobNew: return sizes.job_new;
+    case Member::kJobRemoved: return sizes.job_removed;
+    case Member::kStartTransientUnit: return sizes.start_transient_unit;
+    case Member::kCreateSession: return sizes.create_session;
+    case Member::kMethodReturn: return sizes.method_return;
+    case Member::kError: return sizes.error;
+    default: break;
+  }
+  Check(false, "no size is defined for this message kind");
+  return 0;
+}
 
 // A message of `member` and `type` sent by peer `sender` with cookie `serial`, sized by `sizes`
 // (for PropertiesChanged, by the interface `changed`).
