@@ -13,7 +13,10 @@
 // steps, with nothing of the reader's between them in the list, run in place back to back.
 //
 // This struct is the state the list would hold for such a subscriber; the steps are
-// Subscriber::StepFolded() (models/clients/folded_reads.cc).
+// Subscriber::StepFolded(), or, while one event is pending at a time, the loop of
+// Subscriber::SettleQuietReads() (models/clients/folded_reads.cc). The socket asks the reader
+// whether it stays folded only about messages of members it may not read quietly
+// (FoldingReader::QuietMembers()).
 #ifndef MOUNTSTORM_MODELS_CLIENTS_FOLDED_READS_H_
 #define MOUNTSTORM_MODELS_CLIENTS_FOLDED_READS_H_
 
