@@ -88,6 +88,4 @@ const char* ChangedInterfaceName(ChangedInterface c) {
   return "";
 }
 
-
-
 }  // namespace mountstorm
