@@ -15,7 +15,7 @@ void KernelSocket::WriteLanding(Time ready, const Message& m) {
   Check(entries_.empty() || ready >= entries_.back().ready, "socket writes out of order");
   bool was_empty = entries_.empty();
   const std::int64_t charged = SkbTruesize(*sizes_, m.bytes);
-  if (folded_ && !folder_->StaysFolded(m, QuietWith(charged))) folded_ = false;
+  if (folded_) AskFolded(m, charged);
   Append(ready, m, charged);
   if (!was_empty || reader_ == nullptr) return;
   if (folded_) {
