@@ -132,8 +132,11 @@ class Server : public EventTarget {
   // server waits for a CPU, this does what RunStep() would (counts the step and its cost, runs the
   // step-done event and the wake in place, holds the CPU again from the wake) and returns true:
   // Step() goes on with the next step, begun at `next`, and returns that step's cost. Otherwise it
-  // changes nothing and returns false. REQUIRES: StepDone() does nothing, and the step that finds
-  // nothing changes nothing but its wake (the caller knows its own Step()).
+  // changes nothing and returns false. A server with dependents goes on only at once (`next` the
+  // step's end), and they settle after the step-done event, as before a step through RunStep().
+  // The step begun at `next` may still find nothing: Step() then arms its wake and returns kNoWork.
+  // REQUIRES: StepDone() does nothing, and the step that finds nothing changes nothing but its
+  // wake (the caller knows its own Step()).
   inline bool StepOnInPlace(Duration cost, Time next);
   // StepOnInPlace() for a caller that knows Simulator::in_place_limit() is `limit` (nothing has
   // been scheduled since it asked): the same, without asking the event list again.
@@ -217,9 +220,11 @@ class Server : public EventTarget {
 inline bool Server::StepOnInPlace(Duration cost, Time next, Time limit) {
   const Time done = step_start_ + cost;
   if (!in_step_ || own_wake_pending_ || cpus_->has_waiters() || done > limit || next > limit) return false;
+  if (next != done && !dependents_.empty()) return false;
   Check(cost >= 0 && next >= done, "step on in place out of order");
   CountStep(step_start_, cost);
   sim_->RunInPlaceWithin(done);  // the step-done event; FinishStep() keeps the CPU (nobody waits)
+  if (!dependents_.empty()) SettleDependents(done);
   if (next != done) {
     // The step that found nothing released the CPU and armed a wake at `next`, which runs in place
     // and takes a CPU again (one is free: nobody waits).

@@ -12,6 +12,7 @@
 #ifndef MOUNTSTORM_SIM_TRAIN_H_
 #define MOUNTSTORM_SIM_TRAIN_H_
 
+#include <algorithm>
 #include <cstdint>
 
 #include "mountstorm/time.h"
@@ -26,6 +27,27 @@ struct TrainTimes {
   // The time of item i, before any stamping.
   Time at(std::int64_t i) const { return first + i * spacing; }
   Time last() const { return at(count - 1); }
+};
+
+// The amounts of a run of items given one by one, each with its own time and amount
+// (QueueGauge::RemoveRun() and the others): their sum, the highest (the first item that has it)
+// and the lowest, taken as the items are; Add() them in order.
+struct RunAmounts {
+  std::int64_t count = 0;
+  std::int64_t sum = 0;
+  std::int64_t top = 0;
+  std::int64_t first_top = 0;
+  std::int64_t bottom = 0;  // of the items so far (0 if none)
+
+  void Add(std::int64_t amount) {
+    if (amount > top) {
+      top = amount;
+      first_top = count;
+    }
+    bottom = count == 0 ? amount : std::min(bottom, amount);
+    sum += amount;
+    ++count;
+  }
 };
 
 }  // namespace mountstorm

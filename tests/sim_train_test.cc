@@ -21,6 +21,7 @@ struct TwinShape {
   std::int64_t limit = 0;
   LimitRule rule = LimitRule::kNone;
   Duration interval = 1;
+  bool measured = true;  // the gauges keep their area (QueueGauge::MeasureIn)
 };
 
 // A gauge with a recorder, twice: one fed item by item, one fed trains.
@@ -30,6 +31,7 @@ struct Twin {
         items("q", QueueUnit::kBytes, s.limit, s.rule), trains("q", QueueUnit::kBytes, s.limit, s.rule) {
     items.RecordInto(&items_recorder);
     trains.RecordInto(&trains_recorder);
+    if (!s.measured) return;
     items.MeasureIn(nullptr);
     trains.MeasureIn(nullptr);
   }
@@ -168,5 +170,78 @@ TEST_CASE("Accepts counts the items back-to-back TryPush calls would take", "[si
       ++taken;
     }
     REQUIRE(accepts == taken);
+  }
+}
+
+namespace {
+
+// One random run (sim/queue_gauge.h: RemoveRun, PulseRun or PassRun) of items with their own
+// times and amounts, or a random train between them; applied to both gauges.
+void ApplyRandomRun(Twin& t, Draw& d, Time* clock) {
+  const std::int64_t kind = d.Between(0, 3);
+  if (kind == 3) {
+    ApplyRandom(t, d, clock);
+    return;
+  }
+  const std::int64_t count = d.Between(0, 9);
+  std::vector<Time> times;
+  std::vector<std::int64_t> amounts;
+  Time at = std::max<Time>(0, *clock + d.Between(-6, 6));  // sometimes before the latest stamp
+  std::int64_t sum = 0;
+  for (std::int64_t i = 0; i <= count; ++i) {
+    times.push_back(at);
+    at += d.Between(0, 3);
+    if (i == count) break;
+    amounts.push_back(d.Between(1, 9));
+    sum += amounts.back();
+  }
+  // The amounts' RunAmounts, of the first n.
+  const auto summed = [&](std::size_t n) {
+    RunAmounts r;
+    for (std::size_t i = 0; i < n; ++i) r.Add(amounts[i]);
+    return r;
+  };
+  if (kind == 0) {
+    while (sum > t.items.level()) {
+      sum -= amounts.back();
+      amounts.pop_back();
+    }
+    times.resize(amounts.size());
+    for (std::size_t i = 0; i < amounts.size(); ++i) t.items.Remove(times[i], amounts[i]);
+    t.trains.RemoveRun(times, amounts, summed(amounts.size()));
+  } else if (kind == 1) {
+    // Each item leaves at or before the next one comes (sometimes at once, sometimes in between).
+    std::vector<Time> leave;
+    for (std::size_t i = 0; i < amounts.size(); ++i) {
+      leave.push_back(times[i] + d.Between(0, times[i + 1] - times[i]));
+      t.items.Add(times[i], amounts[i]);
+      t.items.Remove(leave[i], amounts[i]);
+    }
+    times.pop_back();
+    t.trains.PulseRun(times, leave, amounts, summed(amounts.size()));
+  } else {
+    times.pop_back();
+    for (std::size_t i = 0; i < amounts.size(); ++i) t.items.Pass(times[i], amounts[i]);
+    t.trains.PassRun(times, amounts, summed(amounts.size()));
+  }
+  if (!times.empty()) *clock = std::max(*clock, times.back());
+}
+
+}  // namespace
+
+TEST_CASE("a run of items with their own times and amounts leaves a gauge as the items one by one do", "[sim][train]") {
+  Draw d(17);
+  for (int run = 0; run < 4000; ++run) {
+    TwinShape shape = RandomShape(d);
+    shape.interval = d.Between(1, 200);  // long intervals too: most runs fold
+    shape.measured = d.Between(0, 1) == 1;
+    Twin t(shape);
+    Time clock = 0;
+    const std::int64_t steps = d.Between(1, 12);
+    for (std::int64_t k = 0; k < steps; ++k) {
+      ApplyRandomRun(t, d, &clock);
+      CheckSame(t);
+    }
+    FinishAndCheckSame(t, clock + d.Between(0, 30));
   }
 }

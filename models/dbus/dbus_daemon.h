@@ -22,6 +22,7 @@
 #ifndef MOUNTSTORM_MODELS_DBUS_DBUS_DAEMON_H_
 #define MOUNTSTORM_MODELS_DBUS_DBUS_DAEMON_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -107,7 +108,27 @@ class DbusDaemon : public Relay {
     std::uint32_t slot = kNoSlot;
   };
 
+  // One iteration of the main loop at `now`: its cost, or kNoWork (then its wake is armed).
+  Duration Iterate(Time now);
   void ReadFrom(std::uint32_t c, StepClock& step);
+  // The train engine: ReadFrom()'s messages while each goes straight through to one connection
+  // (StraightTo()) and wakes nobody, handled as Dispatch() would, but for the gauge changes
+  // (dbus.in, dbus.out and the sender's socket), which wait in straight_ until FlushStraight().
+  // Returns the read budget left; ReadFrom() does the rest of the iteration from the first
+  // message that does not go so.
+  std::int64_t ReadStraight(std::uint32_t c, std::int64_t budget, StepClock& step);
+  // Hands the gauges the changes waiting in straight_ (QueueGauge::RemoveRun() and the others):
+  // before anything else changes or looks at those gauges, and before the step returns.
+  void FlushStraight();
+  // The connection a message goes straight to, without waiting in a queue, and the rules scanned
+  // for it: a signal to everyone with one recipient, whose outgoing queue is empty and not at its
+  // limit, and whose socket has room. Null if it does not (or a monitor or the tap wants it).
+  Connection* StraightTo(const Message& m, std::uint32_t* rules_scanned) const;
+  // What routing a message to `recipients` costs, `rules_scanned` rules scanned.
+  Duration RouteCost(std::uint32_t rules_scanned, std::size_t recipients) const {
+    return params_.route_base + params_.route_per_rule * static_cast<Duration>(rules_scanned) +
+           (recipients > 1 ? params_.route_per_extra_recipient * static_cast<Duration>(recipients - 1) : 0);
+  }
   void Dispatch(std::uint32_t from, const Message& m, StepClock& step);
   // The copy for connection `to` is refused: its outgoing queue is full (a method call's caller
   // gets an error back).
@@ -147,6 +168,18 @@ class DbusDaemon : public Relay {
   std::vector<Live> live_;
   std::vector<std::uint32_t> free_live_;
   std::vector<std::uint32_t> scratch_recipients_;
+  // Messages ReadStraight() has routed whose gauge changes wait (FlushStraight()): all from one
+  // connection to one other, the i-th read at read[i] and routed (written) at routed[i].
+  struct StraightRun {
+    static constexpr std::size_t kMax = 64;
+    Connection* from = nullptr;
+    Connection* to = nullptr;
+    std::size_t n = 0;
+    std::array<Time, kMax> read, routed;
+    std::array<std::int64_t, kMax> charged, bytes;  // in the sender's socket; the message's
+    RunAmounts charged_run, bytes_run;
+  };
+  StraightRun straight_;
   std::uint64_t routed_ = 0;
   std::uint64_t unrouted_ = 0;
   MessageTap* tap_ = nullptr;

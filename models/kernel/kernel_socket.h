@@ -117,6 +117,19 @@ class KernelSocket {
     Check(readable(t) && reads_quietly(), "a quiet read that is not");
     return TakeFront(t);
   }
+  // The train engine's reads of a run (DbusDaemon::ReadStraight()): ReadQuietly() without the
+  // gauge change, the message's charge going to *charged. The caller hands the run's changes to
+  // gauge().RemoveRun() before anything else looks at the gauge; until then the gauge still
+  // holds the charges, so reads_quietly() stays true. REQUIRES: readable(t), reads_quietly().
+  Message ReadUncharged(Time t, std::int64_t* charged) {
+    Check(readable(t), "a read of a message not yet written");
+    const Entry& e = entries_.front();
+    const Message m = e.message;
+    *charged = e.charged;
+    entries_.DropFront();
+    ++reads_;
+    return m;
+  }
   // The next Read() wakes the writer, even if the socket was writable before: a writer that
   // stopped with data left waits for the reader's next read (dbus-broker's cleared EPOLLOUT).
   // A folded reader unfolds first: its reads are no longer quiet.

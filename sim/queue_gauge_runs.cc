@@ -1,0 +1,101 @@
+// QueueGauge's runs (sim/queue_gauge.h): RemoveRun(), PulseRun() and PassRun(), each the same as
+// its items one call at a time. While a run folds (RunFolds(): no item reaches the limit, no
+// stamp leaves the sample interval in progress) the calls would take no branch of the limit or
+// of the recorder, so what they leave is sums, the first highest item and the last stamp; the
+// area, when measured, still takes each change.
+#include <algorithm>
+
+#include "mountstorm/error.h"
+#include "sim/queue_gauge.h"
+
+namespace mountstorm {
+
+void QueueGauge::CheckRun(std::span<const std::int64_t> amounts, const RunAmounts& run) {
+  Check(run.count == static_cast<std::int64_t>(amounts.size()) && (run.count == 0 || run.bottom > 0),
+        "a run's amounts are not what it says or not all positive");
+}
+
+void QueueGauge::TopOfRun(std::span<const Time> times, const RunAmounts& run, std::int64_t base) {
+  // The first item that beats the peak so far and every later one; so the first highest, if higher.
+  if (base + run.top > peak_) {
+    peak_ = base + run.top;
+    peak_time_ = std::max(latest_, times[run.first_top]);
+  }
+  interval_max_ = std::max(interval_max_, base + run.top);
+  // The first item is taken while a refusal run is open; it closes if the queue drains.
+  if (run_open_) accepted_in_run_ += base == 0 ? 1 : static_cast<std::uint64_t>(run.count);
+}
+
+void QueueGauge::RemoveRun(std::span<const Time> times, std::span<const std::int64_t> amounts,
+                           const RunAmounts& run) {
+  Check(times.size() == amounts.size(), "a run's times and amounts differ in number");
+  CheckRun(amounts, run);
+  if (amounts.empty()) return;
+  const std::int64_t sum = run.sum;
+  if (at_limit() || sum > level_ || !RunFolds(level_, times.back())) {
+    for (std::size_t i = 0; i < amounts.size(); ++i) Remove(times[i], amounts[i]);
+    return;
+  }
+  if (area_) {
+    std::int64_t level = level_;
+    for (std::size_t i = 0; i < amounts.size(); ++i) {
+      level -= amounts[i];
+      area_->Set(std::max(latest_, times[i]), level);
+    }
+  }
+  level_ -= sum;
+  removed_ += sum;
+  latest_ = std::max(latest_, times.back());
+  if (level_ == 0) Drained(latest_);  // only after the last item: every amount is positive
+}
+
+void QueueGauge::PulseRun(std::span<const Time> arrive, std::span<const Time> leave,
+                          std::span<const std::int64_t> amounts, const RunAmounts& run) {
+  Check(arrive.size() == amounts.size() && leave.size() == amounts.size(), "a run's times and amounts differ in number");
+  CheckRun(amounts, run);
+  if (amounts.empty()) return;
+  if (!RunFolds(level_ + run.top, leave.back())) {
+    for (std::size_t i = 0; i < amounts.size(); ++i) {
+      Add(arrive[i], amounts[i]);
+      Remove(leave[i], amounts[i]);
+    }
+    return;
+  }
+  TopOfRun(arrive, run, level_);
+  removed_ += run.sum;
+  if (area_ == nullptr && window_ == nullptr) {
+    latest_ = std::max(latest_, leave.back());
+    if (level_ == 0) Drained(latest_);  // each item drains it; the last one's time stays
+    return;
+  }
+  for (std::size_t i = 0; i < amounts.size(); ++i) {
+    if (area_) area_->Set(std::max(latest_, arrive[i]), level_ + amounts[i]);
+    latest_ = std::max(latest_, leave[i]);
+    if (area_) area_->Set(latest_, level_);
+    if (level_ == 0) Drained(latest_);
+  }
+}
+
+void QueueGauge::PassRun(std::span<const Time> times, std::span<const std::int64_t> amounts,
+                         const RunAmounts& run) {
+  Check(times.size() == amounts.size(), "a run's times and amounts differ in number");
+  CheckRun(amounts, run);
+  if (amounts.empty()) return;
+  if (!RunFolds(level_ + run.top, times.back())) {
+    for (std::size_t i = 0; i < amounts.size(); ++i) Pass(times[i], amounts[i]);
+    return;
+  }
+  TopOfRun(times, run, level_);
+  removed_ += run.sum;
+  if (level_ != 0 || window_ == nullptr) {
+    latest_ = std::max(latest_, times.back());
+    if (level_ == 0) Drained(latest_);  // each item drains it; the last one's time stays
+    return;
+  }
+  for (std::size_t i = 0; i < amounts.size(); ++i) {
+    latest_ = std::max(latest_, times[i]);
+    Drained(latest_);
+  }
+}
+
+}  // namespace mountstorm
