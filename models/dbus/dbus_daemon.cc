@@ -185,10 +185,8 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
     budget -= remaining;
     conn.read_offset = 0;
     const std::size_t i = run.n++;
-    run.read[i] = step.now();
-    const Message m = conn.in->ReadUncharged(step.now(), &run.charged[i]);
+    const Message m = conn.in->ReadUncharged(step.now(), &run.reads);
     run.bytes[i] = m.bytes;
-    run.charged_run.Add(run.charged[i]);
     run.bytes_run.Add(m.bytes);
     ++conn.received[static_cast<int>(m.member)];
     step.Spend(RouteCost(rules_scanned, 1));
@@ -204,11 +202,10 @@ void DbusDaemon::FlushStraight() {
   StraightRun& run = straight_;
   if (run.n == 0) return;
   const std::size_t n = run.n;
-  run.from->in->gauge().RemoveRun({run.read.data(), n}, {run.charged.data(), n}, run.charged_run);
-  run.from->incoming.PulseRun({run.read.data(), n}, {run.routed.data(), n}, {run.bytes.data(), n}, run.bytes_run);
+  run.from->incoming.PulseRun({run.reads.times.data(), n}, {run.routed.data(), n}, {run.bytes.data(), n}, run.bytes_run);
   run.to->outgoing.gauge().PassRun({run.routed.data(), n}, {run.bytes.data(), n}, run.bytes_run);
+  run.from->in->ChargeReads(&run.reads);
   run.n = 0;
-  run.charged_run = RunAmounts{};
   run.bytes_run = RunAmounts{};
 }
 

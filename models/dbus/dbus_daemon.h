@@ -169,15 +169,16 @@ class DbusDaemon : public Relay {
   std::vector<std::uint32_t> free_live_;
   std::vector<std::uint32_t> scratch_recipients_;
   // Messages ReadStraight() has routed whose gauge changes wait (FlushStraight()): all from one
-  // connection to one other, the i-th read at read[i] and routed (written) at routed[i].
+  // connection to one other, the i-th read at reads.times[i] and routed (written) at routed[i].
   struct StraightRun {
-    static constexpr std::size_t kMax = 64;
+    static constexpr std::size_t kMax = UnchargedReads::kMax;
     Connection* from = nullptr;
     Connection* to = nullptr;
     std::size_t n = 0;
-    std::array<Time, kMax> read, routed;
-    std::array<std::int64_t, kMax> charged, bytes;  // in the sender's socket; the message's
-    RunAmounts charged_run, bytes_run;
+    UnchargedReads reads;  // of the sender's socket
+    std::array<Time, kMax> routed;
+    std::array<std::int64_t, kMax> bytes;
+    RunAmounts bytes_run;
   };
   StraightRun straight_;
   std::uint64_t routed_ = 0;

@@ -16,6 +16,7 @@
 #ifndef MOUNTSTORM_MODELS_KERNEL_KERNEL_SOCKET_H_
 #define MOUNTSTORM_MODELS_KERNEL_KERNEL_SOCKET_H_
 
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <string>
@@ -24,6 +25,7 @@
 #include "mountstorm/error.h"
 #include "sim/queue_gauge.h"
 #include "sim/ring_buffer.h"
+#include "sim/train.h"
 
 namespace mountstorm {
 
@@ -49,6 +51,23 @@ class FoldingReader {
   // long as it stays folded. A quiet write of one of them behind a message still there keeps it
   // folded without asking StaysFolded() (such a write adds no wake).
   virtual std::uint64_t QuietMembers() const = 0;
+};
+
+// Reads of one socket taken with KernelSocket::ReadUncharged(), whose gauge changes wait until
+// KernelSocket::ChargeReads(): the time and charge of each, at most kMax.
+struct UnchargedReads {
+  static constexpr std::size_t kMax = 64;
+  std::size_t n = 0;
+  std::array<Time, kMax> times;
+  std::array<std::int64_t, kMax> charged;
+  RunAmounts amounts;
+
+  bool full() const { return n == kMax; }
+  void Note(Time t, std::int64_t charge) {
+    times[n] = t;
+    charged[n++] = charge;
+    amounts.Add(charge);
+  }
 };
 
 // The bytes the kernel charges for a message of `bytes` bytes.
@@ -117,18 +136,24 @@ class KernelSocket {
     Check(readable(t) && reads_quietly(), "a quiet read that is not");
     return TakeFront(t);
   }
-  // The train engine's reads of a run (DbusDaemon::ReadStraight()): ReadQuietly() without the
-  // gauge change, the message's charge going to *charged. The caller hands the run's changes to
-  // gauge().RemoveRun() before anything else looks at the gauge; until then the gauge still
-  // holds the charges, so reads_quietly() stays true. REQUIRES: readable(t), reads_quietly().
-  Message ReadUncharged(Time t, std::int64_t* charged) {
+  // The train engine's runs of reads (DbusDaemon::ReadStraight(), a folded subscriber's settled
+  // reads, UnchargedReads): ReadQuietly() at t without the gauge change, which waits in *run
+  // until ChargeReads(run) hands the run's changes to the gauge at once. Nothing may look at the
+  // gauge in between; it still holds the charges, so reads_quietly() stays true.
+  // REQUIRES: readable(t), reads_quietly(), !run->full().
+  Message ReadUncharged(Time t, UnchargedReads* run) {
     Check(readable(t), "a read of a message not yet written");
     const Entry& e = entries_.front();
     const Message m = e.message;
-    *charged = e.charged;
+    run->Note(t, e.charged);
     entries_.DropFront();
     ++reads_;
     return m;
+  }
+  void ChargeReads(UnchargedReads* run) {
+    if (run->n == 0) return;
+    gauge_.RemoveRun({run->times.data(), run->n}, {run->charged.data(), run->n}, run->amounts);
+    *run = UnchargedReads{};
   }
   // The next Read() wakes the writer, even if the socket was writable before: a writer that
   // stopped with data left waits for the reader's next read (dbus-broker's cleared EPOLLOUT).
