@@ -1,6 +1,7 @@
 // PID 1's unit D-Bus queue and GC queue: what it announces, when, and what a freed unit sends
 // (models/systemd/systemd_manager.h).
 #include <algorithm>
+#include <array>
 #include <limits>
 
 #include "models/systemd/systemd_manager.h"
@@ -95,7 +96,8 @@ bool SystemdManager::DispatchDbusQueue(StepClock& step) {
     dispatch_call_open_ = true;
     call_units_left_ = budget.max_units >= 0 ? budget.max_units : std::numeric_limits<int>::max();
   }
-  bool worked = false;
+  SdBusConnection* sole = SoleBus();
+  bool worked = sole != nullptr && AnnounceOnOneBus(sole, step);
   while (call_units_left_ > 0 && !dbus_queue_.empty() && step.spent() < params_.quantum) {
     std::uint32_t u = dbus_queue_.back();
     if (!units_[u].in_dbus_queue) {  // freed while queued
@@ -136,6 +138,53 @@ bool SystemdManager::DispatchDbusQueue(StepClock& step) {
   }
   if (call_units_left_ == 0 || (dbus_queue_.empty() && job_dbus_queue_.empty())) dispatch_call_open_ = false;
   return true;
+}
+
+SdBusConnection* SystemdManager::SoleBus() const {
+  if (!sim()->run_in_place() || !policies_.empty() || SubscribedBuses() != 1) return nullptr;
+  for (std::size_t b = 0; b < buses_.size(); ++b) {
+    if (Subscribed(b)) return buses_[b];
+  }
+  return nullptr;
+}
+
+SystemdManager::SignalKind SystemdManager::Signal(Member member, ChangedInterface changed) const {
+  return {mountstorm::NewMessage(*sizes_, member, MessageType::kSignal, peer_id_, 0, changed),
+          params_.message_build_cost + params_.instrumentation_per_message + BuildCost(member)};
+}
+
+bool SystemdManager::AnnounceOnOneBus(SdBusConnection* bus, StepClock& step) {
+  // Announce() of each unit, SendChanged() and SendSignal() with what they look up taken once.
+  const SignalKind unit_new = Signal(Member::kUnitNew, ChangedInterface::kNone);
+  const SignalKind on_unit = Signal(Member::kPropertiesChanged, ChangedInterface::kUnit);
+  std::array<SignalKind, static_cast<std::size_t>(ChangedInterface::kUnit) + 1> on_type;
+  for (std::size_t i = 0; i < on_type.size(); ++i) {
+    on_type[i] = Signal(Member::kPropertiesChanged, static_cast<ChangedInterface>(i));
+  }
+  bool worked = false;
+  while (call_units_left_ > 0 && !dbus_queue_.empty() && step.spent() < params_.quantum) {
+    const std::uint32_t u = dbus_queue_.back();
+    Unit& unit = units_[u];
+    if (!unit.in_dbus_queue) {  // freed while queued
+      dbus_queue_.pop_back();
+      continue;
+    }
+    if (bus->RefusesAll()) break;  // AllSendsRefused(): DispatchDbusQueue() goes on with AnnounceRefused()
+    dbus_queue_.pop_back();
+    --call_units_left_;
+    worked = true;
+    unit.in_dbus_queue = false;
+    step.Spend(params_.unit_dispatch_cost);
+    ++stats_.units_announced;
+    const ChangedInterface type_iface = TypeInterface(unit.kind);
+    if (!unit.announced) {
+      Emit(bus, unit_new, u, step);
+    } else if (type_iface == ChangedInterface::kNone || Emit(bus, on_type[static_cast<std::size_t>(type_iface)], u, step)) {
+      Emit(bus, on_unit, u, step);  // a refused first PropertiesChanged skips the second
+    }
+    Announced(u, step.now());
+  }
+  return worked;
 }
 
 bool SystemdManager::AllSendsRefused() const {
@@ -247,20 +296,24 @@ int SystemdManager::SendChanged(SdBusConnection* bus, std::uint32_t u, StepClock
   // send_changed_signal() (dbus-unit.c): the type's interface, then org.freedesktop.systemd1.Unit;
   // sd_bus_emit_properties_changed_strv() builds nothing for an interface none of whose
   // properties emits a change (target, slice), and a failed first send skips the second.
-  ChangedInterface type_iface = ChangedInterface::kNone;
-  switch (units_[u].kind) {
-    case UnitKind::kMount: type_iface = ChangedInterface::kMount; break;
-    case UnitKind::kDevice: type_iface = ChangedInterface::kDevice; break;
-    case UnitKind::kScope: type_iface = ChangedInterface::kScope; break;
-    case UnitKind::kSocket: type_iface = ChangedInterface::kSocket; break;
-    case UnitKind::kTarget:
-    case UnitKind::kSlice: break;
-  }
+  const ChangedInterface type_iface = TypeInterface(units_[u].kind);
   if (type_iface != ChangedInterface::kNone && !SendSignal(bus, Member::kPropertiesChanged, type_iface, u, step)) {
     return 1;
   }
   SendSignal(bus, Member::kPropertiesChanged, ChangedInterface::kUnit, u, step);
   return type_iface == ChangedInterface::kNone ? 1 : 2;
+}
+
+ChangedInterface SystemdManager::TypeInterface(UnitKind kind) {
+  switch (kind) {
+    case UnitKind::kMount: return ChangedInterface::kMount;
+    case UnitKind::kDevice: return ChangedInterface::kDevice;
+    case UnitKind::kScope: return ChangedInterface::kScope;
+    case UnitKind::kSocket: return ChangedInterface::kSocket;
+    case UnitKind::kTarget:
+    case UnitKind::kSlice: break;
+  }
+  return ChangedInterface::kNone;
 }
 
 Duration SystemdManager::BuildCost(Member member) const {

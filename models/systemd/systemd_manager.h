@@ -221,6 +221,28 @@ class SystemdManager : public Server, public ObjectPaths {
   };
   // Each unit's messages refused on every bus; `dispatch` what a unit's dispatch costs.
   void RefuseRun(const RefusedRun& run, Duration dispatch);
+  // The train engine's common case: no policy, one bus subscribed (SoleBus(), else null).
+  // AnnounceOnOneBus() announces the units the loop of DispatchDbusQueue() would take, one by one
+  // as Announce() does, with the bus and each signal's message and build cost looked up once
+  // (SignalKind); it stops where AllSendsRefused() starts to hold. True if it announced any.
+  SdBusConnection* SoleBus() const;
+  bool AnnounceOnOneBus(SdBusConnection* bus, StepClock& step);
+  // A signal about a unit: its message but for the serial and the object, and what building it costs.
+  struct SignalKind {
+    Message message;
+    Duration build = 0;
+  };
+  SignalKind Signal(Member member, ChangedInterface changed) const;
+  // Sends signal `kind` about `unit` on `bus` (SendSignal()): false if refused.
+  bool Emit(SdBusConnection* bus, const SignalKind& kind, std::uint32_t unit, StepClock& step) {
+    Message m = kind.message;
+    m.serial = next_serial_++;
+    m.object = unit;
+    step.Spend(kind.build);
+    return bus->Send(step, m) != SdBusConnection::SendResult::kNoBufs;
+  }
+  // The interface of a unit's type that sends PropertiesChanged (kNone: target, slice).
+  static ChangedInterface TypeInterface(UnitKind kind);
   // What building a message of `member` costs on top of message_build_cost.
   Duration BuildCost(Member member) const;
   // The announcement of a unit already announced: PropertiesChanged on its type's interface (if it
