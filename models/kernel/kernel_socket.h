@@ -136,11 +136,10 @@ class KernelSocket {
     Check(readable(t) && reads_quietly(), "a quiet read that is not");
     return TakeFront(t);
   }
-  // The train engine's runs of reads (DbusDaemon::ReadStraight(), a folded subscriber's settled
-  // reads, UnchargedReads): ReadQuietly() at t without the gauge change, which waits in *run
-  // until ChargeReads(run) hands the run's changes to the gauge at once. Nothing may look at the
-  // gauge in between; it still holds the charges, so reads_quietly() stays true.
-  // REQUIRES: readable(t), reads_quietly(), !run->full().
+  // The train engine's runs of reads (DbusDaemon::ReadStraight(), UnchargedReads): ReadQuietly()
+  // at t without the gauge change, which waits in *run until ChargeReads(run) hands the run's
+  // changes to the gauge at once. Nothing may look at the gauge in between; it still holds the
+  // charges, so reads_quietly() stays true. REQUIRES: readable(t), reads_quietly(), !run->full().
   Message ReadUncharged(Time t, UnchargedReads* run) {
     Check(readable(t), "a read of a message not yet written");
     const Entry& e = entries_.front();
