@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "models/dbus/dbus_daemon.h"
+#include "models/run/simulation.h"
 #include "mountstorm/result_files.h"
 #include "mountstorm/run.h"
 #include "mountstorm/scenario.h"
@@ -255,6 +257,25 @@ TEST_CASE("logind's reads fold behind dbus-broker as behind dbus-daemon", "[engi
   const RunResult r = RunScenario(test::LoadShipped("incident-storm-broker", {"/workload/0/count=200"}),
                                   RunOptions{Engine::kTrains, nullptr, {}});
   CHECK(r.engine_events * 10 < r.events);
+}
+
+}  // namespace mountstorm
+
+namespace mountstorm {
+
+// The slow storm's routing as the train engine does it: the share dbus-daemon routes straight
+// through in runs (DbusDaemon::ReadStraight()), by engine.
+double StraightShare(Engine engine) {
+  Simulation sim(test::LoadShipped("incident-storm", {"/workload/0/count=1000", "/workload/0/latency_ms=100"}), engine);
+  sim.Run();
+  const auto& daemon = dynamic_cast<const DbusDaemon&>(sim.relay());
+  REQUIRE(daemon.routed() > 0);
+  return static_cast<double>(daemon.routed_straight()) / static_cast<double>(daemon.routed());
+}
+
+TEST_CASE("the train engine routes nearly every message of a slow storm straight through to logind in runs", "[engine]") {
+  CHECK(StraightShare(Engine::kTrains) > 0.99);
+  CHECK(StraightShare(Engine::kMessages) == 0.0);
 }
 
 }  // namespace mountstorm

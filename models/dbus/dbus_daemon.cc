@@ -192,6 +192,7 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
     step.Spend(RouteCost(rules_scanned, 1));
     run.routed[i] = step.now();
     ++routed_;
+    ++routed_straight_;
     to->out->Write(step.now(), m);
     ++to->delivered[static_cast<int>(m.member)];
   }

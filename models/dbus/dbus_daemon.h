@@ -89,6 +89,8 @@ class DbusDaemon : public Relay {
 
   std::uint64_t routed() const { return routed_; }
   std::uint64_t unrouted() const { return unrouted_; }  // messages nobody matched
+  // Of routed(), those the train engine routed straight through in runs (ReadStraight()).
+  std::uint64_t routed_straight() const { return routed_straight_; }
 
  protected:
   Duration Step(Time now) override;
@@ -183,6 +185,7 @@ class DbusDaemon : public Relay {
   StraightRun straight_;
   std::uint64_t routed_ = 0;
   std::uint64_t unrouted_ = 0;
+  std::uint64_t routed_straight_ = 0;
   MessageTap* tap_ = nullptr;
 };
 
