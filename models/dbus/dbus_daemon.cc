@@ -162,26 +162,28 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
     return budget;
   }
   StraightRun& run = straight_;
+  if (run.n > 0 && run.from != &conn) FlushStraight();
+  run.from = &conn;
   // The last route asked: a message of the same sender and member goes the same way, for as long
   // as its socket has room (nothing else changes while it goes straight).
   Member member = Member::kError;
   std::uint16_t sender = 0;
-  Connection* route = nullptr;
+  Connection* to = nullptr;
   std::uint32_t rules_scanned = 0;
   while (budget > 0 && conn.in->readable(step.now())) {
     const Message& front = conn.in->front();
     const std::int64_t remaining = static_cast<std::int64_t>(front.bytes) - conn.read_offset;
     if (remaining > budget) break;
-    if (route == nullptr || front.member != member || front.sender != sender || front.destination != kBroadcast) {
-      route = StraightTo(front, &rules_scanned);
+    if (to == nullptr || front.member != member || front.sender != sender || front.destination != kBroadcast) {
+      to = StraightTo(front, &rules_scanned);
+      if (to == nullptr) break;
       member = front.member;
       sender = front.sender;
+      if (run.n > 0 && run.to != to) FlushStraight();
+      run.to = to;
     }
-    Connection* to = route != nullptr && route->out->has_room() ? route : nullptr;
-    if (to == nullptr) break;
-    if (run.n == StraightRun::kMax || (run.n > 0 && (run.from != &conn || run.to != to))) FlushStraight();
-    run.from = &conn;
-    run.to = to;
+    if (!to->out->has_room()) break;
+    if (run.n == StraightRun::kMax) FlushStraight();
     budget -= remaining;
     conn.read_offset = 0;
     const std::size_t i = run.n++;
