@@ -182,7 +182,7 @@ bool SystemdManager::AnnounceOnOneBus(SdBusConnection* bus, StepClock& step) {
     } else if (type_iface == ChangedInterface::kNone || Emit(bus, on_type[static_cast<std::size_t>(type_iface)], u, step)) {
       Emit(bus, on_unit, u, step);  // a refused first PropertiesChanged skips the second
     }
-    Announced(u, step.now());
+    if (!unit.announced || unit.gc_waiting) Announced(u, step.now());  // else Announced() changes nothing
   }
   return worked;
 }
