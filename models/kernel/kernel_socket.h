@@ -141,7 +141,7 @@ class KernelSocket {
   // changes to the gauge at once. Nothing may look at the gauge in between; it still holds the
   // charges, so reads_quietly() stays true. REQUIRES: readable(t), reads_quietly(), !run->full().
   Message ReadUncharged(Time t, UnchargedReads* run) {
-    Check(readable(t), "a read of a message not yet written");
+    Check(readable(t) && !run->full(), "a read of a message not yet written, or into a full run");
     const Entry& e = entries_.front();
     const Message m = e.message;
     run->Note(t, e.charged);
