@@ -15,10 +15,8 @@ bool SystemdManager::Listening() const {
   return false;
 }
 
-void SystemdManager::Queue(std::uint32_t unit, QueueReason reason, Time now) {
-  // unit_add_to_dbus_queue(): no-op if already queued; LIST_PREPEND.
+void SystemdManager::QueueChecked(std::uint32_t unit, QueueReason reason, Time now) {
   Unit& u = units_[unit];
-  if (u.in_dbus_queue || u.freed) return;
   if (params_.queue_only_for_listeners && !Listening()) {
     // "Shortcut things if nobody cares" (unit.c v252.39 L497): never announced, never queued.
     u.announced = true;
@@ -33,9 +31,7 @@ void SystemdManager::Queue(std::uint32_t unit, QueueReason reason, Time now) {
       }
     }
   }
-  u.in_dbus_queue = true;
-  dbus_queue_.push_back(unit);
-  ++stats_.units_queued;
+  Enqueue(unit);
 }
 
 std::int64_t SystemdManager::QueuedWrites() const {

@@ -193,8 +193,24 @@ class SystemdManager : public Server, public ObjectPaths {
   void Depend(std::uint32_t from, std::uint32_t to, std::uint16_t kinds, Time now);
   void CollectGoneMounts(Time now);
   // dbus_queue.cc
-  // unit_add_to_dbus_queue(), unless a patch leaves the unit out.
-  void Queue(std::uint32_t unit, QueueReason reason, Time now);
+  // unit_add_to_dbus_queue(): a no-op if already queued (or freed); LIST_PREPEND, unless a patch
+  // leaves the unit out. Inline for its common case: no listener check and no policy to ask
+  // (QueueChecked() asks them).
+  void Queue(std::uint32_t unit, QueueReason reason, Time now) {
+    const Unit& u = units_[unit];
+    if (u.in_dbus_queue || u.freed) return;
+    if (params_.queue_only_for_listeners || !policies_.empty()) {
+      QueueChecked(unit, reason, now);
+      return;
+    }
+    Enqueue(unit);
+  }
+  void QueueChecked(std::uint32_t unit, QueueReason reason, Time now);
+  void Enqueue(std::uint32_t unit) {
+    units_[unit].in_dbus_queue = true;
+    dbus_queue_.push_back(unit);
+    ++stats_.units_queued;
+  }
   bool Listening() const;
   bool DispatchDbusQueue(StepClock& step);
   void DispatchGcQueue(StepClock& step);
