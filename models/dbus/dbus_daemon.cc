@@ -162,7 +162,7 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
     return budget;
   }
   StraightRun& run = straight_;
-  if (run.n > 0 && run.from != &conn) FlushStraight();
+  if (run.reads.n > 0 && run.from != &conn) FlushStraight();
   run.from = &conn;
   // The last route asked: a message of the same sender and member goes the same way, for as long
   // as its socket has room (nothing else changes while it goes straight).
@@ -179,14 +179,14 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
       if (to == nullptr) break;
       member = front.member;
       sender = front.sender;
-      if (run.n > 0 && run.to != to) FlushStraight();
+      if (run.reads.n > 0 && run.to != to) FlushStraight();
       run.to = to;
     }
     if (!to->out->has_room()) break;
-    if (run.n == StraightRun::kMax) FlushStraight();
+    if (run.reads.full()) FlushStraight();
     budget -= remaining;
     conn.read_offset = 0;
-    const std::size_t i = run.n++;
+    const std::size_t i = run.reads.n;
     const Message m = conn.in->ReadUncharged(step.now(), &run.reads);
     run.bytes[i] = m.bytes;
     run.bytes_run.Add(m.bytes);
@@ -203,12 +203,11 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
 
 void DbusDaemon::FlushStraight() {
   StraightRun& run = straight_;
-  if (run.n == 0) return;
-  const std::size_t n = run.n;
+  const std::size_t n = run.reads.n;
+  if (n == 0) return;
   run.from->incoming.PulseRun({run.reads.times.data(), n}, {run.routed.data(), n}, {run.bytes.data(), n}, run.bytes_run);
   run.to->outgoing.gauge().PassRun({run.routed.data(), n}, {run.bytes.data(), n}, run.bytes_run);
-  run.from->in->ChargeReads(&run.reads);
-  run.n = 0;
+  run.from->in->ChargeReads(&run.reads);  // empties run.reads
   run.bytes_run = RunAmounts{};
 }
 

@@ -176,8 +176,7 @@ class DbusDaemon : public Relay {
     static constexpr std::size_t kMax = UnchargedReads::kMax;
     Connection* from = nullptr;
     Connection* to = nullptr;
-    std::size_t n = 0;
-    UnchargedReads reads;  // of the sender's socket
+    UnchargedReads reads;  // of the sender's socket: reads.n messages in the run
     std::array<Time, kMax> routed;
     std::array<std::int64_t, kMax> bytes;
     RunAmounts bytes_run;

@@ -1,7 +1,6 @@
 // PID 1's unit D-Bus queue and GC queue: what it announces, when, and what a freed unit sends
 // (models/systemd/systemd_manager.h).
 #include <algorithm>
-#include <array>
 #include <limits>
 
 #include "models/systemd/systemd_manager.h"
@@ -144,19 +143,8 @@ SdBusConnection* SystemdManager::SoleBus() const {
   return nullptr;
 }
 
-SystemdManager::SignalKind SystemdManager::Signal(Member member, ChangedInterface changed) const {
-  return {mountstorm::NewMessage(*sizes_, member, MessageType::kSignal, peer_id_, 0, changed),
-          params_.message_build_cost + params_.instrumentation_per_message + BuildCost(member)};
-}
-
 bool SystemdManager::AnnounceOnOneBus(SdBusConnection* bus, StepClock& step) {
-  // Announce() of each unit, SendChanged() and SendSignal() with what they look up taken once.
-  const SignalKind unit_new = Signal(Member::kUnitNew, ChangedInterface::kNone);
-  const SignalKind on_unit = Signal(Member::kPropertiesChanged, ChangedInterface::kUnit);
-  std::array<SignalKind, static_cast<std::size_t>(ChangedInterface::kUnit) + 1> on_type;
-  for (std::size_t i = 0; i < on_type.size(); ++i) {
-    on_type[i] = Signal(Member::kPropertiesChanged, static_cast<ChangedInterface>(i));
-  }
+  // The loop below and Announce() with the bus found once and no policy to ask.
   bool worked = false;
   while (call_units_left_ > 0 && !dbus_queue_.empty() && step.spent() < params_.quantum) {
     const std::uint32_t u = dbus_queue_.back();
@@ -172,15 +160,15 @@ bool SystemdManager::AnnounceOnOneBus(SdBusConnection* bus, StepClock& step) {
     unit.in_dbus_queue = false;
     step.Spend(params_.unit_dispatch_cost);
     ++stats_.units_announced;
-    const ChangedInterface type_iface = TypeInterface(unit.kind);
-    if (!unit.announced) {
-      Emit(bus, unit_new, u, step);
-    } else if (type_iface == ChangedInterface::kNone || Emit(bus, on_type[static_cast<std::size_t>(type_iface)], u, step)) {
-      Emit(bus, on_unit, u, step);  // a refused first PropertiesChanged skips the second
-    }
+    SendAnnouncement(bus, u, step);
     if (!unit.announced || unit.gc_waiting) Announced(u, step.now());  // else Announced() changes nothing
   }
   return worked;
+}
+
+SystemdManager::SignalKind SystemdManager::Signal(Member member, ChangedInterface changed) const {
+  return {mountstorm::NewMessage(*sizes_, member, MessageType::kSignal, peer_id_, 0, changed),
+          params_.message_build_cost + params_.instrumentation_per_message + BuildCost(member)};
 }
 
 bool SystemdManager::AllSendsRefused() const {
@@ -260,14 +248,9 @@ void SystemdManager::Announce(std::uint32_t u, StepClock& step) {
   ++stats_.units_announced;
   // bus_foreach_bus(): every private bus, and the API bus if someone subscribed.
   for (std::size_t b = 0; b < buses_.size(); ++b) {
-    if (!Subscribed(b)) continue;
-    if (!unit.announced) {
-      SendSignal(buses_[b], Member::kUnitNew, ChangedInterface::kNone, u, step);
-    } else {
-      SendChanged(buses_[b], u, step);
-    }
+    if (Subscribed(b)) SendAnnouncement(buses_[b], u, step);
   }
-  Announced(u, step.now());
+  if (!unit.announced || unit.gc_waiting) Announced(u, step.now());  // else Announced() changes nothing
 }
 
 void SystemdManager::Announced(std::uint32_t u, Time at) {
@@ -288,30 +271,6 @@ int SystemdManager::SubscribedBuses() const {
   return n;
 }
 
-int SystemdManager::SendChanged(SdBusConnection* bus, std::uint32_t u, StepClock& step) {
-  // send_changed_signal() (dbus-unit.c): the type's interface, then org.freedesktop.systemd1.Unit;
-  // sd_bus_emit_properties_changed_strv() builds nothing for an interface none of whose
-  // properties emits a change (target, slice), and a failed first send skips the second.
-  const ChangedInterface type_iface = TypeInterface(units_[u].kind);
-  if (type_iface != ChangedInterface::kNone && !SendSignal(bus, Member::kPropertiesChanged, type_iface, u, step)) {
-    return 1;
-  }
-  SendSignal(bus, Member::kPropertiesChanged, ChangedInterface::kUnit, u, step);
-  return type_iface == ChangedInterface::kNone ? 1 : 2;
-}
-
-ChangedInterface SystemdManager::TypeInterface(UnitKind kind) {
-  switch (kind) {
-    case UnitKind::kMount: return ChangedInterface::kMount;
-    case UnitKind::kDevice: return ChangedInterface::kDevice;
-    case UnitKind::kScope: return ChangedInterface::kScope;
-    case UnitKind::kSocket: return ChangedInterface::kSocket;
-    case UnitKind::kTarget:
-    case UnitKind::kSlice: break;
-  }
-  return ChangedInterface::kNone;
-}
-
 Duration SystemdManager::BuildCost(Member member) const {
   if (member == Member::kPropertiesChanged) return params_.properties_changed_cost;
   return member == Member::kUnitRemoved ? params_.unit_removed_cost : 0;
@@ -322,13 +281,6 @@ Message SystemdManager::NewMessage(Member member, MessageType type, std::uint32_
   Message m = mountstorm::NewMessage(*sizes_, member, type, peer_id_, next_serial_++, changed);
   m.object = object;
   return m;
-}
-
-bool SystemdManager::SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed,
-                                std::uint32_t unit, StepClock& step) {
-  Message m = NewMessage(member, MessageType::kSignal, unit, changed);
-  step.Spend(params_.message_build_cost + params_.instrumentation_per_message + BuildCost(member));
-  return bus->Send(step, m) != SdBusConnection::SendResult::kNoBufs;
 }
 
 }  // namespace mountstorm

@@ -13,6 +13,11 @@ SystemdManager::SystemdManager(Simulator* sim, CpuPool* cpus, const SystemdParam
                                const MessageSizeParams& sizes, std::uint16_t peer_id,
                                std::vector<Pid1Policy*> patches)
     : Server(sim, cpus, "systemd"), params_(params), sizes_(&sizes), peer_id_(peer_id) {
+  signals_.unit_new = Signal(Member::kUnitNew, ChangedInterface::kNone);
+  signals_.unit_removed = Signal(Member::kUnitRemoved, ChangedInterface::kNone);
+  for (std::size_t i = 0; i < signals_.changed.size(); ++i) {
+    signals_.changed[i] = Signal(Member::kPropertiesChanged, static_cast<ChangedInterface>(i));
+  }
   if (params_.mountinfo_backoff_factor > 0) {
     own_policies_.push_back(std::make_unique<AdaptiveBackoff>(params_.mountinfo_backoff_factor));
   }

@@ -51,6 +51,7 @@
 #ifndef MOUNTSTORM_MODELS_SYSTEMD_SYSTEMD_MANAGER_H_
 #define MOUNTSTORM_MODELS_SYSTEMD_SYSTEMD_MANAGER_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -239,16 +240,35 @@ class SystemdManager : public Server, public ObjectPaths {
   void RefuseRun(const RefusedRun& run, Duration dispatch);
   // The train engine's common case: no policy, one bus subscribed (SoleBus(), else null).
   // AnnounceOnOneBus() announces the units the loop of DispatchDbusQueue() would take, one by one
-  // as Announce() does, with the bus and each signal's message and build cost looked up once
-  // (SignalKind); it stops where AllSendsRefused() starts to hold. True if it announced any.
+  // as Announce() does, with the bus found once; it stops where AllSendsRefused() starts to hold.
+  // True if it announced any.
   SdBusConnection* SoleBus() const;
   bool AnnounceOnOneBus(SdBusConnection* bus, StepClock& step);
-  // A signal about a unit: its message but for the serial and the object, and what building it costs.
+  // A unit's announcement on `bus`: UnitNew the first time, then SendChanged().
+  void SendAnnouncement(SdBusConnection* bus, std::uint32_t unit, StepClock& step) {
+    if (!units_[unit].announced) {
+      SendSignal(bus, Member::kUnitNew, ChangedInterface::kNone, unit, step);
+    } else {
+      SendChanged(bus, unit, step);
+    }
+  }
+  // A signal about a unit: its message but for the serial and the object, and what building it
+  // costs. Taken once for the run (signals_: sizes and costs do not change), not per message.
   struct SignalKind {
     Message message;
     Duration build = 0;
   };
   SignalKind Signal(Member member, ChangedInterface changed) const;
+  struct UnitSignals {
+    SignalKind unit_new;
+    SignalKind unit_removed;
+    std::array<SignalKind, static_cast<std::size_t>(ChangedInterface::kUnit) + 1> changed;  // PropertiesChanged
+  };
+  const SignalKind& UnitSignal(Member member, ChangedInterface changed) const {
+    if (member == Member::kPropertiesChanged) return signals_.changed[static_cast<std::size_t>(changed)];
+    Check(member == Member::kUnitNew || member == Member::kUnitRemoved, "not a signal about a unit");
+    return member == Member::kUnitNew ? signals_.unit_new : signals_.unit_removed;
+  }
   // Sends signal `kind` about `unit` on `bus` (SendSignal()): false if refused.
   bool Emit(SdBusConnection* bus, const SignalKind& kind, std::uint32_t unit, StepClock& step) {
     Message m = kind.message;
@@ -258,19 +278,41 @@ class SystemdManager : public Server, public ObjectPaths {
     return bus->Send(step, m) != SdBusConnection::SendResult::kNoBufs;
   }
   // The interface of a unit's type that sends PropertiesChanged (kNone: target, slice).
-  static ChangedInterface TypeInterface(UnitKind kind);
+  static ChangedInterface TypeInterface(UnitKind kind) {
+    switch (kind) {
+      case UnitKind::kMount: return ChangedInterface::kMount;
+      case UnitKind::kDevice: return ChangedInterface::kDevice;
+      case UnitKind::kScope: return ChangedInterface::kScope;
+      case UnitKind::kSocket: return ChangedInterface::kSocket;
+      case UnitKind::kTarget:
+      case UnitKind::kSlice: break;
+    }
+    return ChangedInterface::kNone;
+  }
   // What building a message of `member` costs on top of message_build_cost.
   Duration BuildCost(Member member) const;
-  // The announcement of a unit already announced: PropertiesChanged on its type's interface (if it
-  // has one) and on org.freedesktop.systemd1.Unit. Returns the messages sent per bus.
-  int SendChanged(SdBusConnection* bus, std::uint32_t unit, StepClock& step);
+  // The announcement of a unit already announced, send_changed_signal() (dbus-unit.c):
+  // PropertiesChanged on its type's interface, then on org.freedesktop.systemd1.Unit.
+  // sd_bus_emit_properties_changed_strv() builds nothing for an interface none of whose
+  // properties emits a change (target, slice), and a failed first send skips the second.
+  void SendChanged(SdBusConnection* bus, std::uint32_t unit, StepClock& step) {
+    const ChangedInterface type_iface = TypeInterface(units_[unit].kind);
+    if (type_iface != ChangedInterface::kNone && !SendSignal(bus, Member::kPropertiesChanged, type_iface, unit, step)) {
+      return;
+    }
+    SendSignal(bus, Member::kPropertiesChanged, ChangedInterface::kUnit, unit, step);
+  }
   int MessagesPerAnnouncement(const Unit& unit) const;
   // systemd_manager.cc
   // sd_event_run(): dispatches the ready event source of highest priority; false if none is.
   void ReconnectApiBus(StepClock& step);
   bool StepEventSources(StepClock& step);
-  bool SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed,
-                  std::uint32_t unit, StepClock& step);
+  // A signal about `unit` (UnitNew, UnitRemoved, PropertiesChanged on `changed`) on `bus`: false
+  // if refused.
+  bool SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed, std::uint32_t unit,
+                  StepClock& step) {
+    return Emit(bus, UnitSignal(member, changed), unit, step);
+  }
   void BusProcess(std::size_t bus, StepClock& step);
   void HandleCall(std::size_t bus, const Message& call, StepClock& step);
   void RunJob(StepClock& step);
@@ -315,6 +357,7 @@ class SystemdManager : public Server, public ObjectPaths {
   bool dispatch_call_open_ = false;
   int call_units_left_ = 0;
   std::uint32_t next_serial_ = 1;
+  UnitSignals signals_;
   std::vector<std::unique_ptr<Pid1Policy>> own_policies_;  // the profile's (v248 rate limit, ...)
   std::vector<Pid1Policy*> policies_;                       // those and the scenario's patches
   Time deferred_until_ = -1;
