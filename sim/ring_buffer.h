@@ -79,7 +79,9 @@ class RingBuffer {
   using Allocator = HugePageAllocator<T>;
 
   // Doubles the array (always a power of two); the values move, in order, to its front.
-  void Grow() { MoveTo(capacity_ == 0 ? 16 : capacity_ * 2); }
+  // Out of line: the push that needs it is rare, and inlined it makes every push save and restore
+  // the registers the copy needs.
+  [[gnu::noinline]] void Grow() { MoveTo(capacity_ == 0 ? 16 : capacity_ * 2); }
   void MoveTo(std::size_t capacity) {
     T* bigger = Allocator().allocate(capacity);
     CopyInOrderTo(bigger);
