@@ -162,46 +162,73 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
     return budget;
   }
   StraightRun& run = straight_;
-  if (run.reads.n > 0 && run.from != &conn) FlushStraight();
+  if (run.from != &conn) FlushStraight();
   run.from = &conn;
-  // The last route asked: a message of the same sender and member goes the same way, for as long
-  // as its socket has room (nothing else changes while it goes straight).
-  Member member = Member::kError;
-  std::uint16_t sender = 0;
-  Connection* to = nullptr;
-  std::uint32_t rules_scanned = 0;
-  while (budget > 0 && conn.in->readable(step.now())) {
-    const Message& front = conn.in->front();
+  KernelSocket& in = *conn.in;
+  StraightRoute& route = run.route;
+  Time now = step.now();
+  while (budget > 0 && in.readable(now)) {
+    const Message& front = in.front();
     const std::int64_t remaining = static_cast<std::int64_t>(front.bytes) - conn.read_offset;
     if (remaining > budget) break;
-    if (to == nullptr || front.member != member || front.sender != sender || front.destination != kBroadcast) {
-      to = StraightTo(front, &rules_scanned);
-      if (to == nullptr) break;
-      member = front.member;
-      sender = front.sender;
-      if (run.reads.n > 0 && run.to != to) FlushStraight();
-      run.to = to;
-    }
-    if (!to->out->has_room()) break;
-    if (run.reads.full()) FlushStraight();
+    if (!route.Takes(front) && !Reroute(front, step)) break;
+    KernelSocket& out = *route.to->out;
+    if (!out.has_room()) break;
+    if (run.reads.full()) FlushRun();
     budget -= remaining;
     conn.read_offset = 0;
     const std::size_t i = run.reads.n;
-    const Message m = conn.in->ReadUncharged(step.now(), &run.reads);
+    const Message m = in.ReadUncharged(now, &run.reads);
     run.bytes[i] = m.bytes;
     run.bytes_run.Add(m.bytes);
-    ++conn.received[static_cast<int>(m.member)];
-    step.Spend(RouteCost(rules_scanned, 1));
-    run.routed[i] = step.now();
-    ++routed_;
-    ++routed_straight_;
-    to->out->Write(step.now(), m);
-    ++to->delivered[static_cast<int>(m.member)];
+    step.SpendCost(route.cost);
+    now += route.cost;
+    run.routed[i] = now;
+    if (m.bytes != route.bytes) {
+      route.bytes = m.bytes;
+      route.charged = out.ChargeOf(m.bytes);
+    }
+    out.WriteCharged(now, m, route.charged);
+    ++route.count;
   }
   return budget;
 }
 
+bool DbusDaemon::Reroute(const Message& m, const StepClock& step) {
+  StraightRun& run = straight_;
+  CountRoute();
+  std::uint32_t rules_scanned = 0;
+  Connection* to = StraightTo(m, &rules_scanned);
+  if (to == nullptr) return false;
+  if (run.to != to) FlushRun();
+  run.to = to;
+  StraightRoute& route = run.route;
+  route = StraightRoute{};
+  route.to = to;
+  route.member = m.member;
+  route.sender = m.sender;
+  route.cost = step.Cost(RouteCost(rules_scanned, 1));
+  return true;
+}
+
+void DbusDaemon::CountRoute() {
+  StraightRoute& route = straight_.route;
+  if (route.count == 0) return;
+  const int member = static_cast<int>(route.member);
+  straight_.from->received[member] += route.count;
+  route.to->delivered[member] += route.count;
+  routed_ += route.count;
+  routed_straight_ += route.count;
+  route.count = 0;
+}
+
 void DbusDaemon::FlushStraight() {
+  FlushRun();
+  CountRoute();
+  straight_.route = StraightRoute{};
+}
+
+void DbusDaemon::FlushRun() {
   StraightRun& run = straight_;
   const std::size_t n = run.reads.n;
   if (n == 0) return;

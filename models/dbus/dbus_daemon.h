@@ -119,9 +119,33 @@ class DbusDaemon : public Relay {
   // Returns the read budget left; ReadFrom() does the rest of the iteration from the first
   // message that does not go so.
   std::int64_t ReadStraight(std::uint32_t c, std::int64_t budget, StepClock& step);
-  // Hands the gauges the changes waiting in straight_ (QueueGauge::RemoveRun() and the others):
-  // before anything else changes or looks at those gauges, and before the step returns.
+  // The route of ReadStraight()'s messages: a message of the sender and member it was asked for
+  // goes the same way for as long as its socket has room, until FlushStraight() (a route changes
+  // only on the general paths of a read or a write-out, which flush first). It keeps what routing
+  // one costs on the step's clock, the charge of the last size written, and how many went: their
+  // counts wait until the route changes or the run is flushed.
+  struct StraightRoute {
+    Connection* to = nullptr;
+    Member member = Member::kError;
+    std::uint16_t sender = 0;
+    Duration cost = 0;
+    std::uint32_t bytes = 0;  // the size `charged` is for (0: none yet)
+    std::int64_t charged = 0;
+    std::uint64_t count = 0;
+    bool Takes(const Message& m) const {
+      return to != nullptr && m.member == member && m.sender == sender && m.destination == kBroadcast;
+    }
+  };
+  // Asks the route of `m` (StraightTo()), the counts of the last one added: false if it does not
+  // go straight.
+  bool Reroute(const Message& m, const StepClock& step);
+  // The received, delivered and routed counts of the messages that went by the route.
+  void CountRoute();
+  // Hands the gauges the changes waiting in straight_ (QueueGauge::RemoveRun() and the others,
+  // FlushRun()) and forgets the route (its counts added): before anything else changes or looks
+  // at those gauges or at the route, and before the step returns.
   void FlushStraight();
+  void FlushRun();
   // The connection a message goes straight to, without waiting in a queue, and the rules scanned
   // for it: a signal to everyone with one recipient, whose outgoing queue is empty and not at its
   // limit, and whose socket has room. Null if it does not (or a monitor or the tap wants it).
@@ -180,6 +204,7 @@ class DbusDaemon : public Relay {
     std::array<Time, kMax> routed;
     std::array<std::int64_t, kMax> bytes;
     RunAmounts bytes_run;
+    StraightRoute route;
   };
   StraightRun straight_;
   std::uint64_t routed_ = 0;
