@@ -58,6 +58,11 @@ class EventList {
   // An insertion sequence number, taken now for an event pushed later with PushReserved(): that
   // event ties with others as if it had been pushed now.
   std::uint64_t ReserveSeq() { return next_seq_++; }
+  // `n` (> 0) calls of ReserveSeq() in a row: the last one's number.
+  std::uint64_t ReserveSeqs(std::uint64_t n) {
+    next_seq_ += n;
+    return next_seq_ - 1;
+  }
   // REQUIRES: `seq` came from ReserveSeq() and is pushed once.
   void PushReserved(Time time, std::int16_t priority, EventTarget* target, EventTag tag, std::uint64_t seq) {
     heap_.push_back(Event{time, priority, tag.kind, tag.index, seq, target});

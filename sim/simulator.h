@@ -73,6 +73,8 @@ class Simulator {
   std::uint64_t current_seq() const { return current_seq_; }
   // An event may be scheduled with an insertion order taken earlier (EventList::ReserveSeq()).
   std::uint64_t ReserveSeq() { return events_.ReserveSeq(); }
+  // `n` (> 0) calls of ReserveSeq() in a row, for a caller that needs only the last one's order.
+  std::uint64_t ReserveSeqs(std::uint64_t n) { return events_.ReserveSeqs(n); }
   void ScheduleReserved(Time at, EventTarget* target, EventTag tag, std::uint64_t seq);
 
   // Settlers (sim/settler.h) hand back their events when RunUntil() stops; one that stops

@@ -92,44 +92,54 @@ bool Subscriber::SettleOne(Time t, std::uint64_t seq) {
 std::uint64_t Subscriber::SettleQuietReads(Time t, std::uint64_t seq) {
   // The one event pending: the end of the step that read a message (it holds the CPU), or the
   // wake for the next message (the CPU is free).
-  FoldedReads::Pending next;
+  FoldedReads::Pending first;
   bool step_end;
   if (fold_.step_pending && fold_.n_wakes == 0) {
-    next = fold_.step_done;
+    first = fold_.step_done;
     step_end = true;
   } else if (!fold_.step_pending && fold_.n_wakes == 1 && !fold_.running) {
-    next = fold_.wakes[0];
+    first = fold_.wakes[0];
     step_end = false;
   } else {
     return 0;
   }
+  if (!first.Before(t, seq)) return 0;
   KernelSocket* in = bus_->in();
   const Duration loop = params_.loop_iteration_cost;
   const Duration recv = 2 * bus_->recvmsg_cost();
+  // Each event run takes the insertion order of the next (none if it finds the socket empty),
+  // after (t, seq)'s: that next one comes before (t, seq) only if it is earlier.
   std::uint64_t ran = 0;
+  Time now = first.at;
+  Time last;
   bool none = false;  // the socket was empty after a step: nothing pending
-  while (next.Before(t, seq)) {
-    // The event runs: StepFolded(now), with the CPU (a wake takes it).
-    const Time now = next.at;
+  do {
+    // The event at `now` runs: StepFolded(now), with the CPU (a wake takes it).
     ++ran;
-    fold_.last = now;
-    if (!in->empty() && in->front_ready() <= now + loop) {
-      const Duration cost = ReadQuietly(now, loop, recv);
-      CountFoldedStep(now, cost);
-      next = {now + cost, sim()->ReserveSeq()};
-      step_end = true;
-    } else if (!in->empty()) {
-      // Not there yet (it lands after the loop's cost): a wake for it, and the CPU goes back.
-      next = {in->front_ready(), sim()->ReserveSeq()};
-      step_end = false;
-    } else {
+    last = now;
+    if (in->empty()) {
       none = true;
       break;
     }
-  }
+    const Time ready = in->front_ready();
+    step_end = ready <= now + loop;
+    if (step_end) {
+      const Duration cost = ReadQuietly(now, loop, recv);
+      CountFoldedStep(now, cost);
+      now += cost;
+    } else {
+      now = ready;  // not there yet (it lands after the loop's cost): a wake for it, and the CPU goes back
+    }
+  } while (now < t);
+  fold_.last = last;
   fold_.running = step_end && !none;
   fold_.step_pending = step_end && !none;
   fold_.n_wakes = (step_end || none) ? 0 : 1;
+  if (none) {
+    if (ran > 1) sim()->ReserveSeqs(ran - 1);
+    return ran;
+  }
+  const FoldedReads::Pending next{now, sim()->ReserveSeqs(ran)};
   if (fold_.step_pending) fold_.step_done = next;
   if (fold_.n_wakes == 1) fold_.wakes[0] = next;
   return ran;
