@@ -117,7 +117,8 @@ class KernelSocket {
   // What the kernel charges for a message of `bytes` bytes (SkbTruesize()).
   std::int64_t ChargeOf(std::uint32_t bytes) const { return SkbTruesize(*sizes_, bytes); }
   // Write() of `m` charged `charged` (ChargeOf(m.bytes)), for a writer that has asked has_room()
-  // and writes in time order (the train engine's relay, DbusDaemon::ReadStraight()).
+  // and writes in time order (sd-bus, SdBusConnection::Send(); the train engine's relay,
+  // DbusDaemon::ReadStraight()).
   void WriteCharged(Time ready, const Message& m, std::int64_t charged) {
     if (!entries_.empty() && (!folded_ || QuietBehind(m, charged))) {
       Append(ready, m, charged);

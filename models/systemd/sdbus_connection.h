@@ -51,8 +51,13 @@ class SdBusConnection {
   SendResult Send(StepClock& step, const Message& m) {
     if (!wqueue_.empty() || !out_->has_room()) return SendToQueue(step, m);
     step.Spend(costs_.sendmsg);
-    out_->Write(step.now(), m);
-    Taken(step.now(), m, static_cast<int>(m.member));
+    const Time now = step.now();
+    if (m.bytes != charged_bytes_) {
+      charged_bytes_ = m.bytes;
+      charged_ = out_->ChargeOf(m.bytes);
+    }
+    out_->WriteCharged(now, m, charged_);
+    Taken(now, m, static_cast<int>(m.member));
     return SendResult::kWritten;
   }
   // Send() refuses every message (ENOBUFS) until something is taken from the write queue.
@@ -148,6 +153,9 @@ class SdBusConnection {
   MemberCounts enobufs_{};
   MemberCounts received_{};
   MemberCounts lost_{};
+  // The charge of the last size Send() wrote (KernelSocket::ChargeOf()), 0 bytes: none yet.
+  std::uint32_t charged_bytes_ = 0;
+  std::int64_t charged_ = 0;
   DelayProbe* sent_probe_ = nullptr;
   DelayProbe* read_probe_ = nullptr;
   std::uint16_t read_probe_sender_ = 0;
