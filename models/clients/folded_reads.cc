@@ -122,14 +122,19 @@ std::uint64_t Subscriber::SettleQuietReads(Time t, std::uint64_t seq) {
       break;
     }
     const Time ready = in->front_ready();
-    step_end = ready <= now + loop;
-    if (step_end) {
-      const Duration cost = ReadQuietly(now, loop, recv);
-      CountFoldedStep(now, cost);
-      now += cost;
-    } else {
-      now = ready;  // not there yet (it lands after the loop's cost): a wake for it, and the CPU goes back
+    if (ready > now + loop) {
+      // Not there yet (it lands after the loop's cost): a wake for it, and the CPU goes back. If
+      // the wake comes before (t, seq) it runs too, and the message is there.
+      step_end = false;
+      now = ready;
+      if (now >= t) break;
+      ++ran;
+      last = now;
     }
+    const Duration cost = ReadQuietly(now, loop, recv);
+    CountFoldedStep(now, cost);
+    now += cost;
+    step_end = true;
   } while (now < t);
   fold_.last = last;
   fold_.running = step_end && !none;

@@ -63,6 +63,11 @@ struct UnchargedReads {
   RunAmounts amounts;
 
   bool full() const { return n == kMax; }
+  // Empty again (the arrays are left as they are: only the first n count).
+  void Clear() {
+    n = 0;
+    amounts = RunAmounts{};
+  }
   void Note(Time t, std::int64_t charge) {
     times[n] = t;
     charged[n++] = charge;
@@ -165,7 +170,7 @@ class KernelSocket {
   void ChargeReads(UnchargedReads* run) {
     if (run->n == 0) return;
     gauge_.RemoveRun({run->times.data(), run->n}, {run->charged.data(), run->n}, run->amounts);
-    *run = UnchargedReads{};
+    run->Clear();
   }
   // The next Read() wakes the writer, even if the socket was writable before: a writer that
   // stopped with data left waits for the reader's next read (dbus-broker's cleared EPOLLOUT).
