@@ -63,8 +63,10 @@ void Subscriber::ArmFolded(Time at, Time now) {
 void Subscriber::SettleBefore(Time t, std::uint64_t seq) {
   std::uint64_t ran = 0;
   for (;;) {
-    ran += SettleQuietReads(t, seq);
-    if (!SettleOne(t, seq)) break;
+    // A loop of quiet reads that ran stops only where nothing more comes before (t, seq).
+    const std::uint64_t quiet = SettleQuietReads(t, seq);
+    ran += quiet;
+    if (quiet > 0 || !SettleOne(t, seq)) break;
     ++ran;
   }
   if (ran > 0) sim()->CountSettled(ran, fold_.last);
