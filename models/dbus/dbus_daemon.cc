@@ -184,11 +184,7 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
     step.SpendCost(route.cost);
     now += route.cost;
     run.routed[i] = now;
-    if (m.bytes != route.bytes) {
-      route.bytes = m.bytes;
-      route.charged = out.ChargeOf(m.bytes);
-    }
-    out.WriteCharged(now, m, route.charged);
+    out.WriteCharged(now, m, out.ChargeOf(m.bytes, &route.charges));
     ++route.count;
   }
   return budget;

@@ -122,15 +122,14 @@ class DbusDaemon : public Relay {
   // The route of ReadStraight()'s messages: a message of the sender and member it was asked for
   // goes the same way for as long as its socket has room, until FlushStraight() (a route changes
   // only on the general paths of a read or a write-out, which flush first). It keeps what routing
-  // one costs on the step's clock, the charge of the last size written, and how many went: their
+  // one costs on the step's clock, the charges of the sizes written, and how many went: their
   // counts wait until the route changes or the run is flushed.
   struct StraightRoute {
     Connection* to = nullptr;
     Member member = Member::kError;
     std::uint16_t sender = 0;
     Duration cost = 0;
-    std::uint32_t bytes = 0;  // the size `charged` is for (0: none yet)
-    std::int64_t charged = 0;
+    ChargeCache charges;  // of the sizes written to the connection's socket
     std::uint64_t count = 0;
     bool Takes(const Message& m) const {
       return to != nullptr && m.member == member && m.sender == sender && m.destination == kBroadcast;

@@ -81,6 +81,27 @@ inline std::int64_t SkbTruesize(const MessageSizeParams& sizes, std::uint32_t by
   return static_cast<std::int64_t>(std::bit_ceil(payload)) + sizes.skb_overhead;
 }
 
+// The charges (SkbTruesize()) of the last two sizes a writer wrote, for a writer that writes
+// many messages of a few sizes: a unit's PropertiesChanged on its type's interface and on Unit
+// alternate. Of(sizes, bytes) is SkbTruesize(sizes, bytes), always with the same `sizes`.
+class ChargeCache {
+ public:
+  std::int64_t Of(const MessageSizeParams& sizes, std::uint32_t bytes) {
+    if (bytes == bytes_[0]) return charged_[0];
+    if (bytes == bytes_[1]) return charged_[1];
+    bytes_[next_] = bytes;
+    charged_[next_] = SkbTruesize(sizes, bytes);
+    const std::int64_t charged = charged_[next_];
+    next_ ^= 1;
+    return charged;
+  }
+
+ private:
+  std::array<std::uint32_t, 2> bytes_{};  // 0: none (every message has a header)
+  std::array<std::int64_t, 2> charged_{};
+  int next_ = 0;
+};
+
 class KernelSocket {
  public:
   KernelSocket(std::string name, std::int64_t sndbuf, const MessageSizeParams& sizes);
@@ -119,8 +140,9 @@ class KernelSocket {
     WriteLanding(ready, m);
   }
 
-  // What the kernel charges for a message of `bytes` bytes (SkbTruesize()).
-  std::int64_t ChargeOf(std::uint32_t bytes) const { return SkbTruesize(*sizes_, bytes); }
+  // What the kernel charges for a message of `bytes` bytes (SkbTruesize()), through the
+  // writer's `cache`.
+  std::int64_t ChargeOf(std::uint32_t bytes, ChargeCache* cache) const { return cache->Of(*sizes_, bytes); }
   // Write() of `m` charged `charged` (ChargeOf(m.bytes)), for a writer that has asked has_room()
   // and writes in time order (sd-bus, SdBusConnection::Send(); the train engine's relay,
   // DbusDaemon::ReadStraight()).

@@ -52,11 +52,7 @@ class SdBusConnection {
     if (!wqueue_.empty() || !out_->has_room()) return SendToQueue(step, m);
     step.Spend(costs_.sendmsg);
     const Time now = step.now();
-    if (m.bytes != charged_bytes_) {
-      charged_bytes_ = m.bytes;
-      charged_ = out_->ChargeOf(m.bytes);
-    }
-    out_->WriteCharged(now, m, charged_);
+    out_->WriteCharged(now, m, out_->ChargeOf(m.bytes, &charges_));
     Taken(now, m, static_cast<int>(m.member));
     return SendResult::kWritten;
   }
@@ -153,9 +149,7 @@ class SdBusConnection {
   MemberCounts enobufs_{};
   MemberCounts received_{};
   MemberCounts lost_{};
-  // The charge of the last size Send() wrote (KernelSocket::ChargeOf()), 0 bytes: none yet.
-  std::uint32_t charged_bytes_ = 0;
-  std::int64_t charged_ = 0;
+  ChargeCache charges_;  // of the sizes Send() writes
   DelayProbe* sent_probe_ = nullptr;
   DelayProbe* read_probe_ = nullptr;
   std::uint16_t read_probe_sender_ = 0;
