@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 
 #include "mountstorm/time.h"
 
@@ -47,6 +48,13 @@ struct RunAmounts {
     bottom = count == 0 ? amount : std::min(bottom, amount);
     sum += amount;
     ++count;
+  }
+  // The RunAmounts of `amounts`, in one pass: for a caller that keeps the amounts in an array
+  // anyway and hands them over at once.
+  static RunAmounts Of(std::span<const std::int64_t> amounts) {
+    RunAmounts r;
+    for (const std::int64_t a : amounts) r.Add(a);
+    return r;
   }
 };
 

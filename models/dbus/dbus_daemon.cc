@@ -180,7 +180,6 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
     const std::size_t i = run.reads.n;
     const Message m = in.ReadUncharged(now, &run.reads);
     run.bytes[i] = m.bytes;
-    run.bytes_run.Add(m.bytes);
     step.SpendCost(route.cost);
     now += route.cost;
     run.routed[i] = now;
@@ -228,10 +227,11 @@ void DbusDaemon::FlushRun() {
   StraightRun& run = straight_;
   const std::size_t n = run.reads.n;
   if (n == 0) return;
-  run.from->incoming.PulseRun({run.reads.times.data(), n}, {run.routed.data(), n}, {run.bytes.data(), n}, run.bytes_run);
-  run.to->outgoing.gauge().PassRun({run.routed.data(), n}, {run.bytes.data(), n}, run.bytes_run);
+  const std::span<const std::int64_t> bytes{run.bytes.data(), n};
+  const RunAmounts amounts = RunAmounts::Of(bytes);
+  run.from->incoming.PulseRun({run.reads.times.data(), n}, {run.routed.data(), n}, bytes, amounts);
+  run.to->outgoing.gauge().PassRun({run.routed.data(), n}, bytes, amounts);
   run.from->in->ChargeReads(&run.reads);  // empties run.reads
-  run.bytes_run = RunAmounts{};
 }
 
 void DbusDaemon::Dispatch(std::uint32_t from, const Message& m, StepClock& step) {

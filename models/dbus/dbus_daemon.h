@@ -202,7 +202,6 @@ class DbusDaemon : public Relay {
     UnchargedReads reads;  // of the sender's socket: reads.n messages in the run
     std::array<Time, kMax> routed;
     std::array<std::int64_t, kMax> bytes;
-    RunAmounts bytes_run;
     StraightRoute route;
   };
   StraightRun straight_;

@@ -60,18 +60,13 @@ struct UnchargedReads {
   std::size_t n = 0;
   std::array<Time, kMax> times;
   std::array<std::int64_t, kMax> charged;
-  RunAmounts amounts;
 
   bool full() const { return n == kMax; }
   // Empty again (the arrays are left as they are: only the first n count).
-  void Clear() {
-    n = 0;
-    amounts = RunAmounts{};
-  }
+  void Clear() { n = 0; }
   void Note(Time t, std::int64_t charge) {
     times[n] = t;
     charged[n++] = charge;
-    amounts.Add(charge);
   }
 };
 
@@ -191,7 +186,8 @@ class KernelSocket {
   }
   void ChargeReads(UnchargedReads* run) {
     if (run->n == 0) return;
-    gauge_.RemoveRun({run->times.data(), run->n}, {run->charged.data(), run->n}, run->amounts);
+    const std::span<const std::int64_t> charged{run->charged.data(), run->n};
+    gauge_.RemoveRun({run->times.data(), run->n}, charged, RunAmounts::Of(charged));
     run->Clear();
   }
   // The next Read() wakes the writer, even if the socket was writable before: a writer that
