@@ -53,7 +53,22 @@ struct RunAmounts {
   // anyway and hands them over at once.
   static RunAmounts Of(std::span<const std::int64_t> amounts) {
     RunAmounts r;
-    for (const std::int64_t a : amounts) r.Add(a);
+    if (amounts.empty()) return r;
+    std::int64_t top = 0, first_top = 0, bottom = amounts[0], sum = 0;  // in registers
+    for (std::size_t i = 0; i < amounts.size(); ++i) {
+      const std::int64_t a = amounts[i];
+      if (a > top) {
+        top = a;
+        first_top = static_cast<std::int64_t>(i);
+      }
+      bottom = std::min(bottom, a);
+      sum += a;
+    }
+    r.count = static_cast<std::int64_t>(amounts.size());
+    r.sum = sum;
+    r.top = top;
+    r.first_top = first_top;
+    r.bottom = bottom;
     return r;
   }
 };

@@ -245,3 +245,20 @@ TEST_CASE("a run of items with their own times and amounts leaves a gauge as the
     FinishAndCheckSame(t, clock + d.Between(0, 30));
   }
 }
+
+TEST_CASE("RunAmounts Of takes an array's amounts as Add does them one by one", "[sim][train]") {
+  Draw d(29);
+  for (int run = 0; run < 2000; ++run) {
+    std::vector<std::int64_t> amounts(static_cast<std::size_t>(d.Between(0, 12)));
+    const std::int64_t most = d.Between(1, 9);  // small: ties for the highest and the lowest
+    for (std::int64_t& a : amounts) a = d.Between(1, most);
+    RunAmounts added;
+    for (const std::int64_t a : amounts) added.Add(a);
+    const RunAmounts of = RunAmounts::Of(amounts);
+    REQUIRE(of.count == added.count);
+    REQUIRE(of.sum == added.sum);
+    REQUIRE(of.top == added.top);
+    REQUIRE(of.first_top == added.first_top);
+    REQUIRE(of.bottom == added.bottom);
+  }
+}
