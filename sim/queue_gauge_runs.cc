@@ -9,6 +9,29 @@
 #include "sim/queue_gauge.h"
 
 namespace mountstorm {
+namespace {
+
+// Items 0 to n - 1 as runs between those that do not fold: folds(k) says whether item k may go
+// in the run in progress (asked before the run is taken: what it looks at, the level and the
+// latest stamp below the interval's end, stays so while the run's items go), fold(i, count) takes
+// the `count` items from i as one run, one(i) takes item i alone.
+template <typename Folds, typename Fold, typename One>
+void InParts(std::size_t n, Folds folds, Fold fold, One one) {
+  std::size_t i = 0;
+  while (i < n) {
+    std::size_t k = i;
+    while (k < n && folds(k)) ++k;
+    if (k > i) {
+      fold(i, k - i);
+      i = k;
+      continue;
+    }
+    one(i);
+    ++i;
+  }
+}
+
+}  // namespace
 
 void QueueGauge::CheckRun(std::span<const std::int64_t> amounts, const RunAmounts& run) {
   Check(run.count == static_cast<std::int64_t>(amounts.size()) && (run.count == 0 || run.bottom > 0),
@@ -54,13 +77,26 @@ void QueueGauge::PulseRun(std::span<const Time> arrive, std::span<const Time> le
   Check(arrive.size() == amounts.size() && leave.size() == amounts.size(), "a run's times and amounts differ in number");
   CheckRun(amounts, run);
   if (amounts.empty()) return;
-  if (!RunFolds(level_ + run.top, leave.back())) {
-    for (std::size_t i = 0; i < amounts.size(); ++i) {
-      Add(arrive[i], amounts[i]);
-      Remove(leave[i], amounts[i]);
-    }
+  if (RunFolds(level_ + run.top, leave.back())) {
+    PulseFolded(arrive, leave, amounts, run);
     return;
   }
+  // Some item reaches the limit or leaves the sample interval in progress: the items before it
+  // as a run, that one alone, and on from there (the interval it opens may hold the rest).
+  InParts(
+      amounts.size(), [&](std::size_t k) { return RunFolds(level_ + amounts[k], leave[k]); },
+      [&](std::size_t i, std::size_t n) {
+        const std::span<const std::int64_t> part = amounts.subspan(i, n);
+        PulseFolded(arrive.subspan(i, n), leave.subspan(i, n), part, RunAmounts::Of(part));
+      },
+      [&](std::size_t i) {
+        Add(arrive[i], amounts[i]);
+        Remove(leave[i], amounts[i]);
+      });
+}
+
+void QueueGauge::PulseFolded(std::span<const Time> arrive, std::span<const Time> leave,
+                             std::span<const std::int64_t> amounts, const RunAmounts& run) {
   TopOfRun(arrive, run, level_);
   removed_ += run.sum;
   if (area_ == nullptr && window_ == nullptr) {
@@ -81,10 +117,22 @@ void QueueGauge::PassRun(std::span<const Time> times, std::span<const std::int64
   Check(times.size() == amounts.size(), "a run's times and amounts differ in number");
   CheckRun(amounts, run);
   if (amounts.empty()) return;
-  if (!RunFolds(level_ + run.top, times.back())) {
-    for (std::size_t i = 0; i < amounts.size(); ++i) Pass(times[i], amounts[i]);
+  if (RunFolds(level_ + run.top, times.back())) {
+    PassFolded(times, amounts, run);
     return;
   }
+  // As PulseRun(): the runs between the items that do not fold, and those alone.
+  InParts(
+      amounts.size(), [&](std::size_t k) { return RunFolds(level_ + amounts[k], times[k]); },
+      [&](std::size_t i, std::size_t n) {
+        const std::span<const std::int64_t> part = amounts.subspan(i, n);
+        PassFolded(times.subspan(i, n), part, RunAmounts::Of(part));
+      },
+      [&](std::size_t i) { Pass(times[i], amounts[i]); });
+}
+
+void QueueGauge::PassFolded(std::span<const Time> times, std::span<const std::int64_t> amounts,
+                            const RunAmounts& run) {
   TopOfRun(times, run, level_);
   removed_ += run.sum;
   if (level_ != 0 || window_ == nullptr) {
