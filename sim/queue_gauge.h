@@ -120,8 +120,8 @@ class QueueGauge {
   // first and hands the gauge the run at once (the train engine's relay, DbusDaemon::
   // ReadStraight()): exactly what the calls item by item would do, in O(1) (the area, when
   // measured, item by item) while no item reaches the limit and every stamp falls in the
-  // recorder's sample interval in progress; otherwise (Pulse and Pass) such runs between the
-  // items that do not fold, which go one by one (RemoveRun: item by item).
+  // recorder's sample interval in progress; otherwise such runs between the items that do not
+  // fold, which go one by one.
   // RemoveRun: Remove(times[i], amounts[i]) for each i. REQUIRES: run.sum <= level().
   void RemoveRun(std::span<const Time> times, std::span<const std::int64_t> amounts, const RunAmounts& run);
   // PulseRun: each item comes and goes before the next comes: Add(arrive[i], amounts[i]), then
@@ -178,7 +178,9 @@ class QueueGauge {
   bool RunFolds(std::int64_t top, Time last) const {
     return top < at_limit_from_ && std::max(latest_, last) < interval_end_;
   }
-  // PulseRun() and PassRun() of a run that folds (RunFolds() of its top and its last time).
+  // RemoveRun(), PulseRun() and PassRun() of a run that folds (RunFolds() of its top and its last
+  // time; for RemoveRun() the level before it).
+  void RemoveFolded(std::span<const Time> times, std::span<const std::int64_t> amounts, std::int64_t sum);
   void PulseFolded(std::span<const Time> arrive, std::span<const Time> leave, std::span<const std::int64_t> amounts,
                    const RunAmounts& run);
   void PassFolded(std::span<const Time> times, std::span<const std::int64_t> amounts, const RunAmounts& run);

@@ -54,11 +54,27 @@ void QueueGauge::RemoveRun(std::span<const Time> times, std::span<const std::int
   Check(times.size() == amounts.size(), "a run's times and amounts differ in number");
   CheckRun(amounts, run);
   if (amounts.empty()) return;
-  const std::int64_t sum = run.sum;
-  if (at_limit() || sum > level_ || !RunFolds(level_, times.back())) {
+  if (run.sum > level_) {  // Remove() says where it goes below zero
     for (std::size_t i = 0; i < amounts.size(); ++i) Remove(times[i], amounts[i]);
     return;
   }
+  if (RunFolds(level_, times.back())) {
+    RemoveFolded(times, amounts, run.sum);
+    return;
+  }
+  // The items while the queue is at the limit or outside the sample interval in progress go one
+  // by one, the stretches between them as runs (the level only falls: below the limit at a
+  // stretch's start, it stays so).
+  InParts(
+      amounts.size(), [&](std::size_t k) { return RunFolds(level_, times[k]); },
+      [&](std::size_t i, std::size_t n) {
+        const std::span<const std::int64_t> part = amounts.subspan(i, n);
+        RemoveFolded(times.subspan(i, n), part, RunAmounts::Of(part).sum);
+      },
+      [&](std::size_t i) { Remove(times[i], amounts[i]); });
+}
+
+void QueueGauge::RemoveFolded(std::span<const Time> times, std::span<const std::int64_t> amounts, std::int64_t sum) {
   if (area_) {
     std::int64_t level = level_;
     for (std::size_t i = 0; i < amounts.size(); ++i) {
