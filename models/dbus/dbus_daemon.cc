@@ -155,16 +155,16 @@ DbusDaemon::Connection* DbusDaemon::StraightTo(const Message& m, std::uint32_t* 
 }
 
 std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, StepClock& step) {
-  // The sender's socket is read without waking it (its reads only lower its level), and its
-  // incoming counter is empty between messages.
+  // The sender's socket is read without waking it: writable, it stays so (its reads only lower
+  // its level); not writable, each read is asked whether it stays so. Its incoming counter is
+  // empty between messages.
   Connection& conn = *connections_[c];
-  if (!sim()->run_in_place() || !conn.in->reads_quietly() || conn.incoming.level() != 0 || conn.incoming.at_limit()) {
-    return budget;
-  }
+  if (!sim()->run_in_place() || conn.incoming.level() != 0 || conn.incoming.at_limit()) return budget;
   StraightRun& run = straight_;
   if (run.from != &conn) FlushStraight();
   run.from = &conn;
   KernelSocket& in = *conn.in;
+  const bool quiet = in.reads_quietly(run.reads);
   StraightRoute& route = run.route;
   Time now = step.now();
   while (budget > 0 && in.readable(now)) {
@@ -175,6 +175,7 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
     KernelSocket& out = *route.to->out;
     if (!out.has_room()) break;
     if (run.reads.full()) FlushRun();
+    if (!quiet && !in.StaysUnwritable(run.reads)) break;  // this read wakes PID 1: Read() does it
     budget -= remaining;
     conn.read_offset = 0;
     const std::size_t i = run.reads.n;

@@ -58,15 +58,20 @@ class FoldingReader {
 struct UnchargedReads {
   static constexpr std::size_t kMax = 64;
   std::size_t n = 0;
+  std::int64_t sum = 0;  // of the first n charges
   std::array<Time, kMax> times;
   std::array<std::int64_t, kMax> charged;
 
   bool full() const { return n == kMax; }
   // Empty again (the arrays are left as they are: only the first n count).
-  void Clear() { n = 0; }
+  void Clear() {
+    n = 0;
+    sum = 0;
+  }
   void Note(Time t, std::int64_t charge) {
     times[n] = t;
     charged[n++] = charge;
+    sum += charge;
   }
 };
 
@@ -167,14 +172,23 @@ class KernelSocket {
   // The train engine: Read() where it wakes nobody, the socket being writable() and no wake of the
   // writer asked for (then the read leaves it writable). REQUIRES: readable(t), reads_quietly().
   bool reads_quietly() const { return QuietWith(0); }
+  // reads_quietly() after the reads of `run`, whose charges the gauge still holds.
+  bool reads_quietly(const UnchargedReads& run) const { return QuietWith(-run.sum); }
+  // A socket that is not writable stays so after the reads of `run` and the next one: that read
+  // wakes nobody either (Read() wakes the writer when the socket becomes writable, or if asked).
+  // REQUIRES: !empty().
+  bool StaysUnwritable(const UnchargedReads& run) const {
+    return (gauge_.level() - run.sum - entries_.front().charged) * 4 > gauge_.limit() && !wake_writer_on_read_;
+  }
   Message ReadQuietly(Time t) {
     Check(readable(t) && reads_quietly(), "a quiet read that is not");
     return TakeFront(t);
   }
-  // The train engine's runs of reads (DbusDaemon::ReadStraight(), UnchargedReads): ReadQuietly()
-  // at t without the gauge change, which waits in *run until ChargeReads(run) hands the run's
-  // changes to the gauge at once. Nothing may look at the gauge in between; it still holds the
-  // charges, so reads_quietly() stays true. REQUIRES: readable(t), reads_quietly(), !run->full().
+  // The train engine's runs of reads (DbusDaemon::ReadStraight(), UnchargedReads): Read() at t
+  // of a read that wakes nobody, without the gauge change, which waits in *run until
+  // ChargeReads(run) hands the run's changes to the gauge at once. Nothing may look at the gauge
+  // in between; it still holds the charges, so reads_quietly() stays as it was. REQUIRES:
+  // readable(t), !run->full(), and reads_quietly() or StaysUnwritable(*run).
   Message ReadUncharged(Time t, UnchargedReads* run) {
     Check(readable(t) && !run->full(), "a read of a message not yet written, or into a full run");
     const Entry& e = entries_.front();
