@@ -4,6 +4,7 @@
 // of the recorder, so what they leave is sums, the first highest item and the last stamp; the
 // area, when measured, still takes each change.
 #include <algorithm>
+#include <numeric>
 
 #include "mountstorm/error.h"
 #include "sim/queue_gauge.h"
@@ -69,7 +70,7 @@ void QueueGauge::RemoveRun(std::span<const Time> times, std::span<const std::int
       amounts.size(), [&](std::size_t k) { return RunFolds(level_, times[k]); },
       [&](std::size_t i, std::size_t n) {
         const std::span<const std::int64_t> part = amounts.subspan(i, n);
-        RemoveFolded(times.subspan(i, n), part, RunAmounts::Of(part).sum);
+        RemoveFolded(times.subspan(i, n), part, std::accumulate(part.begin(), part.end(), std::int64_t{0}));
       },
       [&](std::size_t i) { Remove(times[i], amounts[i]); });
 }

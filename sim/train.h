@@ -32,7 +32,8 @@ struct TrainTimes {
 
 // The amounts of a run of items given one by one, each with its own time and amount
 // (QueueGauge::RemoveRun() and the others): their sum, the highest (the first item that has it)
-// and the lowest, taken as the items are; Add() them in order.
+// and the lowest. Add() takes them one by one, in order (the definition: Of() gives the same in
+// one pass, tests/sim_train_test.cc holds it to Add()).
 struct RunAmounts {
   std::int64_t count = 0;
   std::int64_t sum = 0;

@@ -259,9 +259,7 @@ TEST_CASE("logind's reads fold behind dbus-broker as behind dbus-daemon", "[engi
   CHECK(r.engine_events * 10 < r.events);
 }
 
-}  // namespace mountstorm
-
-namespace mountstorm {
+namespace {
 
 // The slow storm's routing as the train engine does it: the share dbus-daemon routes straight
 // through in runs (DbusDaemon::ReadStraight()), by engine.
@@ -272,6 +270,8 @@ double StraightShare(Engine engine) {
   REQUIRE(daemon.routed() > 0);
   return static_cast<double>(daemon.routed_straight()) / static_cast<double>(daemon.routed());
 }
+
+}  // namespace
 
 TEST_CASE("the train engine routes nearly every message of a slow storm straight through to logind in runs", "[engine]") {
   CHECK(StraightShare(Engine::kTrains) > 0.99);

@@ -175,7 +175,7 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
     KernelSocket& out = *route.to->out;
     if (!out.has_room()) break;
     if (run.reads.full()) FlushRun();
-    if (!quiet && !in.StaysUnwritable(run.reads)) break;  // this read wakes PID 1: Read() does it
+    if (!quiet && !in.StaysUnwritable(run.reads)) break;  // this read wakes the sender: Read() does it
     budget -= remaining;
     conn.read_offset = 0;
     const std::size_t i = run.reads.n;

@@ -238,7 +238,7 @@ void SystemdManager::RefuseRun(const RefusedRun& run, Duration dispatch) {
 
 int SystemdManager::MessagesPerAnnouncement(const Unit& unit) const {
   if (!unit.announced) return 1;  // UnitNew
-  return unit.kind == UnitKind::kTarget || unit.kind == UnitKind::kSlice ? 1 : 2;
+  return TypeInterface(unit.kind) == ChangedInterface::kNone ? 1 : 2;  // SendChanged()
 }
 
 void SystemdManager::Announce(std::uint32_t u, StepClock& step) {
