@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -130,6 +131,21 @@ class QueueGauge {
                 const RunAmounts& run);
   // PassRun: Pass(times[i], amounts[i]) for each i.
   void PassRun(std::span<const Time> times, std::span<const std::int64_t> amounts, const RunAmounts& run);
+  // The time before which Remove() calls fold (take no branch of the limit or of the recorder):
+  // the end of the sample interval in progress while the queue is below its limit and its area
+  // not measured; otherwise none (the earliest time there is). For a caller that takes items off in one pass and
+  // hands the gauge only their sum (RemoveFoldedSum()).
+  Time removals_fold_before() const {
+    return (area_ == nullptr && level_ < at_limit_from_) ? interval_end_ : std::numeric_limits<Time>::min();
+  }
+  // Remove(times[i], amounts[i]) of items summing to `sum`, each positive, the last at `last` and
+  // none later. REQUIRES: sum <= level(), last < removals_fold_before().
+  void RemoveFoldedSum(Time last, std::int64_t sum) {
+    level_ -= sum;
+    removed_ += sum;
+    latest_ = std::max(latest_, last);
+    if (level_ == 0 && sum > 0) Drained(latest_);  // only after the last item: every amount is positive
+  }
   // How many of `count` back-to-back TryPush() calls of `amount` each the queue takes.
   std::int64_t Accepts(std::int64_t count, std::int64_t amount) const;
   // Closes the time-at-limit interval that is open at `end`, and hands the recorder the maximum

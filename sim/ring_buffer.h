@@ -61,6 +61,11 @@ class RingBuffer {
     head_ = (head_ + 1) & (capacity_ - 1);
     --size_;
   }
+  // Drops the first n values. REQUIRES: n <= size().
+  void DropFront(std::size_t n) {
+    head_ = (head_ + n) & (capacity_ - 1);
+    size_ -= n;
+  }
 
   // REQUIRES: i < size(). Element i counted from the front.
   T& operator[](std::size_t i) { return slots_[(head_ + i) & (capacity_ - 1)]; }

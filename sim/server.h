@@ -167,6 +167,13 @@ class Server : public EventTarget {
   }
   bool always_gets_cpu() const { return cpus_->uncontended(); }
   void CountFoldedStep(Time start, Duration cost) { CountStep(start, cost); }
+  // CountFoldedStep() of `n` steps of `cost` each, for a server whose busy area is not measured
+  // (counts_steps_only()): the area would take each step's start.
+  bool counts_steps_only() const { return busy_area_ == nullptr; }
+  void CountFoldedSteps(std::uint64_t n, Duration cost) {
+    busy_time_ += static_cast<Duration>(n) * cost;
+    steps_ += n;
+  }
   void set_folded(bool on) { folded_ = on; }
   virtual void Unfold() {}
   void Resume(bool running);

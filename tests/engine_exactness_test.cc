@@ -1,10 +1,10 @@
 // The train engine gives what the per-message engine gives (issue 14): every shipped scenario, the
 // first and last point of every shipped sweep and 220 scenarios generated from a fixed seed (random
 // profiles, limits, latencies, CPU counts, subscribers, relays and stop times) are run in both
-// engines, and summary.json (apart from the engine's own key), curves.csv, events.csv, measures.json,
-// measures.csv and drops.csv must be byte-identical; and a trace gets the same messages. A failure
-// names the scenario, its overrides and the first line that differs. `tools/test.sh --exactness N`
-// runs N more generated scenarios from another seed.
+// engines, with and without the station measures, and summary.json (apart from the engine's own key),
+// curves.csv, events.csv, measures.json, measures.csv and drops.csv must be byte-identical; and a
+// trace gets the same messages. A failure names the scenario, its overrides and the first line
+// that differs. `tools/test.sh --exactness N` runs N more generated scenarios from another seed.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -53,18 +53,25 @@ EngineTexts Texts(const RunResult& r) {
           MeasuresJsonText(r),        MeasuresCsvText(r.measures),      DropsCsvText(r.measures.refusal_runs)};
 }
 
-// Runs `s` in both engines; "" if the files agree, else what differs, naming `what`.
+// Runs `s` in both engines, with the station measures (as `mountstorm run` keeps them) and without
+// (as sweeps and the planners run, where the train engine takes the paths that the measures would
+// have to see each read or step for); "" if the files agree, else what differs, naming `what`.
 std::string CompareEngines(const Scenario& s, const std::string& what) {
-  const EngineTexts m = Texts(RunScenario(s, RunOptions{Engine::kMessages, nullptr, {}, true}));
-  const EngineTexts t = Texts(RunScenario(s, RunOptions{Engine::kTrains, nullptr, {}, true}));
-  const std::pair<const char*, std::string> diffs[] = {{"summary.json", FirstDifference(m.summary, t.summary)},
-                                                       {"curves.csv", FirstDifference(m.curves, t.curves)},
-                                                       {"events.csv", FirstDifference(m.events, t.events)},
-                                                       {"measures.json", FirstDifference(m.measures, t.measures)},
-                                                       {"measures.csv", FirstDifference(m.measures_csv, t.measures_csv)},
-                                                       {"drops.csv", FirstDifference(m.drops, t.drops)}};
-  for (const auto& [file, diff] : diffs) {
-    if (!diff.empty()) return what + ": " + file + " differs between the engines at " + diff;
+  for (const bool measures : {true, false}) {
+    const EngineTexts m = Texts(RunScenario(s, RunOptions{Engine::kMessages, nullptr, {}, measures}));
+    const EngineTexts t = Texts(RunScenario(s, RunOptions{Engine::kTrains, nullptr, {}, measures}));
+    const std::pair<const char*, std::string> diffs[] = {
+        {"summary.json", FirstDifference(m.summary, t.summary)},
+        {"curves.csv", FirstDifference(m.curves, t.curves)},
+        {"events.csv", FirstDifference(m.events, t.events)},
+        {"measures.json", FirstDifference(m.measures, t.measures)},
+        {"measures.csv", FirstDifference(m.measures_csv, t.measures_csv)},
+        {"drops.csv", FirstDifference(m.drops, t.drops)}};
+    for (const auto& [file, diff] : diffs) {
+      if (!diff.empty()) {
+        return what + (measures ? "" : " (without measures)") + ": " + file + " differs between the engines at " + diff;
+      }
+    }
   }
   return "";
 }

@@ -175,8 +175,8 @@ TEST_CASE("Accepts counts the items back-to-back TryPush calls would take", "[si
 
 namespace {
 
-// One random run (sim/queue_gauge.h: RemoveRun, PulseRun or PassRun) of items with their own
-// times and amounts, or a random train between them; applied to both gauges.
+// One random run (sim/queue_gauge.h: RemoveRun or RemoveFoldedSum, PulseRun or PassRun) of items
+// with their own times and amounts, or a random train between them; applied to both gauges.
 void ApplyRandomRun(Twin& t, Draw& d, Time* clock) {
   const std::int64_t kind = d.Between(0, 3);
   if (kind == 3) {
@@ -208,7 +208,12 @@ void ApplyRandomRun(Twin& t, Draw& d, Time* clock) {
     }
     times.resize(amounts.size());
     for (std::size_t i = 0; i < amounts.size(); ++i) t.items.Remove(times[i], amounts[i]);
-    t.trains.RemoveRun(times, amounts, summed(amounts.size()));
+    // Where the removals fold, sometimes only their sum (a caller without the arrays).
+    if (!times.empty() && times.back() < t.trains.removals_fold_before() && d.Between(0, 1) == 0) {
+      t.trains.RemoveFoldedSum(times.back(), sum);
+    } else {
+      t.trains.RemoveRun(times, amounts, summed(amounts.size()));
+    }
   } else if (kind == 1) {
     // Each item leaves at or before the next one comes (sometimes at once, sometimes in between).
     std::vector<Time> leave;

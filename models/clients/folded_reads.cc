@@ -92,20 +92,9 @@ bool Subscriber::SettleOne(Time t, std::uint64_t seq) {
 }
 
 std::uint64_t Subscriber::SettleQuietReads(Time t, std::uint64_t seq) {
-  // The one event pending: the end of the step that read a message (it holds the CPU), or the
-  // wake for the next message (the CPU is free).
   FoldedReads::Pending first;
   bool step_end;
-  if (fold_.step_pending && fold_.n_wakes == 0) {
-    first = fold_.step_done;
-    step_end = true;
-  } else if (!fold_.step_pending && fold_.n_wakes == 1 && !fold_.running) {
-    first = fold_.wakes[0];
-    step_end = false;
-  } else {
-    return 0;
-  }
-  if (!first.Before(t, seq)) return 0;
+  if (!fold_.OnePending(&first, &step_end) || !first.Before(t, seq)) return 0;
   KernelSocket* in = bus_->in();
   const Duration loop = params_.loop_iteration_cost;
   const Duration recv = 2 * bus_->recvmsg_cost();
@@ -119,6 +108,11 @@ std::uint64_t Subscriber::SettleQuietReads(Time t, std::uint64_t seq) {
     // The event at `now` runs: StepFolded(now), with the CPU (a wake takes it).
     ++ran;
     last = now;
+    if (const std::uint64_t stepped = ReadInSteps(t, loop, recv, &now); stepped > 0) {
+      ran += stepped;  // from here, the event at `now` that ends the last one's step
+      last = now;
+      step_end = true;
+    }
     if (in->empty()) {
       none = true;
       break;
@@ -150,6 +144,17 @@ std::uint64_t Subscriber::SettleQuietReads(Time t, std::uint64_t seq) {
   if (fold_.step_pending) fold_.step_done = next;
   if (fold_.n_wakes == 1) fold_.wakes[0] = next;
   return ran;
+}
+
+std::uint64_t Subscriber::ReadInSteps(Time t, Duration loop, Duration recv, Time* now) {
+  if (bus_->probes_reads() || !counts_steps_only()) return 0;  // each read and step has to be seen
+  // ReadQuietly()'s read and cost; a message there within the loop's cost is read in the step.
+  ReaderSteps steps{loop, loop + recv, loop + recv + params_.per_message_cost, *now, 0};
+  const std::size_t n = bus_->ReadSocketInSteps(&steps, t);
+  handled_ += n;
+  CountFoldedSteps(n, steps.step);
+  *now = steps.now;
+  return steps.events;
 }
 
 void Subscriber::StepFolded(Time now) {

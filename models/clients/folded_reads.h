@@ -14,7 +14,9 @@
 //
 // This struct is the state the list would hold for such a subscriber; the steps are
 // Subscriber::StepFolded(), or, while one event is pending at a time, the loop of
-// Subscriber::SettleQuietReads() (models/clients/folded_reads.cc). The socket asks the reader
+// Subscriber::SettleQuietReads() (models/clients/folded_reads.cc), which takes the messages in
+// one pass over the socket where no delay probe or busy area looks at each read
+// (KernelSocket::ReadInSteps(): the counts, and the gauge's sum). The socket asks the reader
 // whether it stays folded only about messages of members it may not read quietly
 // (FoldingReader::QuietMembers()).
 #ifndef MOUNTSTORM_MODELS_CLIENTS_FOLDED_READS_H_
@@ -46,6 +48,21 @@ struct FoldedReads {
   int n_wakes = 0;
   Time last = 0;  // the time of the last event run
 
+  // The one event pending, if only one is: the end of the step that read a message (it holds the
+  // CPU; *step_end true), or the wake for the next message (the CPU is free; false).
+  bool OnePending(Pending* first, bool* step_end) const {
+    if (step_pending && n_wakes == 0) {
+      *first = step_done;
+      *step_end = true;
+      return true;
+    }
+    if (!step_pending && n_wakes == 1 && !running) {
+      *first = wakes[0];
+      *step_end = false;
+      return true;
+    }
+    return false;
+  }
   // Room for what one more write can add.
   bool HasRoom() const { return n_wakes < kMaxWakes; }
   // Server::WakeAt(): one wake per time.

@@ -84,6 +84,11 @@ class Subscriber : public Server, public FoldingReader, public Settler {
   // in one loop (returns the events run; 0 where SettleOne() must take the next).
   bool SettleOne(Time t, std::uint64_t seq);
   std::uint64_t SettleQuietReads(Time t, std::uint64_t seq);
+  // In that loop, from the event at *now: the messages read at once with the events of each (its
+  // wake if it lands late, its step's end), while those come before t (SdBusConnection::
+  // ReadSocketInSteps()). Returns the events run; *now is then the end of the last one's step.
+  // None where a delay probe or the busy area would see each read or step.
+  std::uint64_t ReadInSteps(Time t, Duration loop, Duration recv, Time* now);
   void Unfold() override { HandBack(sim()->now(), sim()->current_seq()); }
 
   ClientParams params_;

@@ -1,5 +1,7 @@
 #include "models/kernel/kernel_socket.h"
 
+#include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "mountstorm/error.h"
@@ -35,6 +37,42 @@ Message KernelSocket::ReadWaking(Time t) {
   if (((!was_writable && writable()) || wake_writer_on_read_) && writer_ != nullptr) writer_->WakeAt(t);
   wake_writer_on_read_ = false;
   return m;
+}
+
+std::size_t KernelSocket::ReadInSteps(ReaderSteps* steps, Time bound, MemberCounts* members) {
+  Check(reads_quietly(), "reads in steps that are not quiet");
+  // Each read only lowers the level: below the limit and in the sample interval up to the last
+  // read's time, every Remove() in between takes no branch, and the gauge needs only the sum.
+  const Time fold_before = gauge_.removals_fold_before();
+  if (fold_before == std::numeric_limits<Time>::min()) return 0;
+  const Duration gap = steps->gap;
+  const Duration step = steps->step;
+  const Time start_before = std::min(bound - step, fold_before - steps->offset);
+  const std::size_t size = entries_.size();
+  MemberCounts counted{};  // a local array: its stores cannot move the ring under the loop
+  std::size_t n = 0;
+  std::int64_t sum = 0;
+  Time now = steps->now;
+  std::uint64_t events = 0;
+  while (n < size) {
+    const Entry& e = entries_[n];
+    const bool late = e.ready > now + gap;  // it lands after: a wake of its own
+    const Time start = late ? e.ready : now;
+    if (start >= start_before) break;
+    ++counted[static_cast<int>(e.message.member)];
+    sum += e.charged;
+    now = start + step;
+    events += late ? 2 : 1;
+    ++n;
+  }
+  if (n == 0) return 0;
+  gauge_.RemoveFoldedSum(now - step + steps->offset, sum);
+  entries_.DropFront(n);
+  reads_ += n;
+  for (std::size_t m = 0; m < counted.size(); ++m) (*members)[m] += counted[m];
+  steps->now = now;
+  steps->events += events;
+  return n;
 }
 
 MemberCounts KernelSocket::Reset(Time t) {

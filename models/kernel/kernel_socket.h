@@ -75,6 +75,18 @@ struct UnchargedReads {
   }
 };
 
+// A reader that reads one message in each step (KernelSocket::ReadInSteps()): a message that lands
+// more than `gap` after the event in progress (a step's end, or a wake) is read when it lands, at
+// a wake of its own; otherwise in the step that begins then. Each read comes `offset` into its
+// step, which lasts `step`.
+struct ReaderSteps {
+  Duration gap = 0;
+  Duration offset = 0;
+  Duration step = 0;
+  Time now = 0;              // in: the event in progress; out: the end of the last step taken
+  std::uint64_t events = 0;  // out, added to: the wakes of messages that landed late and the steps' ends
+};
+
 // The bytes the kernel charges for a message of `bytes` bytes.
 inline std::int64_t SkbTruesize(const MessageSizeParams& sizes, std::uint32_t bytes) {
   const std::uint64_t payload = static_cast<std::uint64_t>(bytes) + static_cast<std::uint64_t>(sizes.skb_shared_info);
@@ -184,6 +196,12 @@ class KernelSocket {
     Check(readable(t) && reads_quietly(), "a quiet read that is not");
     return TakeFront(t);
   }
+  // ReadQuietly() of the first messages for a reader that reads one in each step, as it lands or
+  // as its step before ends (a folded subscriber, Subscriber::SettleQuietReads(); ReaderSteps),
+  // while each step ends before `bound`, and while the reads fold in the gauge (QueueGauge::
+  // removals_fold_before()). Their members are counted into *members. Returns how many.
+  // REQUIRES: reads_quietly().
+  std::size_t ReadInSteps(ReaderSteps* steps, Time bound, MemberCounts* members);
   // The train engine's runs of reads (DbusDaemon::ReadStraight(), UnchargedReads): Read() at t
   // of a read that wakes nobody, without the gauge change, which waits in *run until
   // ChargeReads(run) hands the run's changes to the gauge at once. Nothing may look at the gauge
