@@ -133,8 +133,8 @@ class QueueGauge {
   void PassRun(std::span<const Time> times, std::span<const std::int64_t> amounts, const RunAmounts& run);
   // The time before which Remove() calls fold (take no branch of the limit or of the recorder):
   // the end of the sample interval in progress while the queue is below its limit and its area
-  // not measured; otherwise none (the earliest time there is). For a caller that takes items off in one pass and
-  // hands the gauge only their sum (RemoveFoldedSum()).
+  // not measured; otherwise none (the earliest time there is). For a caller that takes items off
+  // in one pass and hands the gauge only their sum (RemoveFoldedSum()).
   Time removals_fold_before() const {
     return (area_ == nullptr && level_ < at_limit_from_) ? interval_end_ : std::numeric_limits<Time>::min();
   }

@@ -1,10 +1,11 @@
 // The train engine gives what the per-message engine gives (issue 14): every shipped scenario, the
 // first and last point of every shipped sweep and 220 scenarios generated from a fixed seed (random
 // profiles, limits, latencies, CPU counts, subscribers, relays and stop times) are run in both
-// engines, with and without the station measures, and summary.json (apart from the engine's own key),
-// curves.csv, events.csv, measures.json, measures.csv and drops.csv must be byte-identical; and a
-// trace gets the same messages. A failure names the scenario, its overrides and the first line
-// that differs. `tools/test.sh --exactness N` runs N more generated scenarios from another seed.
+// engines, with and without the station measures, and summary.json (apart from the engine's own
+// key), curves.csv, events.csv, measures.json, measures.csv and drops.csv must be byte-identical;
+// and a trace gets the same messages. A failure names the scenario, its overrides and the first
+// line that differs. `tools/test.sh --exactness N` runs N more generated scenarios from another
+// seed.
 #include <catch2/catch.hpp>
 
 #include <algorithm>

@@ -84,7 +84,7 @@ struct ReaderSteps {
   Duration offset = 0;
   Duration step = 0;
   Time now = 0;              // in: the event in progress; out: the end of the last step taken
-  std::uint64_t events = 0;  // out, added to: the wakes of messages that landed late and the steps' ends
+  std::uint64_t events = 0;  // added to: the wakes of the messages that landed late, the steps' ends
 };
 
 // The bytes the kernel charges for a message of `bytes` bytes.
