@@ -83,10 +83,7 @@ void QueueGauge::RemoveFolded(std::span<const Time> times, std::span<const std::
       area_->Set(std::max(latest_, times[i]), level);
     }
   }
-  level_ -= sum;
-  removed_ += sum;
-  latest_ = std::max(latest_, times.back());
-  if (level_ == 0) Drained(latest_);  // only after the last item: every amount is positive
+  RemoveFoldedSum(times.back(), sum);
 }
 
 void QueueGauge::PulseRun(std::span<const Time> arrive, std::span<const Time> leave,

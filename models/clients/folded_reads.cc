@@ -149,7 +149,7 @@ std::uint64_t Subscriber::SettleQuietReads(Time t, std::uint64_t seq) {
 std::uint64_t Subscriber::ReadInSteps(Time t, Duration loop, Duration recv, Time* now) {
   if (bus_->probes_reads() || !counts_steps_only()) return 0;  // each read and step has to be seen
   // ReadQuietly()'s read and cost; a message there within the loop's cost is read in the step.
-  ReaderSteps steps{loop, loop + recv, loop + recv + params_.per_message_cost, *now, 0};
+  ReaderSteps steps{loop, QuietReadOffset(loop, recv), QuietStepCost(loop, recv), *now, 0};
   const std::size_t n = bus_->ReadSocketInSteps(&steps, t);
   handled_ += n;
   CountFoldedSteps(n, steps.step);

@@ -70,10 +70,14 @@ class Subscriber : public Server, public FoldingReader, public Settler {
   // anyone (KernelSocket::reads_quietly()): the counts only. `loop` and `recv` are the loop's
   // and the two recvmsg's costs, which the callers' loops keep at hand. Returns the step's cost.
   Duration ReadQuietly(Time now, Duration loop, Duration recv) {
-    bus_->ReadSocketQuietly(now + loop + recv);  // there at now + loop
+    bus_->ReadSocketQuietly(now + QuietReadOffset(loop, recv));  // there at now + loop
     ++handled_;
-    return loop + recv + params_.per_message_cost;
+    return QuietStepCost(loop, recv);
   }
+  // When in its step ReadQuietly() reads the message (after the loop and the two recvmsg), and
+  // what the step costs: the same for ReadInSteps()'s reads.
+  static Duration QuietReadOffset(Duration loop, Duration recv) { return loop + recv; }
+  Duration QuietStepCost(Duration loop, Duration recv) const { return loop + recv + params_.per_message_cost; }
 
   // Folded (folded_reads.cc): Server::WakeAt(at) called at `now`; Subscriber::Step() at `now`
   // for a quiet read (SettleBefore() runs the events as Server::OnEvent() would).
