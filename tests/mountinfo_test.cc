@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "models/io/mountinfo_file.h"
+#include "models/kernel/workload.h"
 #include "models/message/unit_name.h"
 #include "mountstorm/error.h"
 #include "mountstorm/run.h"
@@ -107,4 +108,16 @@ TEST_CASE("run --mountinfo simulates a storm on top of this machine's table", "[
   // The machine's table first, then the scenario's 64 entries.
   CHECK(s["mount_table"]["initial_lines"] == own + 64);
   CHECK(s["scans"]["count"] == 1);
+}
+
+TEST_CASE("a generated mount's texts take its index at every {i} and keep the rest", "[mountinfo]") {
+  CHECK(ExpandIndex("/mnt/{i}/x{i}", 42) == "/mnt/42/x42");
+  CHECK(ExpandIndex("{i}{i}", 7) == "77");
+  CHECK(ExpandIndex("rw,vers=4.2,{i", 3) == "rw,vers=4.2,{i");
+  CHECK(ExpandIndex("", 1).empty());
+  const MountSpec spec = ExpandSpec({"/home/u{i}", "srv:/export/u{i}", "nfs4", "rw,addr=10.0.0.{i}"}, 1234);
+  CHECK(spec.path == "/home/u1234");
+  CHECK(spec.source == "srv:/export/u1234");
+  CHECK(spec.fstype == "nfs4");
+  CHECK(spec.options == "rw,addr=10.0.0.1234");
 }
