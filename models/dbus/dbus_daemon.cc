@@ -111,8 +111,9 @@ Duration DbusDaemon::Iterate(Time now) {
     worked = true;
     ReadFrom(c, step);
   }
-  // Write watches: queued messages go out to every writable client socket.
-  for (std::uint32_t c = 0; c < connections_.size(); ++c) {
+  // Write watches: queued messages go out to every writable client socket (a queued copy holds
+  // a message's slot, so none is queued while every slot is free).
+  for (std::uint32_t c = 0; c < connections_.size() && CopiesWait(); ++c) {
     Connection& conn = *connections_[c];
     if (conn.outgoing.empty() || !conn.out->writable()) continue;
     worked = true;

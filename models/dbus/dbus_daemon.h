@@ -178,6 +178,8 @@ class DbusDaemon : public Relay {
   // The dispatcher's own reference is dropped: the message is freed unless a copy still waits.
   void Release(const LiveRef& live, std::uint32_t bytes, Time t);
   std::uint32_t AllocLive(std::uint32_t sender, std::uint32_t bytes);
+  // Some message has a slot: a copy waits in an outgoing queue (or a message is being routed).
+  bool CopiesWait() const { return live_.size() != free_live_.size(); }
   void ReleaseLive(std::uint32_t slot, Time t);
   // A message's last reference is gone: its bytes leave its sender's incoming counter.
   void Finalize(std::uint32_t sender, std::uint32_t bytes, Time t);
