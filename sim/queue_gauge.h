@@ -59,6 +59,10 @@ class QueueGauge {
 
   // True if the queue refuses (or, for a blocking limit, stops accepting) a new item now.
   bool at_limit() const { return level_ >= at_limit_from_; }
+  // at_limit() with `more` added to the level.
+  bool at_limit_with(std::int64_t more) const { return level_ + more >= at_limit_from_; }
+  // The gauge keeps the area under its level (MeasureIn()).
+  bool measured() const { return area_ != nullptr; }
 
   // Add and Remove: REQUIRES amount >= 0. A rise can only raise the peak and the interval's
   // maximum and reach the limit; a fall can only leave it.
@@ -145,6 +149,22 @@ class QueueGauge {
     removed_ += sum;
     latest_ = std::max(latest_, last);
     if (level_ == 0 && sum > 0) Drained(latest_);  // only after the last item: every amount is positive
+  }
+  // Add(times[i], amounts[i]) of `count` items summing to `sum`, each positive, the last at `last`
+  // (times in order), for a caller that keeps the items and hands the gauge their sum
+  // (KernelSocket's deferred writes): O(1) where adds_fold(last, sum) (below the limit after them,
+  // inside the sample interval in progress, no area kept); the caller adds them one by one where
+  // not.
+  bool adds_fold(Time last, std::int64_t sum) const { return area_ == nullptr && RunFolds(level_ + sum, last); }
+  void AddFolded(Time last, std::int64_t sum, std::int64_t count) {
+    level_ += sum;
+    if (run_open_) accepted_in_run_ += static_cast<std::uint64_t>(count);
+    const Time t = Stamp(last);
+    if (level_ > peak_) {  // each add raised the level: the last one made the peak
+      peak_ = level_;
+      peak_time_ = t;
+    }
+    interval_max_ = std::max(interval_max_, level_);
   }
   // How many of `count` back-to-back TryPush() calls of `amount` each the queue takes.
   std::int64_t Accepts(std::int64_t count, std::int64_t amount) const;

@@ -2,6 +2,9 @@
 // quarter full; messages visible from the time they were written.
 #include <catch2/catch.hpp>
 
+#include <initializer_list>
+#include <vector>
+
 #include "models/kernel/kernel_socket.h"
 #include "sim/server.h"
 
@@ -141,4 +144,101 @@ TEST_CASE("a folded reader is asked about a message behind others unless it read
   CHECK(reader.asked == 2);
   s.Write(4 * kMicrosecond, change);  // unfolded: nobody is asked
   CHECK(reader.asked == 2);
+}
+
+namespace {
+
+// A folded reader that reads in steps (no probe, no busy area), so that the socket defers the
+// gauge changes of the relay's quiet writes.
+class ReaderInSteps : public QuietOnlyForChanges {
+ public:
+  bool ReadsInSteps() const override { return true; }
+};
+
+// A socket with a message that landed at `front` (its wake is the event in progress) and, behind
+// it, copies written at `copies` by the relay.
+struct KeepingUpSocket {
+  MessageSizeParams sizes;
+  ReaderInSteps reader;
+  KernelSocket socket{"s", 212992, sizes};
+  KeepingUpSocket(Time front, const std::vector<Time>& copies, bool deferring) {
+    socket.set_folding_reader(&reader);
+    socket.set_folded(true);
+    Message change;
+    change.bytes = 2000;  // charged more than either of the copies' sizes
+    socket.Write(front, change);
+    change.bytes = 600;
+    for (Time t : copies) {
+      change.bytes = change.bytes == 600 ? 884 : 600;  // a unit's two PropertiesChanged in turn
+      const std::int64_t charged = SkbTruesize(sizes, change.bytes);
+      if (deferring) {
+        socket.WriteChargedDeferring(t, change, charged);
+      } else {
+        socket.WriteCharged(t, change, charged);
+      }
+    }
+  }
+};
+
+// logind's loop: 2 us, read 6 us into a step of 10 us.
+ReaderSteps Steps(Time now) { return ReaderSteps{2 * kMicrosecond, 6 * kMicrosecond, 10 * kMicrosecond, now, 0}; }
+
+std::vector<Time> Micros(std::initializer_list<int> us) {
+  std::vector<Time> out;
+  for (int u : us) out.push_back(u * kMicrosecond);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a reader keeping up with the relay reads in one step what its steps would read", "[model][socket]") {
+  const Time front = 100 * kMicrosecond, bound = 190 * kMicrosecond;
+  const std::vector<Time> copies = Micros({124, 146, 168, 190});  // 22 us apart, the last at the bound
+  KeepingUpSocket fast(front, copies, true), loop(front, copies, false);
+  MemberCounts fast_members{}, loop_members{};
+  ReaderSteps fast_steps = Steps(front), loop_steps = Steps(front);
+  CHECK(fast.socket.ReadKeepingUp(&fast_steps, bound, &fast_members) == 4);
+  CHECK(loop.socket.ReadInSteps(&loop_steps, bound, &loop_members) == 4);
+  CHECK(loop_steps.events == 7);  // the first read in the wake's step, then a wake and a step each
+  CHECK(fast_steps.now == loop_steps.now);
+  CHECK(fast_members == loop_members);
+  CHECK(fast.socket.messages() == 1);
+  CHECK(fast.socket.front_ready() == 190 * kMicrosecond);
+  CHECK(fast.socket.level() == loop.socket.level());
+  CHECK(fast.socket.gauge().level() == loop.socket.gauge().level());  // nothing is left deferred
+  CHECK(fast.socket.gauge().peak() == loop.socket.gauge().peak());
+  CHECK(fast.socket.gauge().peak_time() == loop.socket.gauge().peak_time());
+  CHECK(fast.socket.reads() == loop.socket.reads());
+}
+
+TEST_CASE("a reader that would not read each copy as it lands is left to its steps", "[model][socket]") {
+  const Time front = 100 * kMicrosecond;
+  struct Case {
+    const char* what;
+    std::vector<Time> copies;
+    Time bound;
+    Duration step;
+  };
+  const std::vector<Case> cases = {
+      {"the first copy lands within the first read's step and the gap", Micros({111, 133, 155}), 155 * kMicrosecond,
+       10 * kMicrosecond},
+      {"the copies come closer than a step and the gap", Micros({124, 135, 146}), 146 * kMicrosecond,
+       10 * kMicrosecond},
+      {"the last copy lands before the bound", Micros({124, 146, 168}), 180 * kMicrosecond, 10 * kMicrosecond},
+      {"the copy before the last would begin its step too late", Micros({130, 160, 190}), 185 * kMicrosecond,
+       25 * kMicrosecond},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    KeepingUpSocket s(front, c.copies, true);
+    const std::int64_t level = s.socket.level();
+    MemberCounts members{};
+    ReaderSteps steps = Steps(front);
+    steps.step = c.step;
+    CHECK(s.socket.ReadKeepingUp(&steps, c.bound, &members) == 0);
+    CHECK(steps.now == front);
+    CHECK(s.socket.messages() == c.copies.size() + 1);
+    CHECK(s.socket.level() == level);
+    CHECK(s.socket.reads() == 0);
+  }
 }

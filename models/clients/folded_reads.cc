@@ -61,6 +61,7 @@ void Subscriber::ArmFolded(Time at, Time now) {
 }
 
 void Subscriber::SettleBefore(Time t, std::uint64_t seq) {
+  if (SettleKeepingUp(t, seq)) return;
   std::uint64_t ran = 0;
   for (;;) {
     // A loop of quiet reads that ran stops only where nothing more comes before (t, seq).
@@ -88,6 +89,26 @@ bool Subscriber::SettleOne(Time t, std::uint64_t seq) {
     fold_.last = now;
   }
   StepFolded(now);
+  return true;
+}
+
+bool Subscriber::SettleKeepingUp(Time t, std::uint64_t seq) {
+  FoldedReads::Pending first;
+  bool step_end;
+  if (!fold_.OnePending(&first, &step_end) || step_end || !first.Before(t, seq) || !ReadsInSteps()) return false;
+  const Duration loop = params_.loop_iteration_cost;
+  const Duration recv = 2 * bus_->recvmsg_cost();
+  ReaderSteps steps{loop, QuietReadOffset(loop, recv), QuietStepCost(loop, recv), first.at, 0};
+  const std::size_t n = bus_->ReadSocketKeepingUp(&steps, t);
+  if (n == 0) return false;
+  // As SettleQuietReads() would: the wake, the first message read in its step, each other one
+  // with a wake of its own, and a wake armed for the last one, which lands at t or later.
+  handled_ += n;
+  CountFoldedSteps(n, steps.step);
+  const std::uint64_t ran = 2 * n;
+  fold_.last = steps.now;
+  fold_.wakes[0] = {bus_->in()->front_ready(), sim()->ReserveSeqs(ran)};
+  sim()->CountSettled(ran, fold_.last);
   return true;
 }
 

@@ -42,6 +42,7 @@ class Subscriber : public Server, public FoldingReader, public Settler {
   void WakeFolded(Time ready) override { ArmFolded(ready, sim()->now()); }
   void UnfoldReader() override { Unfold(); }
   std::uint64_t QuietMembers() const override;
+  bool ReadsInSteps() const override { return !bus_->probes_reads() && counts_steps_only(); }
   void SettleBefore(Time t, std::uint64_t seq) override;
   void HandBack(Time t, std::uint64_t seq) override;
 
@@ -88,6 +89,10 @@ class Subscriber : public Server, public FoldingReader, public Settler {
   // in one loop (returns the events run; 0 where SettleOne() must take the next).
   bool SettleOne(Time t, std::uint64_t seq);
   std::uint64_t SettleQuietReads(Time t, std::uint64_t seq);
+  // SettleBefore() in O(1) where it keeps up with the relay's iteration: its one pending event is
+  // the wake for the message in front, and KernelSocket::ReadKeepingUp() takes the rest as the
+  // loop would (docs/ARCHITECTURE.md, "After step 8c"). False if not so (nothing changed).
+  bool SettleKeepingUp(Time t, std::uint64_t seq);
   // In that loop, from the event at *now: the messages read at once with the events of each (its
   // wake if it lands late, its step's end), while those come before t (SdBusConnection::
   // ReadSocketInSteps()). Returns the events run; *now is then the end of the last one's step.

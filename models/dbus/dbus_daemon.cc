@@ -185,7 +185,7 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
     step.SpendCost(route.cost);
     now += route.cost;
     run.routed[i] = now;
-    out.WriteCharged(now, m, out.ChargeOf(m.bytes, &route.charges));
+    out.WriteChargedDeferring(now, m, out.ChargeOf(m.bytes, &route.charges));
     ++route.count;
   }
   return budget;

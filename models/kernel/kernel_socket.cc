@@ -28,7 +28,22 @@ void KernelSocket::WriteLanding(Time ready, const Message& m) {
 }
 
 void KernelSocket::AskFolded(const Message& m, std::int64_t charged) {
-  if (!folder_->StaysFolded(m, QuietWith(charged))) folded_ = false;
+  if (!folder_->StaysFolded(m, QuietWith(charged))) {
+    folded_ = false;
+    defers_ = false;
+  }
+}
+
+void KernelSocket::FlushDeferred() {
+  Deferred& d = deferred_;
+  if (gauge_.adds_fold(d.last, d.sum)) {
+    gauge_.AddFolded(d.last, d.sum, static_cast<std::int64_t>(d.count));
+  } else {
+    for (std::size_t i = entries_.size() - d.count; i < entries_.size(); ++i) {
+      gauge_.Add(entries_[i].ready, entries_[i].charged);
+    }
+  }
+  d = Deferred{};
 }
 
 Message KernelSocket::ReadWaking(Time t) {
@@ -41,6 +56,7 @@ Message KernelSocket::ReadWaking(Time t) {
 
 std::size_t KernelSocket::ReadInSteps(ReaderSteps* steps, Time bound, MemberCounts* members) {
   Check(reads_quietly(), "reads in steps that are not quiet");
+  FlushDeferredIfAny();  // the writes came first
   // Each read only lowers the level: below the limit and in the sample interval up to the last
   // read's time, every Remove() in between takes no branch, and the gauge needs only the sum.
   const Time fold_before = gauge_.removals_fold_before();
@@ -82,7 +98,34 @@ std::size_t KernelSocket::ReadInSteps(ReaderSteps* steps, Time bound, MemberCoun
   return n;
 }
 
+std::size_t KernelSocket::ReadKeepingUp(ReaderSteps* steps, Time bound, MemberCounts* members) {
+  const Deferred& d = deferred_;
+  const Entry& front = entries_.front();
+  const std::size_t n = d.count;  // the message in front and all deferred writes but the last
+  if (n == 0 || entries_.size() != n + 1 || !d.even || !d.one_member || front.message.member != d.member ||
+      front.ready != steps->now || !reads_quietly() || !gauge_.adds_fold(d.last, d.sum)) {
+    return 0;
+  }
+  // The gauge has no area and stays below its limit: its removals fold before the interval's end.
+  const Duration late_after = steps->step + steps->gap;  // a message later than this is read as it lands
+  const Time start_before = std::min(bound - steps->step, gauge_.removals_fold_before() - steps->offset);
+  const Time last_read = n > 1 ? d.last - d.spacing : steps->now;  // when the last step read begins
+  if (steps->now >= start_before || d.first <= steps->now + late_after || (n > 1 && d.spacing <= late_after) ||
+      last_read >= start_before || d.last < bound) {
+    return 0;
+  }
+  gauge_.AddFolded(d.last, d.sum, static_cast<std::int64_t>(n));
+  gauge_.RemoveFoldedSum(last_read + steps->offset, front.charged + d.sum - entries_.back().charged);
+  (*members)[static_cast<int>(d.member)] += n;
+  entries_.DropFront(n);
+  reads_ += n;
+  deferred_ = Deferred{};  // the gauge has taken every deferred add, the last one's too
+  steps->now = last_read + steps->step;
+  return n;
+}
+
 MemberCounts KernelSocket::Reset(Time t) {
+  FlushDeferredIfAny();
   if (folded_) folder_->UnfoldReader();
   MemberCounts discarded{};
   while (!entries_.empty()) {

@@ -51,6 +51,10 @@ class FoldingReader {
   // long as it stays folded. A quiet write of one of them behind a message still there keeps it
   // folded without asking StaysFolded() (such a write adds no wake).
   virtual std::uint64_t QuietMembers() const = 0;
+  // Folded: nothing looks at each of its reads or steps (no delay probe, no busy area), so that
+  // it takes its settled reads with KernelSocket::ReadInSteps() or ReadKeepingUp(), and the socket
+  // may defer the gauge changes of quiet writes behind a message still there.
+  virtual bool ReadsInSteps() const { return false; }
 };
 
 // Reads of one socket taken with KernelSocket::ReadUncharged(), whose gauge changes wait until
@@ -127,20 +131,23 @@ class KernelSocket {
   // settles its dependents before each step and each wake (Server::AddDependent()).
   void set_folding_reader(FoldingReader* r) { folder_ = r; }
   void set_folded(bool on) {
+    FlushDeferredIfAny();
     folded_ = on;
     quiet_members_ = on ? folder_->QuietMembers() : 0;
+    defers_ = on && folder_->ReadsInSteps() && !gauge_.measured();
   }
   // The time the first unread message became visible. REQUIRES: !empty().
   Time front_ready() const { return entries_.front().ready; }
 
   // sendmsg() would accept a message now (otherwise EAGAIN).
-  bool has_room() const { return !gauge_.at_limit(); }
+  bool has_room() const { return !gauge_.at_limit_with(deferred_.sum); }
   // poll() reports POLLOUT.
-  bool writable() const { return gauge_.level() * 4 <= gauge_.limit(); }
+  bool writable() const { return level() * 4 <= gauge_.limit(); }
 
   // Queues `m`, visible to the reader from time `ready`. REQUIRES: has_room(), and `ready` not
   // earlier than the ready time of the last message written.
   void Write(Time ready, const Message& m) {
+    FlushDeferredIfAny();
     // The common case inline: behind a message still there (the reader was woken for the first
     // one), the message and the gauge change; a folded reader is asked whether it stays so.
     if (!entries_.empty() && has_room() && ready >= entries_.back().ready) {
@@ -159,11 +166,24 @@ class KernelSocket {
   // and writes in time order (sd-bus, SdBusConnection::Send(); the train engine's relay,
   // DbusDaemon::ReadStraight()).
   void WriteCharged(Time ready, const Message& m, std::int64_t charged) {
+    FlushDeferredIfAny();
     if (!entries_.empty() && (!folded_ || QuietBehind(m, charged))) {
       Append(ready, m, charged);
       return;
     }
     WriteLanding(ready, m);
+  }
+  // WriteCharged() for the train engine's relay (DbusDaemon::ReadStraight()): behind a message
+  // still there, to a folded reader that reads in steps (FoldingReader::ReadsInSteps()), a quiet
+  // write's gauge change is deferred (Deferred). The gauge takes the deferred adds at once before
+  // anything else reads, writes or resets the socket, or ReadKeepingUp() does, exactly as each
+  // write would have made them; has_room(), writable() and the quiet checks count them before.
+  void WriteChargedDeferring(Time ready, const Message& m, std::int64_t charged) {
+    if (defers_ && !entries_.empty() && QuietBehind(m, charged)) {
+      AppendDeferred(ready, m, charged);
+      return;
+    }
+    WriteCharged(ready, m, charged);
   }
 
   bool empty() const { return entries_.empty(); }
@@ -176,6 +196,7 @@ class KernelSocket {
 
   // Takes the first message at time t. REQUIRES: readable(t).
   Message Read(Time t) {
+    FlushDeferredIfAny();
     Check(readable(t), "read of a message not yet written");
     // A socket writable before the read stays so: nobody to wake, unless asked.
     if (writable() && !wake_writer_on_read_) return TakeFront(t);
@@ -190,9 +211,10 @@ class KernelSocket {
   // wakes nobody either (Read() wakes the writer when the socket becomes writable, or if asked).
   // REQUIRES: !empty().
   bool StaysUnwritable(const UnchargedReads& run) const {
-    return (gauge_.level() - run.sum - entries_.front().charged) * 4 > gauge_.limit() && !wake_writer_on_read_;
+    return (level() - run.sum - entries_.front().charged) * 4 > gauge_.limit() && !wake_writer_on_read_;
   }
   Message ReadQuietly(Time t) {
+    FlushDeferredIfAny();
     Check(readable(t) && reads_quietly(), "a quiet read that is not");
     return TakeFront(t);
   }
@@ -202,12 +224,24 @@ class KernelSocket {
   // removals_fold_before()). Their members are counted into *members. Returns how many.
   // REQUIRES: reads_quietly().
   std::size_t ReadInSteps(ReaderSteps* steps, Time bound, MemberCounts* members);
+  // ReadInSteps() in O(1) where the reader keeps up with a relay's iteration (docs/
+  // ARCHITECTURE.md, "After step 8c"): the socket holds the message whose wake is the event in
+  // progress (steps->now) and, behind it, the writes whose gauge changes are deferred, evenly
+  // spaced, of its member, each landing late (more than a step and the gap after the one before,
+  // the first after that message's step), and the last of them at or after `bound`: then every
+  // message but the last is read, as ReadInSteps() would, the gauge taking the deferred adds and
+  // the reads as two sums (QueueGauge::AddFolded(), RemoveFoldedSum()). Returns how many it read
+  // (0: the socket is not so, and nothing changed); steps->now is then the end of the last one's
+  // step and steps->events is not changed (2 x count - 1 events: a wake and a step's end each,
+  // but the first, read in the step of the wake in progress). REQUIRES: !empty().
+  std::size_t ReadKeepingUp(ReaderSteps* steps, Time bound, MemberCounts* members);
   // The train engine's runs of reads (DbusDaemon::ReadStraight(), UnchargedReads): Read() at t
   // of a read that wakes nobody, without the gauge change, which waits in *run until
   // ChargeReads(run) hands the run's changes to the gauge at once. Nothing may look at the gauge
   // in between; it still holds the charges, so reads_quietly() stays as it was. REQUIRES:
   // readable(t), !run->full(), and reads_quietly() or StaysUnwritable(*run).
   Message ReadUncharged(Time t, UnchargedReads* run) {
+    FlushDeferredIfAny();
     Check(readable(t) && !run->full(), "a read of a message not yet written, or into a full run");
     const Entry& e = entries_.front();
     const Message m = e.message;
@@ -218,6 +252,7 @@ class KernelSocket {
   }
   void ChargeReads(UnchargedReads* run) {
     if (run->n == 0) return;
+    FlushDeferredIfAny();
     const std::span<const std::int64_t> charged{run->charged.data(), run->n};
     gauge_.RemoveRun({run->times.data(), run->n}, charged, RunAmounts::Of(charged));
     run->Clear();
@@ -235,8 +270,12 @@ class KernelSocket {
   MemberCounts Reset(Time t);
   std::uint32_t epoch() const { return epoch_; }
 
+  // The gauge has not taken deferred adds (WriteChargedDeferring()): read the socket's level with
+  // level().
   QueueGauge& gauge() { return gauge_; }
   const QueueGauge& gauge() const { return gauge_; }
+  // The bytes charged to the socket, deferred adds included.
+  std::int64_t level() const { return gauge_.level() + deferred_.sum; }
 
  private:
   // 32 bytes: the charge fills what would be padding after the 20-byte message.
@@ -248,7 +287,46 @@ class KernelSocket {
   static_assert(sizeof(Entry) == 32, "a socket entry should fill half a cache line");
   // Every read stays quiet (reads_quietly()) with `charged` more bytes in the socket.
   bool QuietWith(std::int64_t charged) const {
-    return (gauge_.level() + charged) * 4 <= gauge_.limit() && !wake_writer_on_read_;
+    return (level() + charged) * 4 <= gauge_.limit() && !wake_writer_on_read_;
+  }
+  // The last `count` entries, whose adds the gauge has not taken (WriteChargedDeferring()): `sum` of
+  // their charges, the first and last one's times, the time between the first two (`spacing`),
+  // whether every two in a row are that far apart (`even`) and whether all are of `member`.
+  struct Deferred {
+    std::size_t count = 0;
+    std::int64_t sum = 0;
+    Time first = 0;
+    Time last = 0;
+    Duration spacing = 0;
+    bool even = true;
+    bool one_member = true;
+    Member member = Member::kPropertiesChanged;
+  };
+  void AppendDeferred(Time ready, const Message& m, std::int64_t charged) {
+    Entry& e = entries_.NewBack();
+    e.message = m;
+    e.charged = static_cast<std::uint32_t>(charged);
+    e.ready = ready;
+    Deferred& d = deferred_;
+    if (d.count == 0) {
+      d.first = ready;
+      d.member = m.member;
+    } else if (d.count == 1) {
+      d.spacing = ready - d.last;
+      d.one_member = m.member == d.member;
+    } else {
+      d.even = d.even && ready - d.last == d.spacing;
+      d.one_member = d.one_member && m.member == d.member;
+    }
+    d.last = ready;
+    d.sum += charged;
+    ++d.count;
+  }
+  // The gauge takes the deferred adds: as one sum where they fold (QueueGauge::AddFolded()),
+  // otherwise one by one.
+  void FlushDeferred();
+  void FlushDeferredIfAny() {
+    if (deferred_.count != 0) FlushDeferred();
   }
   // The folded reader stays so, unasked, as `m` (charged `charged`) lands behind a message still
   // there: a member it reads quietly, and a write that leaves every read quiet.
@@ -285,6 +363,8 @@ class KernelSocket {
   Server* writer_ = nullptr;
   FoldingReader* folder_ = nullptr;
   bool folded_ = false;
+  bool defers_ = false;  // WriteCharged() defers quiet writes' adds: folded, a reader that reads in steps
+  Deferred deferred_;
   std::uint64_t quiet_members_ = 0;  // the folded reader's QuietMembers()
   bool wake_writer_on_read_ = false;
   std::uint64_t reads_ = 0;

@@ -86,6 +86,10 @@ class SdBusConnection {
   // whose reads no delay probe follows (probes_reads()): returns how many.
   bool probes_reads() const { return read_probe_ != nullptr; }
   std::size_t ReadSocketInSteps(ReaderSteps* steps, Time bound) { return in_->ReadInSteps(steps, bound, &received_); }
+  // ReadSocketInSteps() by KernelSocket::ReadKeepingUp(): 0 if the socket is not so.
+  std::size_t ReadSocketKeepingUp(ReaderSteps* steps, Time bound) {
+    return in_->ReadKeepingUp(steps, bound, &received_);
+  }
   Duration recvmsg_cost() const { return costs_.recvmsg; }
   // sd_bus_call() keeps every message that is not its reply: appends `m` to the read queue.
   // Returns false (ENOBUFS, bus_rqueue_make_room) if the queue is full.
