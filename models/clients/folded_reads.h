@@ -16,7 +16,9 @@
 // Subscriber::StepFolded(), or, while one event is pending at a time, the loop of
 // Subscriber::SettleQuietReads() (models/clients/folded_reads.cc), which takes the messages in
 // one pass over the socket where no delay probe or busy area looks at each read
-// (KernelSocket::ReadInSteps(): the counts, and the gauge's sum). The socket asks the reader
+// (KernelSocket::ReadInSteps(): the counts, and the gauge's sum), and, where it keeps up with the
+// relay's iterations, in O(1) (Subscriber::SettleKeepingUp(), KernelSocket::ReadKeepingUp(), over
+// the relay's writes whose gauge changes the socket deferred). The socket asks the reader
 // whether it stays folded only about messages of members it may not read quietly
 // (FoldingReader::QuietMembers()).
 #ifndef MOUNTSTORM_MODELS_CLIENTS_FOLDED_READS_H_
