@@ -363,7 +363,7 @@ class KernelSocket {
   Server* writer_ = nullptr;
   FoldingReader* folder_ = nullptr;
   bool folded_ = false;
-  bool defers_ = false;  // WriteCharged() defers quiet writes' adds: folded, a reader that reads in steps
+  bool defers_ = false;  // WriteChargedDeferring() defers: folded, for a reader that reads in steps
   Deferred deferred_;
   std::uint64_t quiet_members_ = 0;  // the folded reader's QuietMembers()
   bool wake_writer_on_read_ = false;
