@@ -96,15 +96,12 @@ bool Subscriber::SettleKeepingUp(Time t, std::uint64_t seq) {
   FoldedReads::Pending first;
   bool step_end;
   if (!fold_.OnePending(&first, &step_end) || step_end || !first.Before(t, seq) || !ReadsInSteps()) return false;
-  const Duration loop = params_.loop_iteration_cost;
-  const Duration recv = 2 * bus_->recvmsg_cost();
-  ReaderSteps steps{loop, QuietReadOffset(loop, recv), QuietStepCost(loop, recv), first.at, 0};
+  ReaderSteps steps = QuietSteps(params_.loop_iteration_cost, 2 * bus_->recvmsg_cost(), first.at);
   const std::size_t n = bus_->ReadSocketKeepingUp(&steps, t);
   if (n == 0) return false;
   // As SettleQuietReads() would: the wake, the first message read in its step, each other one
   // with a wake of its own, and a wake armed for the last one, which lands at t or later.
-  handled_ += n;
-  CountFoldedSteps(n, steps.step);
+  CountReadInSteps(n, steps);
   const std::uint64_t ran = 2 * n;
   fold_.last = steps.now;
   fold_.wakes[0] = {bus_->in()->front_ready(), sim()->ReserveSeqs(ran)};
@@ -168,12 +165,9 @@ std::uint64_t Subscriber::SettleQuietReads(Time t, std::uint64_t seq) {
 }
 
 std::uint64_t Subscriber::ReadInSteps(Time t, Duration loop, Duration recv, Time* now) {
-  if (bus_->probes_reads() || !counts_steps_only()) return 0;  // each read and step has to be seen
-  // ReadQuietly()'s read and cost; a message there within the loop's cost is read in the step.
-  ReaderSteps steps{loop, QuietReadOffset(loop, recv), QuietStepCost(loop, recv), *now, 0};
-  const std::size_t n = bus_->ReadSocketInSteps(&steps, t);
-  handled_ += n;
-  CountFoldedSteps(n, steps.step);
+  if (!ReadsInSteps()) return 0;  // each read and step has to be seen
+  ReaderSteps steps = QuietSteps(loop, recv, *now);
+  CountReadInSteps(bus_->ReadSocketInSteps(&steps, t), steps);
   *now = steps.now;
   return steps.events;
 }

@@ -79,6 +79,16 @@ class Subscriber : public Server, public FoldingReader, public Settler {
   // what the step costs: the same for ReadInSteps()'s reads.
   static Duration QuietReadOffset(Duration loop, Duration recv) { return loop + recv; }
   Duration QuietStepCost(Duration loop, Duration recv) const { return loop + recv + params_.per_message_cost; }
+  // Those steps for KernelSocket::ReadInSteps() and ReadKeepingUp(), from the event at `now`: a
+  // message there within the loop's cost is read in the step that begins.
+  ReaderSteps QuietSteps(Duration loop, Duration recv, Time now) const {
+    return ReaderSteps{loop, QuietReadOffset(loop, recv), QuietStepCost(loop, recv), now, 0};
+  }
+  // `n` messages read in such steps: handled, and the steps counted.
+  void CountReadInSteps(std::size_t n, const ReaderSteps& steps) {
+    handled_ += n;
+    CountFoldedSteps(n, steps.step);
+  }
 
   // Folded (folded_reads.cc): Server::WakeAt(at) called at `now`; Subscriber::Step() at `now`
   // for a quiet read (SettleBefore() runs the events as Server::OnEvent() would).

@@ -63,7 +63,7 @@ std::size_t KernelSocket::ReadInSteps(ReaderSteps* steps, Time bound, MemberCoun
   if (fold_before == std::numeric_limits<Time>::min()) return 0;
   const Duration gap = steps->gap;
   const Duration step = steps->step;
-  const Time start_before = std::min(bound - step, fold_before - steps->offset);
+  const Time start_before = StartBefore(*steps, bound, fold_before);
   const std::size_t size = entries_.size();
   if (size == 0) return 0;
   // The members are counted at the end: all of the first one's (the common case), or one by one.
@@ -108,7 +108,7 @@ std::size_t KernelSocket::ReadKeepingUp(ReaderSteps* steps, Time bound, MemberCo
   }
   // The gauge has no area and stays below its limit: its removals fold before the interval's end.
   const Duration late_after = steps->step + steps->gap;  // a message later than this is read as it lands
-  const Time start_before = std::min(bound - steps->step, gauge_.removals_fold_before() - steps->offset);
+  const Time start_before = StartBefore(*steps, bound, gauge_.removals_fold_before());
   const Time last_read = n > 1 ? d.last - d.spacing : steps->now;  // when the last step read begins
   if (steps->now >= start_before || d.first <= steps->now + late_after || (n > 1 && d.spacing <= late_after) ||
       last_read >= start_before || d.last < bound) {

@@ -16,6 +16,7 @@
 #ifndef MOUNTSTORM_MODELS_KERNEL_KERNEL_SOCKET_H_
 #define MOUNTSTORM_MODELS_KERNEL_KERNEL_SOCKET_H_
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -285,6 +286,11 @@ class KernelSocket {
     Time ready;
   };
   static_assert(sizeof(Entry) == 32, "a socket entry should fill half a cache line");
+  // ReadInSteps() and ReadKeepingUp(): a step that reads must begin before this, to end before
+  // `bound` and read before the gauge's removals stop folding (`fold_before`).
+  static Time StartBefore(const ReaderSteps& steps, Time bound, Time fold_before) {
+    return std::min(bound - steps.step, fold_before - steps.offset);
+  }
   // Every read stays quiet (reads_quietly()) with `charged` more bytes in the socket.
   bool QuietWith(std::int64_t charged) const {
     return (level() + charged) * 4 <= gauge_.limit() && !wake_writer_on_read_;

@@ -82,9 +82,10 @@ class SdBusConnection {
     ProbeArrival(m, t);
     return m;
   }
-  // ReadSocketQuietly() of the messages KernelSocket::ReadInSteps() takes, for a connection
-  // whose reads no delay probe follows (probes_reads()): returns how many.
+  // A delay probe follows each read (ReadSocketQuietly() tells it the message's arrival).
   bool probes_reads() const { return read_probe_ != nullptr; }
+  // ReadSocketQuietly() of the messages KernelSocket::ReadInSteps() takes, for a connection
+  // whose reads no delay probe follows: returns how many.
   std::size_t ReadSocketInSteps(ReaderSteps* steps, Time bound) { return in_->ReadInSteps(steps, bound, &received_); }
   // ReadSocketInSteps() by KernelSocket::ReadKeepingUp(): 0 if the socket is not so.
   std::size_t ReadSocketKeepingUp(ReaderSteps* steps, Time bound) {
