@@ -141,6 +141,12 @@ class Server : public EventTarget {
   // StepOnInPlace() for a caller that knows Simulator::in_place_limit() is `limit` (nothing has
   // been scheduled since it asked): the same, without asking the event list again.
   inline bool StepOnInPlace(Duration cost, Time next, Time limit);
+  // StepOnInPlace() at once (`done` the step's end) for a server with exactly one dependent, which
+  // the caller settles itself right after, exactly as SettleDependents() would there (the relay's
+  // window, KernelSocket::SettleKeptUp()): the same, without settling it; false also if the server
+  // has not exactly one dependent.
+  inline bool StepOnInPlaceSettled(Duration cost, Time done);
+  bool has_one_dependent() const { return dependents_.size() == 1; }  // AddDependent()
   // When the step in progress began (moved on by StepOnInPlace()).
   Time step_start() const { return step_start_; }
 
@@ -239,6 +245,17 @@ inline bool Server::StepOnInPlace(Duration cost, Time next, Time limit) {
     holding_since_ = next;
   }
   step_start_ = next;
+  return true;
+}
+
+inline bool Server::StepOnInPlaceSettled(Duration cost, Time done) {
+  if (!in_step_ || own_wake_pending_ || cpus_->has_waiters() || dependents_.size() != 1 ||
+      step_start_ + cost != done || done > sim_->in_place_limit()) {
+    return false;
+  }
+  CountStep(step_start_, cost);
+  sim_->RunInPlaceWithin(done);  // the step-done event, as in StepOnInPlace()
+  step_start_ = done;
   return true;
 }
 

@@ -61,6 +61,7 @@ void Subscriber::ArmFolded(Time at, Time now) {
 }
 
 void Subscriber::SettleBefore(Time t, std::uint64_t seq) {
+  Check(!bus_->in()->keeping_up(), "a reader settled while the relay's window holds its state");
   if (SettleKeepingUp(t, seq)) return;
   std::uint64_t ran = 0;
   for (;;) {
@@ -107,6 +108,23 @@ bool Subscriber::SettleKeepingUp(Time t, std::uint64_t seq) {
   fold_.wakes[0] = {bus_->in()->front_ready(), sim()->ReserveSeqs(ran)};
   sim()->CountSettled(ran, fold_.last);
   return true;
+}
+
+bool Subscriber::KeepsUpFrom(Time at, ReaderSteps* steps) const {
+  FoldedReads::Pending first;
+  bool step_end;
+  if (!fold_.OnePending(&first, &step_end) || step_end || first.at != at || !ReadsInSteps()) return false;
+  *steps = QuietSteps(params_.loop_iteration_cost, 2 * bus_->recvmsg_cost(), at);
+  return true;
+}
+
+void Subscriber::KeptUp(Member member, std::uint64_t n, Time last, Time wake_at, std::uint64_t wake_seq) {
+  // What SettleKeepingUp() would have set over the window's settles, in sums.
+  bus_->CountKeptUp(member, n);
+  CountReadInSteps(n, QuietSteps(params_.loop_iteration_cost, 2 * bus_->recvmsg_cost(), last));
+  fold_.last = last;
+  fold_.wakes[0] = {wake_at, wake_seq};
+  sim()->CountSettled(2 * n, last);
 }
 
 std::uint64_t Subscriber::SettleQuietReads(Time t, std::uint64_t seq) {

@@ -43,6 +43,8 @@ class Subscriber : public Server, public FoldingReader, public Settler {
   void UnfoldReader() override { Unfold(); }
   std::uint64_t QuietMembers() const override;
   bool ReadsInSteps() const override { return !bus_->probes_reads() && counts_steps_only(); }
+  bool KeepsUpFrom(Time at, ReaderSteps* steps) const override;
+  void KeptUp(Member member, std::uint64_t n, Time last, Time wake_at, std::uint64_t wake_seq) override;
   void SettleBefore(Time t, std::uint64_t seq) override;
   void HandBack(Time t, std::uint64_t seq) override;
 

@@ -90,14 +90,40 @@ void DbusDaemon::Finalize(std::uint32_t sender, std::uint32_t bytes, Time t) {
 Duration DbusDaemon::Step(Time now) {
   Duration cost = Iterate(now);
   // The train engine: the iterations that follow at once run in this call, while they would run
-  // in place, with the folded readers settled before each (Server::StepOnInPlace()).
+  // in place, with the folded readers settled before each (Server::StepOnInPlace()), or by the
+  // relay itself where the window is open (StepOn()).
   while (cost != kNoWork && sim()->run_in_place()) {
     const Time done = step_start() + cost;
-    if (!StepOnInPlace(cost, done)) break;
+    if (!StepOn(cost, done)) break;
     cost = Iterate(done);
   }
   FlushStraight();
   return cost;
+}
+
+bool DbusDaemon::StepOn(Duration cost, Time done) {
+  KernelSocket* kept = kept_;
+  if (kept != nullptr && kept->keeping_up()) {
+    if (kept->KeptUpUntil(done) && StepOnInPlaceSettled(cost, done)) {
+      kept->SettleKeptUp(sim());
+      return true;
+    }
+    kept->CloseKeepUp();
+  }
+  return StepOnInPlace(cost, done);
+}
+
+void DbusDaemon::OpenKeepUp(KernelSocket& out, const StraightRoute& route) {
+  // A folded reader is a dependent of the relay (Subscriber::FoldOn()): the window's reader is
+  // then the only one, whom StepOnInPlaceSettled() does not settle.
+  if (!has_one_dependent() || out.keeping_up()) return;
+  if (kept_ != nullptr && kept_->keeping_up()) kept_->CloseKeepUp();
+  if (out.OpenKeepUp(route.member, route.cost)) kept_ = &out;
+}
+
+void DbusDaemon::CloseKeepUp() {
+  if (kept_ != nullptr && kept_->keeping_up()) kept_->CloseKeepUp();
+  kept_ = nullptr;
 }
 
 Duration DbusDaemon::Iterate(Time now) {
@@ -168,6 +194,7 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
   const bool quiet = in.reads_quietly(run.reads);
   StraightRoute& route = run.route;
   Time now = step.now();
+  bool first = true;  // the first copy of this call: the window opens before it, or not at all
   while (budget > 0 && in.readable(now)) {
     const Message& front = in.front();
     const std::int64_t remaining = static_cast<std::int64_t>(front.bytes) - conn.read_offset;
@@ -185,6 +212,10 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
     step.SpendCost(route.cost);
     now += route.cost;
     run.routed[i] = now;
+    if (first) {
+      first = false;
+      OpenKeepUp(out, route);
+    }
     out.WriteChargedDeferring(now, m, out.ChargeOf(m.bytes, &route.charges));
     ++route.count;
   }
@@ -194,6 +225,7 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
 bool DbusDaemon::Reroute(const Message& m, const StepClock& step) {
   StraightRun& run = straight_;
   CountRoute();
+  CloseKeepUp();  // its copies were of the route that changes
   std::uint32_t rules_scanned = 0;
   Connection* to = StraightTo(m, &rules_scanned);
   if (to == nullptr) return false;
@@ -220,6 +252,7 @@ void DbusDaemon::CountRoute() {
 }
 
 void DbusDaemon::FlushStraight() {
+  CloseKeepUp();
   FlushRun();
   CountRoute();
   straight_.route = StraightRoute{};

@@ -112,6 +112,11 @@ class DbusDaemon : public Relay {
 
   // One iteration of the main loop at `now`: its cost, or kNoWork (then its wake is armed).
   Duration Iterate(Time now);
+  // The train engine: the next iteration at once, in place, after one that cost `cost` and ends
+  // at `done` (Server::StepOnInPlace()); where the window is open (kept_) and the iteration kept
+  // it, the relay settles the reader itself (Server::StepOnInPlaceSettled(),
+  // KernelSocket::SettleKeptUp()). False if the next iteration cannot run in place.
+  bool StepOn(Duration cost, Time done);
   void ReadFrom(std::uint32_t c, StepClock& step);
   // The train engine: ReadFrom()'s messages while each goes straight through to one connection
   // (StraightTo()) and wakes nobody, handled as Dispatch() would, but for the gauge changes
@@ -145,6 +150,11 @@ class DbusDaemon : public Relay {
   // at those gauges or at the route, and before the step returns.
   void FlushStraight();
   void FlushRun();
+  // The window on the socket of the route's connection, for the copies ReadStraight() is about
+  // to write (KernelSocket::OpenKeepUp()), if the relay has one dependent.
+  void OpenKeepUp(KernelSocket& out, const StraightRoute& route);
+  // Closes the window, if open (before the step returns, and before anything else is written).
+  void CloseKeepUp();
   // The connection a message goes straight to, without waiting in a queue, and the rules scanned
   // for it: a signal to everyone with one recipient, whose outgoing queue is empty and not at its
   // limit, and whose socket has room. Null if it does not (or a monitor or the tap wants it).
@@ -207,6 +217,7 @@ class DbusDaemon : public Relay {
     StraightRoute route;
   };
   StraightRun straight_;
+  KernelSocket* kept_ = nullptr;  // the socket whose window the relay opened (OpenKeepUp())
   std::uint64_t routed_ = 0;
   std::uint64_t unrouted_ = 0;
   std::uint64_t routed_straight_ = 0;

@@ -35,6 +35,7 @@ void KernelSocket::AskFolded(const Message& m, std::int64_t charged) {
 }
 
 void KernelSocket::FlushDeferred() {
+  CloseKeepUpIfOpen();
   Deferred& d = deferred_;
   if (gauge_.adds_fold(d.last, d.sum)) {
     gauge_.AddFolded(d.last, d.sum, static_cast<std::int64_t>(d.count));
@@ -125,6 +126,7 @@ std::size_t KernelSocket::ReadKeepingUp(ReaderSteps* steps, Time bound, MemberCo
 }
 
 MemberCounts KernelSocket::Reset(Time t) {
+  CloseKeepUpIfOpen();
   FlushDeferredIfAny();
   if (folded_) folder_->UnfoldReader();
   MemberCounts discarded{};

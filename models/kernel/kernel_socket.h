@@ -31,6 +31,19 @@
 namespace mountstorm {
 
 class Server;
+class Simulator;
+
+// A reader that reads one message in each step (KernelSocket::ReadInSteps()): a message that lands
+// more than `gap` after the event in progress (a step's end, or a wake) is read when it lands, at
+// a wake of its own; otherwise in the step that begins then. Each read comes `offset` into its
+// step, which lasts `step`.
+struct ReaderSteps {
+  Duration gap = 0;
+  Duration offset = 0;
+  Duration step = 0;
+  Time now = 0;              // in: the event in progress; out: the end of the last step taken
+  std::uint64_t events = 0;  // added to: the wakes of the messages that landed late, the steps' ends
+};
 
 // A reader that can run its reads of a socket itself, without events, while each is quiet (the
 // train engine; models/clients/folded_reads.h). The socket tells it what lands while it is folded.
@@ -56,6 +69,15 @@ class FoldingReader {
   // it takes its settled reads with KernelSocket::ReadInSteps() or ReadKeepingUp(), and the socket
   // may defer the gauge changes of quiet writes behind a message still there.
   virtual bool ReadsInSteps() const { return false; }
+  // Folded, for the relay's window (KernelSocket::OpenKeepUp()): true if its one event pending is
+  // the wake at `at` (it is idle and holds no CPU) and it reads in steps; *steps then holds those
+  // steps (ReaderSteps, `now` at `at`).
+  virtual bool KeepsUpFrom(Time /*at*/, ReaderSteps* /*steps*/) const { return false; }
+  // Folded: the window closes after `n` messages of `member` read as its settles would have read
+  // them (Subscriber::SettleKeepingUp(), `2 n` events): the last event ran at `last`, and its one
+  // event pending is the wake at `wake_at`, inserted as `wake_seq`.
+  virtual void KeptUp(Member /*member*/, std::uint64_t /*n*/, Time /*last*/, Time /*wake_at*/,
+                      std::uint64_t /*wake_seq*/) {}
 };
 
 // Reads of one socket taken with KernelSocket::ReadUncharged(), whose gauge changes wait until
@@ -80,17 +102,6 @@ struct UnchargedReads {
   }
 };
 
-// A reader that reads one message in each step (KernelSocket::ReadInSteps()): a message that lands
-// more than `gap` after the event in progress (a step's end, or a wake) is read when it lands, at
-// a wake of its own; otherwise in the step that begins then. Each read comes `offset` into its
-// step, which lasts `step`.
-struct ReaderSteps {
-  Duration gap = 0;
-  Duration offset = 0;
-  Duration step = 0;
-  Time now = 0;              // in: the event in progress; out: the end of the last step taken
-  std::uint64_t events = 0;  // added to: the wakes of the messages that landed late, the steps' ends
-};
 
 // The bytes the kernel charges for a message of `bytes` bytes.
 inline std::int64_t SkbTruesize(const MessageSizeParams& sizes, std::uint32_t bytes) {
@@ -132,6 +143,7 @@ class KernelSocket {
   // settles its dependents before each step and each wake (Server::AddDependent()).
   void set_folding_reader(FoldingReader* r) { folder_ = r; }
   void set_folded(bool on) {
+    CloseKeepUpIfOpen();
     FlushDeferredIfAny();
     folded_ = on;
     quiet_members_ = on ? folder_->QuietMembers() : 0;
@@ -180,11 +192,55 @@ class KernelSocket {
   // anything else reads, writes or resets the socket, or ReadKeepingUp() does, exactly as each
   // write would have made them; has_room(), writable() and the quiet checks count them before.
   void WriteChargedDeferring(Time ready, const Message& m, std::int64_t charged) {
+    if (keep_up_.open) {
+      if (KeepsUpWith(m, charged)) {
+        AppendKeptUp(ready, m, charged);
+        return;
+      }
+      CloseKeepUp();
+    }
     if (defers_ && !entries_.empty() && QuietBehind(m, charged)) {
       AppendDeferred(ready, m, charged);
       return;
     }
     WriteCharged(ready, m, charged);
+  }
+
+  // The train engine's window (docs/ARCHITECTURE.md, "Step 8d, the window"): the relay settles a
+  // folded reader that keeps up with its iterations itself, in its in-place loop, instead of
+  // asking it before each iteration (Server::StepOnInPlaceSettled()). The window holds what the
+  // reader's settles would change (its counts, the time of its last event, its wake's order) until
+  // it closes, and the deferred writes of the iteration in progress without the fields the window
+  // makes sure of (one member, evenly spaced: AppendKeptUp()).
+  //
+  // OpenKeepUp(): the relay is about to write copies of `member`, `spacing` apart, to a reader
+  // that keeps up: the socket holds one message of that member, which the reader reads quietly,
+  // nothing is deferred, and the reader's one event pending is the wake for that message
+  // (FoldingReader::KeepsUpFrom()). Returns false (nothing changed) if not so. While the window is
+  // open, the copies that WriteChargedDeferring() writes in one iteration of the relay are
+  // `spacing` apart (REQUIRES; the relay closes the window before its route changes).
+  bool OpenKeepUp(Member member, Duration spacing);
+  bool keeping_up() const { return keep_up_.open; }
+  // The iteration that ends at `done` wrote the deferred copies, and the reader's settle before
+  // the relay's next iteration would be ReadKeepingUp()'s (every condition of it checked here, or
+  // kept by the window). REQUIRES: keeping_up().
+  bool KeptUpUntil(Time done) const;
+  // The settle KeptUpUntil() found: the reads as ReadKeepingUp() takes them, the reader's counts kept by the window,
+  // and the insertion orders of its 2 x n events reserved in `sim` (the last one its wake's).
+  // Returns n. REQUIRES: KeptUpUntil(done), and nothing changed since.
+  std::size_t SettleKeptUp(Simulator* sim);
+  // Hands the reader what the window kept (FoldingReader::KeptUp()) and leaves the deferred
+  // writes as AppendDeferred() would have. REQUIRES: keeping_up().
+  //
+  // While the window is open, the relay uses no other call of the socket than
+  // WriteChargedDeferring() (which closes the window first if the copy does not keep it),
+  // has_room(), writable() and level(): it closes the window before anything else
+  // (DbusDaemon::FlushStraight()), and the reader's settles check that it is closed
+  // (Subscriber::SettleBefore()). Handing the reader over (set_folded()), Reset() and
+  // WakeWriterOnNextRead() close it, and so does the hand-over of deferred adds (FlushDeferred()).
+  void CloseKeepUp();
+  void CloseKeepUpIfOpen() {
+    if (keep_up_.open) CloseKeepUp();
   }
 
   bool empty() const { return entries_.empty(); }
@@ -262,6 +318,8 @@ class KernelSocket {
   // stopped with data left waits for the reader's next read (dbus-broker's cleared EPOLLOUT).
   // A folded reader unfolds first: its reads are no longer quiet.
   void WakeWriterOnNextRead() {
+    CloseKeepUpIfOpen();
+    FlushDeferredIfAny();
     if (folded_) folder_->UnfoldReader();
     wake_writer_on_read_ = true;
   }
@@ -309,30 +367,56 @@ class KernelSocket {
     Member member = Member::kPropertiesChanged;
   };
   void AppendDeferred(Time ready, const Message& m, std::int64_t charged) {
-    Entry& e = entries_.NewBack();
-    e.message = m;
-    e.charged = static_cast<std::uint32_t>(charged);
-    e.ready = ready;
+    Deferred& d = deferred_;
+    if (d.count == 1) {
+      d.spacing = ready - d.last;
+      d.one_member = m.member == d.member;
+    } else if (d.count > 1) {
+      d.even = d.even && ready - d.last == d.spacing;
+      d.one_member = d.one_member && m.member == d.member;
+    }
+    AppendKeptUp(ready, m, charged);
+  }
+  // The gauge takes the deferred adds, the window closed first if open: as one sum where they
+  // fold (QueueGauge::AddFolded()), otherwise one by one.
+  void FlushDeferred();
+  void FlushDeferredIfAny() {
+    if (deferred_.count != 0) FlushDeferred();
+  }
+  // The window (OpenKeepUp()): the copies' member and their spacing in an iteration, the reader's
+  // steps, the charges a quiet write may bring (`quiet_room`: QuietWith() of x is x <=
+  // quiet_room - deferred sum, with the gauge's level as it stays until the next settle), and
+  // what its settles changed so far: messages read, the time of its last event, the insertion
+  // order of its wake.
+  struct KeepUp {
+    bool open = false;
+    Member member = Member::kPropertiesChanged;
+    Duration spacing = 0;
+    ReaderSteps steps;
+    std::int64_t quiet_room = 0;
+    std::uint64_t read = 0;
+    Time last = 0;
+    std::uint64_t wake_seq = 0;
+  };
+  // A copy the window takes: of its member and quiet (QuietBehind(), the member being one the
+  // reader reads quietly, and no wake of the writer asked for while the window is open).
+  bool KeepsUpWith(const Message& m, std::int64_t charged) const {
+    return deferred_.sum + charged <= keep_up_.quiet_room && m.member == keep_up_.member;
+  }
+  // KeepUp::quiet_room for the gauge's level now: (level + x) x 4 <= limit.
+  std::int64_t QuietRoom() const { return gauge_.limit() / 4 - gauge_.level(); }
+  // AppendDeferred() of such a copy: `even`, `one_member` and `spacing` are set when the window
+  // closes.
+  void AppendKeptUp(Time ready, const Message& m, std::int64_t charged) {
+    PushEntry(ready, m, charged);
     Deferred& d = deferred_;
     if (d.count == 0) {
       d.first = ready;
       d.member = m.member;
-    } else if (d.count == 1) {
-      d.spacing = ready - d.last;
-      d.one_member = m.member == d.member;
-    } else {
-      d.even = d.even && ready - d.last == d.spacing;
-      d.one_member = d.one_member && m.member == d.member;
     }
     d.last = ready;
     d.sum += charged;
     ++d.count;
-  }
-  // The gauge takes the deferred adds: as one sum where they fold (QueueGauge::AddFolded()),
-  // otherwise one by one.
-  void FlushDeferred();
-  void FlushDeferredIfAny() {
-    if (deferred_.count != 0) FlushDeferred();
   }
   // The folded reader stays so, unasked, as `m` (charged `charged`) lands behind a message still
   // there: a member it reads quietly, and a write that leaves every read quiet.
@@ -346,11 +430,15 @@ class KernelSocket {
   // Write() into an empty socket (it wakes the reader) or one it must refuse.
   void WriteLanding(Time ready, const Message& m);
   void Append(Time ready, const Message& m, std::int64_t charged) {
+    PushEntry(ready, m, charged);
+    gauge_.Add(ready, charged);
+  }
+  // The entry of a write, without its gauge change.
+  void PushEntry(Time ready, const Message& m, std::int64_t charged) {
     Entry& e = entries_.NewBack();
     e.message = m;
     e.charged = static_cast<std::uint32_t>(charged);
     e.ready = ready;
-    gauge_.Add(ready, charged);
   }
   // The first message leaves the socket at t.
   Message TakeFront(Time t) {
@@ -371,6 +459,7 @@ class KernelSocket {
   bool folded_ = false;
   bool defers_ = false;  // WriteChargedDeferring() defers: folded, for a reader that reads in steps
   Deferred deferred_;
+  KeepUp keep_up_;
   std::uint64_t quiet_members_ = 0;  // the folded reader's QuietMembers()
   bool wake_writer_on_read_ = false;
   std::uint64_t reads_ = 0;

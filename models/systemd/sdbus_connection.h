@@ -91,6 +91,8 @@ class SdBusConnection {
   std::size_t ReadSocketKeepingUp(ReaderSteps* steps, Time bound) {
     return in_->ReadKeepingUp(steps, bound, &received_);
   }
+  // `n` messages of `member` that the relay's window read for it (KernelSocket::OpenKeepUp()).
+  void CountKeptUp(Member member, std::uint64_t n) { received_[static_cast<int>(member)] += n; }
   Duration recvmsg_cost() const { return costs_.recvmsg; }
   // sd_bus_call() keeps every message that is not its reply: appends `m` to the read queue.
   // Returns false (ENOBUFS, bus_rqueue_make_room) if the queue is full.
