@@ -52,15 +52,20 @@ void QueueGauge::TopOfRun(std::span<const Time> times, const RunAmounts& run, st
 
 void QueueGauge::RemoveRun(std::span<const Time> times, std::span<const std::int64_t> amounts,
                            const RunAmounts& run) {
-  Check(times.size() == amounts.size(), "a run's times and amounts differ in number");
   CheckRun(amounts, run);
+  RemoveRunSummed(times, amounts, run.sum);
+}
+
+void QueueGauge::RemoveRunSummed(std::span<const Time> times, std::span<const std::int64_t> amounts,
+                                 std::int64_t sum) {
+  Check(times.size() == amounts.size(), "a run's times and amounts differ in number");
   if (amounts.empty()) return;
-  if (run.sum > level_) {  // Remove() says where it goes below zero
+  if (sum > level_) {  // Remove() says where it goes below zero
     for (std::size_t i = 0; i < amounts.size(); ++i) Remove(times[i], amounts[i]);
     return;
   }
   if (RunFolds(level_, times.back())) {
-    RemoveFolded(times, amounts, run.sum);
+    RemoveFolded(times, amounts, sum);
     return;
   }
   // The items while the queue is at the limit or outside the sample interval in progress go one

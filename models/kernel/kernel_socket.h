@@ -311,7 +311,7 @@ class KernelSocket {
     if (run->n == 0) return;
     FlushDeferredIfAny();
     const std::span<const std::int64_t> charged{run->charged.data(), run->n};
-    gauge_.RemoveRun({run->times.data(), run->n}, charged, RunAmounts::Of(charged));
+    gauge_.RemoveRunSummed({run->times.data(), run->n}, charged, run->sum);  // charges are positive
     run->Clear();
   }
   // The next Read() wakes the writer, even if the socket was writable before: a writer that
