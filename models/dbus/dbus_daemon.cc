@@ -216,7 +216,8 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
       first = false;
       OpenKeepUp(out, route);
     }
-    out.WriteChargedDeferring(now, m, out.ChargeOf(m.bytes, &route.charges));
+    const std::int64_t charged = route.charged_as_read ? run.reads.charged[i] : out.ChargeOf(m.bytes, &route.charges);
+    out.WriteChargedDeferring(now, m, charged);
     ++route.count;
   }
   return budget;
@@ -237,6 +238,7 @@ bool DbusDaemon::Reroute(const Message& m, const StepClock& step) {
   route.member = m.member;
   route.sender = m.sender;
   route.cost = step.Cost(RouteCost(rules_scanned, 1));
+  route.charged_as_read = to->out->charges_as(*run.from->in);
   return true;
 }
 

@@ -135,6 +135,7 @@ class DbusDaemon : public Relay {
     std::uint16_t sender = 0;
     Duration cost = 0;
     ChargeCache charges;  // of the sizes written to the connection's socket
+    bool charged_as_read = false;  // that socket charges as the sender's (KernelSocket::charges_as())
     std::uint64_t count = 0;
     bool Takes(const Message& m) const {
       return to != nullptr && m.member == member && m.sender == sender && m.destination == kBroadcast;

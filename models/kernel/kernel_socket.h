@@ -175,6 +175,8 @@ class KernelSocket {
   // What the kernel charges for a message of `bytes` bytes (SkbTruesize()), through the
   // writer's `cache`.
   std::int64_t ChargeOf(std::uint32_t bytes, ChargeCache* cache) const { return cache->Of(*sizes_, bytes); }
+  // Every message is charged here as in `other` (the same sizes).
+  bool charges_as(const KernelSocket& other) const { return sizes_ == other.sizes_; }
   // Write() of `m` charged `charged` (ChargeOf(m.bytes)), for a writer that has asked has_room()
   // and writes in time order (sd-bus, SdBusConnection::Send(); the train engine's relay,
   // DbusDaemon::ReadStraight()).
