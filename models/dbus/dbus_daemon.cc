@@ -253,7 +253,7 @@ void DbusDaemon::CountRoute() {
   route.count = 0;
 }
 
-void DbusDaemon::FlushStraight() {
+void DbusDaemon::FlushStraightRun() {
   CloseKeepUp();
   FlushRun();
   CountRoute();
