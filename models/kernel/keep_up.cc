@@ -55,7 +55,7 @@ std::size_t KernelSocket::SettleKeptUp(Simulator* sim) {
 void KernelSocket::CloseKeepUp() {
   KeepUp& w = keep_up_;
   w.open = false;
-  // AppendDeferred()'s fields: every copy was of the window's member, `spacing` after the one before.
+  // AppendDeferred()'s fields: each copy was of the window's member, `spacing` after the last.
   if (deferred_.count > 1) deferred_.spacing = w.spacing;
   if (w.read > 0) folder_->KeptUp(w.member, w.read, w.last, entries_.front().ready, w.wake_seq);
 }

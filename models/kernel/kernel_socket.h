@@ -102,7 +102,6 @@ struct UnchargedReads {
   }
 };
 
-
 // The bytes the kernel charges for a message of `bytes` bytes.
 inline std::int64_t SkbTruesize(const MessageSizeParams& sizes, std::uint32_t bytes) {
   const std::uint64_t payload = static_cast<std::uint64_t>(bytes) + static_cast<std::uint64_t>(sizes.skb_shared_info);
@@ -227,9 +226,9 @@ class KernelSocket {
   // the relay's next iteration would be ReadKeepingUp()'s (every condition of it checked here, or
   // kept by the window). REQUIRES: keeping_up().
   bool KeptUpUntil(Time done) const;
-  // The settle KeptUpUntil() found: the reads as ReadKeepingUp() takes them, the reader's counts kept by the window,
-  // and the insertion orders of its 2 x n events reserved in `sim` (the last one its wake's).
-  // Returns n. REQUIRES: KeptUpUntil(done), and nothing changed since.
+  // The settle KeptUpUntil() found: the reads as ReadKeepingUp() takes them, the reader's counts
+  // kept by the window, and the insertion orders of its 2 x n events reserved in `sim` (the last
+  // one its wake's). Returns n. REQUIRES: KeptUpUntil(done), and nothing changed since.
   std::size_t SettleKeptUp(Simulator* sim);
   // Hands the reader what the window kept (FoldingReader::KeptUp()) and leaves the deferred
   // writes as AppendDeferred() would have. REQUIRES: keeping_up().
@@ -321,7 +320,6 @@ class KernelSocket {
   // A folded reader unfolds first: its reads are no longer quiet.
   void WakeWriterOnNextRead() {
     CloseKeepUpIfOpen();
-    FlushDeferredIfAny();
     if (folded_) folder_->UnfoldReader();
     wake_writer_on_read_ = true;
   }
