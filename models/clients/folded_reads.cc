@@ -100,14 +100,17 @@ bool Subscriber::SettleKeepingUp(Time t, std::uint64_t seq) {
   ReaderSteps steps = QuietSteps(params_.loop_iteration_cost, 2 * bus_->recvmsg_cost(), first.at);
   const std::size_t n = bus_->ReadSocketKeepingUp(&steps, t);
   if (n == 0) return false;
-  // As SettleQuietReads() would: the wake, the first message read in its step, each other one
-  // with a wake of its own, and a wake armed for the last one, which lands at t or later.
-  CountReadInSteps(n, steps);
-  const std::uint64_t ran = 2 * n;
-  fold_.last = steps.now;
-  fold_.wakes[0] = {bus_->in()->front_ready(), sim()->ReserveSeqs(ran)};
-  sim()->CountSettled(ran, fold_.last);
+  SetKeptUp(n, steps.now, bus_->in()->front_ready(), sim()->ReserveSeqs(2 * n));
   return true;
+}
+
+void Subscriber::SetKeptUp(std::uint64_t n, Time last, Time wake_at, std::uint64_t wake_seq) {
+  // As SettleQuietReads() would: the wake, the first message read in its step, each other one
+  // with a wake of its own, and a wake armed for the last one, which lands at the bound or later.
+  CountReadInSteps(n, QuietStepCost(params_.loop_iteration_cost, 2 * bus_->recvmsg_cost()));
+  fold_.last = last;
+  fold_.wakes[0] = {wake_at, wake_seq};
+  sim()->CountSettled(2 * n, last);
 }
 
 bool Subscriber::KeepsUpFrom(Time at, ReaderSteps* steps) const {
@@ -121,10 +124,7 @@ bool Subscriber::KeepsUpFrom(Time at, ReaderSteps* steps) const {
 void Subscriber::KeptUp(Member member, std::uint64_t n, Time last, Time wake_at, std::uint64_t wake_seq) {
   // What SettleKeepingUp() would have set over the window's settles, in sums.
   bus_->CountKeptUp(member, n);
-  CountReadInSteps(n, QuietSteps(params_.loop_iteration_cost, 2 * bus_->recvmsg_cost(), last));
-  fold_.last = last;
-  fold_.wakes[0] = {wake_at, wake_seq};
-  sim()->CountSettled(2 * n, last);
+  SetKeptUp(n, last, wake_at, wake_seq);
 }
 
 std::uint64_t Subscriber::SettleQuietReads(Time t, std::uint64_t seq) {
@@ -185,7 +185,7 @@ std::uint64_t Subscriber::SettleQuietReads(Time t, std::uint64_t seq) {
 std::uint64_t Subscriber::ReadInSteps(Time t, Duration loop, Duration recv, Time* now) {
   if (!ReadsInSteps()) return 0;  // each read and step has to be seen
   ReaderSteps steps = QuietSteps(loop, recv, *now);
-  CountReadInSteps(bus_->ReadSocketInSteps(&steps, t), steps);
+  CountReadInSteps(bus_->ReadSocketInSteps(&steps, t), steps.step);
   *now = steps.now;
   return steps.events;
 }

@@ -86,10 +86,10 @@ class Subscriber : public Server, public FoldingReader, public Settler {
   ReaderSteps QuietSteps(Duration loop, Duration recv, Time now) const {
     return ReaderSteps{loop, QuietReadOffset(loop, recv), QuietStepCost(loop, recv), now, 0};
   }
-  // `n` messages read in such steps: handled, and the steps counted.
-  void CountReadInSteps(std::size_t n, const ReaderSteps& steps) {
+  // `n` messages read in such steps, of `step` each: handled, and the steps counted.
+  void CountReadInSteps(std::uint64_t n, Duration step) {
     handled_ += n;
-    CountFoldedSteps(n, steps.step);
+    CountFoldedSteps(n, step);
   }
 
   // Folded (folded_reads.cc): Server::WakeAt(at) called at `now`; Subscriber::Step() at `now`
@@ -105,6 +105,10 @@ class Subscriber : public Server, public FoldingReader, public Settler {
   // the wake for the message in front, and KernelSocket::ReadKeepingUp() takes the rest as the
   // loop would (docs/ARCHITECTURE.md, "After step 8c"). False if not so (nothing changed).
   bool SettleKeepingUp(Time t, std::uint64_t seq);
+  // What SettleKeepingUp() sets after `n` messages read so (their members counted by the caller):
+  // handled, the steps, the last event at `last`, and its one event pending, the wake at `wake_at`
+  // inserted as `wake_seq`; the 2 n events counted as settled.
+  void SetKeptUp(std::uint64_t n, Time last, Time wake_at, std::uint64_t wake_seq);
   // In that loop, from the event at *now: the messages read at once with the events of each (its
   // wake if it lands late, its step's end), while those come before t (SdBusConnection::
   // ReadSocketInSteps()). Returns the events run; *now is then the end of the last one's step.

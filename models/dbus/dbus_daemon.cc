@@ -117,7 +117,7 @@ void DbusDaemon::OpenKeepUp(KernelSocket& out, const StraightRoute& route) {
   // A folded reader is a dependent of the relay (Subscriber::FoldOn()): the window's reader is
   // then the only one, whom StepOnInPlaceSettled() does not settle.
   if (!has_one_dependent() || out.keeping_up()) return;
-  if (kept_ != nullptr && kept_->keeping_up()) kept_->CloseKeepUp();
+  CloseKeepUp();
   if (out.OpenKeepUp(route.member, route.cost)) kept_ = &out;
 }
 

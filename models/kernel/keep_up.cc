@@ -1,5 +1,6 @@
-// KernelSocket's window (models/kernel/kernel_socket.h, OpenKeepUp()): the relay settles a folded
-// reader that keeps up with its iterations itself. Each settle is the one
+// A folded reader that keeps up with the relay's iterations: its settle in O(1)
+// (KernelSocket::ReadKeepingUp()), and KernelSocket's window (models/kernel/kernel_socket.h,
+// OpenKeepUp()), in which the relay settles it itself. Each of the window's settles is the one
 // KernelSocket::ReadKeepingUp() and Subscriber::SettleKeepingUp() would do (docs/ARCHITECTURE.md,
 // "After step 8c" and "Step 8d, the window"), with what they check once per iteration checked
 // here, and what stays so while the window is open (the reader's steps, its one pending event,
@@ -8,6 +9,44 @@
 #include "sim/simulator.h"
 
 namespace mountstorm {
+
+// ReadKeepingUp() and the window's settles share these (inline: both are in this file, on the
+// relay's path once an iteration).
+inline bool KernelSocket::KeepsUpInTime(Time now, const ReaderSteps& steps, Duration spacing, Time bound,
+                                        Time* last_read) const {
+  const Deferred& d = deferred_;
+  // The gauge has no area and stays below its limit: its removals fold before the interval's end.
+  const Duration late_after = steps.step + steps.gap;  // a message later than this is read as it lands
+  const Time start_before = StartBefore(steps, bound, gauge_.removals_fold_before());
+  *last_read = d.count > 1 ? d.last - spacing : now;  // when the last step read begins
+  return now < start_before && d.first > now + late_after && (d.count == 1 || spacing > late_after) &&
+         *last_read < start_before && d.last >= bound;
+}
+
+inline std::size_t KernelSocket::TakeKeptUp(Time last_read, Duration offset) {
+  const std::size_t n = deferred_.count;
+  gauge_.AddFolded(deferred_.last, deferred_.sum, static_cast<std::int64_t>(n));
+  gauge_.RemoveFoldedSum(last_read + offset, entries_.front().charged + deferred_.sum - entries_.back().charged);
+  entries_.DropFront(n);
+  reads_ += n;
+  deferred_ = Deferred{};  // the gauge has taken every deferred add, the last one's too
+  return n;
+}
+
+std::size_t KernelSocket::ReadKeepingUp(ReaderSteps* steps, Time bound, MemberCounts* members) {
+  const Deferred& d = deferred_;
+  const Entry& front = entries_.front();
+  const std::size_t n = d.count;  // the message in front and all deferred writes but the last
+  if (n == 0 || entries_.size() != n + 1 || !d.even || !d.one_member || front.message.member != d.member ||
+      front.ready != steps->now || !reads_quietly() || !gauge_.adds_fold(d.last, d.sum)) {
+    return 0;
+  }
+  Time last_read;
+  if (!KeepsUpInTime(steps->now, *steps, d.spacing, bound, &last_read)) return 0;
+  (*members)[static_cast<int>(d.member)] += n;
+  steps->now = last_read + steps->step;
+  return TakeKeptUp(last_read, steps->offset);
+}
 
 bool KernelSocket::OpenKeepUp(Member member, Duration spacing) {
   if (!defers_ || entries_.size() != 1 || deferred_.count != 0 || !reads_quietly()) return false;
@@ -24,27 +63,15 @@ bool KernelSocket::KeptUpUntil(Time done) const {
   // in front. Kept by the window: the deferred copies are all there is behind that message, of
   // its member, evenly spaced, each write quiet (so are the reads).
   const Deferred& d = deferred_;
-  const KeepUp& w = keep_up_;
-  const std::size_t n = d.count;
-  if (n == 0 || d.last != done || !gauge_.adds_fold(d.last, d.sum) || wake_writer_on_read_) return false;
-  const Time now = entries_.front().ready;
-  const Duration late_after = w.steps.step + w.steps.gap;
-  if (d.first <= now + late_after || (n > 1 && w.spacing <= late_after)) return false;
-  const Time start_before = StartBefore(w.steps, done, gauge_.removals_fold_before());
-  const Time last_read = n > 1 ? d.last - w.spacing : now;
-  return now < start_before && last_read < start_before;
+  Time last_read;
+  return d.count != 0 && d.last == done && gauge_.adds_fold(d.last, d.sum) && !wake_writer_on_read_ &&
+         KeepsUpInTime(entries_.front().ready, keep_up_.steps, keep_up_.spacing, done, &last_read);
 }
 
 std::size_t KernelSocket::SettleKeptUp(Simulator* sim) {
-  const Deferred& d = deferred_;
   KeepUp& w = keep_up_;
-  const std::size_t n = d.count;
-  const Time last_read = n > 1 ? d.last - w.spacing : entries_.front().ready;
-  gauge_.AddFolded(d.last, d.sum, static_cast<std::int64_t>(n));
-  gauge_.RemoveFoldedSum(last_read + w.steps.offset, entries_.front().charged + d.sum - entries_.back().charged);
-  entries_.DropFront(n);
-  reads_ += n;
-  deferred_ = Deferred{};
+  const Time last_read = deferred_.count > 1 ? deferred_.last - w.spacing : entries_.front().ready;
+  const std::size_t n = TakeKeptUp(last_read, w.steps.offset);
   w.quiet_room = QuietRoom();
   w.read += n;
   w.last = last_read + w.steps.step;

@@ -99,32 +99,6 @@ std::size_t KernelSocket::ReadInSteps(ReaderSteps* steps, Time bound, MemberCoun
   return n;
 }
 
-std::size_t KernelSocket::ReadKeepingUp(ReaderSteps* steps, Time bound, MemberCounts* members) {
-  const Deferred& d = deferred_;
-  const Entry& front = entries_.front();
-  const std::size_t n = d.count;  // the message in front and all deferred writes but the last
-  if (n == 0 || entries_.size() != n + 1 || !d.even || !d.one_member || front.message.member != d.member ||
-      front.ready != steps->now || !reads_quietly() || !gauge_.adds_fold(d.last, d.sum)) {
-    return 0;
-  }
-  // The gauge has no area and stays below its limit: its removals fold before the interval's end.
-  const Duration late_after = steps->step + steps->gap;  // a message later than this is read as it lands
-  const Time start_before = StartBefore(*steps, bound, gauge_.removals_fold_before());
-  const Time last_read = n > 1 ? d.last - d.spacing : steps->now;  // when the last step read begins
-  if (steps->now >= start_before || d.first <= steps->now + late_after || (n > 1 && d.spacing <= late_after) ||
-      last_read >= start_before || d.last < bound) {
-    return 0;
-  }
-  gauge_.AddFolded(d.last, d.sum, static_cast<std::int64_t>(n));
-  gauge_.RemoveFoldedSum(last_read + steps->offset, front.charged + d.sum - entries_.back().charged);
-  (*members)[static_cast<int>(d.member)] += n;
-  entries_.DropFront(n);
-  reads_ += n;
-  deferred_ = Deferred{};  // the gauge has taken every deferred add, the last one's too
-  steps->now = last_read + steps->step;
-  return n;
-}
-
 MemberCounts KernelSocket::Reset(Time t) {
   CloseKeepUpIfOpen();
   FlushDeferredIfAny();

@@ -349,6 +349,15 @@ class KernelSocket {
   static Time StartBefore(const ReaderSteps& steps, Time bound, Time fold_before) {
     return std::min(bound - steps.step, fold_before - steps.offset);
   }
+  // ReadKeepingUp()'s timing, for the deferred copies `spacing` apart behind the message whose
+  // wake is at `now` (the shape of the socket checked by the caller): each copy lands late, and
+  // the step that reads the last copy but one begins before StartBefore(). True if so, with
+  // *last_read the time that step begins (the wake's, if one copy).
+  bool KeepsUpInTime(Time now, const ReaderSteps& steps, Duration spacing, Time bound, Time* last_read) const;
+  // ReadKeepingUp()'s reads, which KeepsUpInTime() found, the last beginning its step at
+  // `last_read`: every message but the last, the gauge taking the deferred adds and the reads as
+  // two sums; nothing is deferred after. Returns how many.
+  std::size_t TakeKeptUp(Time last_read, Duration offset);
   // Every read stays quiet (reads_quietly()) with `charged` more bytes in the socket.
   bool QuietWith(std::int64_t charged) const {
     return (level() + charged) * 4 <= gauge_.limit() && !wake_writer_on_read_;
