@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/kernel/kernel_socket.h"
+#include "sim/depth_recorder.h"
 #include "sim/server.h"
 
 using namespace mountstorm;
@@ -240,5 +241,81 @@ TEST_CASE("a reader that would not read each copy as it lands is left to its ste
     CHECK(s.socket.messages() == c.copies.size() + 1);
     CHECK(s.socket.level() == level);
     CHECK(s.socket.reads() == 0);
+  }
+}
+
+namespace {
+
+// Two sockets written alike, each with its depth column: `plain` with WriteCharged(), `looped`
+// with WriteInLoop() between BeginWriteLoop() and EndWriteLoop() (sd-bus in PID 1's announcing
+// loop, SystemdManager::AnnounceOnOneBus()).
+struct TwinWriters {
+  MessageSizeParams sizes;
+  DepthRecorder plain_depths;
+  DepthRecorder looped_depths;
+  KernelSocket plain;
+  KernelSocket looped;
+  ChargeCache charges;
+  TwinWriters(std::int64_t sndbuf, Duration interval)
+      : plain_depths(interval), looped_depths(interval), plain("p", sndbuf, sizes), looped("l", sndbuf, sizes) {
+    plain.gauge().RecordInto(&plain_depths);
+    looped.gauge().RecordInto(&looped_depths);
+  }
+  // A loop of up to `count` writes, 600 and 884 bytes in turn, `spacing` apart from `first`, while
+  // the socket has room, as a writer that asks has_room() first. Returns how many it wrote.
+  int Loop(Time first, Duration spacing, int count) {
+    looped.BeginWriteLoop();
+    int n = 0;
+    for (; n < count; ++n) {
+      REQUIRE(plain.has_room() == looped.has_room());
+      if (!plain.has_room()) break;
+      Message m;
+      m.member = Member::kPropertiesChanged;
+      m.bytes = n % 2 == 0 ? 600 : 884;
+      const std::int64_t charged = plain.ChargeOf(m.bytes, &charges);
+      plain.WriteCharged(first + n * spacing, m, charged);
+      looped.WriteInLoop(first + n * spacing, m, charged);
+      REQUIRE(looped.level() == plain.level());
+      REQUIRE(looped.writable() == plain.writable());
+    }
+    looped.EndWriteLoop();
+    return n;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a write loop leaves the socket's gauge and depths as its writes one by one", "[model][socket]") {
+  struct Case {
+    const char* what;
+    std::int64_t sndbuf;
+    Duration spacing;
+    int count;
+  };
+  const Duration interval = 100 * kMicrosecond;
+  const std::vector<Case> cases = {
+      {"all in one sample interval", 212992, 3 * kMicrosecond, 20},
+      {"across sample intervals", 212992, 40 * kMicrosecond, 20},
+      {"until the socket is full", 20000, 2 * kMicrosecond, 100},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    TwinWriters w(c.sndbuf, interval);
+    const int first = w.Loop(10 * kMicrosecond, c.spacing, c.count);
+    // Half of them read between two loops, then a loop behind the messages still there.
+    for (int i = 0; i < first / 2; ++i) CHECK(w.plain.Read(2 * kMillisecond).bytes == w.looped.Read(2 * kMillisecond).bytes);
+    const int second = w.Loop(2 * kMillisecond + 50 * kMicrosecond, c.spacing, c.count);
+    CHECK(first > 1);
+    CHECK(second > 1);
+    const Time end = 5 * kMillisecond;
+    w.plain.gauge().Finish(end);
+    w.looped.gauge().Finish(end);
+    w.plain_depths.Finish(end);
+    w.looped_depths.Finish(end);
+    CHECK(w.looped.level() == w.plain.level());
+    CHECK(w.looped.gauge().peak() == w.plain.gauge().peak());
+    CHECK(w.looped.gauge().peak_time() == w.plain.gauge().peak_time());
+    CHECK(w.looped.gauge().time_at_limit() == w.plain.gauge().time_at_limit());
+    CHECK(w.looped_depths.maxima(0) == w.plain_depths.maxima(0));
   }
 }

@@ -187,6 +187,24 @@ class KernelSocket {
     }
     WriteLanding(ready, m);
   }
+  // A writer's loop of writes in one step, in which nothing else can look at the socket (the
+  // train engine's PID 1, SystemdManager::AnnounceOnOneBus()), to a reader that does not fold:
+  // WriteInLoop() is WriteCharged() but that, behind a message still there, the gauge change
+  // waits, and EndWriteLoop() hands the gauge the loop's adds at once, exactly as each write would
+  // have made them (FlushDeferred(): one sum where they fold). has_room(), writable() and level()
+  // count them before; any other call of the socket takes them first.
+  void BeginWriteLoop() { write_loop_ = folder_ == nullptr; }
+  void WriteInLoop(Time ready, const Message& m, std::int64_t charged) {
+    if (write_loop_ && !entries_.empty()) {
+      AppendKeptUp(ready, m, charged);
+      return;
+    }
+    WriteCharged(ready, m, charged);
+  }
+  void EndWriteLoop() {
+    write_loop_ = false;
+    FlushDeferredIfAny();
+  }
   // WriteCharged() for the train engine's relay (DbusDaemon::ReadStraight()): behind a message
   // still there, to a folded reader that reads in steps (FoldingReader::ReadsInSteps()), a quiet
   // write's gauge change is deferred (Deferred). The gauge takes the deferred adds at once before
@@ -415,7 +433,7 @@ class KernelSocket {
   // KeepUp::quiet_room for the gauge's level now: (level + x) x 4 <= limit.
   std::int64_t QuietRoom() const { return gauge_.limit() / 4 - gauge_.level(); }
   // AppendDeferred() of such a copy: `even`, `one_member` and `spacing` are set when the window
-  // closes.
+  // closes. (WriteInLoop() appends so too: its reader never reads in steps.)
   void AppendKeptUp(Time ready, const Message& m, std::int64_t charged) {
     PushEntry(ready, m, charged);
     Deferred& d = deferred_;
@@ -467,6 +485,7 @@ class KernelSocket {
   FoldingReader* folder_ = nullptr;
   bool folded_ = false;
   bool defers_ = false;  // WriteChargedDeferring() defers: folded, for a reader that reads in steps
+  bool write_loop_ = false;  // BeginWriteLoop(): WriteInLoop() defers
   Deferred deferred_;
   KeepUp keep_up_;
   std::uint64_t quiet_members_ = 0;  // the folded reader's QuietMembers()

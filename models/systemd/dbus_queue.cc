@@ -143,9 +143,14 @@ SdBusConnection* SystemdManager::SoleBus() const {
   return nullptr;
 }
 
-bool SystemdManager::AnnounceOnOneBus(SdBusConnection* bus, StepClock& step) {
-  // The loop below and Announce() with the bus found once and no policy to ask.
+// flatten: every send of the loop inlined, as g++ stops doing by itself once the sends have a
+// write loop (callgrind, issue 14: 470,148,704 instructions at N = 1,000 with it, 482,431,342
+// without; the per-message engine's Announce() is not affected).
+[[gnu::flatten]] bool SystemdManager::AnnounceOnOneBus(SdBusConnection* bus, StepClock& step) {
+  // The loop below and Announce() with the bus found once and no policy to ask; nothing else
+  // looks at the bus's socket until the loop ends, so it takes the loop's writes at once.
   bool worked = false;
+  bus->out()->BeginWriteLoop();
   while (call_units_left_ > 0 && !dbus_queue_.empty() && step.spent() < params_.quantum) {
     const std::uint32_t u = dbus_queue_.back();
     Unit& unit = units_[u];
@@ -160,9 +165,10 @@ bool SystemdManager::AnnounceOnOneBus(SdBusConnection* bus, StepClock& step) {
     unit.in_dbus_queue = false;
     step.Spend(params_.unit_dispatch_cost);
     ++stats_.units_announced;
-    SendAnnouncement(bus, u, step);
+    SendAnnouncement<true>(bus, u, step);
     if (!unit.announced || unit.gc_waiting) Announced(u, step.now());  // else Announced() changes nothing
   }
+  bus->out()->EndWriteLoop();
   return worked;
 }
 

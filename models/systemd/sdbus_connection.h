@@ -48,11 +48,19 @@ class SdBusConnection {
                   const SdBusCosts& costs);
 
   enum class SendResult { kWritten, kQueued, kNoBufs };
+  // kInLoop: a send of a loop between out()->BeginWriteLoop() and EndWriteLoop() (KernelSocket::
+  // WriteInLoop()).
+  template <bool kInLoop = false>
   SendResult Send(StepClock& step, const Message& m) {
     if (!wqueue_.empty() || !out_->has_room()) return SendToQueue(step, m);
     step.Spend(costs_.sendmsg);
     const Time now = step.now();
-    out_->WriteCharged(now, m, out_->ChargeOf(m.bytes, &charges_));
+    const std::int64_t charged = out_->ChargeOf(m.bytes, &charges_);
+    if constexpr (kInLoop) {
+      out_->WriteInLoop(now, m, charged);
+    } else {
+      out_->WriteCharged(now, m, charged);
+    }
     Taken(now, m, static_cast<int>(m.member));
     return SendResult::kWritten;
   }

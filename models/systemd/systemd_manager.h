@@ -245,11 +245,13 @@ class SystemdManager : public Server, public ObjectPaths {
   SdBusConnection* SoleBus() const;
   bool AnnounceOnOneBus(SdBusConnection* bus, StepClock& step);
   // A unit's announcement on `bus`: UnitNew the first time, then SendChanged().
+  // kInLoop: inside a write loop of `bus` (SdBusConnection::Send()).
+  template <bool kInLoop = false>
   void SendAnnouncement(SdBusConnection* bus, std::uint32_t unit, StepClock& step) {
     if (!units_[unit].announced) {
-      SendSignal(bus, Member::kUnitNew, ChangedInterface::kNone, unit, step);
+      SendSignal<kInLoop>(bus, Member::kUnitNew, ChangedInterface::kNone, unit, step);
     } else {
-      SendChanged(bus, unit, step);
+      SendChanged<kInLoop>(bus, unit, step);
     }
   }
   // A signal about a unit: its message but for the serial and the object, and what building it
@@ -270,12 +272,13 @@ class SystemdManager : public Server, public ObjectPaths {
     return member == Member::kUnitNew ? signals_.unit_new : signals_.unit_removed;
   }
   // Sends signal `kind` about `unit` on `bus` (SendSignal()): false if refused.
+  template <bool kInLoop = false>
   bool Emit(SdBusConnection* bus, const SignalKind& kind, std::uint32_t unit, StepClock& step) {
     Message m = kind.message;
     m.serial = next_serial_++;
     m.object = unit;
     step.Spend(kind.build);
-    return bus->Send(step, m) != SdBusConnection::SendResult::kNoBufs;
+    return bus->Send<kInLoop>(step, m) != SdBusConnection::SendResult::kNoBufs;
   }
   // The interface of a unit's type that sends PropertiesChanged (kNone: target, slice).
   static ChangedInterface TypeInterface(UnitKind kind) {
@@ -295,12 +298,14 @@ class SystemdManager : public Server, public ObjectPaths {
   // PropertiesChanged on its type's interface, then on org.freedesktop.systemd1.Unit.
   // sd_bus_emit_properties_changed_strv() builds nothing for an interface none of whose
   // properties emits a change (target, slice), and a failed first send skips the second.
+  template <bool kInLoop = false>
   void SendChanged(SdBusConnection* bus, std::uint32_t unit, StepClock& step) {
     const ChangedInterface type_iface = TypeInterface(units_[unit].kind);
-    if (type_iface != ChangedInterface::kNone && !SendSignal(bus, Member::kPropertiesChanged, type_iface, unit, step)) {
+    if (type_iface != ChangedInterface::kNone &&
+        !SendSignal<kInLoop>(bus, Member::kPropertiesChanged, type_iface, unit, step)) {
       return;
     }
-    SendSignal(bus, Member::kPropertiesChanged, ChangedInterface::kUnit, unit, step);
+    SendSignal<kInLoop>(bus, Member::kPropertiesChanged, ChangedInterface::kUnit, unit, step);
   }
   int MessagesPerAnnouncement(const Unit& unit) const;
   // systemd_manager.cc
@@ -309,9 +314,10 @@ class SystemdManager : public Server, public ObjectPaths {
   bool StepEventSources(StepClock& step);
   // A signal about `unit` (UnitNew, UnitRemoved, PropertiesChanged on `changed`) on `bus`: false
   // if refused.
+  template <bool kInLoop = false>
   bool SendSignal(SdBusConnection* bus, Member member, ChangedInterface changed, std::uint32_t unit,
                   StepClock& step) {
-    return Emit(bus, UnitSignal(member, changed), unit, step);
+    return Emit<kInLoop>(bus, UnitSignal(member, changed), unit, step);
   }
   void BusProcess(std::size_t bus, StepClock& step);
   void HandleCall(std::size_t bus, const Message& call, StepClock& step);
