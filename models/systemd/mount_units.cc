@@ -45,10 +45,7 @@ Duration NamePrefixes(std::string_view path) {
 
 }  // namespace
 
-std::uint32_t& SystemdManager::UnitOfPath(std::uint32_t path) {
-  if (path >= unit_of_path_.size()) unit_of_path_.resize(path + 1, kNoUnit);
-  return unit_of_path_[path];
-}
+void SystemdManager::GrowUnitOfPath(std::uint32_t path) { unit_of_path_.resize(path + 1, kNoUnit); }
 
 std::uint32_t& SystemdManager::UnitOfSource(std::uint32_t source) {
   if (source >= unit_of_source_.size()) unit_of_source_.resize(source + 1, kNoUnit);
@@ -106,6 +103,30 @@ void SystemdManager::AdoptInitialTable() {
   watcher_->Consume();
 }
 
+// Inline: once a line of every scan (Scan() below is its one caller).
+inline void SystemdManager::ScanMount(const MountEntry& e, StepClock& step) {
+  std::uint32_t& slot = UnitOfPath(e.path);
+  if (slot == kNoUnit || units_[slot].stub) {
+    slot = NewMountUnit(e, step);
+    return;
+  }
+  Unit& unit = units_[slot];
+  if (unit.seen_scan == scan_id_) return;  // a second line on the same path
+  unit.seen_scan = scan_id_;
+  bool changed = unit.source != e.source || unit.fstype != e.fstype || unit.options != e.options;
+  unit.source = e.source;
+  unit.fstype = e.fstype;
+  unit.options = e.options;
+  unit.network = e.network;
+  if (changed) {
+    Queue(slot, QueueReason::kChanged, step.start());
+  } else if (unit.network && params_.reannounce_network_mounts) {
+    // mount_setup_unit() on an existing network mount: unit_add_dependency_by_name(
+    // remote-fs.target) ends in an unconditional unit_add_to_dbus_queue() (v219 ... v239).
+    Queue(slot, QueueReason::kUnchangedNetworkMount, step.start());
+  }
+}
+
 void SystemdManager::Scan(StepClock& step) {
   // The poll that reported the change cleared it: changes from now on make the source ready again.
   stats_.changes_seen += watcher_->pending_changes();
@@ -135,29 +156,6 @@ void SystemdManager::ScanDevice(const MountEntry& e, Time now) {
     Queue(d, QueueReason::kNew, now);
   } else if (params_.reannounce_dev_devices) {
     Queue(d, QueueReason::kUnchangedDevice, now);
-  }
-}
-
-void SystemdManager::ScanMount(const MountEntry& e, StepClock& step) {
-  std::uint32_t& slot = UnitOfPath(e.path);
-  if (slot == kNoUnit || units_[slot].stub) {
-    slot = NewMountUnit(e, step);
-    return;
-  }
-  Unit& unit = units_[slot];
-  if (unit.seen_scan == scan_id_) return;  // a second line on the same path
-  unit.seen_scan = scan_id_;
-  bool changed = unit.source != e.source || unit.fstype != e.fstype || unit.options != e.options;
-  unit.source = e.source;
-  unit.fstype = e.fstype;
-  unit.options = e.options;
-  unit.network = e.network;
-  if (changed) {
-    Queue(slot, QueueReason::kChanged, step.start());
-  } else if (unit.network && params_.reannounce_network_mounts) {
-    // mount_setup_unit() on an existing network mount: unit_add_dependency_by_name(
-    // remote-fs.target) ends in an unconditional unit_add_to_dbus_queue() (v219 ... v239).
-    Queue(slot, QueueReason::kUnchangedNetworkMount, step.start());
   }
 }
 

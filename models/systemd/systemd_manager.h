@@ -178,7 +178,11 @@ class SystemdManager : public Server, public ObjectPaths {
   // mount_units.cc
   std::uint32_t NewUnit(UnitKind kind, std::uint32_t key);
   std::uint32_t NamedUnit(UnitKind kind, const char* name);
-  std::uint32_t& UnitOfPath(std::uint32_t path);
+  std::uint32_t& UnitOfPath(std::uint32_t path) {
+    if (path >= unit_of_path_.size()) GrowUnitOfPath(path);
+    return unit_of_path_[path];
+  }
+  void GrowUnitOfPath(std::uint32_t path);
   std::uint32_t& UnitOfSource(std::uint32_t source);
   void AdoptSharedUnits();
   void Scan(StepClock& step);
