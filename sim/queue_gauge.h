@@ -61,6 +61,8 @@ class QueueGauge {
   bool at_limit() const { return level_ >= at_limit_from_; }
   // at_limit() with `more` added to the level.
   bool at_limit_with(std::int64_t more) const { return level_ + more >= at_limit_from_; }
+  // What may be added before the queue is at its limit: at_limit_with(more) is more >= room().
+  std::int64_t room() const { return at_limit_from_ - level_; }
   // The gauge keeps the area under its level (MeasureIn()).
   bool measured() const { return area_ != nullptr; }
 

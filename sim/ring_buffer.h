@@ -75,6 +75,25 @@ class RingBuffer {
   T& back() { return (*this)[size_ - 1]; }
   const T& back() const { return (*this)[size_ - 1]; }
 
+  // For a caller that takes or adds several values at once: value i of a run of them is
+  // run[i], a plain pointer's step, the run going on at the array's start after `split` values.
+  template <typename U>
+  struct Run {
+    U* head;
+    U* wrapped;
+    std::size_t split;
+    U& operator[](std::size_t i) const { return i < split ? head[i] : wrapped[i - split]; }
+  };
+  // The values from the front (REQUIRES: i < size() for each taken), and n new slots appended at
+  // the back, to be filled.
+  Run<const T> FrontRun() const { return {slots_ + head_, slots_, capacity_ - head_}; }
+  Run<T> NewBackRun(std::size_t n) {
+    while (size_ + n > capacity_) Grow();
+    const std::size_t tail = (head_ + size_) & (capacity_ - 1);
+    size_ += n;
+    return {slots_ + tail, slots_, capacity_ - tail};
+  }
+
   void clear() {
     head_ = 0;
     size_ = 0;

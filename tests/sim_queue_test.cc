@@ -244,6 +244,29 @@ TEST_CASE("a ring buffer that grows while wrapped keeps its order", "[sim][ring_
   CHECK(ring.empty());
 }
 
+TEST_CASE("a ring buffer's runs read and append values in order across the array's end", "[sim][ring_buffer]") {
+  // Runs of appends (NewBackRun()) and reads (FrontRun()) of varying lengths, the head moving
+  // around the array and the buffer growing inside a run: a std::deque is the oracle.
+  RingBuffer<std::uint64_t> ring;
+  std::deque<std::uint64_t> oracle;
+  std::uint64_t next = 0;
+  for (int round = 0; round < 300; ++round) {
+    const std::size_t appends = 1 + static_cast<std::size_t>(round * 7) % 23;
+    const auto run = ring.NewBackRun(appends);
+    for (std::size_t i = 0; i < appends; ++i) {
+      run[i] = next;
+      oracle.push_back(next++);
+    }
+    REQUIRE(ring.size() == oracle.size());
+    const auto front = ring.FrontRun();
+    for (std::size_t i = 0; i < oracle.size(); ++i) REQUIRE(front[i] == oracle[i]);
+    const std::size_t drops = std::min(oracle.size(), static_cast<std::size_t>(round * 5) % 19);
+    ring.DropFront(drops);
+    oracle.erase(oracle.begin(), oracle.begin() + static_cast<std::ptrdiff_t>(drops));
+  }
+  CHECK(oracle.size() > 64);  // it grew while runs wrapped
+}
+
 TEST_CASE("a copied ring buffer holds the same values in order and is its own", "[sim][ring_buffer]") {
   // The copy is taken while the contents wrap past the end of the array; a moved-from ring is
   // empty and can be used again.

@@ -219,8 +219,61 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
     const std::int64_t charged = route.charged_as_read ? run.reads.charged[i] : out.ChargeOf(m.bytes, &route.charges);
     out.WriteChargedDeferring(now, m, charged);
     ++route.count;
+    if (quiet && route.charged_as_read && kept_ == &out) now += route.cost * CopyKeptUp(in, out, &budget, step);
   }
   return budget;
+}
+
+std::size_t DbusDaemon::CopyKeptUp(KernelSocket& in, KernelSocket& out, std::int64_t* budget, StepClock& step) {
+  StraightRun& run = straight_;
+  StraightRoute& route = run.route;
+  if (!out.keeping_up_with(route.member)) return 0;
+  // The loop's checks, copy by copy: readable when its read begins, within the budget, the
+  // route's, room in the socket and in the window (the charges before it counted), room in the run.
+  const Time start = step.now();
+  const Duration cost = route.cost;
+  const auto from = in.UnreadRun();
+  const std::size_t most = std::min(in.messages(), UnchargedReads::kMax - run.reads.n);
+  const std::int64_t room = out.room();
+  const std::int64_t window = out.kept_up_room();
+  const Member member = route.member;
+  const std::uint16_t sender = route.sender;
+  std::int64_t left = *budget;
+  std::int64_t charges = 0;
+  std::size_t n = 0;
+  for (Time read = start; n < most && left > 0; ++n, read += cost) {
+    const KernelSocket::Entry& e = from[n];
+    const Message& m = e.message;
+    if (e.ready > read || m.bytes > left || m.member != member || m.sender != sender || m.destination != kBroadcast ||
+        charges >= room || charges + e.charged > window) {
+      break;
+    }
+    left -= m.bytes;
+    charges += e.charged;
+  }
+  if (n == 0) return 0;
+  // The copies, as ReadUncharged() and WriteChargedDeferring() make them.
+  const auto to = out.WriteKeptUpRun(n, route.member, charges, start + cost, start + static_cast<Duration>(n) * cost);
+  const std::size_t j = run.reads.n;
+  Time read = start;
+  for (std::size_t i = 0; i < n; ++i) {
+    const KernelSocket::Entry& e = from[i];
+    run.reads.times[j + i] = read;
+    run.reads.charged[j + i] = e.charged;
+    run.bytes[j + i] = e.message.bytes;
+    read += cost;
+    run.routed[j + i] = read;
+    KernelSocket::Entry& copy = to[i];
+    copy = e;
+    copy.ready = read;
+  }
+  run.reads.n += n;
+  run.reads.sum += charges;
+  in.DropUncharged(n);
+  step.SpendCost(static_cast<Duration>(n) * cost);
+  route.count += n;
+  *budget = left;
+  return n;
 }
 
 bool DbusDaemon::Reroute(const Message& m, const StepClock& step) {

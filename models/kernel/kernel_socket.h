@@ -131,6 +131,15 @@ class ChargeCache {
 
 class KernelSocket {
  public:
+  // A message in the socket: 32 bytes, the charge filling what would be padding after the
+  // 20-byte message.
+  struct Entry {
+    Message message;
+    std::uint32_t charged;  // SkbTruesize() of the message, taken off again when it is read
+    Time ready;
+  };
+  static_assert(sizeof(Entry) == 32, "a socket entry should fill half a cache line");
+
   KernelSocket(std::string name, std::int64_t sndbuf, const MessageSizeParams& sizes);
 
   // The process that reads this direction: woken when a message arrives in an empty socket.
@@ -240,6 +249,29 @@ class KernelSocket {
   // `spacing` apart (REQUIRES; the relay closes the window before its route changes).
   bool OpenKeepUp(Member member, Duration spacing);
   bool keeping_up() const { return keep_up_.open; }
+  // The window is open for copies of `member`.
+  bool keeping_up_with(Member member) const { return keep_up_.open && keep_up_.member == member; }
+  // The charges that copies may still add and keep the window open, in all (KeepsUpWith()); and
+  // the charges before which a copy still finds room (has_room() with `more` charged before it
+  // is more < room()). REQUIRES: keeping_up().
+  std::int64_t kept_up_room() const { return keep_up_.quiet_room - deferred_.sum; }
+  std::int64_t room() const { return gauge_.room() - deferred_.sum; }
+  // WriteChargedDeferring() of n copies of `member` that keep the window open, the caller having
+  // checked that each does (room() and kept_up_room() with the charges before it): n new
+  // entries for the caller to fill, `sum` their charges, the first and last landing at `first`
+  // and `last`.
+  RingBuffer<Entry>::Run<Entry> WriteKeptUpRun(std::size_t n, Member member, std::int64_t sum, Time first, Time last) {
+    const RingBuffer<Entry>::Run<Entry> entries = entries_.NewBackRun(n);
+    Deferred& d = deferred_;
+    if (d.count == 0) {
+      d.first = first;
+      d.member = member;
+    }
+    d.last = last;
+    d.sum += sum;
+    d.count += n;
+    return entries;
+  }
   // The iteration that ends at `done` wrote the deferred copies, and the reader's settle before
   // the relay's next iteration would be ReadKeepingUp()'s (every condition of it checked here, or
   // kept by the window). REQUIRES: keeping_up().
@@ -326,6 +358,15 @@ class KernelSocket {
     ++reads_;
     return m;
   }
+  // The train engine's relay, for a run of such reads it has checked one by one against the
+  // messages (DbusDaemon::CopyKeptUp()): the unread messages, front() first (RingBuffer::Run),
+  // and ReadUncharged() of the first n, the reads noted in its UnchargedReads by the caller.
+  // REQUIRES: n <= messages(), nothing deferred.
+  RingBuffer<Entry>::Run<const Entry> UnreadRun() const { return entries_.FrontRun(); }
+  void DropUncharged(std::size_t n) {
+    entries_.DropFront(n);
+    reads_ += n;
+  }
   void ChargeReads(UnchargedReads* run) {
     if (run->n == 0) return;
     FlushDeferredIfAny();
@@ -355,13 +396,6 @@ class KernelSocket {
   std::int64_t level() const { return gauge_.level() + deferred_.sum; }
 
  private:
-  // 32 bytes: the charge fills what would be padding after the 20-byte message.
-  struct Entry {
-    Message message;
-    std::uint32_t charged;  // SkbTruesize() of the message, taken off again when it is read
-    Time ready;
-  };
-  static_assert(sizeof(Entry) == 32, "a socket entry should fill half a cache line");
   // ReadInSteps() and ReadKeepingUp(): a step that reads must begin before this, to end before
   // `bound` and read before the gauge's removals stop folding (`fold_before`).
   static Time StartBefore(const ReaderSteps& steps, Time bound, Time fold_before) {
