@@ -253,7 +253,7 @@ std::size_t DbusDaemon::CopyKeptUp(KernelSocket& in, KernelSocket& out, std::int
   }
   if (n == 0) return 0;
   // The copies, as ReadUncharged() and WriteChargedDeferring() make them.
-  const auto to = out.WriteKeptUpRun(n, route.member, charges, start + cost, start + static_cast<Duration>(n) * cost);
+  const auto to = out.WriteDeferredRun(n, route.member, charges, start + cost, start + static_cast<Duration>(n) * cost);
   const std::size_t j = run.reads.n;
   Time read = start;
   for (std::size_t i = 0; i < n; ++i) {

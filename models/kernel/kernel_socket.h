@@ -203,6 +203,7 @@ class KernelSocket {
   // have made them (FlushDeferred(): one sum where they fold). has_room(), writable() and level()
   // count them before; any other call of the socket takes them first.
   void BeginWriteLoop() { write_loop_ = folder_ == nullptr; }
+  bool in_write_loop() const { return write_loop_; }
   void WriteInLoop(Time ready, const Message& m, std::int64_t charged) {
     if (write_loop_ && !entries_.empty()) {
       AppendKeptUp(ready, m, charged);
@@ -256,11 +257,12 @@ class KernelSocket {
   // is more < room()). REQUIRES: keeping_up().
   std::int64_t kept_up_room() const { return keep_up_.quiet_room - deferred_.sum; }
   std::int64_t room() const { return gauge_.room() - deferred_.sum; }
-  // WriteChargedDeferring() of n copies of `member` that keep the window open, the caller having
-  // checked that each does (room() and kept_up_room() with the charges before it): n new
-  // entries for the caller to fill, `sum` their charges, the first and last landing at `first`
-  // and `last`.
-  RingBuffer<Entry>::Run<Entry> WriteKeptUpRun(std::size_t n, Member member, std::int64_t sum, Time first, Time last) {
+  // n deferred writes of `member` at once, behind a message still there: WriteChargedDeferring()
+  // of copies that keep the window open, or WriteInLoop() of a write loop's writes, the caller
+  // having checked each (room(), and kept_up_room() in the window, with the charges before it):
+  // n new entries for the caller to fill, `sum` their charges, the first and last landing at
+  // `first` and `last`. REQUIRES: keeping_up() or in_write_loop(), and !empty().
+  RingBuffer<Entry>::Run<Entry> WriteDeferredRun(std::size_t n, Member member, std::int64_t sum, Time first, Time last) {
     const RingBuffer<Entry>::Run<Entry> entries = entries_.NewBackRun(n);
     Deferred& d = deferred_;
     if (d.count == 0) {

@@ -159,9 +159,10 @@ SdBusConnection* SystemdManager::SoleBus() const {
       continue;
     }
     if (bus->RefusesAll()) break;  // AllSendsRefused(): DispatchDbusQueue() goes on with AnnounceRefused()
+    worked = true;
+    if (AnnounceRun(bus, step) > 0) continue;
     dbus_queue_.pop_back();
     --call_units_left_;
-    worked = true;
     unit.in_dbus_queue = false;
     step.Spend(params_.unit_dispatch_cost);
     ++stats_.units_announced;

@@ -64,6 +64,22 @@ class SdBusConnection {
     Taken(now, m, static_cast<int>(m.member));
     return SendResult::kWritten;
   }
+  // The train engine's PID 1 (SystemdManager::AnnounceRun()), in a write loop of out(): Send()
+  // of messages that all go straight to the socket behind a message still there (the write
+  // queue empty, no probe of sent signals): whether they would, the room they share (each needs
+  // the charges before it below it), a message's charge, and n of `member`, `sum` their charges,
+  // sent at once (KernelSocket::WriteDeferredRun(): entries for the caller to fill).
+  bool sends_straight() const {
+    return wqueue_.empty() && sent_probe_ == nullptr && out_->in_write_loop() && !out_->empty();
+  }
+  std::int64_t room() const { return out_->room(); }
+  std::int64_t ChargeOf(std::uint32_t bytes) { return out_->ChargeOf(bytes, &charges_); }
+  Duration sendmsg_cost() const { return costs_.sendmsg; }
+  RingBuffer<KernelSocket::Entry>::Run<KernelSocket::Entry> SendRun(std::size_t n, Member member, std::int64_t sum,
+                                                                     Time first, Time last) {
+    sent_[static_cast<int>(member)] += n;
+    return out_->WriteDeferredRun(n, member, sum, first, last);
+  }
   // Send() refuses every message (ENOBUFS) until something is taken from the write queue.
   bool RefusesAll() const { return !wqueue_.empty() && wqueue_.gauge().at_limit(); }
   // The train engine: exactly what times.count calls of Send() at times.at(0), times.at(1), ...

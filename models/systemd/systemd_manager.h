@@ -248,6 +248,12 @@ class SystemdManager : public Server, public ObjectPaths {
   // True if it announced any.
   SdBusConnection* SoleBus() const;
   bool AnnounceOnOneBus(SdBusConnection* bus, StepClock& step);
+  // The units AnnounceOnOneBus() would announce next, at once while each is as the first (in
+  // the queue, announced, not waiting for GC, of its kind, one with a type interface), sends its
+  // two PropertiesChanged straight to the socket (SdBusConnection::sends_straight(), room for
+  // both), and the quantum and the call's budget allow it. Returns how many (models/systemd/
+  // announce_run.cc).
+  std::size_t AnnounceRun(SdBusConnection* bus, StepClock& step);
   // A unit's announcement on `bus`: UnitNew the first time, then SendChanged().
   // kInLoop: inside a write loop of `bus` (SdBusConnection::Send()).
   template <bool kInLoop = false>
