@@ -228,45 +228,47 @@ std::size_t DbusDaemon::CopyKeptUp(KernelSocket& in, KernelSocket& out, std::int
   StraightRun& run = straight_;
   StraightRoute& route = run.route;
   if (!out.keeping_up_with(route.member)) return 0;
-  // The loop's checks, copy by copy: readable when its read begins, within the budget, the
-  // route's, room in the socket and in the window (the charges before it counted), room in the run.
+  const std::size_t most = std::min(in.messages(), UnchargedReads::kMax - run.reads.n);
+  const auto from = in.UnreadRun();
+  const auto to = out.SpareRun(most);
   const Time start = step.now();
   const Duration cost = route.cost;
-  const auto from = in.UnreadRun();
-  const std::size_t most = std::min(in.messages(), UnchargedReads::kMax - run.reads.n);
   const std::int64_t room = out.room();
   const std::int64_t window = out.kept_up_room();
   const Member member = route.member;
   const std::uint16_t sender = route.sender;
+  const std::size_t j = run.reads.n;
+  Time read = start;
   std::int64_t left = *budget;
   std::int64_t charges = 0;
   std::size_t n = 0;
-  for (Time read = start; n < most && left > 0; ++n, read += cost) {
-    const KernelSocket::Entry& e = from[n];
+  // Each copy as the loop takes it: readable when its read begins, within the budget, the
+  // route's, room in the socket and in the window (the charges before it counted), room in the
+  // run; then made as ReadUncharged() and WriteChargedDeferring() make it.
+  auto copy = [&](const KernelSocket::Entry& e, KernelSocket::Entry& written) {
     const Message& m = e.message;
     if (e.ready > read || m.bytes > left || m.member != member || m.sender != sender || m.destination != kBroadcast ||
         charges >= room || charges + e.charged > window) {
-      break;
+      return false;
     }
     left -= m.bytes;
     charges += e.charged;
+    run.reads.times[j + n] = read;
+    run.reads.charged[j + n] = e.charged;
+    run.bytes[j + n] = m.bytes;
+    read += cost;
+    run.routed[j + n] = read;
+    written = e;
+    written.ready = read;
+    return true;
+  };
+  if (from.split >= most && to.split >= most) {  // neither ring's run goes past its array's end
+    while (n < most && left > 0 && copy(from.head[n], to.head[n])) ++n;
+  } else {
+    while (n < most && left > 0 && copy(from[n], to[n])) ++n;
   }
   if (n == 0) return 0;
-  // The copies, as ReadUncharged() and WriteChargedDeferring() make them.
-  const auto to = out.WriteDeferredRun(n, route.member, charges, start + cost, start + static_cast<Duration>(n) * cost);
-  const std::size_t j = run.reads.n;
-  Time read = start;
-  for (std::size_t i = 0; i < n; ++i) {
-    const KernelSocket::Entry& e = from[i];
-    run.reads.times[j + i] = read;
-    run.reads.charged[j + i] = e.charged;
-    run.bytes[j + i] = e.message.bytes;
-    read += cost;
-    run.routed[j + i] = read;
-    KernelSocket::Entry& copy = to[i];
-    copy = e;
-    copy.ready = read;
-  }
+  out.WriteDeferredRun(n, member, charges, start + cost, read);
   run.reads.n += n;
   run.reads.sum += charges;
   in.DropUncharged(n);

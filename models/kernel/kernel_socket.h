@@ -257,13 +257,16 @@ class KernelSocket {
   // is more < room()). REQUIRES: keeping_up().
   std::int64_t kept_up_room() const { return keep_up_.quiet_room - deferred_.sum; }
   std::int64_t room() const { return gauge_.room() - deferred_.sum; }
-  // n deferred writes of `member` at once, behind a message still there: WriteChargedDeferring()
+  // Deferred writes of `member` at once, behind a message still there: WriteChargedDeferring()
   // of copies that keep the window open, or WriteInLoop() of a write loop's writes, the caller
-  // having checked each (room(), and kept_up_room() in the window, with the charges before it):
-  // n new entries for the caller to fill, `sum` their charges, the first and last landing at
-  // `first` and `last`. REQUIRES: keeping_up() or in_write_loop(), and !empty().
-  RingBuffer<Entry>::Run<Entry> WriteDeferredRun(std::size_t n, Member member, std::int64_t sum, Time first, Time last) {
-    const RingBuffer<Entry>::Run<Entry> entries = entries_.NewBackRun(n);
+  // having checked each (room(), and kept_up_room() in the window, with the charges before it).
+  // SpareRun(most) gives the caller `most` entries after the last to fill; WriteDeferredRun()
+  // then writes the first n of them, `sum` their charges, the first and last landing at `first`
+  // and `last` (nothing else may use the socket in between). REQUIRES: keeping_up() or
+  // in_write_loop(), and !empty().
+  RingBuffer<Entry>::Run<Entry> SpareRun(std::size_t most) { return entries_.SpareRun(most); }
+  void WriteDeferredRun(std::size_t n, Member member, std::int64_t sum, Time first, Time last) {
+    entries_.AppendSpare(n);
     Deferred& d = deferred_;
     if (d.count == 0) {
       d.first = first;
@@ -272,7 +275,6 @@ class KernelSocket {
     d.last = last;
     d.sum += sum;
     d.count += n;
-    return entries;
   }
   // The iteration that ends at `done` wrote the deferred copies, and the reader's settle before
   // the relay's next iteration would be ReadKeepingUp()'s (every condition of it checked here, or

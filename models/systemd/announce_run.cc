@@ -40,8 +40,7 @@ std::size_t SystemdManager::AnnounceRun(SdBusConnection* bus, StepClock& step) {
   }
   if (n == 0) return 0;
   const Time start = step.now();
-  const auto written = bus->SendRun(2 * n, Member::kPropertiesChanged, charges, start + to_first,
-                                    start + static_cast<Duration>(n) * per_unit);
+  const auto written = bus->SpareRun(2 * n);
   // Emit(): the signal's message with the next serial and the unit, sent `after` the one before.
   Time t = start;
   auto emit = [&](KernelSocket::Entry& e, const SignalKind& signal, std::uint32_t u, std::int64_t charge, Duration after) {
@@ -58,6 +57,7 @@ std::size_t SystemdManager::AnnounceRun(SdBusConnection* bus, StepClock& step) {
     emit(written[2 * i], first, u, first_charge, to_first);
     emit(written[2 * i + 1], second, u, second_charge, to_second);
   }
+  bus->SendRun(2 * n, Member::kPropertiesChanged, charges, start + to_first, t);
   dbus_queue_.resize(queued - n);
   call_units_left_ -= static_cast<int>(n);
   stats_.units_announced += n;

@@ -68,17 +68,17 @@ class SdBusConnection {
   // of messages that all go straight to the socket behind a message still there (the write
   // queue empty, no probe of sent signals): whether they would, the room they share (each needs
   // the charges before it below it), a message's charge, and n of `member`, `sum` their charges,
-  // sent at once (KernelSocket::WriteDeferredRun(): entries for the caller to fill).
+  // sent at once (KernelSocket::SpareRun() for the caller to fill, then WriteDeferredRun()).
   bool sends_straight() const {
     return wqueue_.empty() && sent_probe_ == nullptr && out_->in_write_loop() && !out_->empty();
   }
   std::int64_t room() const { return out_->room(); }
   std::int64_t ChargeOf(std::uint32_t bytes) { return out_->ChargeOf(bytes, &charges_); }
   Duration sendmsg_cost() const { return costs_.sendmsg; }
-  RingBuffer<KernelSocket::Entry>::Run<KernelSocket::Entry> SendRun(std::size_t n, Member member, std::int64_t sum,
-                                                                     Time first, Time last) {
+  RingBuffer<KernelSocket::Entry>::Run<KernelSocket::Entry> SpareRun(std::size_t n) { return out_->SpareRun(n); }
+  void SendRun(std::size_t n, Member member, std::int64_t sum, Time first, Time last) {
     sent_[static_cast<int>(member)] += n;
-    return out_->WriteDeferredRun(n, member, sum, first, last);
+    out_->WriteDeferredRun(n, member, sum, first, last);
   }
   // Send() refuses every message (ENOBUFS) until something is taken from the write queue.
   bool RefusesAll() const { return !wqueue_.empty() && wqueue_.gauge().at_limit(); }
