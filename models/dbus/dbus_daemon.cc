@@ -219,12 +219,13 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
     const std::int64_t charged = route.charged_as_read ? run.reads.charged[i] : out.ChargeOf(m.bytes, &route.charges);
     out.WriteChargedDeferring(now, m, charged);
     ++route.count;
-    if (quiet && route.charged_as_read && kept_ == &out) now += route.cost * CopyKeptUp(in, out, &budget, step);
+    if (route.charged_as_read && kept_ == &out) now += route.cost * CopyKeptUp(in, out, quiet, &budget, step);
   }
   return budget;
 }
 
-std::size_t DbusDaemon::CopyKeptUp(KernelSocket& in, KernelSocket& out, std::int64_t* budget, StepClock& step) {
+std::size_t DbusDaemon::CopyKeptUp(KernelSocket& in, KernelSocket& out, bool quiet, std::int64_t* budget,
+                                   StepClock& step) {
   StraightRun& run = straight_;
   StraightRoute& route = run.route;
   if (!out.keeping_up_with(route.member)) return 0;
@@ -234,7 +235,9 @@ std::size_t DbusDaemon::CopyKeptUp(KernelSocket& in, KernelSocket& out, std::int
   const Time start = step.now();
   const Duration cost = route.cost;
   const std::int64_t room = out.room();
-  const std::int64_t window = out.kept_up_room();
+  // The window's room for the copies; and, reads of a socket that is not writable, the room
+  // for reads that leave it so (both are bounds on the charges so far, this copy's included).
+  const std::int64_t window = quiet ? out.kept_up_room() : std::min(out.kept_up_room(), in.unwritable_reads(run.reads));
   const Member member = route.member;
   const std::uint16_t sender = route.sender;
   const std::size_t j = run.reads.n;
@@ -244,7 +247,7 @@ std::size_t DbusDaemon::CopyKeptUp(KernelSocket& in, KernelSocket& out, std::int
   std::size_t n = 0;
   // Each copy as the loop takes it: readable when its read begins, within the budget, the
   // route's, room in the socket and in the window (the charges before it counted), room in the
-  // run; then made as ReadUncharged() and WriteChargedDeferring() make it.
+  // run, a read that wakes nobody; then made as ReadUncharged() and WriteChargedDeferring() make it.
   auto copy = [&](const KernelSocket::Entry& e, KernelSocket::Entry& written) {
     const Message& m = e.message;
     if (e.ready > read || m.bytes > left || m.member != member || m.sender != sender || m.destination != kBroadcast ||

@@ -159,10 +159,10 @@ class DbusDaemon : public Relay {
   // to write (KernelSocket::OpenKeepUp()), if the relay has one dependent.
   void OpenKeepUp(KernelSocket& out, const StraightRoute& route);
   // ReadStraight()'s copies into the open window of `out` while each would be taken as its loop
-  // takes it (the route's, readable, within `*budget`, room in the run and in the window), the
-  // run's reads quiet and charged alike in both sockets: found first, then made in one pass.
+  // takes it (the route's, readable, within `*budget`, room in the run and in the window, a
+  // read that wakes nobody: `quiet`, or `in` staying unwritable), charged alike in both sockets.
   // Returns how many; *budget and `step` are moved on as the loop would.
-  std::size_t CopyKeptUp(KernelSocket& in, KernelSocket& out, std::int64_t* budget, StepClock& step);
+  std::size_t CopyKeptUp(KernelSocket& in, KernelSocket& out, bool quiet, std::int64_t* budget, StepClock& step);
   // Closes the window, if open (before the step returns, and before anything else is written).
   void CloseKeepUp();
   // The connection a message goes straight to, without waiting in a queue, and the rules scanned

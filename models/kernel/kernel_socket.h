@@ -367,6 +367,14 @@ class KernelSocket {
   // and ReadUncharged() of the first n, the reads noted in its UnchargedReads by the caller.
   // REQUIRES: n <= messages(), nothing deferred.
   RingBuffer<Entry>::Run<const Entry> UnreadRun() const { return entries_.FrontRun(); }
+  // The charges that reads after those of `run` may take off the socket's level, in all, each
+  // staying unwritable (StaysUnwritable() of a read is: the charges read since `run`, its own
+  // included, at most this).
+  std::int64_t unwritable_reads(const UnchargedReads& run) const {
+    if (wake_writer_on_read_) return 0;
+    const std::int64_t y = 4 * (level() - run.sum) - gauge_.limit();  // 4 x < y
+    return y > 0 ? (y - 1) / 4 : 0;
+  }
   void DropUncharged(std::size_t n) {
     entries_.DropFront(n);
     reads_ += n;
