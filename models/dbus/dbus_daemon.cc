@@ -196,6 +196,12 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
   Time now = step.now();
   bool first = true;  // the first copy of this call: the window opens before it, or not at all
   while (budget > 0 && in.readable(now)) {
+    // The window open on the route's socket: the copies in a run, the first one's partial read
+    // finished (CopyKeptUp()).
+    if (route.charged_as_read && kept_ != nullptr && kept_ == route.to->out) {
+      now += route.cost * static_cast<Duration>(CopyKeptUp(conn, *kept_, quiet, &budget, step));
+      if (budget <= 0 || !in.readable(now)) break;  // else the next one as below: the run stopped there
+    }
     const Message& front = in.front();
     const std::int64_t remaining = static_cast<std::int64_t>(front.bytes) - conn.read_offset;
     if (remaining > budget) break;
@@ -219,13 +225,13 @@ std::int64_t DbusDaemon::ReadStraight(std::uint32_t c, std::int64_t budget, Step
     const std::int64_t charged = route.charged_as_read ? run.reads.charged[i] : out.ChargeOf(m.bytes, &route.charges);
     out.WriteChargedDeferring(now, m, charged);
     ++route.count;
-    if (route.charged_as_read && kept_ == &out) now += route.cost * CopyKeptUp(in, out, quiet, &budget, step);
   }
   return budget;
 }
 
-std::size_t DbusDaemon::CopyKeptUp(KernelSocket& in, KernelSocket& out, bool quiet, std::int64_t* budget,
+std::size_t DbusDaemon::CopyKeptUp(Connection& conn, KernelSocket& out, bool quiet, std::int64_t* budget,
                                    StepClock& step) {
+  KernelSocket& in = *conn.in;
   StraightRun& run = straight_;
   StraightRoute& route = run.route;
   if (!out.keeping_up_with(route.member)) return 0;
@@ -244,17 +250,19 @@ std::size_t DbusDaemon::CopyKeptUp(KernelSocket& in, KernelSocket& out, bool qui
   Time read = start;
   std::int64_t left = *budget;
   std::int64_t charges = 0;
+  std::int64_t offset = conn.read_offset;  // of the first copy's message, read in an iteration before
   std::size_t n = 0;
   // Each copy as the loop takes it: readable when its read begins, within the budget, the
   // route's, room in the socket and in the window (the charges before it counted), room in the
   // run, a read that wakes nobody; then made as ReadUncharged() and WriteChargedDeferring() make it.
   auto copy = [&](const KernelSocket::Entry& e, KernelSocket::Entry& written) {
     const Message& m = e.message;
-    if (e.ready > read || m.bytes > left || m.member != member || m.sender != sender || m.destination != kBroadcast ||
+    if (e.ready > read || m.bytes - offset > left || m.member != member || m.sender != sender || m.destination != kBroadcast ||
         charges >= room || charges + e.charged > window) {
       return false;
     }
-    left -= m.bytes;
+    left -= m.bytes - offset;
+    offset = 0;
     charges += e.charged;
     run.reads.times[j + n] = read;
     run.reads.charged[j + n] = e.charged;
@@ -271,6 +279,7 @@ std::size_t DbusDaemon::CopyKeptUp(KernelSocket& in, KernelSocket& out, bool qui
     while (n < most && left > 0 && copy(from[n], to[n])) ++n;
   }
   if (n == 0) return 0;
+  conn.read_offset = 0;
   out.WriteDeferredRun(n, member, charges, start + cost, read);
   run.reads.n += n;
   run.reads.sum += charges;

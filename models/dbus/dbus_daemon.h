@@ -158,11 +158,12 @@ class DbusDaemon : public Relay {
   // The window on the socket of the route's connection, for the copies ReadStraight() is about
   // to write (KernelSocket::OpenKeepUp()), if the relay has one dependent.
   void OpenKeepUp(KernelSocket& out, const StraightRoute& route);
-  // ReadStraight()'s copies into the open window of `out` while each would be taken as its loop
-  // takes it (the route's, readable, within `*budget`, room in the run and in the window, a
-  // read that wakes nobody: `quiet`, or `in` staying unwritable), charged alike in both sockets.
-  // Returns how many; *budget and `step` are moved on as the loop would.
-  std::size_t CopyKeptUp(KernelSocket& in, KernelSocket& out, bool quiet, std::int64_t* budget, StepClock& step);
+  // ReadStraight()'s copies from `conn` into the open window of `out` while each would be taken
+  // as its loop takes it (the route's, readable, within `*budget`, the first one's partial read
+  // counted, room in the run and in the window, a read that wakes nobody: `quiet`, or the
+  // sender's socket staying unwritable), charged alike in both sockets. Returns how many;
+  // *budget, the read offset and `step` are moved on as the loop would.
+  std::size_t CopyKeptUp(Connection& conn, KernelSocket& out, bool quiet, std::int64_t* budget, StepClock& step);
   // Closes the window, if open (before the step returns, and before anything else is written).
   void CloseKeepUp();
   // The connection a message goes straight to, without waiting in a queue, and the rules scanned
