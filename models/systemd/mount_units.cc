@@ -264,7 +264,11 @@ void SystemdManager::AddMountDependencies(std::uint32_t u, StepClock& step) {
 
 void SystemdManager::CollectGoneMounts(Time now) {
   // Mount units whose line is gone are dead; with nothing referencing them they are freed. A
-  // modern PID 1 queues the unit as it goes dead (mount_enter_dead() -> unit_notify()).
+  // modern PID 1 queues the unit as it goes dead (mount_enter_dead() -> unit_notify()). Only an
+  // umount takes a line away: with none since the last pass every active unit's line is still
+  // there, and the scan saw it.
+  if (table_->umounts() == umounts_collected_) return;
+  umounts_collected_ = table_->umounts();
   std::size_t kept = 0;
   for (std::uint32_t u : active_mounts_) {
     if (units_[u].seen_scan == scan_id_) {

@@ -359,6 +359,7 @@ class SystemdManager : public Server, public ObjectPaths {
   std::vector<std::uint32_t> unit_of_path_;
   std::vector<std::uint32_t> unit_of_source_;
   std::vector<std::uint32_t> active_mounts_;   // mount units with a line in the table
+  std::uint64_t umounts_collected_ = 0;        // the table's umounts() at CollectGoneMounts()'s last pass
   std::vector<std::uint32_t> dbus_queue_;      // a stack: LIST_PREPEND + take the head
   std::vector<std::uint32_t> gc_queue_;
   // Jobs: the start job of each transient scope.
