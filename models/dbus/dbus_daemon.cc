@@ -244,6 +244,7 @@ std::size_t DbusDaemon::CopyKeptUp(Connection& conn, KernelSocket& out, bool qui
   // The window's room for the copies; and, reads of a socket that is not writable, the room
   // for reads that leave it so (both are bounds on the charges so far, this copy's included).
   const std::int64_t window = quiet ? out.kept_up_room() : std::min(out.kept_up_room(), in.unwritable_reads(run.reads));
+  if (window >= room) return 0;  // else a copy within the window's room finds room in the socket
   const Member member = route.member;
   const std::uint16_t sender = route.sender;
   const std::size_t j = run.reads.n;
@@ -258,7 +259,7 @@ std::size_t DbusDaemon::CopyKeptUp(Connection& conn, KernelSocket& out, bool qui
   auto copy = [&](const KernelSocket::Entry& e, KernelSocket::Entry& written) {
     const Message& m = e.message;
     if (e.ready > read || m.bytes - offset > left || m.member != member || m.sender != sender || m.destination != kBroadcast ||
-        charges >= room || charges + e.charged > window) {
+        charges + e.charged > window) {
       return false;
     }
     left -= m.bytes - offset;

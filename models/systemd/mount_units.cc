@@ -113,12 +113,11 @@ inline void SystemdManager::ScanMount(const MountEntry& e, StepClock& step) {
   Unit& unit = units_[slot];
   if (unit.seen_scan == scan_id_) return;  // a second line on the same path
   unit.seen_scan = scan_id_;
-  bool changed = unit.source != e.source || unit.fstype != e.fstype || unit.options != e.options;
-  unit.source = e.source;
-  unit.fstype = e.fstype;
-  unit.options = e.options;
-  unit.network = e.network;
-  if (changed) {
+  if (unit.source != e.source || unit.fstype != e.fstype || unit.options != e.options) {
+    unit.source = e.source;
+    unit.fstype = e.fstype;
+    unit.options = e.options;
+    unit.network = e.network;  // of the fstype and options (IsNetworkMount()): unchanged with them
     Queue(slot, QueueReason::kChanged, step.start());
   } else if (unit.network && params_.reannounce_network_mounts) {
     // mount_setup_unit() on an existing network mount: unit_add_dependency_by_name(
