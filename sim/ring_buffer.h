@@ -84,9 +84,9 @@ class RingBuffer {
     std::size_t split;
     U& operator[](std::size_t i) const { return i < split ? head[i] : wrapped[i - split]; }
   };
-  // The values from the front (REQUIRES: i < size() for each taken); n spare slots after the
+  // The values from the front (REQUIRES: i < size() for each taken); and n spare slots after the
   // back, to be filled and then appended, the first k of them, by AppendSpare(k) (nothing else
-  // may change the buffer in between); and NewBackRun(n), both at once.
+  // may change the buffer in between).
   Run<const T> FrontRun() const { return {slots_ + head_, slots_, capacity_ - head_}; }
   Run<T> SpareRun(std::size_t n) {
     while (size_ + n > capacity_) Grow();
@@ -94,11 +94,6 @@ class RingBuffer {
     return {slots_ + tail, slots_, capacity_ - tail};
   }
   void AppendSpare(std::size_t k) { size_ += k; }
-  Run<T> NewBackRun(std::size_t n) {
-    const Run<T> run = SpareRun(n);
-    AppendSpare(n);
-    return run;
-  }
 
   void clear() {
     head_ = 0;

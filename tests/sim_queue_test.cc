@@ -245,18 +245,19 @@ TEST_CASE("a ring buffer that grows while wrapped keeps its order", "[sim][ring_
 }
 
 TEST_CASE("a ring buffer's runs read and append values in order across the array's end", "[sim][ring_buffer]") {
-  // Runs of appends (NewBackRun()) and reads (FrontRun()) of varying lengths, the head moving
+  // Runs of appends (SpareRun(), AppendSpare()) and reads (FrontRun()) of varying lengths, the head moving
   // around the array and the buffer growing inside a run: a std::deque is the oracle.
   RingBuffer<std::uint64_t> ring;
   std::deque<std::uint64_t> oracle;
   std::uint64_t next = 0;
   for (int round = 0; round < 300; ++round) {
     const std::size_t appends = 1 + static_cast<std::size_t>(round * 7) % 23;
-    const auto run = ring.NewBackRun(appends);
+    const auto run = ring.SpareRun(appends);
     for (std::size_t i = 0; i < appends; ++i) {
       run[i] = next;
       oracle.push_back(next++);
     }
+    ring.AppendSpare(appends);
     REQUIRE(ring.size() == oracle.size());
     const auto front = ring.FrontRun();
     for (std::size_t i = 0; i < oracle.size(); ++i) REQUIRE(front[i] == oracle[i]);

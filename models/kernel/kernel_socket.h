@@ -267,14 +267,7 @@ class KernelSocket {
   RingBuffer<Entry>::Run<Entry> SpareRun(std::size_t most) { return entries_.SpareRun(most); }
   void WriteDeferredRun(std::size_t n, Member member, std::int64_t sum, Time first, Time last) {
     entries_.AppendSpare(n);
-    Deferred& d = deferred_;
-    if (d.count == 0) {
-      d.first = first;
-      d.member = member;
-    }
-    d.last = last;
-    d.sum += sum;
-    d.count += n;
+    NoteDeferred(n, member, sum, first, last);
   }
   // The iteration that ends at `done` wrote the deferred copies, and the reader's settle before
   // the relay's next iteration would be ReadKeepingUp()'s (every condition of it checked here, or
@@ -322,9 +315,7 @@ class KernelSocket {
   // A socket that is not writable stays so after the reads of `run` and the next one: that read
   // wakes nobody either (Read() wakes the writer when the socket becomes writable, or if asked).
   // REQUIRES: !empty().
-  bool StaysUnwritable(const UnchargedReads& run) const {
-    return (level() - run.sum - entries_.front().charged) * 4 > gauge_.limit() && !wake_writer_on_read_;
-  }
+  bool StaysUnwritable(const UnchargedReads& run) const { return entries_.front().charged <= unwritable_reads(run); }
   Message ReadQuietly(Time t) {
     FlushDeferredIfAny();
     Check(readable(t) && reads_quietly(), "a quiet read that is not");
@@ -482,14 +473,19 @@ class KernelSocket {
   // closes. (WriteInLoop() appends so too: its reader never reads in steps.)
   void AppendKeptUp(Time ready, const Message& m, std::int64_t charged) {
     PushEntry(ready, m, charged);
+    NoteDeferred(1, m.member, charged, ready, ready);
+  }
+  // Deferred's sums for n more entries behind the last, `sum` their charges, landing from `first`
+  // to `last` (the first of all sets the member).
+  void NoteDeferred(std::size_t n, Member member, std::int64_t sum, Time first, Time last) {
     Deferred& d = deferred_;
     if (d.count == 0) {
-      d.first = ready;
-      d.member = m.member;
+      d.first = first;
+      d.member = member;
     }
-    d.last = ready;
-    d.sum += charged;
-    ++d.count;
+    d.last = last;
+    d.sum += sum;
+    d.count += n;
   }
   // The folded reader stays so, unasked, as `m` (charged `charged`) lands behind a message still
   // there: a member it reads quietly, and a write that leaves every read quiet.

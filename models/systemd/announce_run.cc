@@ -44,9 +44,7 @@ std::size_t SystemdManager::AnnounceRun(SdBusConnection* bus, StepClock& step) {
   // Emit(): the signal's message with the next serial and the unit, sent `after` the one before.
   Time t = start;
   auto emit = [&](KernelSocket::Entry& e, const SignalKind& signal, std::uint32_t u, std::int64_t charge, Duration after) {
-    e.message = signal.message;
-    e.message.serial = next_serial_++;
-    e.message.object = u;
+    StampSignal(&e.message, signal, u);
     e.charged = static_cast<std::uint32_t>(charge);
     t += after;
     e.ready = t;

@@ -281,12 +281,17 @@ class SystemdManager : public Server, public ObjectPaths {
     Check(member == Member::kUnitNew || member == Member::kUnitRemoved, "not a signal about a unit");
     return member == Member::kUnitNew ? signals_.unit_new : signals_.unit_removed;
   }
+  // *m is signal `kind`'s message about `unit`, with the next serial (filled in place).
+  void StampSignal(Message* m, const SignalKind& kind, std::uint32_t unit) {
+    *m = kind.message;
+    m->serial = next_serial_++;
+    m->object = unit;
+  }
   // Sends signal `kind` about `unit` on `bus` (SendSignal()): false if refused.
   template <bool kInLoop = false>
   bool Emit(SdBusConnection* bus, const SignalKind& kind, std::uint32_t unit, StepClock& step) {
-    Message m = kind.message;
-    m.serial = next_serial_++;
-    m.object = unit;
+    Message m;
+    StampSignal(&m, kind, unit);
     step.Spend(kind.build);
     return bus->Send<kInLoop>(step, m) != SdBusConnection::SendResult::kNoBufs;
   }
